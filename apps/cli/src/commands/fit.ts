@@ -1,0 +1,38 @@
+import { readFile } from 'node:fs/promises';
+import { fitReducedModel, OccamError, readDataset, writeReducedModel } from '@occam/core';
+import { requireString, type Command } from '../cli.js';
+import { summaryTable } from '../summaryTable.js';
+
+export async function readJsonFile(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new OccamError(`${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { file: path });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new OccamError(`${path}: not valid JSON (${(error as Error).message})`, { file: path });
+  }
+}
+
+export const fitCommand: Command = {
+  name: 'fit',
+  summary: 'fit a reduced model (spec) to a dataset and score it against its baselines',
+  usage: 'occam fit --data DIR --spec FILE --out FILE [--json] [--quiet]',
+  example: 'occam fit --data out/demo/dataset --spec examples/published-neuron.spec.json --out model.json',
+  options: { data: { type: 'string' }, spec: { type: 'string' }, out: { type: 'string' } },
+  async run({ values, io }) {
+    const dataDir = requireString(values, 'data');
+    const specPath = requireString(values, 'spec');
+    const outPath = requireString(values, 'out');
+    const spec = await readJsonFile(specPath);
+    const ds = await readDataset(dataDir);
+    const tick = io.progress('fitting');
+    const model = fitReducedModel(ds, spec as never, { datasetPath: dataDir, specFile: specPath, onProgress: (_s, d, n) => tick(d, n) });
+    await writeReducedModel(outPath, model);
+    if (io.json) io.out(JSON.stringify(model));
+    else if (!io.quiet) io.out(`${summaryTable(model)}\nwrote ${outPath}`);
+  },
+};

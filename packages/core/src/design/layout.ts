@@ -1,0 +1,165 @@
+import type { Atom } from '../dataset/schema.js';
+import { OccamError } from '../errors.js';
+import { basisMatrix, evaluateBasis, lagGrid, type EvaluatedBasis } from '../bases/evaluateBasis.js';
+import type { Spec } from '../spec/schema.js';
+
+export interface Group {
+  /** Human-readable, stable: "type=excitatory", "layer∈[0,2)", or "all". */
+  label: string;
+  atoms: number[];
+}
+
+/**
+ * Where every design column comes from. Input columns are ordered group → spatial function k →
+ * temporal function j, so column = (g·K + k)·J + j; history columns follow. The intercept is separate.
+ */
+export interface DesignLayout {
+  groups: Group[];
+  /** Attribute whose ordered values the spatial filter runs over, or null (one weight per group). */
+  spatialAttribute: string | null;
+  /** Distinct values of the spatial attribute among the atoms (sorted): where spatial filters are sampled. */
+  spatialValues: Float64Array;
+  /** Spatial basis at each atom (K values per atom; NaN-free; zeros for excluded atoms). */
+  atomSpatialWeights: Float64Array[];
+  /** Spatial basis sampled at spatialValues (K rows). */
+  spatial: EvaluatedBasis;
+  temporal: EvaluatedBasis;
+  history: EvaluatedBasis | null;
+  minLag: number;
+  K: number;
+  J: number;
+  H: number;
+  /** Number of non-intercept columns: G·K·J + H. */
+  p: number;
+}
+
+function groupLabel(spec: Spec, atom: Atom, file: string): string | null {
+  if (spec.groupBy.length === 0) return 'all';
+  const parts: string[] = [];
+  for (const g of spec.groupBy) {
+    if (typeof g === 'string') {
+      const v = atom.attributes[g];
+      if (v === undefined) throw new OccamError(`${file}: atom '${atom.id}' has no attribute '${g}' named in spec.groupBy`, { field: 'groupBy' });
+      parts.push(`${g}=${v}`);
+    } else {
+      const v = atom.attributes[g.attribute];
+      if (typeof v !== 'number') {
+        throw new OccamError(`${file}: atom '${atom.id}' needs a numeric attribute '${g.attribute}' for binned grouping`, { field: 'groupBy' });
+      }
+      const e = g.edges;
+      let bin = -1;
+      for (let i = 0; i < e.length - 1; i++) if (v >= e[i] && v < e[i + 1]) bin = i;
+      if (bin < 0) return null; // outside every bin: not part of any group
+      parts.push(`${g.attribute}∈[${e[bin]},${e[bin + 1]})`);
+    }
+  }
+  return parts.join(', ');
+}
+
+function excluded(spec: Spec, atom: Atom): boolean {
+  for (const [attr, values] of Object.entries(spec.exclude)) {
+    const v = atom.attributes[attr];
+    if (v !== undefined && values.includes(v)) return true;
+  }
+  return false;
+}
+
+/**
+ * Derive the layout from a spec and a dataset's atoms. `fixed` pins group order and spatial values
+ * (from a fitted model) so a model applies to another dataset with the same kind of atoms.
+ */
+export function buildLayout(
+  spec: Spec,
+  atoms: Atom[],
+  fixed?: { groups: string[]; spatialValues: number[] },
+  file = 'spec',
+): DesignLayout {
+  const labels = new Map<string, number[]>();
+  atoms.forEach((atom, i) => {
+    if (excluded(spec, atom)) return;
+    const label = groupLabel(spec, atom, file);
+    if (label === null) return;
+    if (!labels.has(label)) labels.set(label, []);
+    labels.get(label)!.push(i);
+  });
+  let groups: Group[];
+  if (fixed) {
+    for (const label of labels.keys()) {
+      if (!fixed.groups.includes(label)) {
+        throw new OccamError(`dataset has group '${label}' that the model does not know (model groups: ${fixed.groups.join('; ')})`, {
+          field: 'groupBy',
+        });
+      }
+    }
+    groups = fixed.groups.map((label) => ({ label, atoms: labels.get(label) ?? [] }));
+  } else {
+    groups = [...labels.entries()].map(([label, idx]) => ({ label, atoms: idx }));
+    // Keep the dataset's atom order for groups (adapters list excitatory first: the scale convention uses it).
+  }
+  if (groups.length === 0) throw new OccamError(`${file}: no atoms left after spec.exclude and groupBy`, { field: 'exclude' });
+
+  let spatialValues: Float64Array;
+  let spatialAttribute: string | null = null;
+  let spatial: EvaluatedBasis;
+  const atomSpatialWeights: Float64Array[] = [];
+  if (spec.spatial) {
+    const attr = spec.spatial.attribute;
+    spatialAttribute = attr;
+    const values: number[] = [];
+    for (const g of groups) {
+      for (const i of g.atoms) {
+        const v = atoms[i].attributes[attr];
+        if (typeof v !== 'number') {
+          throw new OccamError(`${file}: atom '${atoms[i].id}' needs numeric attribute '${attr}' for spec.spatial`, { field: 'spatial.attribute' });
+        }
+        values.push(v);
+      }
+    }
+    spatialValues = fixed ? Float64Array.from(fixed.spatialValues) : Float64Array.from([...new Set(values)].sort((a, b) => a - b));
+    spatial = evaluateBasis(spec.spatial.basis, spatialValues, 'spec.spatial.basis');
+    const K = spatial.matrix.length;
+    atoms.forEach((atom) => {
+      const v = atom.attributes[attr];
+      const w = new Float64Array(K);
+      if (typeof v === 'number') {
+        if (spec.spatial!.basis.kind === 'raw') {
+          const idx = spatialValues.indexOf(v);
+          if (idx < 0) throw new OccamError(`atom '${atom.id}': ${attr}=${v} is not among the model's values`, { field: 'spatial' });
+          w[idx] = 1;
+        } else {
+          const at = evaluateBasisAt(spec.spatial!.basis, v);
+          w.set(at);
+        }
+      }
+      atomSpatialWeights.push(w);
+    });
+  } else {
+    spatialValues = new Float64Array([0]);
+    spatial = { points: spatialValues, matrix: [new Float64Array([1])], ordered: false };
+    atoms.forEach(() => atomSpatialWeights.push(new Float64Array([1])));
+  }
+  const temporal = evaluateBasis(spec.temporal.basis, lagGrid(spec.temporal.minLag, spec.temporal.maxLag), 'spec.temporal.basis');
+  const history = spec.history ? evaluateBasis(spec.history.basis, lagGrid(1, spec.history.maxLag), 'spec.history.basis') : null;
+  const K = spatial.matrix.length;
+  const J = temporal.matrix.length;
+  const H = history ? history.matrix.length : 0;
+  return {
+    groups,
+    spatialAttribute,
+    spatialValues,
+    atomSpatialWeights,
+    spatial,
+    temporal,
+    history,
+    minLag: spec.temporal.minLag,
+    K,
+    J,
+    H,
+    p: groups.length * K * J + H,
+  };
+}
+
+function evaluateBasisAt(basis: NonNullable<Spec['spatial']>['basis'], value: number): Float64Array {
+  const e = basisMatrix(basis, new Float64Array([value]));
+  return Float64Array.from(e, (row) => row[0]);
+}

@@ -1,0 +1,289 @@
+import type { Dataset } from '../dataset/dataset.js';
+import { buildDesign, type Design } from '../design/buildDesign.js';
+import { buildLayout, type DesignLayout } from '../design/layout.js';
+import { zodProblem } from '../errors.js';
+import { familyOps } from '../glm/families.js';
+import { fitGlm } from '../glm/fitGlm.js';
+import { fitSeparable } from '../glm/fitSeparable.js';
+import { applyLookup, fitLookupNonlinearity, type LookupTable } from '../glm/lookupNonlinearity.js';
+import { linearPredictor, type GlmData } from '../glm/objective.js';
+import { constantRate, psthBaseline } from '../metrics/baselines.js';
+import { coincidenceFactor } from '../metrics/coincidence.js';
+import { SpecSchema, type Spec, type SpecInput } from '../spec/schema.js';
+import { trialFolds, trialSplit } from '../validation/trialFolds.js';
+import { OCCAM_VERSION } from '../version.js';
+import { designPenalty } from './designPenalty.js';
+import { sampleFilters } from './sampleFilters.js';
+import type { Metrics, ReducedModel } from './schema.js';
+import { scoreBlock, type Predictions } from './scoreBlock.js';
+import { simulateOutput } from './simulate.js';
+
+export interface FitProgress {
+  (stage: string, done: number, total: number): void;
+}
+
+interface CoreFit {
+  beta: Float64Array;
+  separable: { spatial: Float64Array[]; temporal: Float64Array[] } | null;
+  solver: string;
+  iterations: number;
+  alternations: number | null;
+  converged: boolean;
+  warnings: string[];
+}
+
+/** Fit the spec's structure on the rows with weight 1. */
+function fitCore(spec: Spec, layout: DesignLayout, data: GlmData): CoreFit {
+  const penalty = designPenalty(spec, layout);
+  const full = fitGlm(data, { family: spec.family, penalty });
+  if (spec.structure === 'full' || (layout.K === 1 && layout.J === 1)) {
+    return { beta: full.beta, separable: null, solver: full.solver, iterations: full.iterations, alternations: null, converged: full.converged, warnings: full.warnings };
+  }
+  const sep = fitSeparable(data, { G: layout.groups.length, K: layout.K, J: layout.J, H: layout.H }, {
+    family: spec.family,
+    ridge: spec.regularization.ridge,
+    smoothness: spec.regularization.smoothness,
+    spatialOrdered: layout.spatial.ordered,
+    temporalOrdered: layout.temporal.ordered,
+    fullFit: full,
+  });
+  return {
+    beta: sep.beta,
+    separable: { spatial: sep.spatial, temporal: sep.temporal },
+    solver: `${full.solver}+alternating`,
+    iterations: full.iterations,
+    alternations: sep.alternations,
+    converged: full.converged && sep.converged,
+    warnings: [...new Set([...full.warnings, ...sep.warnings])],
+  };
+}
+
+function rowsOfTrials(design: Design, trials: Set<number>): number[] {
+  const rows: number[] = [];
+  for (let r = 0; r < design.n; r++) if (trials.has(design.trial[r])) rows.push(r);
+  return rows;
+}
+
+function meanFromEta(family: Spec['family'], eta: Float64Array): Float64Array {
+  const fam = familyOps(family);
+  return eta.map((e) => fam.mean(e));
+}
+
+/**
+ * Fit a reduced model to a dataset and score it honestly: train/test (or k-fold) by whole trials,
+ * every figure next to the PSTH and constant-rate baselines on the same bins, trial-to-trial AUROC
+ * at fixed bins, and for spike-like targets the coincidence factor of simulated against real output.
+ */
+export function fitReducedModel(
+  ds: Dataset,
+  specInput: SpecInput | Spec,
+  options: { datasetPath?: string; onProgress?: FitProgress; specFile?: string } = {},
+): ReducedModel {
+  const parsed = SpecSchema.safeParse(specInput);
+  if (!parsed.success) throw zodProblem(options.specFile ?? 'spec', parsed.error);
+  const spec = parsed.data;
+  const fam = familyOps(spec.family);
+  const { nTrials, nBins, binWidth, binUnit } = ds.manifest;
+  const progress = options.onProgress ?? (() => {});
+  const layout = buildLayout(spec, ds.manifest.atoms, undefined, options.specFile ?? 'spec');
+  progress('design', 0, 1);
+  const design = buildDesign(ds, layout);
+  progress('design', 1, 1);
+  const binary = spec.family === 'bernoulli';
+  const y = binary ? design.y.map((v) => (v > 0 ? 1 : 0)) : design.y;
+  const base: GlmData = { X: design.X, n: design.n, p: design.p, y };
+
+  // Validation plan: each entry fits on `train` trials and predicts `test` trials.
+  const plan: { train: number[]; test: number[] }[] = [];
+  let testKind: Metrics['testKind'];
+  let folds: number | null = null;
+  if (spec.validation.kind === 'split') {
+    plan.push(trialSplit(nTrials, spec.validation.testFraction, spec.validation.seed));
+    testKind = 'split';
+  } else {
+    const f = trialFolds(nTrials, spec.validation.folds, spec.validation.seed);
+    folds = f.length;
+    f.forEach((test, i) => plan.push({ test, train: f.flatMap((other, j) => (j === i ? [] : other)) }));
+    testKind = 'kfold';
+  }
+
+  const heldOut: Predictions = {
+    y,
+    bin: design.bin,
+    model: new Float64Array(design.n),
+    lookup: spec.nonlinearity.kind === 'lookup' ? new Float64Array(design.n) : null,
+    psth: new Float64Array(design.n),
+    constant: new Float64Array(design.n),
+    sigma2: 1,
+  };
+  const testRows: number[] = [];
+  const recorded: number[][] = [];
+  const simulated: number[][] = [];
+  let fixedBins: number[] = [];
+  const coincidenceDelta = 2;
+  const spikeLike = spec.family !== 'gaussian';
+
+  const fitOn = (trainTrials: number[]) => {
+    const trainSet = new Set(trainTrials);
+    const trainRows = rowsOfTrials(design, trainSet);
+    const weights = new Float64Array(design.n);
+    for (const r of trainRows) weights[r] = 1;
+    const core = fitCore(spec, layout, { ...base, weights });
+    const eta = linearPredictor(base, core.beta);
+    const mu = meanFromEta(spec.family, eta);
+    const psthRate = psthBaseline(y, design.bin, trainRows, nBins, binary);
+    const rate = constantRate(y, trainRows, binary);
+    let sigma2 = 1;
+    if (spec.family === 'gaussian') {
+      let s = 0;
+      for (const r of trainRows) s += (y[r] - mu[r]) ** 2;
+      sigma2 = Math.max(s / Math.max(trainRows.length, 1), 1e-12);
+    }
+    const lookup: LookupTable | null =
+      spec.nonlinearity.kind === 'lookup' && binary ? fitLookupNonlinearity(eta, y, trainRows, spec.nonlinearity.minCount) : null;
+    return { core, eta, mu, psthRate, rate, sigma2, lookup, trainRows };
+  };
+
+  const peakBins = (psthRate: Float64Array): number[] => {
+    if (Array.isArray(spec.fixedBins)) return spec.fixedBins.filter((b) => b < nBins);
+    const scoredBins = new Set(Array.from(design.bin));
+    let best = -1;
+    let bestRate = -Infinity;
+    for (const b of scoredBins) if (psthRate[b] > bestRate) {
+      bestRate = psthRate[b];
+      best = b;
+    }
+    const out: number[] = [];
+    for (let b = best - spec.fixedBins.halfWidth; b <= best + spec.fixedBins.halfWidth; b++) if (b >= 0 && b < nBins) out.push(b);
+    return out;
+  };
+
+  let final: ReturnType<typeof fitOn> | null = null;
+  for (let i = 0; i < plan.length; i++) {
+    const part = plan[i];
+    progress('fit', i, plan.length + (testKind === 'kfold' ? 1 : 0));
+    const f = fitOn(part.train);
+    if (i === 0) fixedBins = peakBins(f.psthRate);
+    for (const r of rowsOfTrials(design, new Set(part.test))) {
+      testRows.push(r);
+      heldOut.model[r] = f.mu[r];
+      if (heldOut.lookup && f.lookup) heldOut.lookup[r] = applyLookup(f.lookup, f.eta[r]);
+      heldOut.psth[r] = f.psthRate[design.bin[r]];
+      heldOut.constant[r] = f.rate;
+    }
+    heldOut.sigma2 = f.sigma2;
+    if (spikeLike) {
+      const sim = simulateOutput(ds, layout, spec.family, f.core.beta, part.test, spec.validation.seed + 1000 * i);
+      part.test.forEach((trial, k) => {
+        const scored = (t: number) => ds.scored[trial * nBins + t] === 1;
+        const real: number[] = [];
+        for (let t = 0; t < nBins; t++) if (scored(t) && ds.target[trial * nBins + t] > 0) real.push(t);
+        recorded.push(real);
+        simulated.push(sim[k].filter(scored));
+      });
+    }
+    if (testKind === 'split') final = f;
+  }
+  if (final === null) {
+    progress('fit', plan.length, plan.length + 1);
+    final = fitOn(Array.from({ length: nTrials }, (_, i) => i));
+  }
+  const fin: ReturnType<typeof fitOn> = final;
+  progress('fit', 1, 1);
+
+  const inSample: Predictions = {
+    y,
+    bin: design.bin,
+    model: fin.mu,
+    lookup: fin.lookup ? fin.eta.map((e) => applyLookup(fin.lookup!, e)) : null,
+    psth: design.bin.reduce((acc, b, r) => ((acc[r] = fin.psthRate[b]), acc), new Float64Array(design.n)),
+    constant: new Float64Array(design.n).fill(fin.rate),
+    sigma2: fin.sigma2,
+  };
+  testRows.sort((a, b) => a - b);
+  let scoredBinsPerTrial = 0;
+  if (recorded.length > 0) {
+    let total = 0;
+    for (let i = 0; i < ds.scored.length; i++) total += ds.scored[i];
+    scoredBinsPerTrial = total / nTrials;
+  }
+  const metrics: Metrics = {
+    train: scoreBlock(fam, inSample, fin.trainRows, fixedBins),
+    test: scoreBlock(fam, heldOut, testRows, fixedBins),
+    testKind,
+    folds,
+    fixedBins,
+    coincidence: spikeLike
+      ? {
+          gamma: finiteOrNull(coincidenceFactor(recorded, simulated, coincidenceDelta, scoredBinsPerTrial)),
+          deltaBins: coincidenceDelta,
+          trials: recorded.length,
+          recordedEvents: recorded.reduce((s, r) => s + r.length, 0),
+          simulatedEvents: simulated.reduce((s, r) => s + r.length, 0),
+        }
+      : null,
+  };
+
+  const filters = sampleFilters(layout, fin.core.beta, fin.core.separable, binWidth, binUnit);
+  const trainTrials = plan.length === 1 ? plan[0].train : Array.from({ length: nTrials }, (_, i) => i);
+  const m = ds.manifest.metadata;
+  const nParams =
+    1 +
+    (fin.core.separable ? layout.groups.length * (layout.K + layout.J) : layout.groups.length * layout.K * layout.J) +
+    layout.H;
+  return {
+    format: 'occam.reduced-model',
+    version: 1,
+    occamVersion: OCCAM_VERSION,
+    spec,
+    layout: {
+      groups: layout.groups.map((g) => g.label),
+      spatialAttribute: layout.spatialAttribute,
+      spatialValues: Array.from(layout.spatialValues),
+      K: layout.K,
+      J: layout.J,
+      H: layout.H,
+    },
+    coefficients: {
+      intercept: fin.core.beta[0],
+      beta: Array.from(fin.core.beta.subarray(1)),
+      separable: fin.core.separable
+        ? { spatial: fin.core.separable.spatial.map((a) => Array.from(a)), temporal: fin.core.separable.temporal.map((a) => Array.from(a)) }
+        : null,
+    },
+    filters,
+    nonlinearity: {
+      link: spec.family === 'bernoulli' ? 'logit' : spec.family === 'poisson' ? 'log' : 'identity',
+      lookup: fin.lookup,
+    },
+    fit: {
+      solver: fin.core.solver,
+      iterations: fin.core.iterations,
+      alternations: fin.core.alternations,
+      converged: fin.core.converged,
+      warnings: fin.core.warnings,
+      parameters: nParams,
+      rows: fin.trainRows.length,
+    },
+    metrics,
+    provenance: {
+      dataset: {
+        path: options.datasetPath ?? null,
+        nTrials,
+        nBins,
+        atoms: ds.manifest.atoms.length,
+        binWidth,
+        binUnit,
+        condition: m.condition ?? null,
+        source: m.source ?? null,
+        seed: m.seed ?? null,
+      },
+      trainTrials,
+      testTrials: plan.length === 1 ? plan[0].test : [],
+    },
+  };
+}
+
+function finiteOrNull(v: number): number | null {
+  return Number.isFinite(v) ? v : null;
+}

@@ -1,0 +1,1 @@
+export const OCCAM_VERSION = '0.1.0';

@@ -1,0 +1,195 @@
+"""Training tasks and their vocabularies.
+
+induction: <bos> + a period of P distinct random tokens (t0..t{N-1}), repeated until the sequence is
+           `seq_len` tokens long (the last repeat is cut). From the 2nd token of the 2nd repeat on, every
+           token is predictable only by looking back exactly one period (an induction head's job).
+text:      character-level language modelling on the licence texts in /usr/share/common-licenses
+           (GPL/LGPL/GFDL/Apache/MPL/Artistic/BSD/CC0: all allow verbatim copying), each training window
+           prefixed with <bos>.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from typing import Dict, List, Optional
+
+import torch
+
+SPECIALS = ["<pad>", "<bos>", "<eos>", "<unk>"]
+PAD, BOS, EOS, UNK = 0, 1, 2, 3
+
+CORPUS_DIR = "/usr/share/common-licenses"
+
+
+# --------------------------------------------------------------------------------------------- vocab
+class Vocab:
+    """kind 'word': tokens separated by whitespace; kind 'char': one token per character."""
+
+    def __init__(self, kind: str, tokens: List[str]):
+        self.kind = kind
+        self.tokens = SPECIALS + tokens
+        self.index = {t: i for i, t in enumerate(self.tokens)}
+
+    def __len__(self):
+        return len(self.tokens)
+
+    def encode(self, text: str, bos: bool = True) -> List[int]:
+        pieces = text.split() if self.kind == "word" else list(text)
+        ids = [self.index.get(p, UNK) for p in pieces]
+        return ([BOS] if bos else []) + ids
+
+    def decode(self, ids) -> str:
+        toks = [self.tokens[int(i)] for i in ids]
+        return (" " if self.kind == "word" else "").join(toks)
+
+    def to_dict(self):
+        return {"kind": self.kind, "tokens": self.tokens[len(SPECIALS):]}
+
+    @staticmethod
+    def from_dict(d):
+        return Vocab(d["kind"], d["tokens"])
+
+
+# ----------------------------------------------------------------------------------------- induction
+class InductionTask:
+    name = "induction"
+
+    def __init__(self, n_tokens: int = 64, seq_len: int = 64, period_min: int = 8, period_max: int = 24):
+        assert period_max <= n_tokens
+        self.n_tokens = n_tokens
+        self.seq_len = seq_len
+        self.period_min = period_min
+        self.period_max = period_max
+        self.vocab = Vocab("word", [f"t{i}" for i in range(n_tokens)])
+        self.n_positions = seq_len
+
+    def info(self):
+        return {
+            "task": "induction",
+            "n_tokens": self.n_tokens,
+            "seq_len": self.seq_len,
+            "period_min": self.period_min,
+            "period_max": self.period_max,
+        }
+
+    def sample(self, batch: int, gen: torch.Generator):
+        """Returns (ids [B, L] long, periods [B] long)."""
+        L = self.seq_len
+        periods = torch.randint(self.period_min, self.period_max + 1, (batch,), generator=gen)
+        ids = torch.empty(batch, L, dtype=torch.long)
+        ids[:, 0] = BOS
+        for b in range(batch):
+            p = int(periods[b])
+            period = torch.randperm(self.n_tokens, generator=gen)[:p] + len(SPECIALS)
+            reps = (L - 1 + p - 1) // p
+            ids[b, 1:] = period.repeat(reps)[: L - 1]
+        return ids, periods
+
+    @staticmethod
+    def scored_mask(periods, L):
+        """Bool [B, L-1] over next-token targets ids[:, 1:]: True where the target is predictable by
+        induction, i.e. content index j >= P + 1 (target position 1 + j)."""
+        pos = torch.arange(1, L).unsqueeze(0)  # target positions
+        j = pos - 1
+        return j >= (periods.unsqueeze(1) + 1)
+
+    def train_batch(self, batch, gen):
+        ids, _ = self.sample(batch, gen)
+        return ids
+
+    def eval_set(self, n: int = 256, seed: int = 123456):
+        g = torch.Generator().manual_seed(seed)
+        return self.sample(n, g)
+
+
+# ---------------------------------------------------------------------------------------------- text
+def load_corpus(directory: str = CORPUS_DIR):
+    """All regular (non-symlink) files of `directory`, sorted by name, joined with blank lines.
+    Characters outside printable ASCII + newline are dropped; tabs become spaces."""
+    names = sorted(n for n in os.listdir(directory) if not os.path.islink(os.path.join(directory, n)))
+    parts = []
+    for n in names:
+        with open(os.path.join(directory, n), encoding="utf-8", errors="replace") as f:
+            parts.append(f.read())
+    text = "\n\n".join(parts).replace("\t", " ")
+    text = "".join(c for c in text if c == "\n" or 32 <= ord(c) < 127)
+    sha = hashlib.sha256(text.encode()).hexdigest()
+    return text, names, sha
+
+
+class TextTask:
+    name = "text"
+
+    def __init__(self, seq_len: int = 128, directory: str = CORPUS_DIR):
+        text, names, sha = load_corpus(directory)
+        self.files = names
+        self.sha256 = sha
+        chars = sorted(set(text))
+        self.vocab = Vocab("char", chars)
+        data = torch.tensor(self.vocab.encode(text, bos=False), dtype=torch.long)
+        n_val = len(data) // 10
+        # held-out = the last 10% of the corpus
+        self.train_data = data[:-n_val]
+        self.val_data = data[-n_val:]
+        self.seq_len = seq_len
+        self.n_positions = seq_len
+        self.n_chars = len(text)
+
+    def info(self):
+        return {
+            "task": "text",
+            "corpus": CORPUS_DIR,
+            "corpus_files": self.files,
+            "corpus_sha256": self.sha256,
+            "corpus_chars": self.n_chars,
+            "tokenizer": "character-level",
+            "seq_len": self.seq_len,
+            "held_out": "last 10% of the concatenated corpus",
+        }
+
+    def _windows(self, data, starts):
+        L = self.seq_len
+        out = torch.empty(len(starts), L, dtype=torch.long)
+        out[:, 0] = BOS
+        for i, s in enumerate(starts.tolist()):
+            out[i, 1:] = data[s: s + L - 1]
+        return out
+
+    def train_batch(self, batch, gen):
+        starts = torch.randint(0, len(self.train_data) - self.seq_len, (batch,), generator=gen)
+        return self._windows(self.train_data, starts)
+
+    def val_set(self, n: int = 128):
+        starts = torch.linspace(0, len(self.val_data) - self.seq_len - 1, n).long()
+        return self._windows(self.val_data, starts)
+
+    def induction_probe(self, n: int = 256, seed: int = 123456, period_min: int = 8, period_max: int = 24):
+        """Repeated random character strings (excluding '\\n'), for an induction score of the text model."""
+        g = torch.Generator().manual_seed(seed)
+        L = self.seq_len
+        content = [i for i, t in enumerate(self.vocab.tokens) if i >= len(SPECIALS) and t != "\n"]
+        content = torch.tensor(content)
+        periods = torch.randint(period_min, period_max + 1, (n,), generator=g)
+        ids = torch.empty(n, L, dtype=torch.long)
+        ids[:, 0] = BOS
+        for b in range(n):
+            p = int(periods[b])
+            period = content[torch.randperm(len(content), generator=g)[:p]]
+            reps = (L - 1 + p - 1) // p
+            ids[b, 1:] = period.repeat(reps)[: L - 1]
+        return ids, periods
+
+
+def make_task(name: str, info: Optional[Dict] = None):
+    info = info or {}
+    if name == "induction":
+        return InductionTask(
+            n_tokens=info.get("n_tokens", 64),
+            seq_len=info.get("seq_len", 64),
+            period_min=info.get("period_min", 8),
+            period_max=info.get("period_max", 24),
+        )
+    if name == "text":
+        return TextTask(seq_len=info.get("seq_len", 128))
+    raise ValueError(f"unknown task {name}")

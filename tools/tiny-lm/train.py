@@ -1,0 +1,215 @@
+#!/usr/bin/python3
+"""Train a tiny GPT-2 on the synthetic induction task or on character-level licence text.
+
+    /usr/bin/python3 tools/tiny-lm/train.py --task induction --layers 2 --heads 4 --d-model 64 \
+        --steps 3000 --seed 1 --out tools/tiny-lm/runs/induction-s1 --checkpoint-every 100
+
+Writes DIR/step-XXXXXX.pt (every --checkpoint-every steps, plus step 0 and the last step),
+DIR/final.pt (a copy of the last), and DIR/log.jsonl (one line per evaluation).
+Deterministic for a given seed (single thread, torch.use_deterministic_algorithms).
+`--random-init` (or --steps 0) writes only step-000000.pt: a random-weights model of the same shape.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import shutil
+import sys
+import time
+
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tinylm.model import GPTConfig, GPT2LMHeadModel, count_params  # noqa: E402
+from tinylm.tasks import InductionTask, TextTask, make_task  # noqa: E402
+
+
+def sinusoidal_table(n, d, scale=0.03):
+    """Vaswani et al.'s table times `scale`, as an initial value for the learned wpe."""
+    pos = torch.arange(n, dtype=torch.float32).unsqueeze(1)
+    freq = torch.exp(-math.log(10000.0) * torch.arange(0, d, 2, dtype=torch.float32) / d)
+    t = torch.zeros(n, d)
+    t[:, 0::2] = torch.sin(pos * freq)
+    t[:, 1::2] = torch.cos(pos * freq)
+    return scale * t
+
+
+@torch.no_grad()
+def induction_accuracy(model, ids, periods, batch=128):
+    """Greedy next-token accuracy on induction-predictable targets (content index >= P + 1),
+    and the mean loss there."""
+    model.eval()
+    correct = total = 0
+    loss_sum = 0.0
+    L = ids.shape[1]
+    for s in range(0, len(ids), batch):
+        x = ids[s: s + batch]
+        logits, _ = model(x)
+        tgt = x[:, 1:]
+        mask = InductionTask.scored_mask(periods[s: s + batch], L)
+        pred = logits[:, :-1].argmax(-1)
+        correct += int(((pred == tgt) & mask).sum())
+        total += int(mask.sum())
+        lp = F.cross_entropy(logits[:, :-1].reshape(-1, logits.shape[-1]), tgt.reshape(-1), reduction="none")
+        loss_sum += float((lp.view_as(tgt) * mask).sum())
+    model.train()
+    return correct / total, loss_sum / total
+
+
+@torch.no_grad()
+def mean_loss(model, ids, batch=128):
+    model.eval()
+    tot = 0.0
+    n = 0
+    for s in range(0, len(ids), batch):
+        x = ids[s: s + batch]
+        logits, _ = model(x)
+        l = F.cross_entropy(logits[:, :-1].reshape(-1, logits.shape[-1]), x[:, 1:].reshape(-1), reduction="sum")
+        tot += float(l)
+        n += x[:, 1:].numel()
+    model.train()
+    return tot / n
+
+
+def evaluate(model, task, eval_data):
+    out = {}
+    if task.name == "induction":
+        ids, periods = eval_data["induction"]
+        acc, ind_loss = induction_accuracy(model, ids, periods)
+        out["heldout_loss"] = mean_loss(model, ids)
+        out["induction_acc"] = acc
+        out["induction_loss"] = ind_loss
+    else:
+        out["heldout_loss"] = mean_loss(model, eval_data["val"])
+        ids, periods = eval_data["induction"]
+        acc, ind_loss = induction_accuracy(model, ids, periods)
+        out["induction_acc"] = acc
+        out["induction_loss"] = ind_loss
+    return out
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--task", choices=["induction", "text"], required=True)
+    ap.add_argument("--layers", type=int, default=2)
+    ap.add_argument("--heads", type=int, default=4)
+    ap.add_argument("--d-model", type=int, default=64)
+    ap.add_argument("--steps", type=int, default=2000)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--checkpoint-every", type=int, default=100)
+    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--warmup", type=int, default=100)
+    ap.add_argument("--weight-decay", type=float, default=0.01)
+    ap.add_argument("--seq-len", type=int, default=None, help="default 64 (induction), 128 (text)")
+    ap.add_argument("--n-tokens", type=int, default=64, help="induction: number of content tokens t0..t{N-1}")
+    ap.add_argument("--period-min", type=int, default=8)
+    ap.add_argument("--period-max", type=int, default=24)
+    ap.add_argument("--lr-schedule", choices=["cosine", "constant"], default="cosine")
+    ap.add_argument("--wpe-init", choices=["normal", "sinusoidal"], default="normal",
+                    help="initial position embeddings: N(0, 0.02) or a scaled sinusoidal table (still trained)")
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--random-init", action="store_true", help="write the untrained model only (= --steps 0)")
+    ap.add_argument("--quiet", action="store_true")
+    args = ap.parse_args(argv)
+
+    torch.set_num_threads(args.threads)
+    torch.use_deterministic_algorithms(True)
+    torch.manual_seed(args.seed)
+    steps = 0 if args.random_init else args.steps
+
+    if args.task == "induction":
+        task = make_task("induction", {
+            "n_tokens": args.n_tokens, "seq_len": args.seq_len or 64,
+            "period_min": args.period_min, "period_max": args.period_max})
+        eval_data = {"induction": task.eval_set()}
+    else:
+        task = make_task("text", {"seq_len": args.seq_len or 128})
+        eval_data = {"val": task.val_set(), "induction": task.induction_probe(
+            period_min=args.period_min, period_max=args.period_max)}
+
+    cfg = GPTConfig(vocab_size=len(task.vocab), n_positions=task.n_positions, n_embd=args.d_model,
+                    n_layer=args.layers, n_head=args.heads)
+    model = GPT2LMHeadModel(cfg)
+    if args.wpe_init == "sinusoidal":
+        with torch.no_grad():
+            model.transformer.wpe.weight.copy_(sinusoidal_table(cfg.n_positions, cfg.n_embd))
+    data_gen = torch.Generator().manual_seed(args.seed + 1_000_003)
+
+    decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
+    no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": args.weight_decay},
+                             {"params": no_decay, "weight_decay": 0.0}], lr=args.lr, betas=(0.9, 0.98))
+
+    def lr_at(step):  # linear warm-up, cosine decay to 10%
+        if step < args.warmup:
+            return args.lr * (step + 1) / args.warmup
+        if args.lr_schedule == "constant":
+            return args.lr
+        frac = (step - args.warmup) / max(1, steps - args.warmup)
+        return args.lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, frac))))
+
+    os.makedirs(args.out, exist_ok=True)
+    log_path = os.path.join(args.out, "log.jsonl")
+    log = open(log_path, "w")
+    meta = {
+        "task_info": task.info(),
+        "vocab": task.vocab.to_dict(),
+        "config": cfg.to_dict(),
+        "seed": args.seed,
+        "args": vars(args),
+        "n_params": count_params(model),
+        "torch": torch.__version__,
+    }
+    if not args.quiet:
+        print(f"task={args.task} params={meta['n_params']} vocab={cfg.vocab_size} n_positions={cfg.n_positions}",
+              flush=True)
+
+    t0 = time.time()
+    last_train_loss = float("nan")
+    ema = None
+
+    def save(step):
+        ev = evaluate(model, task, eval_data)
+        rec = {"step": step, "train_loss": last_train_loss, "train_loss_ema": ema, **ev,
+               "elapsed_s": round(time.time() - t0, 2)}
+        log.write(json.dumps(rec) + "\n")
+        log.flush()
+        ck = {**meta, "step": step, "loss": last_train_loss, "metrics": rec,
+              "state_dict": {k: v.clone() for k, v in model.state_dict().items()}}
+        path = os.path.join(args.out, f"step-{step:06d}.pt")
+        torch.save(ck, path)
+        if not args.quiet:
+            print(f"step {step:6d}  train {last_train_loss:.4f}  held-out {ev['heldout_loss']:.4f}  "
+                  f"induction acc {ev['induction_acc']:.3f}  ({rec['elapsed_s']:.1f}s)", flush=True)
+        return path
+
+    path = save(0)
+    model.train()
+    for step in range(1, steps + 1):
+        for g in opt.param_groups:
+            g["lr"] = lr_at(step - 1)
+        x = task.train_batch(args.batch, data_gen)
+        logits, _ = model(x)
+        loss = F.cross_entropy(logits[:, :-1].reshape(-1, logits.shape[-1]), x[:, 1:].reshape(-1))
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        last_train_loss = float(loss)
+        ema = last_train_loss if ema is None else 0.95 * ema + 0.05 * last_train_loss
+        if step % args.checkpoint_every == 0 or step == steps:
+            path = save(step)
+    shutil.copyfile(path, os.path.join(args.out, "final.pt"))
+    log.close()
+    if not args.quiet:
+        print(f"done in {time.time() - t0:.1f}s -> {args.out}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
