@@ -39,7 +39,7 @@ def sinusoidal_table(n, d, scale=0.03):
 
 
 @torch.no_grad()
-def induction_accuracy(model, ids, periods, batch=128):
+def induction_accuracy(model, ids, periods, starts, batch=128):
     """Greedy next-token accuracy on induction-predictable targets (content index >= P + 1),
     and the mean loss there."""
     model.eval()
@@ -50,7 +50,7 @@ def induction_accuracy(model, ids, periods, batch=128):
         x = ids[s: s + batch]
         logits, _ = model(x)
         tgt = x[:, 1:]
-        mask = InductionTask.scored_mask(periods[s: s + batch], L)
+        mask = InductionTask.scored_mask(periods[s: s + batch], starts[s: s + batch], L)
         pred = logits[:, :-1].argmax(-1)
         correct += int(((pred == tgt) & mask).sum())
         total += int(mask.sum())
@@ -78,15 +78,15 @@ def mean_loss(model, ids, batch=128):
 def evaluate(model, task, eval_data):
     out = {}
     if task.name == "induction":
-        ids, periods = eval_data["induction"]
-        acc, ind_loss = induction_accuracy(model, ids, periods)
+        ids, periods, starts = eval_data["induction"]
+        acc, ind_loss = induction_accuracy(model, ids, periods, starts)
         out["heldout_loss"] = mean_loss(model, ids)
         out["induction_acc"] = acc
         out["induction_loss"] = ind_loss
     else:
         out["heldout_loss"] = mean_loss(model, eval_data["val"])
-        ids, periods = eval_data["induction"]
-        acc, ind_loss = induction_accuracy(model, ids, periods)
+        ids, periods, starts = eval_data["induction"]
+        acc, ind_loss = induction_accuracy(model, ids, periods, starts)
         out["induction_acc"] = acc
         out["induction_loss"] = ind_loss
     return out
@@ -110,6 +110,8 @@ def main(argv=None):
     ap.add_argument("--n-tokens", type=int, default=64, help="induction: number of content tokens t0..t{N-1}")
     ap.add_argument("--period-min", type=int, default=8)
     ap.add_argument("--period-max", type=int, default=24)
+    ap.add_argument("--prefix-min", type=int, default=0, help="induction: min number of non-repeated tokens before the period")
+    ap.add_argument("--prefix-max", type=int, default=16)
     ap.add_argument("--lr-schedule", choices=["cosine", "constant"], default="cosine")
     ap.add_argument("--wpe-init", choices=["normal", "sinusoidal"], default="normal",
                     help="initial position embeddings: N(0, 0.02) or a scaled sinusoidal table (still trained)")
@@ -126,7 +128,8 @@ def main(argv=None):
     if args.task == "induction":
         task = make_task("induction", {
             "n_tokens": args.n_tokens, "seq_len": args.seq_len or 64,
-            "period_min": args.period_min, "period_max": args.period_max})
+            "period_min": args.period_min, "period_max": args.period_max,
+            "prefix_min": args.prefix_min, "prefix_max": args.prefix_max})
         eval_data = {"induction": task.eval_set()}
     else:
         task = make_task("text", {"seq_len": args.seq_len or 128})

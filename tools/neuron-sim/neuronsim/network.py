@@ -128,6 +128,7 @@ class Network:
         self.syn_cell = np.array(self.syn_cell)
         self.syn_exc = np.array(self.syn_exc)
         self.cell_rate = np.array(self.cell_rate)
+        self.cell_exc = np.array([p in P.E_TYPES for p in self.cell_pop])
         self.n_cells = len(self.cell_type)
         self.n_syn = len(self.syn_type)
         # synapses of each cell
@@ -162,14 +163,15 @@ class Network:
         owner = np.repeat(np.arange(self.n_cells), counts)
         ps = P.POST_SUPPRESSION
         if whisker is not None and strength > 0:
-            inwin = (times >= stim + ps["start"]) & (times < stim + ps["end"])
+            inwin = (times >= stim + ps["start"]) & (times < stim + ps["end"]) & self.cell_exc[owner]
             keep = ~inwin | (rng.uniform(size=times.size) < ps["factor"])
             times, owner = times[keep], owner[keep]
         ev_t, ev_o = [], []
         if whisker is not None and strength > 0:
             u = rng.uniform(size=self.n_cells)
             u2 = rng.uniform(size=self.n_cells)
-            g1 = rng.standard_gamma(1.0, size=self.n_cells)  # shape set per population below
+            u3 = rng.uniform(size=self.n_cells)
+            g1 = rng.standard_gamma(1.0, size=self.n_cells)
             for c in range(self.n_cells):
                 ct = self.cell_pop[c]
                 pop = P.POPULATIONS[ct]
@@ -188,6 +190,20 @@ class Network:
                 ev_t.append(stim + lat); ev_o.append(c)
                 if u2[c] < pop["extra"]:
                     ev_t.append(stim + lat + 2.5 + 3.0 * g1[c]); ev_o.append(c)
+            # late (feedback) spikes of interneurons, spread over the cortical response
+            for c in range(self.n_cells):
+                pop = P.POPULATIONS[self.cell_pop[c]]
+                pl = pop.get("p_late", 0.0)
+                if pl <= 0:
+                    continue
+                d = P.column_distance(self.cell_col[c], whisker)
+                p = min(1.0, pl * P.COLUMN_GAIN.get(d, 0.0) * strength * g_ev)
+                if u3[c] < p:
+                    mean, sd = pop["lat_late"], pop["sd_late"]
+                    k = (mean / sd) ** 2
+                    lat = (sd ** 2 / mean) * rng.standard_gamma(k)
+                    lat += P.COLUMN_DELAY.get(d, 4.0) + P.WEAK_DELAY * (1.0 - min(strength, 1.0))
+                    ev_t.append(stim + lat); ev_o.append(c)
         if ev_t:
             times = np.concatenate([times, np.array(ev_t)])
             owner = np.concatenate([owner, np.array(ev_o, dtype=int)])

@@ -103,19 +103,19 @@ POPULATIONS = {
     "L6ct":    dict(n=80, home=0.7, spc=1.5, bg=0.5, w=0.5, p=0.1, lat=20.0, sd=8.0, onset=10.0, extra=0.0, prel=0.6,
                     layers=dict(L4=1.0, L5B=0.2, L6=0.5)),
     # inhibitory
-    "SymLocal1": dict(n=90, home=0.85, spc=4.0, bg=6.0, w=1.0, p=0.55, lat=11.0, sd=2.5, onset=7.0, extra=0.3, prel=0.8,
+    "SymLocal1": dict(p_late=0.45, lat_late=28.0, sd_late=11.0, n=90, home=0.85, spc=4.0, bg=6.0, w=1.0, p=0.55, lat=11.0, sd=2.5, onset=7.0, extra=0.3, prel=0.8,
                       layers=dict(L5A=0.5, L5B=1.0, L6=0.3), soma=3.0),
-    "SymLocal2": dict(n=40, home=0.85, spc=4.0, bg=6.0, w=1.0, p=0.5, lat=11.5, sd=2.5, onset=7.0, extra=0.3, prel=0.8,
+    "SymLocal2": dict(p_late=0.45, lat_late=28.0, sd_late=11.0, n=40, home=0.85, spc=4.0, bg=6.0, w=1.0, p=0.5, lat=11.5, sd=2.5, onset=7.0, extra=0.3, prel=0.8,
                       layers=dict(L5A=0.5, L5B=1.0), soma=3.0),
-    "SymLocal3": dict(n=120, home=0.85, spc=4.0, bg=6.0, w=1.0, p=0.55, lat=11.0, sd=2.5, onset=7.0, extra=0.3, prel=0.8,
+    "SymLocal3": dict(p_late=0.45, lat_late=28.0, sd_late=11.0, n=120, home=0.85, spc=4.0, bg=6.0, w=1.0, p=0.55, lat=11.0, sd=2.5, onset=7.0, extra=0.3, prel=0.8,
                       layers=dict(L4=0.3, L5A=0.8, L5B=1.0), soma=1.0),
-    "SymLocal4": dict(n=120, home=0.85, spc=4.0, bg=6.0, w=1.0, p=0.5, lat=11.5, sd=2.5, onset=7.0, extra=0.3, prel=0.8,
+    "SymLocal4": dict(p_late=0.45, lat_late=28.0, sd_late=11.0, n=120, home=0.85, spc=4.0, bg=6.0, w=1.0, p=0.5, lat=11.5, sd=2.5, onset=7.0, extra=0.3, prel=0.8,
                       layers=dict(L5A=0.6, L5B=1.0, L6=0.4), soma=1.0),
-    "SymLocal5": dict(n=20, home=0.85, spc=4.0, bg=6.0, w=1.0, p=0.5, lat=12.0, sd=3.0, onset=7.0, extra=0.2, prel=0.8,
+    "SymLocal5": dict(p_late=0.45, lat_late=28.0, sd_late=11.0, n=20, home=0.85, spc=4.0, bg=6.0, w=1.0, p=0.5, lat=12.0, sd=3.0, onset=7.0, extra=0.2, prel=0.8,
                       layers=dict(L5B=1.0, L6=0.6)),
-    "L45Sym":  dict(n=80, home=0.8, spc=3.0, bg=5.0, w=1.0, p=0.5, lat=11.5, sd=2.5, onset=7.0, extra=0.2, prel=0.8,
+    "L45Sym":  dict(p_late=0.45, lat_late=28.0, sd_late=11.0, n=80, home=0.8, spc=3.0, bg=5.0, w=1.0, p=0.5, lat=11.5, sd=2.5, onset=7.0, extra=0.2, prel=0.8,
                     layers=dict(L4=1.0, L5A=1.0, L5B=0.6), soma=0.5),
-    "L45Peak": dict(n=120, home=0.8, spc=3.0, bg=6.0, w=1.0, p=0.6, lat=10.5, sd=2.0, onset=7.0, extra=0.4, prel=0.8,
+    "L45Peak": dict(p_late=0.45, lat_late=28.0, sd_late=11.0, n=120, home=0.8, spc=3.0, bg=6.0, w=1.0, p=0.6, lat=10.5, sd=2.0, onset=7.0, extra=0.4, prel=0.8,
                     layers=dict(L1=0.2, L4=0.6, L5A=1.0, L5B=1.0), soma=0.5),
     "L1":      dict(n=50, home=0.7, spc=2.0, bg=3.0, w=1.0, p=0.2, lat=22.0, sd=10.0, onset=10.0, extra=0.1, prel=0.8,
                     layers=dict(L1=1.0, L2=0.2)),
@@ -162,5 +162,5 @@ COLUMN_GAIN = {0: 1.0, 1: 0.35, 2: 0.1}
 COLUMN_DELAY = {0: 0.0, 1: 2.5, 2: 4.0}     # ms added to the latency
 VPM_COLUMN_GAIN = {0: 1.0, 1: 0.2, 2: 0.05}  # thalamic barreloids are sharply tuned
 WEAK_DELAY = 3.0                             # ms added at strength 0 (linear in 1-strength)
-POST_SUPPRESSION = dict(start=40.0, end=140.0, factor=0.5)  # background after the response
+POST_SUPPRESSION = dict(start=40.0, end=140.0, factor=0.5)  # excitatory background after the response
 TRIAL_GAIN_SIGMA = dict(bg=0.25, evoked=0.2)  # lognormal trial-to-trial network state

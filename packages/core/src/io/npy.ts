@@ -120,7 +120,9 @@ export function decodeNpy(bytes: Uint8Array, file = 'npy'): NpyArray {
     );
   }
   // Copy into a fresh, aligned buffer: the source buffer's offset need not be a multiple of the element size.
-  const raw = bytes.slice(dataStart, dataStart + byteLength);
+  // (Buffer.slice would return a view into Node's shared pool, so copy explicitly.)
+  const raw = new Uint8Array(byteLength);
+  raw.set(bytes.subarray(dataStart, dataStart + byteLength));
   const buf = raw.buffer;
   const data: NpyData =
     dtype === 'uint8' || dtype === 'bool'

@@ -110,6 +110,7 @@ export function fitReducedModel(
   const heldOut: Predictions = {
     y,
     bin: design.bin,
+    fold: new Int32Array(design.n),
     model: new Float64Array(design.n),
     lookup: spec.nonlinearity.kind === 'lookup' ? new Float64Array(design.n) : null,
     psth: new Float64Array(design.n),
@@ -166,6 +167,7 @@ export function fitReducedModel(
     if (i === 0) fixedBins = peakBins(f.psthRate);
     for (const r of rowsOfTrials(design, new Set(part.test))) {
       testRows.push(r);
+      heldOut.fold![r] = i;
       heldOut.model[r] = f.mu[r];
       if (heldOut.lookup && f.lookup) heldOut.lookup[r] = applyLookup(f.lookup, f.eta[r]);
       heldOut.psth[r] = f.psthRate[design.bin[r]];
@@ -194,6 +196,7 @@ export function fitReducedModel(
   const inSample: Predictions = {
     y,
     bin: design.bin,
+    fold: null,
     model: fin.mu,
     lookup: fin.lookup ? fin.eta.map((e) => applyLookup(fin.lookup!, e)) : null,
     psth: design.bin.reduce((acc, b, r) => ((acc[r] = fin.psthRate[b]), acc), new Float64Array(design.n)),

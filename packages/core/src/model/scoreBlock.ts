@@ -9,6 +9,8 @@ export interface Predictions {
   /** Target per design row (binarised for bernoulli). */
   y: Float64Array;
   bin: Int32Array;
+  /** Which fold predicted each row (k-fold): trial-to-trial AUROC compares trials within one fold and bin. */
+  fold: Int32Array | null;
   model: Float64Array;
   lookup: Float64Array | null;
   psth: Float64Array;
@@ -48,8 +50,9 @@ export function scoreBlock(fam: FamilyOps, pred: Predictions, rows: number[], fi
   for (const r of rows) {
     const b = pred.bin[r];
     if (!fixed.has(b)) continue;
-    if (!strata.has(b)) strata.set(b, []);
-    strata.get(b)!.push(r);
+    const key = pred.fold ? pred.fold[r] * 1_000_000 + b : b;
+    if (!strata.has(key)) strata.set(key, []);
+    strata.get(key)!.push(r);
     fixedRows++;
     if (y[r] > 0) fixedEvents++;
   }
