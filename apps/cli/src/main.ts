@@ -1,8 +1,9 @@
 import { runCommand, type Command } from './cli.js';
 import { demoCommand } from './commands/demo.js';
 import { fitCommand } from './commands/fit.js';
+import { neuronImportCommand, neuronReduceCommand } from './commands/neuron.js';
 
-const commands: Command[] = [demoCommand, fitCommand];
+const commands: Command[] = [demoCommand, fitCommand, neuronImportCommand, neuronReduceCommand];
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -26,6 +27,9 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write('0.1.0\n');
     return 0;
   }
+  // Two-word commands ("neuron reduce", "lm extract") are matched before one-word ones.
+  const two = rest.length > 0 ? commands.find((c) => c.name === `${name} ${rest[0]}`) : undefined;
+  if (two) return runCommand(two, rest.slice(1));
   const cmd = commands.find((c) => c.name === name);
   if (!cmd) {
     process.stderr.write(`occam: unknown command '${name}'\n\n${overview()}`);

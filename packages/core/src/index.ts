@@ -31,3 +31,7 @@ export { predictReducedModel, simulateReducedModel, layoutForModel, type Predict
 export { readReducedModel, writeReducedModel } from './model/modelFile.js';
 export { mulberry32, shuffled } from './random/rng.js';
 export { plantedDataset, plantedBeta, neuronLikeAtoms, type PlantedTruth, type PlantedOptions } from './simulation/plantedDataset.js';
+export * from './search/schema.js';
+export { featureFamilies } from './search/featureFamilies.js';
+export { runSearch, type SearchHooks } from './search/runSearch.js';
+export { specAblations, type SpecAblation } from './spec/specAblations.js';

@@ -54,8 +54,19 @@ function fitCore(spec: Spec, layout: DesignLayout, data: GlmData): CoreFit {
     iterations: full.iterations,
     alternations: sep.alternations,
     converged: full.converged && sep.converged,
-    warnings: [...new Set([...full.warnings, ...sep.warnings])],
+    warnings: distinctWarnings([...full.warnings, ...sep.warnings]),
   };
+}
+
+/** One warning per kind (text before its first parenthesis): the full and separable fits repeat each other. */
+function distinctWarnings(warnings: string[]): string[] {
+  const seen = new Set<string>();
+  return warnings.filter((w) => {
+    const kind = w.split('(')[0];
+    if (seen.has(kind)) return false;
+    seen.add(kind);
+    return true;
+  });
 }
 
 function rowsOfTrials(design: Design, trials: Set<number>): number[] {
