@@ -1,0 +1,105 @@
+import type { Atom } from '../dataset/schema.js';
+import type { SpecInput } from '../spec/schema.js';
+import type { FeatureFamily, SearchOptions } from './schema.js';
+
+/** A family with its levels and how each level shapes a spec. */
+export interface FamilyPlan extends FeatureFamily {
+  apply(level: number, spec: SpecDraft): void;
+  /** Level at which this family takes the spec's single spatial axis (numeric attributes only). */
+  spatialLevel?: number;
+}
+
+/** A spec has one spatial axis: at most one family may sit at its spatial level. */
+export function validLevels(plans: FamilyPlan[], levels: Record<string, number>): boolean {
+  return plans.filter((p) => p.spatialLevel !== undefined && levels[p.name] === p.spatialLevel).length <= 1;
+}
+
+export interface SpecDraft {
+  groupBy: NonNullable<SpecInput['groupBy']>;
+  spatial?: SpecInput['spatial'];
+  temporal: NonNullable<SpecInput['temporal']>;
+  history: SpecInput['history'];
+  structure: 'separable' | 'full';
+}
+
+function quantileEdges(values: number[], bins: number): number[] {
+  const sorted = [...new Set(values)].sort((a, b) => a - b);
+  const edges = [sorted[0]];
+  for (let b = 1; b < bins; b++) edges.push(sorted[Math.floor((b * sorted.length) / bins)]);
+  edges.push(sorted[sorted.length - 1] + 1e-9 * Math.max(1, Math.abs(sorted[sorted.length - 1])));
+  return [...new Set(edges)];
+}
+
+/**
+ * Feature families from the dataset's own attributes — nothing hand-listed:
+ * - a categorical attribute with ≥ 2 values: split groups by it (off / on);
+ * - a numeric attribute with ≥ 3 values: off / coarse bins / fine bins / a smooth filter over it (at most
+ *   one attribute at a time carries the smooth filter: a spec has one spatial axis);
+ * - the lag window: quarter / half / full window;
+ * - the output history: off / on; the filter structure: separable / full.
+ */
+export function featureFamilies(atoms: Atom[], options: SearchOptions): FamilyPlan[] {
+  const values = new Map<string, (string | number)[]>();
+  for (const atom of atoms)
+    for (const [k, v] of Object.entries(atom.attributes)) {
+      if (options.ignoreAttributes.includes(k)) continue;
+      if (!values.has(k)) values.set(k, []);
+      values.get(k)!.push(v);
+    }
+  const plans: FamilyPlan[] = [];
+  for (const [attr, vs] of [...values.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    const distinct = [...new Set(vs)];
+    if (vs.every((v) => typeof v === 'string')) {
+      if (distinct.length < 2) continue;
+      plans.push({ name: `split by ${attr}`, levels: ['off', 'on'], apply: (l, s) => void (l > 0 && s.groupBy.push(attr)) });
+    } else if (vs.every((v) => typeof v === 'number')) {
+      if (distinct.length < 3) continue;
+      const nums = vs as number[];
+      const coarse = quantileEdges(nums, 2);
+      const fine = quantileEdges(nums, Math.min(6, distinct.length));
+      const lo = Math.min(...nums);
+      const hi = Math.max(...nums);
+      const levels = ['off', `${coarse.length - 1} bins`, `${fine.length - 1} bins`, 'smooth filter'];
+      plans.push({
+        name: `${attr}`,
+        levels,
+        spatialLevel: 3,
+        apply: (l, s) => {
+          if (l === 1) s.groupBy.push({ attribute: attr, edges: coarse });
+          if (l === 2) s.groupBy.push({ attribute: attr, edges: fine });
+          if (l === 3) {
+            // Peaks span the attribute's range; a large offset keeps the spacing near-linear and the log defined.
+            const span = hi - lo;
+            s.spatial = {
+              attribute: attr,
+              basis: { kind: 'raisedCosineLog', count: Math.min(6, distinct.length), firstPeak: lo, lastPeak: hi, offset: span + Math.max(0, -lo) + 1e-6 },
+            };
+          }
+        },
+      });
+    }
+  }
+  const L = options.maxLag;
+  const windows = [Math.max(options.minLag + 1, Math.round(L / 4)), Math.max(options.minLag + 2, Math.round(L / 2)), L];
+  plans.push({
+    name: 'lag window',
+    levels: windows.map((w) => `${options.minLag}–${w} bins`),
+    apply: (l, s) => {
+      const maxLag = windows[l];
+      const count = Math.min(4 + 2 * l, maxLag - options.minLag + 1);
+      s.temporal = { minLag: options.minLag, maxLag, basis: { kind: 'raisedCosineLog', count, firstPeak: 0, lastPeak: Math.max(1, (maxLag - options.minLag) * 0.6), offset: 1.5 } };
+    },
+  });
+  if (options.history && options.family !== 'gaussian') {
+    const hl = Math.max(2, Math.round(L / 2));
+    plans.push({
+      name: 'history',
+      levels: ['off', 'on'],
+      apply: (l, s) => {
+        s.history = l > 0 ? { maxLag: hl, basis: { kind: 'raisedCosineLog', count: 4, firstPeak: 1, lastPeak: Math.max(2, hl / 2), offset: 1 } } : null;
+      },
+    });
+  }
+  plans.push({ name: 'structure', levels: ['separable', 'full'], apply: (l, s) => void (s.structure = l > 0 ? 'full' : 'separable') });
+  return plans;
+}

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { FamilySchema, SpecSchema } from '../spec/schema.js';
+
+export const SearchOptionsSchema = z.object({
+  /** Longest lag window to consider (bins); shorter windows are tried too. */
+  maxLag: z.number().int().positive(),
+  minLag: z.number().int().nonnegative().default(0),
+  family: FamilySchema.default('bernoulli'),
+  ridge: z.number().nonnegative().default(1),
+  folds: z.number().int().min(2).max(20).default(3),
+  seed: z.number().int().default(0),
+  /** AUROC (pseudo-R² for gaussian) within this of the best counts as sufficient. */
+  tolerance: z.number().nonnegative().default(0.005),
+  /** Ranks candidates; neither can be gamed by a time-only model. */
+  rankBy: z.enum(['llGainOverPsth', 'trialToTrialAuroc']).default('llGainOverPsth'),
+  strategies: z.array(z.enum(['forward', 'backward'])).min(1).default(['forward', 'backward']),
+  /** Attributes never used (e.g. identifiers). */
+  ignoreAttributes: z.array(z.string()).default([]),
+  history: z.boolean().default(true),
+});
+export type SearchOptions = z.infer<typeof SearchOptionsSchema>;
+export type SearchOptionsInput = z.input<typeof SearchOptionsSchema>;
+
+export const FeatureFamilySchema = z.object({
+  name: z.string(),
+  /** Levels from "absent" (0) upward; each level is a label. */
+  levels: z.array(z.string()).min(2),
+});
+export type FeatureFamily = z.infer<typeof FeatureFamilySchema>;
+
+const num = z.number().nullable();
+export const CandidateSchema = z.object({
+  key: z.string(),
+  levels: z.record(z.string(), z.number().int()),
+  spec: SpecSchema,
+  parameters: z.number().int(),
+  /** Families above their lowest level. */
+  familiesUsed: z.number().int(),
+  metrics: z.object({
+    auroc: num,
+    psthAuroc: num,
+    llGainOverPsth: num,
+    trialToTrialAuroc: num,
+    pseudoR2: num,
+  }),
+  foundBy: z.array(z.string()),
+});
+export type Candidate = z.infer<typeof CandidateSchema>;
+
+export const SearchResultSchema = z.object({
+  format: z.literal('occam.search'),
+  version: z.literal(1),
+  options: SearchOptionsSchema,
+  families: z.array(FeatureFamilySchema),
+  candidates: z.array(CandidateSchema),
+  /** Keys of candidates on the accuracy-vs-complexity front (parameters ↓, ranking metric ↑). */
+  paretoFront: z.array(z.string()),
+  best: z.string(),
+  minimal: z.string(),
+  /** For the minimal model: each family lowered one level, and what that costs. */
+  ablations: z.array(z.object({ family: z.string(), from: z.string(), to: z.string(), key: z.string(), deltaRank: num, deltaAuroc: num })),
+  /** Per strategy, the path of keys it took. */
+  paths: z.record(z.string(), z.array(z.string())),
+});
+export type SearchResult = z.infer<typeof SearchResultSchema>;
