@@ -35,3 +35,7 @@ export * from './search/schema.js';
 export { featureFamilies } from './search/featureFamilies.js';
 export { runSearch, type SearchHooks } from './search/runSearch.js';
 export { specAblations, type SpecAblation } from './spec/specAblations.js';
+export * from './compare/schema.js';
+export { compareModels, type System } from './compare/compareModels.js';
+export { cosineSimilarity } from './compare/filterSimilarity.js';
+export { jsonSchemas } from './schemas/jsonSchemas.js';

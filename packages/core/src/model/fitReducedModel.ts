@@ -88,7 +88,15 @@ function meanFromEta(family: Spec['family'], eta: Float64Array): Float64Array {
 export function fitReducedModel(
   ds: Dataset,
   specInput: SpecInput | Spec,
-  options: { datasetPath?: string; onProgress?: FitProgress; specFile?: string } = {},
+  options: {
+    datasetPath?: string;
+    onProgress?: FitProgress;
+    specFile?: string;
+    /** Simulate held-out trials for the coincidence factor (default true; a search skips it). */
+    coincidence?: boolean;
+    /** k-fold: refit on all trials for the final model (default true; false keeps the last fold's model). */
+    refit?: boolean;
+  } = {},
 ): ReducedModel {
   const parsed = SpecSchema.safeParse(specInput);
   if (!parsed.success) throw zodProblem(options.specFile ?? 'spec', parsed.error);
@@ -133,7 +141,7 @@ export function fitReducedModel(
   const simulated: number[][] = [];
   let fixedBins: number[] = [];
   const coincidenceDelta = 2;
-  const spikeLike = spec.family !== 'gaussian';
+  const spikeLike = spec.family !== 'gaussian' && options.coincidence !== false;
 
   const fitOn = (trainTrials: number[]) => {
     const trainSet = new Set(trainTrials);
@@ -195,7 +203,7 @@ export function fitReducedModel(
         simulated.push(sim[k].filter(scored));
       });
     }
-    if (testKind === 'split') final = f;
+    if (testKind === 'split' || (options.refit === false && i === plan.length - 1)) final = f;
   }
   if (final === null) {
     progress('fit', plan.length, plan.length + 1);
@@ -227,7 +235,7 @@ export function fitReducedModel(
     testKind,
     folds,
     fixedBins,
-    coincidence: spikeLike
+    coincidence: spikeLike && recorded.length > 0
       ? {
           gamma: finiteOrNull(coincidenceFactor(recorded, simulated, coincidenceDelta, scoredBinsPerTrial)),
           deltaBins: coincidenceDelta,
@@ -239,7 +247,7 @@ export function fitReducedModel(
   };
 
   const filters = sampleFilters(layout, fin.core.beta, fin.core.separable, binWidth, binUnit);
-  const trainTrials = plan.length === 1 ? plan[0].train : Array.from({ length: nTrials }, (_, i) => i);
+  const trainTrials = plan.length === 1 || options.refit === false ? plan[plan.length - 1].train : Array.from({ length: nTrials }, (_, i) => i);
   const m = ds.manifest.metadata;
   const nParams =
     1 +

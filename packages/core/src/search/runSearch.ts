@@ -82,7 +82,8 @@ export async function runSearch(ds: Dataset, optionsInput: SearchOptionsInput, h
       return known;
     }
     const spec = specOf(plans, levels, options);
-    const model = fitReducedModel(ds, spec);
+    // Only held-out scores matter here: no final refit on all trials, no spike-train simulation.
+    const model = fitReducedModel(ds, spec, { coincidence: false, refit: false });
     const t = model.metrics.test;
     const candidate: Candidate = {
       key,

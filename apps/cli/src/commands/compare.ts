@@ -1,0 +1,45 @@
+import { compareModels, readDataset, readReducedModel, writeFileAtomic, type CompareResult } from '@occam/core';
+import { UsageError, requireString, type Command } from '../cli.js';
+
+function matrixText(names: string[], m: (number | null)[][]): string {
+  const short = names.map((n, i) => `[${i + 1}]`);
+  return [
+    '       ' + short.map((s) => s.padStart(8)).join(''),
+    ...m.map((row, i) => short[i].padEnd(7) + row.map((v) => (v === null ? '—' : v.toFixed(3)).padStart(8)).join('')),
+  ].join('\n');
+}
+
+export function compareText(r: CompareResult): string {
+  const lines = r.names.map((n, i) => `[${i + 1}] ${n}`);
+  lines.push('', 'cross-prediction, held-out AUROC (row model on column data):', matrixText(r.names, r.crossPrediction.auroc));
+  lines.push('', 'relative to the column system\'s own model (0 = as good as its own):', matrixText(r.names, r.crossPrediction.relativeToOwn));
+  for (const f of r.filterSimilarity.filter((x) => x.filter !== 'full')) lines.push('', `filter similarity (cosine), ${f.group} ${f.filter}:`, matrixText(r.names, f.matrix));
+  lines.push('', `order by similarity: ${r.order.join(' · ')}`, '', 'response differences — share explained by swapping inputs vs swapping models:');
+  for (const v of r.variability) lines.push(`  ${v.a} vs ${v.b}: inputs ${v.inputShare === null ? '—' : (100 * v.inputShare).toFixed(0) + '%'}, models ${v.modelShare === null ? '—' : (100 * v.modelShare).toFixed(0) + '%'}`);
+  return lines.join('\n');
+}
+
+export const compareCommand: Command = {
+  name: 'compare',
+  summary: 'universality across systems / transfer across conditions: filter similarity, cross-prediction, inputs vs models',
+  usage: 'occam compare --system NAME=MODEL.json@DATASET [--system …]… --out FILE [--kind systems|conditions]',
+  example: 'occam compare --system v1=v1.model.json@data/neuron/v1 --system v2=v2.model.json@data/neuron/v2 --out compare.json',
+  options: { system: { type: 'string', multiple: true }, out: { type: 'string' }, kind: { type: 'string' }, seed: { type: 'string' } },
+  async run({ values, io }) {
+    const out = requireString(values, 'out');
+    const specs = (values.system as string[] | undefined) ?? [];
+    if (specs.length < 2) throw new UsageError('give at least two --system NAME=MODEL.json@DATASET');
+    const kind = (values.kind as string | undefined) ?? 'systems';
+    if (kind !== 'systems' && kind !== 'conditions') throw new UsageError(`--kind must be systems or conditions`);
+    const systems = [];
+    for (const s of specs) {
+      const m = /^([^=]+)=(.+)@(.+)$/.exec(s);
+      if (!m) throw new UsageError(`--system '${s}' must look like NAME=MODEL.json@DATASET`);
+      systems.push({ name: m[1], model: await readReducedModel(m[2]), dataset: await readDataset(m[3]) });
+    }
+    const result = compareModels(systems, { kind, seed: Number(values.seed ?? 0) });
+    await writeFileAtomic(out, JSON.stringify(result, null, 1) + '\n');
+    if (io.json) io.out(JSON.stringify(result));
+    else if (!io.quiet) io.out(`${compareText(result)}\nwrote ${out}`);
+  },
+};

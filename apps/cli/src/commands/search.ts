@@ -1,0 +1,70 @@
+import { readDataset, runSearch, writeFileAtomic, type SearchResult } from '@occam/core';
+import { UsageError, requireString, type Command } from '../cli.js';
+
+function numberOr(values: Record<string, unknown>, name: string, fallback?: number): number | undefined {
+  const v = values[name];
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got '${String(v)}'`);
+  return n;
+}
+
+export function searchTable(r: SearchResult): string {
+  const f = (v: number | null) => (v === null ? '—' : v.toFixed(3));
+  const rank = r.options.rankBy;
+  const lines = [`${r.candidates.length} candidates; ranked by ${rank} (held-out, ${r.options.folds}-fold, same folds for all)`, ''];
+  lines.push('on the Pareto front (parameters ↑, ranking metric ↑):');
+  lines.push('  params  ' + rank.padStart(16) + '   AUROC    PSTH   t2t AUROC   candidate');
+  for (const key of r.paretoFront) {
+    const c = r.candidates.find((x) => x.key === key)!;
+    const mark = key === r.minimal ? ' ◀ minimal sufficient' : key === r.best ? ' ◀ best' : '';
+    lines.push(`  ${String(c.parameters).padStart(6)}  ${f(c.metrics[rank]).padStart(16)}   ${f(c.metrics.auroc)}   ${f(c.metrics.psthAuroc)}   ${f(c.metrics.trialToTrialAuroc).padStart(9)}   ${c.key}${mark}`);
+  }
+  lines.push('', `minimal sufficient model: ${r.minimal}`, 'ablations of the minimal model (each family lowered one level):');
+  for (const a of r.ablations) lines.push(`  ${a.family}: ${a.from} → ${a.to}   Δ${rank} ${f(a.deltaRank)}   ΔAUROC ${f(a.deltaAuroc)}`);
+  for (const [strategy, path] of Object.entries(r.paths)) lines.push(`${strategy} path: ${path.length} step(s), ended at: ${path[path.length - 1]}`);
+  return lines.join('\n');
+}
+
+export const searchCommand: Command = {
+  name: 'search',
+  summary: 'search feature families (groupings, resolutions, lag windows, history, structure) for the minimal sufficient model',
+  usage: 'occam search --data DIR --max-lag N --out FILE [--folds 3] [--tolerance 0.005] [--rank-by llGainOverPsth|trialToTrialAuroc] [--checkpoint FILE] [--seed 0]',
+  example: 'occam search --data out/demo/dataset --max-lag 40 --out search.json --checkpoint search.ckpt.jsonl',
+  options: {
+    data: { type: 'string' },
+    out: { type: 'string' },
+    'max-lag': { type: 'string' },
+    folds: { type: 'string' },
+    tolerance: { type: 'string' },
+    'rank-by': { type: 'string' },
+    checkpoint: { type: 'string' },
+    seed: { type: 'string' },
+    family: { type: 'string' },
+  },
+  async run({ values, io }) {
+    const ds = await readDataset(requireString(values, 'data'));
+    const out = requireString(values, 'out');
+    const maxLag = numberOr(values, 'max-lag');
+    if (maxLag === undefined) throw new UsageError('missing --max-lag (the longest lag window to consider, in bins)');
+    const rankBy = values['rank-by'];
+    if (rankBy !== undefined && rankBy !== 'llGainOverPsth' && rankBy !== 'trialToTrialAuroc') throw new UsageError(`--rank-by must be llGainOverPsth or trialToTrialAuroc`);
+    const family = values.family ?? (ds.manifest.target.kind === 'real' ? 'gaussian' : 'bernoulli');
+    const tick = io.progress('searching');
+    const result = await runSearch(
+      ds,
+      {
+        maxLag,
+        folds: numberOr(values, 'folds', 3),
+        tolerance: numberOr(values, 'tolerance', 0.005),
+        seed: numberOr(values, 'seed', 0),
+        family: family as 'bernoulli',
+        ...(rankBy ? { rankBy } : {}),
+      },
+      { checkpoint: typeof values.checkpoint === 'string' ? values.checkpoint : undefined, onProgress: tick },
+    );
+    await writeFileAtomic(out, JSON.stringify(result, null, 1) + '\n');
+    if (io.json) io.out(JSON.stringify(result));
+    else if (!io.quiet) io.out(`${searchTable(result)}\nwrote ${out}`);
+  },
+};

@@ -1,0 +1,74 @@
+"""Load an occam Dataset (NumPy arrays) and ReducedModel (JSON) with numpy and json only, and plot a filter.
+
+    python3 docs/load_occam.py out/demo/dataset out/demo/model.json [filter.png]
+
+The dataset is a directory: manifest.json plus inputs/target/scored arrays saved as .npy (or .npy.gz, which is
+the same bytes gzip-compressed). The model JSON holds every filter already sampled as a function.
+"""
+import gzip
+import json
+import os
+import sys
+
+import numpy as np
+
+
+def load_array(path):
+    if path.endswith(".gz"):
+        with gzip.open(path, "rb") as f:
+            return np.load(f)
+    return np.load(path)
+
+
+def load_dataset(directory):
+    with open(os.path.join(directory, "manifest.json")) as f:
+        manifest = json.load(f)
+    files = manifest.get("files", {"inputs": "inputs.npy", "target": "target.npy", "scored": "scored.npy"})
+    arrays = {name: load_array(os.path.join(directory, files[name])) for name in ("inputs", "target", "scored")}
+    return manifest, arrays
+
+
+def main():
+    dataset_dir, model_path = sys.argv[1], sys.argv[2]
+    out_png = sys.argv[3] if len(sys.argv) > 3 else None
+    manifest, arrays = load_dataset(dataset_dir)
+    inputs, target, scored = arrays["inputs"], arrays["target"], arrays["scored"]
+    assert inputs.shape == (len(manifest["atoms"]), manifest["nTrials"], manifest["nBins"]), inputs.shape
+    assert target.shape == scored.shape == (manifest["nTrials"], manifest["nBins"])
+    with open(model_path) as f:
+        model = json.load(f)
+    assert model["format"] == "occam.reduced-model"
+    unit = model["filters"]["binUnit"]
+    test = model["metrics"]["test"]
+    print(f"dataset: {inputs.shape[0]} atoms x {inputs.shape[1]} trials x {inputs.shape[2]} bins ({inputs.dtype}), "
+          f"{int(target[scored == 1].sum())} events in {int(scored.sum())} scored bins")
+    print(f"model: held-out AUROC {test['model']['auroc']:.3f} vs PSTH {test['psth']['auroc']:.3f}, "
+          f"trial-to-trial AUROC {test['trialToTrialAuroc']['model']:.3f}")
+    for group in model["filters"]["groups"]:
+        lag = np.array(group["temporal"]["x"])
+        weight = np.array(group["temporal"]["y"])
+        peak = lag[np.argmax(np.abs(weight))]
+        print(f"  {group['label']}: temporal filter peaks {peak:g} {unit} before the predicted bin "
+              f"(net weight {weight.sum():+.3f})")
+    if out_png:
+        try:
+            import matplotlib
+            matplotlib.use("Agg")
+            import matplotlib.pyplot as plt
+        except ImportError:
+            print("matplotlib not installed: skipping the plot")
+            return
+        fig, ax = plt.subplots(figsize=(5, 3))
+        for group in model["filters"]["groups"]:
+            ax.plot(group["temporal"]["x"], group["temporal"]["y"], label=group["label"])
+        ax.axhline(0, color="grey", lw=0.5)
+        ax.set_xlabel(f"lag ({unit})")
+        ax.set_ylabel("weight")
+        ax.legend()
+        fig.tight_layout()
+        fig.savefig(out_png)
+        print(f"wrote {out_png}")
+
+
+if __name__ == "__main__":
+    main()

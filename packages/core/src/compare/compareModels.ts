@@ -1,0 +1,168 @@
+import type { Dataset } from '../dataset/dataset.js';
+import { OccamError } from '../errors.js';
+import { auroc, stratifiedAuroc } from '../metrics/auroc.js';
+import { predictReducedModel, simulateReducedModel } from '../model/predict.js';
+import type { ReducedModel } from '../model/schema.js';
+import { cosineSimilarity, sampledFilter } from './filterSimilarity.js';
+import type { CompareResult } from './schema.js';
+
+export interface System {
+  name: string;
+  model: ReducedModel;
+  dataset: Dataset;
+}
+
+/** Held-out trials of a system: its model's test trials, or all trials when it was cross-validated. */
+function heldOut(s: System): number[] {
+  const t = s.model.provenance.testTrials;
+  return t.length > 0 ? t : Array.from({ length: s.dataset.manifest.nTrials }, (_, i) => i);
+}
+
+function scoreOn(model: ReducedModel, target: System): { auroc: number | null; t2t: number | null } {
+  const trials = new Set(heldOut(target));
+  const pred = predictReducedModel(model, target.dataset);
+  const rows: number[] = [];
+  for (let r = 0; r < pred.trial.length; r++) if (trials.has(pred.trial[r])) rows.push(r);
+  const fixed = new Set(target.model.metrics.fixedBins);
+  const strata = new Map<number, number[]>();
+  for (const r of rows) {
+    if (!fixed.has(pred.bin[r])) continue;
+    if (!strata.has(pred.bin[r])) strata.set(pred.bin[r], []);
+    strata.get(pred.bin[r])!.push(r);
+  }
+  const a = auroc(pred.mean, pred.target, rows);
+  const t = stratifiedAuroc(pred.mean, pred.target, strata);
+  return { auroc: Number.isFinite(a) ? a : null, t2t: Number.isFinite(t) ? t : null };
+}
+
+/** Mean simulated output per scored bin position across the held-out trials: the system's response. */
+function response(model: ReducedModel, ds: Dataset, trials: number[], seed: number): Float64Array {
+  const { nBins } = ds.manifest;
+  const sims = simulateReducedModel(model, ds, { trials, seed });
+  const rate = new Float64Array(nBins);
+  sims.forEach((events) => events.forEach((b) => (rate[b] += 1 / trials.length)));
+  const scoredBins = new Uint8Array(nBins);
+  for (const tr of trials) for (let b = 0; b < nBins; b++) if (ds.scored[tr * nBins + b]) scoredBins[b] = 1;
+  return rate.map((v, b) => (scoredBins[b] ? v : 0));
+}
+
+function squaredDistance(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i] - b[i]) ** 2;
+  return s;
+}
+
+/** Average-linkage agglomerative ordering from a similarity matrix. */
+function clusterOrder(names: string[], sim: (number | null)[][]): string[] {
+  let clusters = names.map((_, i) => [i]);
+  const d = (a: number[], b: number[]) => {
+    let s = 0;
+    let n = 0;
+    for (const i of a) for (const j of b) {
+      const v = sim[i][j];
+      if (v !== null) {
+        s += 1 - v;
+        n++;
+      }
+    }
+    return n ? s / n : 1;
+  };
+  while (clusters.length > 1) {
+    let best = [0, 1];
+    let bestD = Infinity;
+    for (let i = 0; i < clusters.length; i++)
+      for (let j = i + 1; j < clusters.length; j++) {
+        const v = d(clusters[i], clusters[j]);
+        if (v < bestD) {
+          bestD = v;
+          best = [i, j];
+        }
+      }
+    const merged = [...clusters[best[0]], ...clusters[best[1]]];
+    clusters = clusters.filter((_, k) => k !== best[0] && k !== best[1]);
+    clusters.push(merged);
+  }
+  return clusters[0].map((i) => names[i]);
+}
+
+/**
+ * Do different systems compute the same thing? Filter-shape similarity per group after normalisation, a
+ * cross-prediction matrix (row system's model on column system's held-out data, beside the column's own
+ * model), an ordering of systems by similarity, and the seed's variability claim measured: how much of the
+ * response difference between two systems is explained by swapping their inputs vs swapping their models.
+ * The same call with one system under several conditions gives the condition-transfer matrix.
+ */
+export function compareModels(systems: System[], options: { kind?: 'systems' | 'conditions'; seed?: number } = {}): CompareResult {
+  if (systems.length < 2) throw new OccamError('compare needs at least two systems (model + dataset each)');
+  const names = systems.map((s) => s.name);
+  const groups = [...new Set(systems.flatMap((s) => s.model.layout.groups))];
+  const filterSimilarity: CompareResult['filterSimilarity'] = [];
+  for (const group of groups)
+    for (const filter of ['spatial', 'temporal', 'full'] as const) {
+      filterSimilarity.push({
+        group,
+        filter,
+        matrix: systems.map((a) => systems.map((b) => {
+          const fa = sampledFilter(a.model, group, filter);
+          const fb = sampledFilter(b.model, group, filter);
+          return fa && fb ? cosineSimilarity(fa, fb) : null;
+        })),
+      });
+    }
+  if (systems.every((s) => s.model.filters.history)) {
+    filterSimilarity.push({ group: 'history', filter: 'history', matrix: systems.map((a) => systems.map((b) => cosineSimilarity(sampledFilter(a.model, '', 'history')!, sampledFilter(b.model, '', 'history')!))) });
+  }
+  const scores = systems.map((a) => systems.map((b) => scoreOn(a.model, b)));
+  const own = systems.map((_, j) => scores[j][j].auroc);
+  const crossPrediction = {
+    auroc: scores.map((row) => row.map((s) => s.auroc)),
+    relativeToOwn: scores.map((row) => row.map((s, j) => (s.auroc !== null && own[j] !== null ? s.auroc - own[j]! : null))),
+    trialToTrialAuroc: scores.map((row) => row.map((s) => s.t2t)),
+  };
+  const full = filterSimilarity.filter((f) => f.filter === 'full');
+  const meanSim = names.map((_, i) =>
+    names.map((__, j) => {
+      const vs = full.map((f) => f.matrix[i][j]).filter((v): v is number => v !== null);
+      return vs.length ? vs.reduce((s, v) => s + v, 0) / vs.length : null;
+    }),
+  );
+  const seed = options.seed ?? 0;
+  const variability: CompareResult['variability'] = [];
+  for (let i = 0; i < systems.length; i++)
+    for (let j = i + 1; j < systems.length; j++) {
+      const A = systems[i];
+      const B = systems[j];
+      const tA = heldOut(A);
+      const tB = heldOut(B);
+      // R(model, inputs); the swap is only defined where both datasets share bins.
+      if (A.dataset.manifest.nBins !== B.dataset.manifest.nBins) {
+        variability.push({ a: A.name, b: B.name, responseDistance: NaN, inputShare: null, modelShare: null });
+        continue;
+      }
+      const rAA = response(A.model, A.dataset, tA, seed);
+      const rBB = response(B.model, B.dataset, tB, seed);
+      const rAB = response(A.model, B.dataset, tB, seed); // A's model, B's inputs
+      const rBA = response(B.model, A.dataset, tA, seed); // B's model, A's inputs
+      // Averaged over both swap orders: input effect = model fixed, inputs changed; model effect likewise.
+      const input = 0.5 * (squaredDistance(rAA, rAB) + squaredDistance(rBA, rBB));
+      const model = 0.5 * (squaredDistance(rAA, rBA) + squaredDistance(rAB, rBB));
+      const total = input + model;
+      variability.push({
+        a: A.name,
+        b: B.name,
+        responseDistance: Math.sqrt(squaredDistance(rAA, rBB)),
+        inputShare: total > 0 ? input / total : null,
+        modelShare: total > 0 ? model / total : null,
+      });
+    }
+  return {
+    format: 'occam.compare',
+    version: 1,
+    kind: options.kind ?? 'systems',
+    names,
+    filterSimilarity,
+    crossPrediction,
+    order: clusterOrder(names, meanSim),
+    variability: variability.map((v) => ({ ...v, responseDistance: Number.isFinite(v.responseDistance) ? v.responseDistance : -1 })),
+  };
+}

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+
+const matrix = z.array(z.array(z.number().nullable()));
+
+export const CompareResultSchema = z.object({
+  format: z.literal('occam.compare'),
+  version: z.literal(1),
+  /** 'systems' (universality: one condition, several systems) or 'conditions' (transfer: one system, several conditions). */
+  kind: z.enum(['systems', 'conditions']),
+  names: z.array(z.string()),
+  /** Cosine similarity of normalised filters between systems, per group and filter (spatial, temporal, full). */
+  filterSimilarity: z.array(z.object({ group: z.string(), filter: z.enum(['spatial', 'temporal', 'full', 'history']), matrix })),
+  /** Row model on column dataset: held-out AUROC, and that AUROC minus the column's own model's (0 on the diagonal). */
+  crossPrediction: z.object({ auroc: matrix, relativeToOwn: matrix, trialToTrialAuroc: matrix }),
+  /** Systems ordered so similar ones sit together (average-linkage clustering on 1 − mean full-filter similarity). */
+  order: z.array(z.string()),
+  /**
+   * Response differences split into inputs vs reduced models (pairwise): share of the squared difference
+   * between two systems' simulated response (PSTH) that swapping inputs explains vs swapping models.
+   */
+  variability: z.array(z.object({ a: z.string(), b: z.string(), responseDistance: z.number(), inputShare: z.number().nullable(), modelShare: z.number().nullable() })),
+});
+export type CompareResult = z.infer<typeof CompareResultSchema>;

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { CompareResultSchema } from '../compare/schema.js';
+import { DatasetManifestSchema } from '../dataset/schema.js';
+import { ReducedModelSchema } from '../model/schema.js';
+import { SearchOptionsSchema, SearchResultSchema } from '../search/schema.js';
+import { SpecSchema } from '../spec/schema.js';
+
+/**
+ * The file formats other tools read and write, as JSON Schema (draft 2020-12), generated from the zod
+ * schemas so the two cannot drift: `schemas/*.schema.json` in the repository is checked against this.
+ * Inputs (what a user writes: defaults optional) use the 'input' view; results use 'output'.
+ */
+export function jsonSchemas(): Record<string, unknown> {
+  const make = (schema: z.ZodType, io: 'input' | 'output', title: string) => ({
+    ...(z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>),
+    title,
+  });
+  return {
+    'dataset-manifest': make(DatasetManifestSchema, 'input', 'occam Dataset manifest (manifest.json beside inputs/target/scored .npy)'),
+    spec: make(SpecSchema, 'input', 'occam Spec: which reduced model to fit'),
+    'reduced-model': make(ReducedModelSchema, 'output', 'occam ReducedModel: a fitted, scored reduced model'),
+    'search-options': make(SearchOptionsSchema, 'input', 'occam search options'),
+    'search-result': make(SearchResultSchema, 'output', 'occam search result: candidates, Pareto front, minimal sufficient model'),
+    'compare-result': make(CompareResultSchema, 'output', 'occam compare result: universality / condition transfer'),
+  };
+}
