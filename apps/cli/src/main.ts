@@ -3,9 +3,10 @@ import { demoCommand } from './commands/demo.js';
 import { compareCommand } from './commands/compare.js';
 import { fitCommand } from './commands/fit.js';
 import { neuronImportCommand, neuronReduceCommand } from './commands/neuron.js';
+import { reportCommand } from './commands/report.js';
 import { searchCommand } from './commands/search.js';
 
-const commands: Command[] = [demoCommand, fitCommand, searchCommand, compareCommand, neuronImportCommand, neuronReduceCommand];
+const commands: Command[] = [demoCommand, fitCommand, searchCommand, compareCommand, reportCommand, neuronImportCommand, neuronReduceCommand];
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

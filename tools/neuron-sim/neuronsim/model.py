@@ -36,6 +36,10 @@ class Model:
         self.net = Network(self.secs, seed, net_key)
         self._synapses()
         h.dt = DT
+        h.cvode_active(0)
+        h.cvode.cache_efficient(1)
+        self.pc = h.ParallelContext()
+        self.pc.set_maxstep(10)
         h.celsius = 34.0  # own mechanisms are temperature-independent
         self.vrec = h.Vector()
         self.vrec.record(self.cell.nrn[0](0.5)._ref_v)
@@ -67,15 +71,23 @@ class Model:
             self.netcons.append(nc)
 
     def _steady_state(self):
-        """Relax to rest without input once; every trial starts from this saved state."""
+        """Relax to rest without input once and remember every segment's voltage. Each trial
+        then starts from these voltages (set by an FInitializeHandler before the INITIAL blocks,
+        so every gate starts at its steady state), i.e. from the resting state."""
         h = self.h
+        self.v_ss = None
         h.finitialize(self.variant["biophysics"]["e_pas"])
         h.dt = 0.5
         h.continuerun(1500.0)
         h.dt = DT
-        self.state = h.SaveState()
-        self.state.save()
+        self.v_ss = [(seg, seg.v) for sec in self.cell.nrn for seg in sec]
         self.v_rest = self.cell.nrn[0](0.5).v
+        self._fih = h.FInitializeHandler(0, self._set_rest)
+
+    def _set_rest(self):
+        if self.v_ss is not None:
+            for seg, v in self.v_ss:
+                seg.v = v
 
     def run_trial(self, condition_name, condition, trial, tstop):
         h = self.h
@@ -84,19 +96,28 @@ class Model:
         cell_spikes, act, gains = self.net.draw_trial(rng, condition, tstop)
         h.dt = DT
         h.finitialize(self.v_rest)
-        self.state.restore()
-        h.t = 0.0
         for s, ts in enumerate(act):
             if ts is not None:
                 nc = self.netcons[s]
                 for t in ts:
                     nc.event(float(t))
-        h.continuerun(tstop)
+        self.pc.psolve(tstop)
         v = self.vrec.as_numpy().copy()
-        v[0] = self.v_rest
         n = int(round(tstop / DT)) + 1
         v = v[:n]
         return dict(v=v, cell_spikes=cell_spikes, act=act, spikes=detect_spikes(v, DT), gains=gains)
+
+    def destroy(self):
+        """Free every NEURON object of this model (so a worker can build another variant)."""
+        h = self.h
+        self._fih = None
+        self.v_ss = None
+        self.netcons = []
+        self.pp = {}
+        self.vrec = None
+        for sec in self.cell.nrn:
+            h.delete_section(sec=sec)
+        self.cell.nrn = []
 
     def swc_rows(self):
         return export_swc(self.secs)

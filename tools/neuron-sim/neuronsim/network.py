@@ -34,7 +34,7 @@ def candidate_points(secs):
     for k, s in enumerate(secs):
         if s.label not in ("Dendrite", "ApicalDendrite"):
             continue
-        start = 1 if s.parent > 0 else 0
+        start = 1  # pt 0 is the parent point (or the soma surface for root sections)
         arc = s.arc
         n = len(arc)
         for i in range(start, n):

@@ -4,8 +4,8 @@
 # Cell variants. Morphology (µm) and biophysics (Ra Ω·cm, Rm Ω·cm², g S/cm²).
 # ----------------------------------------------------------------------------------------
 BASE_BIO = dict(
-    Ra=100.0, Rm_soma=15000.0, Rm_dend=15000.0, e_pas=-76.0, spine_factor=2.0, d_lambda=0.3,
-    gna_soma=0.05, gk_soma=0.05, gkm_soma=0.001, gahp_soma=0.01, vtraub=-55.0, ais_shift=-5.0,
+    Ra=100.0, Rm_soma=15000.0, Rm_dend=15000.0, e_pas=-70.0, spine_factor=2.0, d_lambda=0.5,
+    gna_soma=0.05, gk_soma=0.05, gkm_soma=0.001, gahp_soma=0.01, vtraub=-56.0, ais_shift=-5.0,
     gna_ais=0.5, gk_ais=0.4, gna_axon=0.1, gk_axon=0.05,
     gh_soma=0.00003, gh_fold=12.0, gca_zone=0.002, gks_zone=0.0015, gna_apical=0.0,
 )
@@ -20,24 +20,24 @@ VARIANTS = [
     ("v1", "reference: 6 basal, 800 µm trunk, 3-branch tuft, moderate Ih and Ca zone", {}, {}),
     ("v2", "tall: 1000 µm trunk, long tuft, 7 basal, high Rm",
      dict(trunk_len=1000.0, tuft_len=380.0, n_basal=7, n_oblique=10, trunk_d0=3.6),
-     dict(Rm_dend=20000.0, Rm_soma=20000.0)),
+     dict(Rm_dend=20000.0, Rm_soma=20000.0, vtraub=-57.0)),
     ("v3", "compact: 600 µm trunk, short basal, few obliques, thin dendrites, high Ra",
      dict(trunk_len=600.0, tuft_len=250.0, basal_len=180.0, n_oblique=5, basal_d0=1.1,
           trunk_d0=2.6, trunk_d1=1.4, soma_diam=18.0),
-     dict(Ra=140.0, gh_soma=0.00002, gh_fold=8.0)),
+     dict(Ra=140.0, gh_soma=0.00002, gh_fold=8.0, vtraub=-52.0)),
     ("v4", "thick trunk, strong Ca hot zone, weak apical Na",
      dict(trunk_d0=4.2, trunk_d1=2.4, tuft_d0=1.6, tuft_primary=4, tuft_levels=1),
-     dict(gca_zone=0.006, gks_zone=0.004, gna_apical=0.012, Ra=80.0)),
+     dict(gca_zone=0.006, gks_zone=0.004, gna_apical=0.012, Ra=80.0, vtraub=-60.0)),
     ("v5", "leaky, high Ih: low Rm, 15-fold apical Ih gradient",
      dict(n_basal=5, basal_levels=3, basal_len=250.0),
-     dict(Rm_dend=9000.0, Rm_soma=10000.0, gh_soma=0.00008, gh_fold=15.0, e_pas=-78.0)),
-    ("v6", "bushy basal: 9 thin basal trees of 3 levels, 2-branch tuft",
-     dict(n_basal=9, basal_levels=3, basal_d0=1.0, basal_len=200.0, tuft_primary=2),
-     dict(Ra=150.0, gna_soma=0.06)),
+     dict(Rm_dend=9000.0, Rm_soma=10000.0, gh_soma=0.00008, gh_fold=15.0, e_pas=-72.0, vtraub=-61.0)),
+    ("v6", "bushy basal: 9 thin basal trees, 2-branch tuft, high Ra",
+     dict(n_basal=9, basal_levels=2, basal_d0=1.0, basal_len=210.0, tuft_primary=2),
+     dict(Ra=150.0, gna_soma=0.06, vtraub=-57.0)),
     ("v7", "sparse apical: few obliques, 2 unbranched-ish tuft branches, no Ca zone",
      dict(n_oblique=3, tuft_primary=2, tuft_levels=1, tuft_len=280.0, trunk_len=900.0,
           trunk_d1=1.6),
-     dict(gca_zone=0.0, gks_zone=0.0, gna_ais=0.6, gk_ais=0.48, Rm_dend=18000.0)),
+     dict(gca_zone=0.0, gks_zone=0.0, gna_ais=0.6, gk_ais=0.48, Rm_dend=18000.0, vtraub=-52.0)),
 ]
 
 
@@ -54,7 +54,7 @@ def variant_params(name):
 # Synaptic parameters (shared by all variants)
 # ----------------------------------------------------------------------------------------
 SYNAPSE = dict(
-    ampa_tau1=0.2, ampa_tau2=2.0, nmda_tau1=2.0, nmda_tau2=70.0, nmda_ratio=1.0, mg=1.0,
+    ampa_tau1=0.2, ampa_tau2=2.0, nmda_tau1=2.0, nmda_tau2=50.0, nmda_ratio=0.5, mg=1.0,
     gaba_tau1=0.5, gaba_tau2=8.0, gaba_e=-80.0,
     weight_sigma=0.35,  # lognormal spread of per-synapse weights
 )
@@ -127,7 +127,7 @@ POPULATIONS = {
 
 # Global scales applied on top of the population table (calibrated so that the reference
 # cell fires at a few Hz in the background and evokes a spike in roughly half of the trials).
-GLOBAL = dict(bg_e=1.0, bg_i=1.0, w_e=1.0, w_i=1.0, p_ev_e=1.0, p_ev_i=1.0)
+GLOBAL = dict(bg_e=1.5, bg_i=0.5, w_e=1.0, w_i=0.7, p_ev_e=0.7, p_ev_i=0.8)
 
 HOME = "C2"
 SURROUND = ["B2", "D2", "C1", "C3"]
@@ -158,9 +158,9 @@ CONDITIONS = {
 
 # response scaling with the distance between a presynaptic cell's column and the deflected
 # whisker's column (0: principal, 1: adjacent, 2: two barrels away)
-COLUMN_GAIN = {0: 1.0, 1: 0.35, 2: 0.1}
+COLUMN_GAIN = {0: 1.0, 1: 0.5, 2: 0.15}
 COLUMN_DELAY = {0: 0.0, 1: 2.5, 2: 4.0}     # ms added to the latency
-VPM_COLUMN_GAIN = {0: 1.0, 1: 0.2, 2: 0.05}  # thalamic barreloids are sharply tuned
+VPM_COLUMN_GAIN = {0: 1.0, 1: 0.35, 2: 0.1}  # thalamic barreloids are more sharply tuned
 WEAK_DELAY = 3.0                             # ms added at strength 0 (linear in 1-strength)
 POST_SUPPRESSION = dict(start=40.0, end=140.0, factor=0.5)  # excitatory background after the response
 TRIAL_GAIN_SIGMA = dict(bg=0.25, evoked=0.2)  # lognormal trial-to-trial network state

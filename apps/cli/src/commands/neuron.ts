@@ -24,6 +24,7 @@ const importOptions = {
   stimulus: { type: 'string' },
   window: { type: 'string' },
   't-start': { type: 'string' },
+  't-end': { type: 'string' },
   'refractory-exclusion': { type: 'string' },
 } as const;
 
@@ -50,6 +51,7 @@ async function importIsf(values: Record<string, unknown>, io: Io): Promise<Datas
     ...(stimulusMs !== undefined ? { stimulusMs } : {}),
     ...(scoredWindowMs ? { scoredWindowMs } : {}),
     ...(numberOption(values, 't-start') !== undefined ? { tStartMs: numberOption(values, 't-start') } : {}),
+    ...(numberOption(values, 't-end') !== undefined ? { tEndMs: numberOption(values, 't-end') } : {}),
     ...(numberOption(values, 'refractory-exclusion') !== undefined ? { refractoryExclusionMs: numberOption(values, 'refractory-exclusion') } : {}),
     onProgress: tick,
   });
@@ -58,7 +60,7 @@ async function importIsf(values: Record<string, unknown>, io: Io): Promise<Datas
 export const neuronImportCommand: Command = {
   name: 'neuron import',
   summary: 'read in_silico_framework (ISF) simulation output into a Dataset (E/I × 50 µm distance bins, 1 ms bins)',
-  usage: 'occam neuron import --isf DIR --out DATASET [--stimulus 245] [--window 245,300] [--t-start 150] [--refractory-exclusion MS] [--compress]',
+  usage: 'occam neuron import --isf DIR --out DATASET [--stimulus 245] [--window 245,300] [--t-start 150] [--t-end MS] [--refractory-exclusion MS] [--compress]',
   example: 'occam neuron import --isf sim-out/L5PT-a/C2 --out data/L5PT-a --compress',
   options: { ...importOptions, out: { type: 'string' }, compress: { type: 'boolean' } },
   async run({ values, io }) {

@@ -45,12 +45,16 @@ export function stratifiedAuroc(scores: ArrayLike<number>, labels: ArrayLike<num
   return pairs === 0 ? NaN : u / pairs;
 }
 
-/** ROC curve points (false-positive rate, true-positive rate), thinned to at most `maxPoints`. */
+/**
+ * ROC curve points (false-positive rate, true-positive rate) at every distinct score threshold, thinned so
+ * consecutive points are at least 2/maxPoints apart (|Δfpr| + |Δtpr|): a score with few distinct values
+ * (a PSTH has one per bin) keeps every corner, a continuous score keeps about maxPoints points.
+ */
 export function rocCurve(
   scores: ArrayLike<number>,
   labels: ArrayLike<number>,
   rows?: ArrayLike<number>,
-  maxPoints = 200,
+  maxPoints = 300,
 ): { fpr: number[]; tpr: number[] } {
   const idx = rows ? Array.from(rows) : Array.from({ length: scores.length }, (_, i) => i);
   idx.sort((a, b) => scores[b] - scores[a]);
@@ -60,16 +64,19 @@ export function rocCurve(
   const fpr = [0];
   const tpr = [0];
   if (nPos === 0 || nNeg === 0) return { fpr, tpr };
+  const minStep = 2 / maxPoints;
   let tp = 0;
   let fp = 0;
-  const every = Math.max(1, Math.floor(idx.length / maxPoints));
   for (let k = 0; k < idx.length; k++) {
     if (labels[idx[k]] > 0) tp++;
     else fp++;
-    const lastOfTie = k + 1 === idx.length || scores[idx[k + 1]] !== scores[idx[k]];
-    if (lastOfTie && (k % every === 0 || k + 1 === idx.length)) {
-      fpr.push(fp / nNeg);
-      tpr.push(tp / nPos);
+    const last = k + 1 === idx.length;
+    if (!last && scores[idx[k + 1]] === scores[idx[k]]) continue;
+    const x = fp / nNeg;
+    const y = tp / nPos;
+    if (last || Math.abs(x - fpr[fpr.length - 1]) + Math.abs(y - tpr[tpr.length - 1]) >= minStep) {
+      fpr.push(x);
+      tpr.push(y);
     }
   }
   return { fpr, tpr };

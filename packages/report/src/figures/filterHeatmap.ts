@@ -1,0 +1,33 @@
+import type { ReducedModel } from '@occam/core';
+import { formatSignificant } from '../svg/format.js';
+import { divergingColour } from '../style/palette.js';
+import { attributeAxisLabel, lagAxisLabel, weightAxisLabel } from '../style/units.js';
+import { heatmap, maxAbs } from './heatmap.js';
+
+type GroupFilter = ReducedModel['filters']['groups'][number];
+
+/** Largest |weight| over every group's full filter: one colour scale for all groups of a model. */
+export function filterRange(model: ReducedModel): number {
+  return maxAbs(model.filters.groups.flatMap((g) => g.full.z));
+}
+
+/**
+ * The full spatiotemporal filter of one group: weight per input event at attribute value (rows) and lag
+ * (columns), red positive, blue negative, white 0, on the symmetric range ±vmax shared by the model's groups.
+ */
+export function filterHeatmapFigure(model: ReducedModel, group: GroupFilter, vmax: number, units: Record<string, string> = {}): string {
+  const unit = model.filters.binUnit === 'token' ? 'tokens' : model.filters.binUnit;
+  const attribute = model.layout.spatialAttribute ?? 'attribute';
+  return heatmap({
+    title: `Full filter: ${group.label}`,
+    columns: group.full.lag,
+    rows: group.full.x,
+    values: group.full.z,
+    x: { label: lagAxisLabel(model.filters.binUnit) },
+    y: { label: attributeAxisLabel(attribute, units) },
+    colour: (v) => divergingColour(v / vmax),
+    range: [-vmax, vmax],
+    colourLabel: weightAxisLabel(model.nonlinearity.link),
+    cellTitle: (i, j, v) => `${attribute} ${group.full.x[i]}, lag ${group.full.lag[j]} ${unit}: ${formatSignificant(v, 3)}`,
+  });
+}

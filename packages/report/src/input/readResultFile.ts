@@ -1,0 +1,66 @@
+import { readFile } from 'node:fs/promises';
+import { OccamError, ReducedModelSchema, SearchResultSchema, zodProblem, type ReducedModel } from '@occam/core';
+import type { ZodError } from 'zod';
+import { ComparisonMatrixSchema, type ComparisonMatrix } from './comparisonMatrix.js';
+import { CompareResultViewSchema, matricesFromCompare } from './compareResult.js';
+import { DynamicsResultSchema, type DynamicsResult } from './dynamicsResult.js';
+import { ParetoFrontSchema, type ParetoFront } from './paretoFront.js';
+import { paretoFromSearch } from './paretoFromSearch.js';
+
+/**
+ * A result file the report can draw, told apart by its `format` field. occam's own search and comparison
+ * outputs are converted to the report's views (a Pareto front, matrices).
+ */
+export type ReportResult =
+  | { kind: 'model'; path: string; model: ReducedModel }
+  | { kind: 'search'; path: string; result: ParetoFront }
+  | { kind: 'matrices'; path: string; result: ComparisonMatrix[] }
+  | { kind: 'dynamics'; path: string; result: DynamicsResult };
+
+export const RESULT_FORMATS = ['occam.reduced-model', 'occam.search', 'occam.compare', 'occam.dynamics', 'occam.pareto', 'occam.matrix'] as const;
+
+/** Validate parsed JSON as one of the result formats; errors name the file and the field. */
+export function parseResult(json: unknown, file: string): ReportResult {
+  const format = json !== null && typeof json === 'object' ? (json as { format?: unknown }).format : undefined;
+  const parse = <T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: ZodError } }): T => {
+    const r = schema.safeParse(json);
+    if (!r.success) throw zodProblem(file, r.error);
+    return r.data;
+  };
+  switch (format) {
+    case 'occam.reduced-model':
+      return { kind: 'model', path: file, model: parse(ReducedModelSchema) };
+    case 'occam.search':
+      return { kind: 'search', path: file, result: paretoFromSearch(parse(SearchResultSchema)) };
+    case 'occam.pareto':
+      return { kind: 'search', path: file, result: parse(ParetoFrontSchema) };
+    case 'occam.compare':
+      return { kind: 'matrices', path: file, result: matricesFromCompare(parse(CompareResultViewSchema)) };
+    case 'occam.matrix':
+      return { kind: 'matrices', path: file, result: [parse(ComparisonMatrixSchema)] };
+    case 'occam.dynamics':
+      return { kind: 'dynamics', path: file, result: parse(DynamicsResultSchema) };
+    default:
+      throw new OccamError(
+        `${file}: not a result occam can report: "format" is ${format === undefined ? 'missing' : JSON.stringify(format)}, expected one of ${RESULT_FORMATS.join(', ')}`,
+        { file, field: 'format' },
+      );
+  }
+}
+
+/** Read and validate one result file (a ReducedModel, search, comparison or dynamics JSON). */
+export async function readResultFile(path: string): Promise<ReportResult> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new OccamError(`${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { file: path });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new OccamError(`${path}: not valid JSON (${(error as Error).message})`, { file: path });
+  }
+  return parseResult(json, path);
+}

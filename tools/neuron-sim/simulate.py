@@ -1,0 +1,84 @@
+#!/usr/bin/python3
+"""Generate ISF-format ground truth: detailed L5 pyramidal-like cells under passive whisker touch.
+
+Run with Debian's Python, which has NEURON:  /usr/bin/python3 tools/neuron-sim/simulate.py --help
+"""
+import argparse
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+if HERE not in sys.path:
+    sys.path.insert(0, HERE)
+os.environ.setdefault("NEURON_MODULE_OPTIONS", "-nogui")
+
+from neuronsim import params as P  # noqa: E402
+
+
+def parse(argv=None):
+    names = [v[0] for v in P.VARIANTS]
+    ap = argparse.ArgumentParser(
+        description="Simulate detailed layer-5 pyramidal-like cells (NEURON) under a passive whisker "
+                    "touch condition and write the trials in the in_silico_framework (ISF) formats.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    ap.add_argument("--variant", default="all",
+                    help="cell variant: 'all' or a comma-separated list of %s" % ", ".join(names))
+    ap.add_argument("--condition", default="C2", choices=sorted(P.CONDITIONS),
+                    help="stimulus condition (parameter set; see neuronsim/params.py)")
+    ap.add_argument("--stim-time", type=float, default=None,
+                    help="override the condition's stimulus time (ms)")
+    ap.add_argument("--trials", type=int, default=1000, help="trials per variant")
+    ap.add_argument("--tstop", type=float, default=350.0, help="trial length (ms)")
+    ap.add_argument("--chunk-size", type=int, default=50, help="trials per run directory")
+    ap.add_argument("--seed", type=int, default=1, help="master seed (morphology, wiring, activity)")
+    ap.add_argument("--jobs", type=int, default=2, help="parallel worker processes")
+    ap.add_argument("--out", default="sim-out", help="output root directory")
+    ap.add_argument("--no-traces", action="store_true", help="do not write *_vm_all_traces.csv")
+    ap.add_argument("--trace-chunks", type=int, default=None,
+                    help="write traces only for the first N chunks of each variant (default: all)")
+    ap.add_argument("--trace-start", type=float, default=100.0,
+                    help="first time (ms) written to the trace files (ISF's example starts at 100)")
+    ap.add_argument("--swc", default=None,
+                    help="use this SWC morphology (types 1 soma, 3 basal, 4 apical; axon replaced by "
+                         "a stub) with the biophysics of --variant (default v1)")
+    ap.add_argument("--smoke", action="store_true",
+                    help="quick check: variant v1, 4 trials in chunks of 2, 300 ms, 1 job")
+    args = ap.parse_args(argv)
+    if args.smoke:
+        args.variant = "v1" if args.variant == "all" else args.variant
+        args.trials, args.chunk_size, args.tstop, args.jobs = 4, 2, 300.0, 1
+    if args.swc and args.variant == "all":
+        args.variant = "v1"
+    variants = names if args.variant == "all" else [v.strip() for v in args.variant.split(",")]
+    for v in variants:
+        if v not in names:
+            ap.error("unknown variant %r (known: %s)" % (v, ", ".join(names)))
+    if args.swc:
+        if not os.path.exists(args.swc):
+            ap.error("no such SWC file: %s" % args.swc)
+        from neuronsim.morphology import read_swc
+        types = {r[1] for r in read_swc(args.swc)}
+        if 1 not in types or not types & {3, 4}:
+            ap.error("%s needs soma (type 1) and basal/apical (type 3/4) points; found types %s"
+                     % (args.swc, sorted(types)))
+    if args.trials < 1 or args.chunk_size < 1:
+        ap.error("--trials and --chunk-size must be positive")
+    if args.tstop < args.trace_start:
+        args.trace_start = 0.0
+    return args, variants
+
+
+def main(argv=None):
+    args, variants = parse(argv)
+    from neuronsim import runner
+    cond = dict(P.CONDITIONS[args.condition])
+    if args.stim_time is not None:
+        cond["stim_time"] = float(args.stim_time)
+    cond.pop("description", None)
+    cond["description"] = P.CONDITIONS[args.condition]["description"]
+    runner.run(args, variants, args.condition, cond)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
