@@ -2,11 +2,12 @@ import { runCommand, type Command } from './cli.js';
 import { demoCommand } from './commands/demo.js';
 import { compareCommand } from './commands/compare.js';
 import { fitCommand } from './commands/fit.js';
+import { lmExtractCommand, lmHooksCommand, lmReduceCommand } from './commands/lm.js';
 import { neuronImportCommand, neuronReduceCommand } from './commands/neuron.js';
 import { reportCommand } from './commands/report.js';
 import { searchCommand } from './commands/search.js';
 
-const commands: Command[] = [demoCommand, fitCommand, searchCommand, compareCommand, reportCommand, neuronImportCommand, neuronReduceCommand];
+const commands: Command[] = [demoCommand, fitCommand, searchCommand, compareCommand, reportCommand, neuronImportCommand, neuronReduceCommand, lmHooksCommand, lmExtractCommand, lmReduceCommand];
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -1,9 +1,12 @@
 import { bytesField, stringField, varintField } from './protobufWriter.js';
 
-/** An extra graph output: a tensor name and its element type (TensorProto.DataType, 1 = float). */
+/**
+ * An extra graph output: a tensor name and, when the file records it, its element type
+ * (TensorProto.DataType, 1 = float). onnxruntime accepts a bare name and infers the type.
+ */
 export interface ExtraOutput {
   name: string;
-  elemType: number;
+  elemType?: number | null;
 }
 
 /**
@@ -16,10 +19,9 @@ export function appendGraphOutputs(original: Uint8Array, outputs: ExtraOutput[])
   if (outputs.length === 0) return original;
   const graphBody: number[] = [];
   for (const o of outputs) {
-    // ValueInfoProto { name = 1; type = 2 { tensor_type = 1 { elem_type = 1 } } } — shape left out (unknown)
-    const tensorType = varintField(1, o.elemType);
-    const type = bytesField(1, tensorType);
-    const valueInfo = [...stringField(1, o.name), ...bytesField(2, type)];
+    // ValueInfoProto { name = 1; type = 2 { tensor_type = 1 { elem_type = 1 } } } — shape left out
+    const valueInfo = stringField(1, o.name);
+    if (o.elemType) valueInfo.push(...bytesField(2, bytesField(1, varintField(1, o.elemType))));
     graphBody.push(...bytesField(12, valueInfo));
   }
   const suffix = Uint8Array.from(bytesField(7, graphBody)); // ModelProto.graph = 7

@@ -1,0 +1,55 @@
+import { readFile } from 'node:fs/promises';
+import { OccamError } from '@occam/core';
+import type { Prompt, PromptSet } from './promptSet.js';
+import { PromptLineSchema } from './schema.js';
+import { withBos, type Vocabulary } from './vocabulary.js';
+
+/**
+ * Prompts from a JSONL file, one object per line: {"text": "..."} (tokenised, BOS put first unless
+ * `bos` is false) or {"tokens": [ids]} (used as given), with optional "id" and "scored" positions.
+ * Blank lines are skipped; every problem names the file and line.
+ */
+export async function readJsonlPrompts(path: string, vocab: Vocabulary, bos: boolean): Promise<PromptSet> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new OccamError(`${path}: prompts file not found`, { file: path });
+  }
+  const prompts: Prompt[] = [];
+  const lines = text.split(/\r?\n/);
+  lines.forEach((raw, i) => {
+    const line = i + 1;
+    if (raw.trim() === '') return;
+    const where = `${path}:${line}`;
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch (error) {
+      throw new OccamError(`${where}: not valid JSON (${(error as Error).message})`, { file: path, line });
+    }
+    const parsed = PromptLineSchema.safeParse(value);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = issue.path.join('.');
+      throw new OccamError(`${where}: ${field ? `${field}: ` : ''}${issue.message}`, { file: path, line, field });
+    }
+    const p = parsed.data;
+    let tokens: number[];
+    if (p.tokens) {
+      const bad = p.tokens.find((t) => t >= vocab.size);
+      if (bad !== undefined) throw new OccamError(`${where}: token id ${bad} is outside the vocabulary (size ${vocab.size})`, { file: path, line, field: 'tokens' });
+      tokens = p.tokens;
+    } else {
+      tokens = withBos(vocab.tokenizer.encode(p.text!, { bos: false }), vocab, bos);
+      if (tokens.length === 0) throw new OccamError(`${where}: "text" has no tokens`, { file: path, line, field: 'text' });
+    }
+    if (p.scored) {
+      const bad = p.scored.find((s) => s >= tokens.length);
+      if (bad !== undefined) throw new OccamError(`${where}: scored position ${bad} is beyond the prompt's ${tokens.length} tokens`, { file: path, line, field: 'scored' });
+    }
+    prompts.push({ id: p.id ?? `line-${line}`, tokens, scored: p.scored ?? null });
+  });
+  if (prompts.length === 0) throw new OccamError(`${path}: no prompts (empty file)`, { file: path });
+  return { name: 'jsonl', prompts, markers: {}, metadata: { source: path } };
+}

@@ -1,0 +1,43 @@
+// @occam/transformer: ONNX language models → canonical hooks → per-token atoms and behaviours → a core Dataset.
+
+// model folder, tokenizer, runtime
+export { resolveModelDirectory, type ModelDirectory, type ModelDirectoryOptions } from './model-dir/modelDirectory.js';
+export { loadLmTokenizer, type LmTokenizer } from './model-dir/lmTokenizer.js';
+export { LanguageModel, type HookTensor, type ForwardOutput, type HookShape, type LoadOptions } from './model-dir/languageModel.js';
+export { buildFeeds } from './model-dir/feeds.js';
+
+// ONNX graph: reader, structure, hooks, extra outputs
+export { ProtobufReader } from './onnx/protobufReader.js';
+export { parseOnnxModel, type OnnxModel, type OnnxGraph, type OnnxNode, type TensorRef, type ValueInfo } from './onnx/onnxModel.js';
+export { GraphIndex, layerScopeOf } from './onnx/graphIndex.js';
+export { linearLayerProducing, type LinearLayer } from './onnx/linearLayer.js';
+export { discoverModelStructure, rawTensorCandidates, type ModelStructure, type BlockStructure, type FinalNorm, type HookView } from './onnx/modelStructure.js';
+export { canonicalHooks, resolveHooks, BLOCK_HOOKS, type HookSite } from './onnx/hooks.js';
+export { appendGraphOutputs, type ExtraOutput } from './onnx/exposeOutputs.js';
+export { readTensorFloat32 } from './onnx/tensorData.js';
+
+// conditions
+export * from './condition/schema.js';
+export { loadCondition } from './condition/loadCondition.js';
+export { readJsonlPrompts } from './condition/jsonlPrompts.js';
+export { repeatedRandomPrompts } from './condition/repeatedRandom.js';
+export { templatePrompts } from './condition/templatePrompts.js';
+export { naturalTextPrompts } from './condition/naturalText.js';
+export { padBatch, type PaddedBatch, type PaddingSide } from './condition/padBatch.js';
+export { scoredMask, type Prompt, type PromptSet } from './condition/promptSet.js';
+export type { Vocabulary } from './condition/vocabulary.js';
+
+// behaviours
+export * from './behaviour/schema.js';
+export { resolveBehaviour, parseBehaviourArg, type ResolvedBehaviour, type PositionContext } from './behaviour/resolveBehaviour.js';
+export { tokenDirection, differenceDirection, projectLogits, type LogitDirection } from './behaviour/logitDirection.js';
+
+// atoms
+export * from './atoms/schema.js';
+export { buildAtomPlan, type AtomPlan } from './atoms/atomPlan.js';
+export { FinalReadout } from './atoms/finalReadout.js';
+export { tokenFeature } from './atoms/tokenFeatures.js';
+
+// extraction
+export { extractDataset, type ExtractOptions, type ExtractResult, type ExtractSummary } from './extract/extractDataset.js';
+export { runLmExtract, type LmExtractArgs, type LmExtractResult } from './extract/runLmExtract.js';

@@ -1,0 +1,222 @@
+import { readFile } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { OccamError } from '@occam/core';
+import { padBatch, type PaddedBatch } from '../condition/padBatch.js';
+import { appendGraphOutputs } from '../onnx/exposeOutputs.js';
+import { GraphIndex } from '../onnx/graphIndex.js';
+import { canonicalHooks, resolveHooks, type HookSite } from '../onnx/hooks.js';
+import { discoverModelStructure, type ModelStructure } from '../onnx/modelStructure.js';
+import { parseOnnxModel, type OnnxModel, type TensorRef } from '../onnx/onnxModel.js';
+import { readTensorFloat32 } from '../onnx/tensorData.js';
+import { buildFeeds } from './feeds.js';
+import { loadLmTokenizer, type LmTokenizer } from './lmTokenizer.js';
+import { resolveModelDirectory, type ModelDirectory, type ModelDirectoryOptions } from './modelDirectory.js';
+
+/** A tensor read back from a forward pass, float32, row-major, in the hook's canonical shape. */
+export interface HookTensor {
+  dims: number[];
+  data: Float32Array;
+}
+
+export interface ForwardOutput {
+  batch: PaddedBatch;
+  logits: HookTensor;
+  hooks: Map<string, HookTensor>;
+}
+
+/** A hook's shape with the batch and position axes named. */
+export interface HookShape {
+  name: string;
+  tensor: string;
+  dims: (number | 'batch' | 'pos')[];
+}
+
+export interface LoadOptions extends ModelDirectoryOptions {
+  /** onnxruntime intra-op threads (default: onnxruntime's choice). */
+  threads?: number;
+}
+
+function toFloat32(t: ort.Tensor): Float32Array {
+  if (t.data instanceof Float32Array) return t.data;
+  if (t.type === 'float16') {
+    const h = t.data as Uint16Array;
+    const out = new Float32Array(h.length);
+    for (let i = 0; i < h.length; i++) {
+      const v = h[i];
+      const s = v & 0x8000 ? -1 : 1;
+      const e = (v >> 10) & 0x1f;
+      const f = v & 0x3ff;
+      out[i] = e === 0 ? s * 2 ** -14 * (f / 1024) : e === 31 ? (f ? NaN : s * Infinity) : s * 2 ** (e - 15) * (1 + f / 1024);
+    }
+    return out;
+  }
+  if (t.data instanceof Float64Array) return Float32Array.from(t.data);
+  if (t.data instanceof BigInt64Array) return Float32Array.from(t.data, Number);
+  return Float32Array.from(t.data as ArrayLike<number>);
+}
+
+/**
+ * A causal language model from a Hugging Face-style folder, run with onnxruntime-node directly. Hooks
+ * (TransformerLens-style names or raw ONNX tensor names) are made readable by appending them to the
+ * graph's outputs; a session is built once per distinct set of exposed tensors.
+ */
+export class LanguageModel {
+  readonly hooks: HookSite[];
+  private readonly sessions = new Map<string, Promise<ort.InferenceSession>>();
+  private readonly weights = new Map<string, Promise<Float32Array>>();
+
+  private constructor(
+    readonly directory: ModelDirectory,
+    readonly tokenizer: LmTokenizer,
+    readonly onnx: OnnxModel,
+    readonly graph: GraphIndex,
+    readonly structure: ModelStructure,
+    private readonly options: LoadOptions,
+  ) {
+    this.hooks = canonicalHooks(structure);
+  }
+
+  static async load(pathOrId: string, options: LoadOptions = {}): Promise<LanguageModel> {
+    const directory = await resolveModelDirectory(pathOrId, options);
+    const bytes = new Uint8Array(await readFile(directory.onnxPath));
+    const onnx = parseOnnxModel(bytes, directory.onnxPath);
+    const graph = new GraphIndex(onnx);
+    const structure = discoverModelStructure(graph);
+    const tokenizer = await loadLmTokenizer(directory.dir, directory.config);
+    return new LanguageModel(directory, tokenizer, onnx, graph, structure, options);
+  }
+
+  get nLayers(): number {
+    return this.structure.blocks.length;
+  }
+
+  /** Vocabulary size from the unembedding weight (else config.json). */
+  get vocabSize(): number {
+    const u = this.structure.unembed;
+    if (u) return u.transposed ? u.weight.dims[0] : u.weight.dims[1];
+    const v = this.directory.config.vocab_size;
+    if (typeof v === 'number') return v;
+    throw new OccamError(`${this.directory.dir}: vocabulary size unknown (no unembedding found, no vocab_size in config.json)`);
+  }
+
+  /** Padding id used for batches: the tokenizer's, else 0 (masked anyway). */
+  get padId(): number {
+    return this.tokenizer.padId ?? 0;
+  }
+
+  resolveHooks(names: string[]): HookSite[] {
+    return resolveHooks(names, this.hooks, this.graph);
+  }
+
+  /** A float initializer's values (cached). */
+  weight(ref: TensorRef): Promise<Float32Array> {
+    let w = this.weights.get(ref.name);
+    if (!w) {
+      w = readTensorFloat32(this.onnx, ref, dirname(this.directory.onnxPath));
+      this.weights.set(ref.name, w);
+    }
+    return w;
+  }
+
+  private session(tensors: string[]): Promise<ort.InferenceSession> {
+    const extra = [...new Set(tensors)].filter((t) => !this.graph.graphOutputs.has(t)).sort();
+    const key = extra.join('\n');
+    let s = this.sessions.get(key);
+    if (!s) {
+      s = this.createSession(extra);
+      this.sessions.set(key, s);
+    }
+    return s;
+  }
+
+  private async createSession(extra: string[]): Promise<ort.InferenceSession> {
+    const bytes = appendGraphOutputs(
+      this.onnx.bytes,
+      extra.map((name) => ({ name, elemType: this.onnx.graph.valueInfo.get(name)?.elemType ?? null })),
+    );
+    const options: ort.InferenceSession.SessionOptions = { logSeverityLevel: 3 };
+    if (this.options.threads) {
+      options.intraOpNumThreads = this.options.threads;
+      options.interOpNumThreads = 1;
+    }
+    const hasExternal = [...this.onnx.graph.initializers.values()].some((t) => t.external);
+    if (!hasExternal) return ort.InferenceSession.create(bytes, options);
+    const folder = dirname(this.directory.onnxPath);
+    try {
+      // onnxruntime resolves external data of a model loaded from bytes relative to this folder (memory-mapped)
+      return await ort.InferenceSession.create(bytes, { ...options, extra: { session: { model_external_initializers_file_folder_path: folder } } });
+    } catch {
+      const externalData = await Promise.all(
+        this.directory.externalData.map(async (p) => ({ path: basename(p), data: new Uint8Array(await readFile(p)) })),
+      );
+      return ort.InferenceSession.create(bytes, { ...options, externalData });
+    }
+  }
+
+  /** One full forward pass over a padded batch; returns the logits and the requested hooks. */
+  async run(batch: PaddedBatch, hookNames: string[] = []): Promise<ForwardOutput> {
+    const sites = this.resolveHooks(hookNames);
+    const logitsName = this.structure.logits;
+    const fetch = [...new Set([logitsName, ...sites.map((h) => h.tensor)])];
+    if (batch.side === 'left' && batch.offsets.some((o) => o > 0) && !this.onnx.graph.inputs.some((i) => i.name === 'position_ids')) {
+      throw new OccamError(`${this.directory.onnxPath}: the graph has no position_ids input, so left padding would shift positions; use right padding`, {
+        field: 'padding',
+      });
+    }
+    const session = await this.session(fetch);
+    const feeds = buildFeeds(this.onnx.graph.inputs, batch, this.directory.config);
+    const out = await session.run(feeds, fetch);
+    const read = (name: string): HookTensor => {
+      const t = out[name];
+      return { dims: t.dims.map(Number), data: toFloat32(t) };
+    };
+    const hooks = new Map<string, HookTensor>();
+    const heads = this.headCount();
+    for (const h of sites) {
+      const t = read(h.tensor);
+      if (h.view === 'split-heads' && t.dims.length === 3 && heads) {
+        t.dims = [t.dims[0], t.dims[1], heads, t.dims[2] / heads];
+      }
+      hooks.set(h.name, t);
+    }
+    const logits = read(logitsName);
+    for (const t of Object.values(out)) t.dispose?.();
+    return { batch, logits, hooks };
+  }
+
+  /** Attention heads per block, from config.json (n_head / num_attention_heads). */
+  headCount(): number | null {
+    const c = this.directory.config;
+    const v = c.n_head ?? c.num_attention_heads;
+    return typeof v === 'number' ? v : null;
+  }
+
+  /**
+   * Shapes of hooks (default: every canonical hook) from two tiny forward passes; axes that follow the
+   * batch size or the sequence length are reported as 'batch' / 'pos'.
+   */
+  async hookShapes(names: string[] = this.hooks.map((h) => h.name)): Promise<HookShape[]> {
+    const bos = this.tokenizer.bosId ?? 1;
+    const content = [...Array(64).keys()].filter((i) => !this.tokenizer.specialIds.has(i)).slice(0, 11);
+    const a = await this.run(padBatch([[bos, ...content.slice(0, 4)]], 'right', this.padId), names);
+    const b = await this.run(padBatch([[bos, ...content.slice(0, 6)], [bos, ...content.slice(4, 10)]], 'right', this.padId), names);
+    const sites = this.resolveHooks(names);
+    return sites.map((h) => {
+      const da = a.hooks.get(h.name)!.dims;
+      const db = b.hooks.get(h.name)!.dims;
+      return {
+        name: h.name,
+        tensor: h.tensor,
+        dims: da.map((d, i) => (d === 1 && db[i] === 2 ? 'batch' : d === 5 && db[i] === 7 ? 'pos' : d)),
+      };
+    });
+  }
+
+  /** Release onnxruntime sessions. */
+  async dispose(): Promise<void> {
+    const all = [...this.sessions.values()];
+    this.sessions.clear();
+    for (const s of all) await (await s).release();
+  }
+}

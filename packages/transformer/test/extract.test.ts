@@ -1,0 +1,67 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { OccamError, readDataset } from '@occam/core';
+import { extractDataset, LanguageModel, loadCondition, runLmExtract } from '@occam/transformer';
+import { tinyLlama } from './fixtures.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'occam-transformer-extract-'));
+
+describe('extraction to a core Dataset', () => {
+  it('runLmExtract (the CLI entry point) writes a Dataset: trial = prompt, bin = token, atoms with attributes', async () => {
+    const cond = join(dir, 'induction.json');
+    writeFileSync(cond, JSON.stringify({ kind: 'repeated-random', period: 5, count: 9, seed: 2 }));
+    const out = join(dir, 'ds');
+    const summary = await runLmExtract({ model: tinyLlama, condition: cond, behaviour: 'next-token-correct', out, batchSize: 4, threads: 1 });
+    expect(summary).toMatchObject({ prompts: 9, bins: 11, batches: 3, condition: 'repeated-random', behaviour: 'next-token-correct' });
+    expect(summary.peakRssBytes).toBeGreaterThan(10e6);
+    // scored: positions 6..9 of each prompt (repeated half, minus the last position which has no next token)
+    expect(summary.scoredBins).toBe(9 * 4);
+
+    const ds = await readDataset(out);
+    const m = ds.manifest;
+    expect(m).toMatchObject({ nTrials: 9, nBins: 11, binUnit: 'token', binWidth: 1, markers: { repeatStart: 6 }, target: { kind: 'binary', name: 'next-token-correct' } });
+    expect(m.metadata).toMatchObject({ condition: 'repeated-random', seed: 2, conditionInfo: { period: 5 } });
+    expect(ds.inputs).toBeInstanceOf(Float32Array);
+    const ids = m.atoms.map((a) => a.id);
+    expect(ids.slice(0, 6)).toEqual(['embed.pos', 'embed.neg', 'L0.H0.attn.pos', 'L0.H0.attn.neg', 'L0.H1.attn.pos', 'L0.H1.attn.neg']);
+    expect(ids).toContain('L1.mlp.neg');
+    expect(ids).toContain('L1.neurons.pos');
+    expect(ids[ids.length - 1]).toBe('token.repeats_earlier_token');
+    for (const a of m.atoms) {
+      expect(typeof a.attributes.layer).toBe('number');
+      expect(typeof a.attributes.head).toBe('number');
+      expect(typeof a.attributes.component).toBe('string');
+      expect(['pos', 'neg', 'none']).toContain(a.attributes.sign);
+    }
+    expect(m.atoms.find((a) => a.id === 'L1.H1.attn.neg')!.attributes).toEqual({ component: 'attn', layer: 1, head: 1, sign: 'neg', feature: 'direct-effect' });
+    // sign split: pos ≥ 0, neg ≤ 0; token feature is 1 exactly on the repeated half
+    const N = m.nTrials;
+    const at = (id: string, trial: number, t: number) => ds.inputs[(ids.indexOf(id) * N + trial) * m.nBins + t];
+    for (let tr = 0; tr < N; tr++)
+      for (let t = 0; t < 11; t++) {
+        expect(at('L1.H0.attn.pos', tr, t)).toBeGreaterThanOrEqual(0);
+        expect(at('L1.H0.attn.neg', tr, t)).toBeLessThanOrEqual(0);
+        if (t >= 6) expect(at('token.repeats_earlier_token', tr, t)).toBe(1);
+      }
+  });
+
+  it('a real-valued behaviour gives a float32 target; a unit behaviour keeps only direction-free atoms', async () => {
+    const model = await LanguageModel.load(tinyLlama, { threads: 1 });
+    try {
+      const prompts = await loadCondition({ kind: 'repeated-random', period: 4, count: 3 }, { size: model.vocabSize, tokenizer: model.tokenizer });
+      const diff = await extractDataset(model, prompts, { kind: 'logit-diff', tokens: ['w1', 'w2'] });
+      expect(diff.dataset.manifest.target.kind).toBe('real');
+      expect(diff.dataset.target).toBeInstanceOf(Float32Array);
+      expect(diff.summary.events).toBeNull();
+      const unit = await extractDataset(model, prompts, { kind: 'unit-above', hook: 'blocks.0.mlp.hook_post', unit: 3, threshold: 0 });
+      expect(new Set(unit.dataset.manifest.atoms.map((a) => a.attributes.component))).toEqual(new Set(['mlp-neurons', 'token']));
+      await expect(
+        extractDataset(model, prompts, { kind: 'unit-above', hook: 'blocks.0.mlp.hook_post', unit: 3, threshold: 0 }, { atoms: { families: ['head-direct'] } }),
+      ).rejects.toThrow(OccamError);
+    } finally {
+      await model.dispose();
+    }
+  });
+});
