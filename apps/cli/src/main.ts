@@ -1,5 +1,6 @@
 import { runCommand, type Command } from './cli.js';
 import { demoCommand } from './commands/demo.js';
+import { dynamicsCommand } from './commands/dynamics.js';
 import { compareCommand } from './commands/compare.js';
 import { fitCommand } from './commands/fit.js';
 import { lmExtractCommand, lmHooksCommand, lmReduceCommand } from './commands/lm.js';
@@ -7,7 +8,7 @@ import { neuronImportCommand, neuronReduceCommand } from './commands/neuron.js';
 import { reportCommand } from './commands/report.js';
 import { searchCommand } from './commands/search.js';
 
-const commands: Command[] = [demoCommand, fitCommand, searchCommand, compareCommand, reportCommand, neuronImportCommand, neuronReduceCommand, lmHooksCommand, lmExtractCommand, lmReduceCommand];
+const commands: Command[] = [demoCommand, fitCommand, searchCommand, compareCommand, dynamicsCommand, reportCommand, neuronImportCommand, neuronReduceCommand, lmHooksCommand, lmExtractCommand, lmReduceCommand];
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

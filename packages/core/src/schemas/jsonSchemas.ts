@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CompareResultSchema } from '../compare/schema.js';
 import { DatasetManifestSchema } from '../dataset/schema.js';
+import { DynamicsResultSchema } from '../dynamics/schema.js';
 import { ReducedModelSchema } from '../model/schema.js';
 import { SearchOptionsSchema, SearchResultSchema } from '../search/schema.js';
 import { SpecSchema } from '../spec/schema.js';
@@ -22,5 +23,6 @@ export function jsonSchemas(): Record<string, unknown> {
     'search-options': make(SearchOptionsSchema, 'input', 'occam search options'),
     'search-result': make(SearchResultSchema, 'output', 'occam search result: candidates, Pareto front, minimal sufficient model'),
     'compare-result': make(CompareResultSchema, 'output', 'occam compare result: universality / condition transfer'),
+    'dynamics-result': make(DynamicsResultSchema, 'output', 'occam dynamics result: a reduced model over training checkpoints'),
   };
 }
