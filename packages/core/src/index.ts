@@ -42,3 +42,4 @@ export { jsonSchemas } from './schemas/jsonSchemas.js';
 export { DynamicsResultSchema, DynamicsPointSchema, type DynamicsResult, type DynamicsResultInput } from './dynamics/schema.js';
 export { detectChangePoint } from './dynamics/detectChangePoint.js';
 export { trainingDynamics } from './dynamics/trainingDynamics.js';
+export { readJsonFile } from './io/readJsonFile.js';

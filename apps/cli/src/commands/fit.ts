@@ -1,21 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import { fitReducedModel, OccamError, readDataset, writeReducedModel } from '@occam/core';
+import { fitReducedModel, readDataset, readJsonFile, writeReducedModel } from '@occam/core';
 import { requireString, type Command } from '../cli.js';
 import { summaryTable } from '../summaryTable.js';
 
-export async function readJsonFile(path: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new OccamError(`${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { file: path });
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new OccamError(`${path}: not valid JSON (${(error as Error).message})`, { file: path });
-  }
-}
+export { readJsonFile };
 
 export const fitCommand: Command = {
   name: 'fit',

@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { OccamError, zodProblem } from '../errors.js';
+import { zodProblem } from '../errors.js';
 import { writeFileAtomic } from '../io/atomicWrite.js';
+import { readJsonFile } from '../io/readJsonFile.js';
 import { ReducedModelSchema, type ReducedModel } from './schema.js';
 
 export async function writeReducedModel(path: string, model: ReducedModel): Promise<void> {
@@ -8,19 +8,7 @@ export async function writeReducedModel(path: string, model: ReducedModel): Prom
 }
 
 export async function readReducedModel(path: string): Promise<ReducedModel> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new OccamError(`${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { file: path });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new OccamError(`${path}: not valid JSON (${(error as Error).message})`, { file: path });
-  }
-  const parsed = ReducedModelSchema.safeParse(json);
+  const parsed = ReducedModelSchema.safeParse(await readJsonFile(path));
   if (!parsed.success) throw zodProblem(path, parsed.error);
   return parsed.data;
 }

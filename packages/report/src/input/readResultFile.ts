@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { OccamError, ReducedModelSchema, SearchResultSchema, zodProblem, type ReducedModel } from '@occam/core';
+import { OccamError, readJsonFile, ReducedModelSchema, SearchResultSchema, zodProblem, type ReducedModel } from '@occam/core';
 import type { ZodError } from 'zod';
 import { ComparisonMatrixSchema, type ComparisonMatrix } from './comparisonMatrix.js';
 import { CompareResultViewSchema, matricesFromCompare } from './compareResult.js';
@@ -50,17 +49,5 @@ export function parseResult(json: unknown, file: string): ReportResult {
 
 /** Read and validate one result file (a ReducedModel, search, comparison or dynamics JSON). */
 export async function readResultFile(path: string): Promise<ReportResult> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new OccamError(`${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { file: path });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new OccamError(`${path}: not valid JSON (${(error as Error).message})`, { file: path });
-  }
-  return parseResult(json, path);
+  return parseResult(await readJsonFile(path), path);
 }
