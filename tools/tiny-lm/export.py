@@ -95,6 +95,17 @@ def tokenizer_config(vocab: Vocab, n_positions: int):
 
 
 # ------------------------------------------------------------------------------------------- config
+def _finite(x):
+    """NaN/inf are not JSON (JSON.parse rejects them): map them to null, recursively."""
+    if isinstance(x, float) and (x != x or x in (float("inf"), float("-inf"))):
+        return None
+    if isinstance(x, dict):
+        return {k: _finite(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_finite(v) for v in x]
+    return x
+
+
 def hf_config(ck, cfg: GPTConfig, with_past: bool, tensor_names):
     ti = ck["task_info"]
     occam = {
@@ -112,7 +123,7 @@ def hf_config(ck, cfg: GPTConfig, with_past: bool, tensor_names):
     }
     if ti["task"] == "induction":
         occam["induction_period_range"] = [ti["period_min"], ti["period_max"]]
-    return {
+    return _finite({
         "model_type": "gpt2",
         "architectures": ["GPT2LMHeadModel"],
         "vocab_size": cfg.vocab_size,
@@ -133,7 +144,7 @@ def hf_config(ck, cfg: GPTConfig, with_past: bool, tensor_names):
         "torch_dtype": "float32",
         "transformers.js_config": {"dtype": "fp32"},
         "occam": occam,
-    }
+    })
 
 
 # --------------------------------------------------------------------------------------------- onnx
@@ -352,7 +363,7 @@ def main(argv=None):
     conf = hf_config(ck, cfg, args.with_past, dict(names))
     conf["occam"]["name"] = args.name or os.path.basename(os.path.normpath(args.out))
     with open(os.path.join(args.out, "config.json"), "w") as f:
-        json.dump(conf, f, indent=2)
+        json.dump(conf, f, indent=2, allow_nan=False)
     with open(os.path.join(args.out, "generation_config.json"), "w") as f:
         json.dump({"bos_token_id": BOS, "eos_token_id": EOS, "pad_token_id": PAD,
                    "max_length": cfg.n_positions, "do_sample": False}, f, indent=2)
@@ -369,8 +380,8 @@ def main(argv=None):
     if not args.no_verify:
         res = verify(args.out, model, args.with_past, ck["task_info"]["seq_len"], dict(names))
         print(f"onnxruntime vs torch: max |diff| logits {res['max_logits']:.2e}, presents {res['max_presents']:.2e}, "
-              f"intermediates {res['max_intermediates']:.2e} over {res['n_cases']} cases "
-              f"({res['n_intermediates']} named tensors)")
+              f"named tensors {res['max_intermediates']:.2e} (relative to max(1, max|x|); worst: "
+              f"{res['worst_intermediate']}) over {res['n_cases']} cases, {res['n_intermediates']} named tensors")
         if max(res["max_logits"], res["max_presents"], res["max_intermediates"]) >= 1e-4:
             raise SystemExit("ONNX output differs from PyTorch by >= 1e-4")
 

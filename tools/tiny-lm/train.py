@@ -2,7 +2,9 @@
 """Train a tiny GPT-2 on the synthetic induction task or on character-level licence text.
 
     /usr/bin/python3 tools/tiny-lm/train.py --task induction --layers 2 --heads 4 --d-model 64 \
-        --steps 3000 --seed 1 --out tools/tiny-lm/runs/induction-s1 --checkpoint-every 100
+        --steps 2500 --seed 1 --out tools/tiny-lm/runs/induction-s1 --checkpoint-every 100
+
+The defaults are the settings of the committed fixtures (data/models/README.md).
 
 Writes DIR/step-XXXXXX.pt (every --checkpoint-every steps, plus step 0 and the last step),
 DIR/final.pt (a copy of the last), and DIR/log.jsonl (one line per evaluation).
@@ -106,15 +108,22 @@ def main(argv=None):
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--warmup", type=int, default=100)
     ap.add_argument("--weight-decay", type=float, default=0.01)
-    ap.add_argument("--seq-len", type=int, default=None, help="default 64 (induction), 128 (text)")
+    ap.add_argument("--seq-len", type=int, default=None, help="default 32 (induction), 128 (text)")
     ap.add_argument("--n-tokens", type=int, default=64, help="induction: number of content tokens t0..t{N-1}")
-    ap.add_argument("--period-min", type=int, default=8)
-    ap.add_argument("--period-max", type=int, default=24)
+    ap.add_argument("--period-min", type=int, default=4)
+    ap.add_argument("--period-max", type=int, default=12)
     ap.add_argument("--prefix-min", type=int, default=0, help="induction: min number of non-repeated tokens before the period")
-    ap.add_argument("--prefix-max", type=int, default=16)
-    ap.add_argument("--lr-schedule", choices=["cosine", "constant"], default="cosine")
+    ap.add_argument("--prefix-max", type=int, default=8)
+    ap.add_argument("--sampling", choices=["distinct", "iid"], default="distinct",
+                    help="induction: noise + period tokens all distinct, or i.i.d. with replacement")
+    ap.add_argument("--noise-rule", choices=["random", "lag2"], default="random",
+                    help="induction: noise prefix i.i.d. or following token[k+1] = PI[token[k-1]]")
+    ap.add_argument("--lr-schedule", choices=["cosine", "constant"], default=None,
+                    help="after warm-up; default constant (induction), cosine to 10%% (text)")
     ap.add_argument("--wpe-init", choices=["normal", "sinusoidal"], default="normal",
                     help="initial position embeddings: N(0, 0.02) or a scaled sinusoidal table (still trained)")
+    ap.add_argument("--init-std", type=float, default=0.125,
+                    help="std of the normal init of all weights (HF GPT-2: 0.02, too small at d_model 64)")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--random-init", action="store_true", help="write the untrained model only (= --steps 0)")
     ap.add_argument("--quiet", action="store_true")
@@ -124,12 +133,15 @@ def main(argv=None):
     torch.use_deterministic_algorithms(True)
     torch.manual_seed(args.seed)
     steps = 0 if args.random_init else args.steps
+    if args.lr_schedule is None:
+        args.lr_schedule = "constant" if args.task == "induction" else "cosine"
 
     if args.task == "induction":
         task = make_task("induction", {
-            "n_tokens": args.n_tokens, "seq_len": args.seq_len or 64,
+            "n_tokens": args.n_tokens, "seq_len": args.seq_len or 32,
             "period_min": args.period_min, "period_max": args.period_max,
-            "prefix_min": args.prefix_min, "prefix_max": args.prefix_max})
+            "prefix_min": args.prefix_min, "prefix_max": args.prefix_max, "noise_rule": args.noise_rule,
+            "sampling": args.sampling})
         eval_data = {"induction": task.eval_set()}
     else:
         task = make_task("text", {"seq_len": args.seq_len or 128})
@@ -137,7 +149,8 @@ def main(argv=None):
             period_min=args.period_min, period_max=args.period_max)}
 
     cfg = GPTConfig(vocab_size=len(task.vocab), n_positions=task.n_positions, n_embd=args.d_model,
-                    n_layer=args.layers, n_head=args.heads)
+                    n_layer=args.layers, n_head=args.heads,
+                    initializer_range=args.init_std)
     model = GPT2LMHeadModel(cfg)
     if args.wpe_init == "sinusoidal":
         with torch.no_grad():
@@ -174,7 +187,7 @@ def main(argv=None):
               flush=True)
 
     t0 = time.time()
-    last_train_loss = float("nan")
+    last_train_loss = None  # no training step yet
     ema = None
 
     def save(step):
@@ -188,7 +201,8 @@ def main(argv=None):
         path = os.path.join(args.out, f"step-{step:06d}.pt")
         torch.save(ck, path)
         if not args.quiet:
-            print(f"step {step:6d}  train {last_train_loss:.4f}  held-out {ev['heldout_loss']:.4f}  "
+            tl = "   -   " if last_train_loss is None else f"{last_train_loss:.4f}"
+            print(f"step {step:6d}  train {tl}  held-out {ev['heldout_loss']:.4f}  "
                   f"induction acc {ev['induction_acc']:.3f}  ({rec['elapsed_s']:.1f}s)", flush=True)
         return path
 

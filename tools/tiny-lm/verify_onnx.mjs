@@ -11,6 +11,11 @@ function toTensor(t) {
   if (t.type === 'int64') return new ort.Tensor('int64', BigInt64Array.from(t.data.map(BigInt)), t.dims);
   return new ort.Tensor('float32', Float32Array.from(t.data), t.dims);
 }
+function maxAbs(t) {
+  let m = 0;
+  for (const x of t.data) m = Math.max(m, Math.abs(x));
+  return m;
+}
 function maxDiff(got, want, label) {
   const same = got.dims.length === want.dims.length && got.dims.every((d, i) => Number(d) === want.dims[i]);
   if (!same) throw new Error(`${label}: shape ${JSON.stringify(got.dims)} != ${JSON.stringify(want.dims)}`);
@@ -19,8 +24,10 @@ function maxDiff(got, want, label) {
   return m;
 }
 
+// intermediates are compared relative to their own scale (residual streams grow to |x| ~ 10-100):
+// max_intermediates = max |onnx - torch| / max(1, max |torch|)
 const res = { n_cases: cases.length, max_logits: 0, max_presents: 0, max_intermediates: 0,
-  n_intermediates: 0, per_case: [] };
+  worst_intermediate: null, n_intermediates: 0, per_case: [] };
 for (const c of cases) {
   const feeds = {};
   for (const [k, v] of Object.entries(c.feeds)) if (session.inputNames.includes(k)) feeds[k] = toTensor(v);
@@ -36,8 +43,12 @@ for (const c of cases) {
     row[k] = d;
   }
   for (const key of inter) {
-    const d = maxDiff(out[names[key]], c.intermediates[key], `${c.name}/${key} (${names[key]})`);
-    res.max_intermediates = Math.max(res.max_intermediates, d);
+    const want = c.intermediates[key];
+    const d = maxDiff(out[names[key]], want, `${c.name}/${key} (${names[key]})`) / Math.max(1, maxAbs(want));
+    if (d > res.max_intermediates) {
+      res.max_intermediates = d;
+      res.worst_intermediate = `${key} in "${c.name}" (scale ${maxAbs(want).toFixed(2)})`;
+    }
     row[key] = d;
   }
   res.n_intermediates = Math.max(res.n_intermediates, inter.length);

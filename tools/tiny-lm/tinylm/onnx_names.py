@@ -27,17 +27,26 @@ from typing import Dict, List
 import onnx
 
 
+def _constant_tensors(graph):
+    """Initializers, Constant outputs, and anything computed only from those (e.g. the Identity nodes that
+    torch's initializer de-duplication inserts when two weights are equal, as in a freshly initialised model)."""
+    const = {i.name for i in graph.initializer}
+    for n in graph.node:  # graph.node is topologically sorted
+        if n.op_type == "Constant" or (n.input and all((not i) or i in const for i in n.input)):
+            const.update(n.output)
+    return const
+
+
 def _scope_io(graph, prefix: str):
     nodes = [n for n in graph.node if n.name.startswith(prefix)]
     if not nodes:
         raise KeyError(f"no nodes under scope {prefix}")
     produced = {o for n in nodes for o in n.output}
-    init = {i.name for i in graph.initializer}
-    const_out = {o for n in graph.node if n.op_type == "Constant" for o in n.output}
+    const = _constant_tensors(graph)
     inputs: List[str] = []
     for n in nodes:
         for i in n.input:
-            if i and i not in produced and i not in init and i not in const_out and i not in inputs:
+            if i and i not in produced and i not in const and i not in inputs:
                 inputs.append(i)
     consumed_outside = {i for n in graph.node if not n.name.startswith(prefix) for i in n.input}
     graph_outputs = {o.name for o in graph.output}

@@ -60,8 +60,9 @@ class Vocab:
 class InductionTask:
     name = "induction"
 
-    def __init__(self, n_tokens: int = 64, seq_len: int = 64, period_min: int = 8, period_max: int = 24,
-                 prefix_min: int = 0, prefix_max: int = 16):
+    def __init__(self, n_tokens: int = 64, seq_len: int = 32, period_min: int = 4, period_max: int = 12,
+                 prefix_min: int = 0, prefix_max: int = 8, noise_rule: str = "random",
+                 sampling: str = "distinct"):
         assert period_max + prefix_max <= n_tokens
         self.n_tokens = n_tokens
         self.seq_len = seq_len
@@ -69,6 +70,13 @@ class InductionTask:
         self.period_max = period_max
         self.prefix_min = prefix_min
         self.prefix_max = prefix_max
+        # noise_rule "lag2": inside the noise prefix, token k+1 = PI[token k-1] for a fixed permutation PI of
+        # the content tokens (seeded once, the same for every run), so a previous-token head pays off by itself
+        # there, as it does in natural text.
+        self.noise_rule = noise_rule
+        # sampling "distinct": the R + P tokens are all different; "iid": drawn uniformly with replacement
+        self.sampling = sampling
+        self.pi = torch.randperm(n_tokens, generator=torch.Generator().manual_seed(4242))
         self.vocab = Vocab("word", [f"t{i}" for i in range(n_tokens)])
         self.n_positions = seq_len
 
@@ -81,6 +89,8 @@ class InductionTask:
             "period_max": self.period_max,
             "prefix_min": self.prefix_min,
             "prefix_max": self.prefix_max,
+            "noise_rule": self.noise_rule,
+            "sampling": self.sampling,
             "format": "<bos> + R noise tokens + (P-token period) repeated to seq_len; R+P tokens distinct",
         }
 
@@ -93,7 +103,20 @@ class InductionTask:
         ids[:, 0] = BOS
         for b in range(batch):
             p, r = int(periods[b]), int(prefixes[b])
-            toks = torch.randperm(self.n_tokens, generator=gen)[: r + p] + len(SPECIALS)
+            perm = torch.randperm(self.n_tokens, generator=gen)
+            if self.sampling == "iid":
+                toks = torch.randint(0, self.n_tokens, (r + p,), generator=gen) + len(SPECIALS)
+            elif self.noise_rule == "lag2" and r > 2:
+                noise = torch.empty(r, dtype=torch.long)
+                noise[:2] = perm[:2]
+                for k in range(2, r):
+                    noise[k] = self.pi[noise[k - 2]]
+                used = torch.zeros(self.n_tokens, dtype=torch.bool)
+                used[noise] = True
+                period = perm[~used[perm]][:p]
+                toks = torch.cat([noise, period]) + len(SPECIALS)
+            else:
+                toks = perm[: r + p] + len(SPECIALS)
             reps = (L - 1 - r + p - 1) // p
             ids[b, 1:] = torch.cat([toks[:r], toks[r:].repeat(reps)])[: L - 1]
         return ids, periods, 1 + prefixes
@@ -196,11 +219,13 @@ def make_task(name: str, info: Optional[Dict] = None):
     if name == "induction":
         return InductionTask(
             n_tokens=info.get("n_tokens", 64),
-            seq_len=info.get("seq_len", 64),
-            period_min=info.get("period_min", 8),
-            period_max=info.get("period_max", 24),
+            seq_len=info.get("seq_len", 32),
+            period_min=info.get("period_min", 4),
+            period_max=info.get("period_max", 12),
             prefix_min=info.get("prefix_min", 0),
-            prefix_max=info.get("prefix_max", 16),
+            prefix_max=info.get("prefix_max", 8),
+            noise_rule=info.get("noise_rule", "random"),
+            sampling=info.get("sampling", "distinct"),
         )
     if name == "text":
         return TextTask(seq_len=info.get("seq_len", 128))

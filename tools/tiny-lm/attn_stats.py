@@ -1,0 +1,71 @@
+#!/usr/bin/python3
+"""Attention diagnostics for an induction checkpoint: per layer and head, the mean attention that a query in
+the repeated part (2nd period on) puts on <bos>, on the previous token (t-1), on itself, on the previous
+occurrence of its own token (t-P) and on the token after it (t-P+1, what a textbook induction head attends to),
+plus held-out accuracy by period length, including periods longer than the training range.
+
+    /usr/bin/python3 tools/tiny-lm/attn_stats.py tools/tiny-lm/runs/induction-s1/final.pt
+"""
+import os
+import sys
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from export import load_checkpoint  # noqa: E402
+from tinylm.tasks import InductionTask, make_task  # noqa: E402
+
+
+def main(path):
+    torch.set_grad_enabled(False)
+    ck, cfg, model, _ = load_checkpoint(path)
+    ti = ck["task_info"]
+    if ti["task"] != "induction":
+        raise SystemExit("induction checkpoints only")
+    task = make_task("induction", ti)
+    ids, per, st = task.eval_set(256)
+    inputs = {}
+    hooks = [b.attn.register_forward_hook((lambda i: lambda mod, inp, out: inputs.__setitem__(i, inp))(i))
+             for i, b in enumerate(model.transformer.h)]
+    model(ids)
+    for h in hooks:
+        h.remove()
+    print(f"{path}: step {ck['step']}")
+    for i, (x, allowed) in ((i, v[:2]) for i, v in sorted(inputs.items())):
+        a = model.transformer.h[i].attn
+        q, k, _ = a.c_attn(x).split(a.n_embd, 2)
+        q, k = a._split_heads(q), a._split_heads(k)
+        pat = torch.where(allowed, (q @ k.transpose(-1, -2)) / a.head_dim ** 0.5, torch.tensor(-1e9)).softmax(-1)
+        acc = {n: torch.zeros(cfg.n_head) for n in ["bos", "prev(t-1)", "self", "dup(t-P)", "induction(t-P+1)"]}
+        n = 0
+        for b in range(len(ids)):
+            P, s0 = int(per[b]), int(st[b])
+            for t in range(s0 + P, ids.shape[1]):
+                acc["bos"] += pat[b, :, t, 0]
+                acc["prev(t-1)"] += pat[b, :, t, t - 1]
+                acc["self"] += pat[b, :, t, t]
+                acc["dup(t-P)"] += pat[b, :, t, t - P]
+                acc["induction(t-P+1)"] += pat[b, :, t, t - P + 1]
+                n += 1
+        print(f"  layer {i} (mean attention per head)")
+        for key, v in acc.items():
+            print(f"    {key:18s} {' '.join(f'{x:5.2f}' for x in (v / n).tolist())}")
+    L = ti["seq_len"]
+    rows = [(ti["period_min"], ti["period_max"], ti["prefix_max"], "training distribution")]
+    for lo, hi in [(ti["period_min"], ti["period_max"]), (ti["period_max"] + 1, (L - 2) // 2)]:
+        if lo <= hi:
+            rows.append((lo, hi, 0, "no noise prefix"))
+    print("  held-out accuracy on induction-predictable targets")
+    for lo, hi, rmax, note in rows:
+        t = InductionTask(n_tokens=ti["n_tokens"], seq_len=L, period_min=lo, period_max=hi, prefix_min=0,
+                          prefix_max=rmax, noise_rule=ti.get("noise_rule", "random"),
+                          sampling=ti.get("sampling", "distinct"))
+        x, p, s = t.eval_set(256, seed=999)
+        logits, _ = model(x)
+        mask = InductionTask.scored_mask(p, s, L)
+        ok = ((logits[:, :-1].argmax(-1) == x[:, 1:]) & mask).sum() / mask.sum()
+        print(f"    P {lo}-{hi}, prefix <= {rmax} ({note}): {ok:.3f}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
