@@ -51,6 +51,9 @@ export class GraphIndex {
     if (init) return init;
     const p = this.producer.get(name);
     if (p && p.opType === 'Constant') return p.attributes.get('value')?.t ?? null;
+    // torch.onnx.export deduplicates parameters with identical values (e.g. untrained layer norms) and
+    // points the duplicates at the survivor through Identity nodes.
+    if (p && p.opType === 'Identity' && p.inputs[0] && p.inputs[0] !== name) return this.constantRef(p.inputs[0]);
     return null;
   }
 
