@@ -24,7 +24,7 @@ describe('runSearch', () => {
   it('finds exactly the planted families and no decoy, and resumes from its checkpoint', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'occam-search-'));
     const checkpoint = join(dir, 'search.jsonl');
-    const options = { maxLag: 16, folds: 2, seed: 1, tolerance: 0.01 };
+    const options = { maxLag: 16, folds: 2, seed: 1 }; // default tolerance 0.005
     const result = await runSearch(dataset, options, { checkpoint });
     expect(SearchResultSchema.safeParse(result).success).toBe(true);
     const minimal = result.candidates.find((c) => c.key === result.minimal)!;

@@ -33,7 +33,7 @@ function quantileEdges(values: number[], bins: number): number[] {
 /**
  * Feature families from the dataset's own attributes — nothing hand-listed:
  * - a categorical attribute with ≥ 2 values: split groups by it (off / on);
- * - a numeric attribute with ≥ 3 values: off / coarse bins / fine bins / a smooth filter over it (at most
+ * - a numeric attribute with ≥ 3 values: off / coarse bins / a smooth filter over it / fine bins (at most
  *   one attribute at a time carries the smooth filter: a spec has one spatial axis);
  * - the lag window: quarter / half / full window;
  * - the output history: off / on; the filter structure: separable / full.
@@ -59,15 +59,16 @@ export function featureFamilies(atoms: Atom[], options: SearchOptions): FamilyPl
       const fine = quantileEdges(nums, Math.min(6, distinct.length));
       const lo = Math.min(...nums);
       const hi = Math.max(...nums);
-      const levels = ['off', `${coarse.length - 1} bins`, `${fine.length - 1} bins`, 'smooth filter'];
+      // Ordered by flexibility: a smooth filter (a few basis weights) sits between coarse and fine bins.
+      const levels = ['off', `${coarse.length - 1} bins`, 'smooth filter', `${fine.length - 1} bins`];
       plans.push({
         name: `${attr}`,
         levels,
-        spatialLevel: 3,
+        spatialLevel: 2,
         apply: (l, s) => {
           if (l === 1) s.groupBy.push({ attribute: attr, edges: coarse });
-          if (l === 2) s.groupBy.push({ attribute: attr, edges: fine });
-          if (l === 3) {
+          if (l === 3) s.groupBy.push({ attribute: attr, edges: fine });
+          if (l === 2) {
             // Peaks span the attribute's range; a large offset keeps the spacing near-linear and the log defined.
             const span = hi - lo;
             s.spatial = {

@@ -114,9 +114,10 @@ export async function runSearch(ds: Dataset, optionsInput: SearchOptionsInput, h
     let current = await evaluate(levels, 'forward');
     paths.forward = [current.key];
     for (;;) {
+      // A family may move to any higher level (levels are not equally costly: a smooth filter can beat
+      // fine bins that overfit, so one-level steps could stall before reaching it).
       const moves = plans
-        .filter((p) => levels[p.name] + 1 < p.levels.length)
-        .map((p) => ({ ...levels, [p.name]: levels[p.name] + 1 }))
+        .flatMap((p) => p.levels.map((_, l) => l).filter((l) => l > levels[p.name]).map((l) => ({ ...levels, [p.name]: l })))
         .filter((next) => validLevels(plans, next));
       expected += moves.length;
       let best: { c: Candidate; levels: Levels } | null = null;
@@ -131,13 +132,15 @@ export async function runSearch(ds: Dataset, optionsInput: SearchOptionsInput, h
     }
   }
   if (options.strategies.includes('backward')) {
+    // Start from the richest model (every family at its top level; numeric attributes in fine bins, so
+    // no attribute is favoured with the single smooth-filter slot).
     let levels: Levels = Object.fromEntries(plans.map((p) => [p.name, p.levels.length - 1]));
-    // Start from the richest valid model: only the first numeric attribute keeps the smooth filter.
-    for (const p of plans.filter((q) => q.spatialLevel !== undefined).slice(1)) levels[p.name] = p.spatialLevel! - 1;
     let current = await evaluate(levels, 'backward');
     paths.backward = [current.key];
     for (;;) {
-      const moves = plans.filter((p) => levels[p.name] > 0).map((p) => ({ ...levels, [p.name]: levels[p.name] - 1 }));
+      const moves = plans
+        .flatMap((p) => p.levels.map((_, l) => l).filter((l) => l < levels[p.name]).map((l) => ({ ...levels, [p.name]: l })))
+        .filter((next) => validLevels(plans, next));
       expected += moves.length;
       let best: { c: Candidate; levels: Levels } | null = null;
       for (const next of moves) {
@@ -168,13 +171,14 @@ export async function runSearch(ds: Dataset, optionsInput: SearchOptionsInput, h
   for (const p of plans) {
     const from = minimal.levels[p.name];
     if (from === 0) continue;
-    const lowered = { ...minimal.levels, [p.name]: from - 1 };
+    // The ablation removes the family altogether (level 0), which is what "this family is needed" means.
+    const lowered = { ...minimal.levels, [p.name]: 0 };
     const c = await evaluate(lowered, 'ablation');
     const d = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
     ablations.push({
       family: p.name,
       from: p.levels[from],
-      to: p.levels[from - 1],
+      to: p.levels[0],
       key: c.key,
       deltaRank: d(c.metrics[options.rankBy], minimal.metrics[options.rankBy]),
       deltaAuroc: d(gaussian ? c.metrics.pseudoR2 : c.metrics.auroc, gaussian ? minimal.metrics.pseudoR2 : minimal.metrics.auroc),

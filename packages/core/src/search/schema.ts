@@ -57,7 +57,7 @@ export const SearchResultSchema = z.object({
   paretoFront: z.array(z.string()),
   best: z.string(),
   minimal: z.string(),
-  /** For the minimal model: each family lowered one level, and what that costs. */
+  /** For the minimal model: each family removed (set to its lowest level), and what that costs. */
   ablations: z.array(z.object({ family: z.string(), from: z.string(), to: z.string(), key: z.string(), deltaRank: num, deltaAuroc: num })),
   /** Per strategy, the path of keys it took. */
   paths: z.record(z.string(), z.array(z.string())),
