@@ -47,4 +47,13 @@ for (const dir of dirs) {
   console.log(`neuron ${name} filters: E temporal peak ${peakLag} ms, I temporal net ${f(inhNet)}, E spatial 0–250 µm ${f(proximal)} vs 250–750 µm ${f(distal)}; checks ${Object.entries(row.checks).map(([k, v]) => `${k}=${v}`).join(' ')}`);
   for (const a of ablations) console.log(`neuron ${name} ablation "${a.name}": params=${a.parameters} auroc=${f(a.auroc)} t2t_auroc=${f(a.trialToTrialAuroc)} bits_per_event_over_psth=${f(a.bitsPerEventOverPsth)}`);
 }
-await writeFileAtomic(join(root, 'results/neuron-reproduction.json'), JSON.stringify(results, null, 1) + '\n');
+// Merge with earlier runs (one entry per variant) so variants can be reproduced one at a time.
+const file = join(root, 'results/neuron-reproduction.json');
+let previous = [];
+try {
+  previous = JSON.parse(readFileSync(file, 'utf8'));
+} catch {
+  /* first run */
+}
+const merged = [...previous.filter((p) => !results.some((r) => r.variant === p.variant)), ...results].sort((a, b) => a.variant.localeCompare(b.variant));
+await writeFileAtomic(file, JSON.stringify(merged, null, 1) + '\n');
