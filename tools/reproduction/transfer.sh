@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 mkdir -p results
-npx occam neuron reduce --data data/neuron/v1-C2 --out results/v1-C2.model.json --quiet
-npx occam neuron reduce --data data/neuron/v1-D2 --out results/v1-D2.model.json --quiet
-npx occam compare --kind conditions --system C2=results/v1-C2.model.json@data/neuron/v1-C2 \
-  --system D2=results/v1-D2.model.json@data/neuron/v1-D2 --out results/v1-transfer.json
+npx occam neuron reduce --data data/neuron/v1-C2 --out results/models/v1-C2.model.json --quiet
+npx occam neuron reduce --data data/neuron/v1-D2 --out results/models/v1-D2.model.json --quiet
+npx occam compare --kind conditions --system C2=results/models/v1-C2.model.json@data/neuron/v1-C2 \
+  --system D2=results/models/v1-D2.model.json@data/neuron/v1-D2 --out results/v1-transfer.json
