@@ -110,26 +110,24 @@ export function fitSeparable(
   let objective = Infinity;
   for (let it = 1; it <= maxAlt; it++) {
     alternations = it;
-    // Temporal step.
-    const dT = contract(d, shape, spatial, 'temporal');
-    const initT = new Float64Array(1 + G * J + H);
-    initT[0] = intercept;
-    temporal.forEach((u, g) => initT.set(u, 1 + g * J));
-    initT.set(history, 1 + G * J);
-    const fT = fitGlm(dT, { family: options.family, penalty: penT, init: initT, solver: 'newton' });
-    for (let g = 0; g < G; g++) temporal[g] = fT.beta.slice(1 + g * J, 1 + (g + 1) * J);
-    intercept = fT.beta[0];
-    history = fT.beta.slice(1 + G * J);
-    // Spatial step.
-    const dS = contract(d, shape, temporal, 'spatial');
-    const initS = new Float64Array(1 + G * K + H);
-    initS[0] = intercept;
-    spatial.forEach((s, g) => initS.set(s, 1 + g * K));
-    initS.set(history, 1 + G * K);
-    const fS = fitGlm(dS, { family: options.family, penalty: penS, init: initS, solver: 'newton' });
-    for (let g = 0; g < G; g++) spatial[g] = fS.beta.slice(1 + g * K, 1 + (g + 1) * K);
-    intercept = fS.beta[0];
-    history = fS.beta.slice(1 + G * K);
+    // One convex GLM fit per factor: the free factor's weights (plus intercept and history) with the
+    // other factor fixed, warm-started from the current values.
+    const step = (mode: 'temporal' | 'spatial') => {
+      const free = mode === 'temporal' ? temporal : spatial;
+      const width = mode === 'temporal' ? J : K;
+      const init = new Float64Array(1 + G * width + H);
+      init[0] = intercept;
+      free.forEach((w, g) => init.set(w, 1 + g * width));
+      init.set(history, 1 + G * width);
+      const fixed = mode === 'temporal' ? spatial : temporal;
+      const fit = fitGlm(contract(d, shape, fixed, mode), { family: options.family, penalty: mode === 'temporal' ? penT : penS, init, solver: 'newton' });
+      for (let g = 0; g < G; g++) free[g] = fit.beta.slice(1 + g * width, 1 + (g + 1) * width);
+      intercept = fit.beta[0];
+      history = fit.beta.slice(1 + G * width);
+      return fit;
+    };
+    const fT = step('temporal');
+    const fS = step('spatial');
     // The product s⊗u is what the data see; with ridge on both factors the penalty is smallest when
     // ‖s‖ = ‖u‖. Rebalancing (which leaves the product unchanged) removes the slow drift along that
     // scale direction that otherwise keeps alternation from settling.
