@@ -96,3 +96,12 @@ export function requireString(values: Record<string, unknown>, name: string): st
   if (typeof v !== 'string' || v.length === 0) throw new UsageError(`missing --${name}`);
   return v;
 }
+
+/** A numeric option: undefined (or the fallback) when absent, a usage error naming the option when not a number. */
+export function numberOption(values: Record<string, unknown>, name: string, fallback?: number): number | undefined {
+  const v = values[name];
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got '${String(v)}'`);
+  return n;
+}

@@ -1,5 +1,5 @@
 import { compareModels, readDataset, readReducedModel, writeFileAtomic, type CompareResult } from '@occam/core';
-import { UsageError, requireString, type Command } from '../cli.js';
+import { UsageError, numberOption, requireString, type Command } from '../cli.js';
 
 function matrixText(names: string[], m: (number | null)[][]): string {
   const short = names.map((n, i) => `[${i + 1}]`);
@@ -37,7 +37,7 @@ export const compareCommand: Command = {
       if (!m) throw new UsageError(`--system '${s}' must look like NAME=MODEL.json@DATASET`);
       systems.push({ name: m[1], model: await readReducedModel(m[2]), dataset: await readDataset(m[3]) });
     }
-    const result = compareModels(systems, { kind, seed: Number(values.seed ?? 0) });
+    const result = compareModels(systems, { kind, seed: numberOption(values, 'seed', 0) });
     await writeFileAtomic(out, JSON.stringify(result, null, 1) + '\n');
     if (io.json) io.out(JSON.stringify(result));
     else if (!io.quiet) io.out(`${compareText(result)}\nwrote ${out}`);

@@ -12,7 +12,7 @@ import {
   type ReducedModel,
 } from '@occam/core';
 import { isfToDataset } from '@occam/neuron';
-import { UsageError, requireString, type Command, type Io } from '../cli.js';
+import { UsageError, numberOption, requireString, type Command, type Io } from '../cli.js';
 import { summaryTable } from '../summaryTable.js';
 import { readJsonFile } from './fit.js';
 
@@ -28,17 +28,12 @@ const importOptions = {
   'refractory-exclusion': { type: 'string' },
 } as const;
 
-function numberOption(values: Record<string, unknown>, name: string): number | undefined {
-  const v = values[name];
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got '${String(v)}'`);
-  return n;
-}
-
 async function importIsf(values: Record<string, unknown>, io: Io): Promise<Dataset> {
   const root = requireString(values, 'isf');
   const stimulusMs = numberOption(values, 'stimulus');
+  const tStartMs = numberOption(values, 't-start');
+  const tEndMs = numberOption(values, 't-end');
+  const refractoryExclusionMs = numberOption(values, 'refractory-exclusion');
   let scoredWindowMs: [number, number] | undefined;
   if (typeof values.window === 'string') {
     const parts = values.window.split(',').map(Number);
@@ -50,9 +45,9 @@ async function importIsf(values: Record<string, unknown>, io: Io): Promise<Datas
     root,
     ...(stimulusMs !== undefined ? { stimulusMs } : {}),
     ...(scoredWindowMs ? { scoredWindowMs } : {}),
-    ...(numberOption(values, 't-start') !== undefined ? { tStartMs: numberOption(values, 't-start') } : {}),
-    ...(numberOption(values, 't-end') !== undefined ? { tEndMs: numberOption(values, 't-end') } : {}),
-    ...(numberOption(values, 'refractory-exclusion') !== undefined ? { refractoryExclusionMs: numberOption(values, 'refractory-exclusion') } : {}),
+    ...(tStartMs !== undefined ? { tStartMs } : {}),
+    ...(tEndMs !== undefined ? { tEndMs } : {}),
+    ...(refractoryExclusionMs !== undefined ? { refractoryExclusionMs } : {}),
     onProgress: tick,
   });
 }

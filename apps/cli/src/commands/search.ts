@@ -1,13 +1,5 @@
 import { readDataset, runSearch, writeFileAtomic, type SearchResult } from '@occam/core';
-import { UsageError, requireString, type Command } from '../cli.js';
-
-function numberOr(values: Record<string, unknown>, name: string, fallback?: number): number | undefined {
-  const v = values[name];
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got '${String(v)}'`);
-  return n;
-}
+import { UsageError, numberOption, requireString, type Command } from '../cli.js';
 
 export function searchTable(r: SearchResult): string {
   const f = (v: number | null) => (v === null ? '—' : v.toFixed(3));
@@ -45,7 +37,7 @@ export const searchCommand: Command = {
   async run({ values, io }) {
     const ds = await readDataset(requireString(values, 'data'));
     const out = requireString(values, 'out');
-    const maxLag = numberOr(values, 'max-lag');
+    const maxLag = numberOption(values, 'max-lag');
     if (maxLag === undefined) throw new UsageError('missing --max-lag (the longest lag window to consider, in bins)');
     const rankBy = values['rank-by'];
     if (rankBy !== undefined && rankBy !== 'llGainOverPsth' && rankBy !== 'trialToTrialAuroc') throw new UsageError(`--rank-by must be llGainOverPsth or trialToTrialAuroc`);
@@ -55,9 +47,9 @@ export const searchCommand: Command = {
       ds,
       {
         maxLag,
-        folds: numberOr(values, 'folds', 3),
-        tolerance: numberOr(values, 'tolerance', 0.005),
-        seed: numberOr(values, 'seed', 0),
+        folds: numberOption(values, 'folds', 3),
+        tolerance: numberOption(values, 'tolerance', 0.005),
+        seed: numberOption(values, 'seed', 0),
         family: family as 'bernoulli',
         ...(rankBy ? { rankBy } : {}),
       },
