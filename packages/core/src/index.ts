@@ -16,6 +16,7 @@ export { buildDesign, type Design } from './design/buildDesign.js';
 export { familyOps, bernoulli, poisson, gaussian, type FamilyOps } from './glm/families.js';
 export { fitGlm, type GlmFit, type GlmFitOptions } from './glm/fitGlm.js';
 export { fitSeparable, type SeparableFit } from './glm/fitSeparable.js';
+export { fitGroupLassoPath, type ColumnGroup, type GroupLassoPath, type GroupLassoPathOptions } from './glm/fitGroupLassoPath.js';
 export { ridgePenalty, type Penalty } from './glm/penalty.js';
 export { evaluateObjective, linearPredictor, type GlmData } from './glm/objective.js';
 export { fitLookupNonlinearity, applyLookup, type LookupTable } from './glm/lookupNonlinearity.js';
@@ -34,6 +35,8 @@ export { plantedDataset, plantedBeta, neuronLikeAtoms, type PlantedTruth, type P
 export * from './search/schema.js';
 export { featureFamilies } from './search/featureFamilies.js';
 export { runSearch, type SearchHooks } from './search/runSearch.js';
+export { groupLassoRoute, type GroupLassoRoute } from './search/groupLassoRoute.js';
+export { CandidatePool } from './search/candidatePool.js';
 export { specAblations, type SpecAblation } from './spec/specAblations.js';
 export * from './compare/schema.js';
 export { compareModels, type System } from './compare/compareModels.js';

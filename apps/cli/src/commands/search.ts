@@ -15,13 +15,19 @@ export function searchTable(r: SearchResult): string {
   lines.push('', `minimal sufficient model: ${r.minimal}`, 'ablations of the minimal model (each family lowered one level):');
   for (const a of r.ablations) lines.push(`  ${a.family}: ${a.from} → ${a.to}   Δ${rank} ${f(a.deltaRank)}   ΔAUROC ${f(a.deltaAuroc)}`);
   for (const [strategy, path] of Object.entries(r.paths)) lines.push(`${strategy} path: ${path.length} step(s), ended at: ${path[path.length - 1]}`);
+  if (r.groupLasso) {
+    const entered = r.groupLasso.blocks.filter((b) => b.enteredAt !== null).sort((a, b) => b.enteredAt! - a.enteredAt!);
+    lines.push(`group-lasso entry order (λ, largest first): ${entered.map((b) => `${b.family}: ${b.level} (${b.enteredAt!.toExponential(2)})`).join(' → ') || 'nothing entered'}`);
+  }
+  if (r.redundantAttributes.length) lines.push(`skipped (same information as another attribute): ${r.redundantAttributes.join(', ')}`);
   return lines.join('\n');
 }
 
 export const searchCommand: Command = {
   name: 'search',
   summary: 'search feature families (groupings, resolutions, lag windows, history, structure) for the minimal sufficient model',
-  usage: 'occam search --data DIR --max-lag N --out FILE [--folds 3] [--tolerance 0.005] [--rank-by llGainOverPsth|trialToTrialAuroc] [--checkpoint FILE] [--seed 0]',
+  usage:
+    'occam search --data DIR --max-lag N --out FILE [--folds 3] [--tolerance 0.005] [--rank-by llGainOverPsth|trialToTrialAuroc] [--strategies forward,backward,groupLasso] [--ignore ATTR,…] [--min-lag 0] [--threads N] [--checkpoint FILE] [--seed 0]',
   example: 'occam search --data out/demo/dataset --max-lag 40 --out search.json --checkpoint search.ckpt.jsonl',
   options: {
     data: { type: 'string' },
@@ -33,6 +39,10 @@ export const searchCommand: Command = {
     checkpoint: { type: 'string' },
     seed: { type: 'string' },
     family: { type: 'string' },
+    strategies: { type: 'string' },
+    ignore: { type: 'string' },
+    'min-lag': { type: 'string' },
+    threads: { type: 'string' },
   },
   async run({ values, io }) {
     const ds = await readDataset(requireString(values, 'data'));
@@ -42,6 +52,11 @@ export const searchCommand: Command = {
     const rankBy = values['rank-by'];
     if (rankBy !== undefined && rankBy !== 'llGainOverPsth' && rankBy !== 'trialToTrialAuroc') throw new UsageError(`--rank-by must be llGainOverPsth or trialToTrialAuroc`);
     const family = values.family ?? (ds.manifest.target.kind === 'real' ? 'gaussian' : 'bernoulli');
+    const strategies = typeof values.strategies === 'string' ? values.strategies.split(',').map((x) => x.trim()) : undefined;
+    for (const st of strategies ?? []) if (!['forward', 'backward', 'groupLasso'].includes(st)) throw new UsageError(`--strategies: unknown strategy '${st}' (forward, backward, groupLasso)`);
+    const ignore = typeof values.ignore === 'string' ? values.ignore.split(',').map((x) => x.trim()).filter(Boolean) : [];
+    const attributes = new Set(ds.manifest.atoms.flatMap((a) => Object.keys(a.attributes)));
+    for (const a of ignore) if (!attributes.has(a)) throw new UsageError(`--ignore: no atom has an attribute '${a}' (attributes: ${[...attributes].join(', ')})`);
     const tick = io.progress('searching');
     const result = await runSearch(
       ds,
@@ -51,9 +66,12 @@ export const searchCommand: Command = {
         tolerance: numberOption(values, 'tolerance', 0.005),
         seed: numberOption(values, 'seed', 0),
         family: family as 'bernoulli',
+        minLag: numberOption(values, 'min-lag', 0),
+        ignoreAttributes: ignore,
         ...(rankBy ? { rankBy } : {}),
+        ...(strategies ? { strategies: strategies as ('forward' | 'backward' | 'groupLasso')[] } : {}),
       },
-      { checkpoint: typeof values.checkpoint === 'string' ? values.checkpoint : undefined, onProgress: tick },
+      { checkpoint: typeof values.checkpoint === 'string' ? values.checkpoint : undefined, onProgress: tick, threads: numberOption(values, 'threads') },
     );
     await writeFileAtomic(out, JSON.stringify(result, null, 1) + '\n');
     if (io.json) io.out(JSON.stringify(result));

@@ -30,6 +30,30 @@ function quantileEdges(values: number[], bins: number): number[] {
   return [...new Set(edges)];
 }
 
+/** How an attribute orders (numeric) or partitions (categorical) the atoms; equal signatures, same information. */
+function attributeSignature(atoms: Atom[], attr: string): string {
+  const vs = atoms.map((a) => a.attributes[attr]);
+  if (vs.every((v) => typeof v === 'number')) {
+    const sorted = [...new Set(vs as number[])].sort((a, b) => a - b);
+    return 'n:' + vs.map((v) => sorted.indexOf(v as number)).join(',');
+  }
+  const first: (string | number | undefined)[] = [];
+  return 'c:' + vs.map((v) => (first.includes(v) ? first.indexOf(v) : first.push(v) - 1)).join(',');
+}
+
+/** Attributes (sorted by name) that repeat an earlier attribute's information; the search skips them. */
+export function redundantAttributes(atoms: Atom[], options: Pick<SearchOptions, 'ignoreAttributes'>): string[] {
+  const names = [...new Set(atoms.flatMap((a) => Object.keys(a.attributes)))].filter((k) => !options.ignoreAttributes.includes(k)).sort((a, b) => a.localeCompare(b));
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const name of names) {
+    const sig = attributeSignature(atoms, name);
+    if (seen.has(sig)) out.push(name);
+    else seen.add(sig);
+  }
+  return out;
+}
+
 /**
  * Feature families from the dataset's own attributes — nothing hand-listed:
  * - a categorical attribute with ≥ 2 values: split groups by it (off / on);
@@ -37,6 +61,9 @@ function quantileEdges(values: number[], bins: number): number[] {
  *   one attribute at a time carries the smooth filter: a spec has one spatial axis);
  * - the lag window: quarter / half / full window;
  * - the output history: off / on; the filter structure: separable / full.
+ * An attribute that orders (numeric) or partitions (categorical) the atoms exactly as an earlier one does
+ * carries no new information (a bin's lower edge beside its centre): it is skipped, and listed by
+ * redundantAttributes.
  */
 export function featureFamilies(atoms: Atom[], options: SearchOptions): FamilyPlan[] {
   const values = new Map<string, (string | number)[]>();
@@ -47,7 +74,9 @@ export function featureFamilies(atoms: Atom[], options: SearchOptions): FamilyPl
       values.get(k)!.push(v);
     }
   const plans: FamilyPlan[] = [];
+  const redundant = new Set(redundantAttributes(atoms, options));
   for (const [attr, vs] of [...values.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    if (redundant.has(attr)) continue;
     const distinct = [...new Set(vs)];
     if (vs.every((v) => typeof v === 'string')) {
       if (distinct.length < 2) continue;

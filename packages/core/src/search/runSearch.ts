@@ -1,9 +1,10 @@
 import { appendFile, readFile } from 'node:fs/promises';
 import type { Dataset } from '../dataset/dataset.js';
 import { OccamError } from '../errors.js';
-import { fitReducedModel } from '../model/fitReducedModel.js';
 import { SpecSchema, type Spec } from '../spec/schema.js';
-import { featureFamilies, validLevels, type FamilyPlan, type SpecDraft } from './featureFamilies.js';
+import { CandidatePool } from './candidatePool.js';
+import { featureFamilies, redundantAttributes, validLevels, type FamilyPlan, type SpecDraft } from './featureFamilies.js';
+import { groupLassoRoute } from './groupLassoRoute.js';
 import { CandidateSchema, SearchOptionsSchema, type Candidate, type SearchOptionsInput, type SearchResult } from './schema.js';
 
 type Levels = Record<string, number>;
@@ -13,6 +14,8 @@ export interface SearchHooks {
   onProgress?: (done: number, expected: number) => void;
   /** JSON-lines file of finished candidates: reread on start so an interrupted search resumes. */
   checkpoint?: string;
+  /** Threads scoring candidates (default: one per core). The result does not depend on it. */
+  threads?: number;
 }
 
 function keyOf(plans: FamilyPlan[], levels: Levels): string {
@@ -72,128 +75,155 @@ export async function runSearch(ds: Dataset, optionsInput: SearchOptionsInput, h
       }
     });
   }
-  let fits = 0;
-  let expected = 0;
-  const evaluate = async (levels: Levels, strategy: string): Promise<Candidate> => {
-    const key = keyOf(plans, levels);
-    const known = done.get(key);
-    if (known) {
-      if (!known.foundBy.includes(strategy)) known.foundBy.push(strategy);
-      return known;
-    }
-    const spec = specOf(plans, levels, options);
-    // Only held-out scores matter here: no final refit on all trials, no spike-train simulation.
-    const model = fitReducedModel(ds, spec, { coincidence: false, refit: false });
-    const t = model.metrics.test;
-    const candidate: Candidate = {
-      key,
-      levels: { ...levels },
-      spec,
-      parameters: model.fit.parameters,
-      familiesUsed: plans.filter((p) => levels[p.name] > 0).length,
-      metrics: {
-        auroc: t.model.auroc,
-        psthAuroc: t.psth.auroc,
-        llGainOverPsth: t.gainOverPsth.bitsPerEvent,
-        trialToTrialAuroc: t.trialToTrialAuroc.model,
-        pseudoR2: t.model.pseudoR2,
-      },
-      foundBy: [strategy],
+  const pool = await CandidatePool.start(ds, hooks.threads);
+  try {
+    return await searchWith(pool);
+  } finally {
+    await pool.close();
+  }
+
+  async function searchWith(pool: CandidatePool): Promise<SearchResult> {
+    let fits = 0;
+    let expected = 0;
+    /** Score level sets not yet known (on the pool's threads), in order; the checkpoint gets them in that order. */
+    const evaluateAll = async (list: Levels[], strategy: string): Promise<Candidate[]> => {
+      const keys = list.map((levels) => keyOf(plans, levels));
+      const fresh = new Map<string, Promise<Candidate>>();
+      keys.forEach((key, i) => {
+        if (done.has(key) || fresh.has(key)) return;
+        const levels = { ...list[i] };
+        const spec = specOf(plans, levels, options);
+        fresh.set(
+          key,
+          pool.score(spec).then((score) => {
+            fits++;
+            hooks.onProgress?.(fits, Math.max(expected, fits));
+            return { key, levels, spec, ...score, familiesUsed: plans.filter((p) => levels[p.name] > 0).length, foundBy: [] };
+          }),
+        );
+      });
+      for (const [key, promise] of fresh) {
+        const candidate = await promise;
+        done.set(key, candidate);
+        if (hooks.checkpoint) await appendFile(hooks.checkpoint, JSON.stringify({ ...candidate, foundBy: [strategy] }) + '\n');
+      }
+      return keys.map((key) => {
+        const c = done.get(key)!;
+        if (!c.foundBy.includes(strategy)) c.foundBy.push(strategy);
+        return c;
+      });
     };
-    done.set(key, candidate);
-    if (hooks.checkpoint) await appendFile(hooks.checkpoint, JSON.stringify(candidate) + '\n');
-    fits++;
-    hooks.onProgress?.(fits, Math.max(expected, fits));
-    return candidate;
-  };
+    const evaluate = async (levels: Levels, strategy: string): Promise<Candidate> => (await evaluateAll([levels], strategy))[0];
 
-  const paths: Record<string, string[]> = {};
-  const tol = options.tolerance;
-  if (options.strategies.includes('forward')) {
-    let levels: Levels = Object.fromEntries(plans.map((p) => [p.name, 0]));
-    let current = await evaluate(levels, 'forward');
-    paths.forward = [current.key];
-    for (;;) {
-      // A family may move to any higher level (levels are not equally costly: a smooth filter can beat
-      // fine bins that overfit, so one-level steps could stall before reaching it).
-      const moves = plans
-        .flatMap((p) => p.levels.map((_, l) => l).filter((l) => l > levels[p.name]).map((l) => ({ ...levels, [p.name]: l })))
-        .filter((next) => validLevels(plans, next));
-      expected += moves.length;
-      let best: { c: Candidate; levels: Levels } | null = null;
-      for (const next of moves) {
-        const c = await evaluate(next, 'forward');
-        if (!best || rankValue(c, options.rankBy) > rankValue(best.c, options.rankBy)) best = { c, levels: next };
+    const paths: Record<string, string[]> = {};
+    const tol = options.tolerance;
+    if (options.strategies.includes('forward')) {
+      let levels: Levels = Object.fromEntries(plans.map((p) => [p.name, 0]));
+      let current = await evaluate(levels, 'forward');
+      paths.forward = [current.key];
+      for (;;) {
+        // A family may move to any higher level (levels are not equally costly: a smooth filter can beat
+        // fine bins that overfit, so one-level steps could stall before reaching it).
+        const moves = plans
+          .flatMap((p) => p.levels.map((_, l) => l).filter((l) => l > levels[p.name]).map((l) => ({ ...levels, [p.name]: l })))
+          .filter((next) => validLevels(plans, next));
+        expected += moves.length;
+        const scored = await evaluateAll(moves, 'forward');
+        let best: { c: Candidate; levels: Levels } | null = null;
+        for (let i = 0; i < moves.length; i++) {
+          if (!best || rankValue(scored[i], options.rankBy) > rankValue(best.c, options.rankBy)) best = { c: scored[i], levels: moves[i] };
+        }
+        if (!best || rankValue(best.c, options.rankBy) <= rankValue(current, options.rankBy) + tol) break;
+        levels = best.levels;
+        current = best.c;
+        paths.forward.push(current.key);
       }
-      if (!best || rankValue(best.c, options.rankBy) <= rankValue(current, options.rankBy) + tol) break;
-      levels = best.levels;
-      current = best.c;
-      paths.forward.push(current.key);
     }
-  }
-  if (options.strategies.includes('backward')) {
-    // Start from the richest model (every family at its top level; numeric attributes in fine bins, so
-    // no attribute is favoured with the single smooth-filter slot).
-    let levels: Levels = Object.fromEntries(plans.map((p) => [p.name, p.levels.length - 1]));
-    let current = await evaluate(levels, 'backward');
-    paths.backward = [current.key];
-    for (;;) {
-      const moves = plans
-        .flatMap((p) => p.levels.map((_, l) => l).filter((l) => l < levels[p.name]).map((l) => ({ ...levels, [p.name]: l })))
-        .filter((next) => validLevels(plans, next));
-      expected += moves.length;
-      let best: { c: Candidate; levels: Levels } | null = null;
-      for (const next of moves) {
-        const c = await evaluate(next, 'backward');
-        if (!best || rankValue(c, options.rankBy) > rankValue(best.c, options.rankBy)) best = { c, levels: next };
+    if (options.strategies.includes('backward')) {
+      // Start from the richest model (every family at its top level; numeric attributes in fine bins, so
+      // no attribute is favoured with the single smooth-filter slot).
+      let levels: Levels = Object.fromEntries(plans.map((p) => [p.name, p.levels.length - 1]));
+      let current = await evaluate(levels, 'backward');
+      paths.backward = [current.key];
+      for (;;) {
+        const moves = plans
+          .flatMap((p) => p.levels.map((_, l) => l).filter((l) => l < levels[p.name]).map((l) => ({ ...levels, [p.name]: l })))
+          .filter((next) => validLevels(plans, next));
+        expected += moves.length;
+        const scored = await evaluateAll(moves, 'backward');
+        let best: { c: Candidate; levels: Levels } | null = null;
+        for (let i = 0; i < moves.length; i++) {
+          if (!best || rankValue(scored[i], options.rankBy) > rankValue(best.c, options.rankBy)) best = { c: scored[i], levels: moves[i] };
+        }
+        if (!best || rankValue(best.c, options.rankBy) < rankValue(current, options.rankBy) - tol) break;
+        levels = best.levels;
+        current = best.c;
+        paths.backward.push(current.key);
       }
-      if (!best || rankValue(best.c, options.rankBy) < rankValue(current, options.rankBy) - tol) break;
-      levels = best.levels;
-      current = best.c;
-      paths.backward.push(current.key);
     }
-  }
+    let groupLasso: SearchResult['groupLasso'];
+    if (options.strategies.includes('groupLasso')) {
+      // Second, independent route: the family levels a group-lasso path selects, λ by λ, scored like the rest.
+      const route = groupLassoRoute(ds, plans, options);
+      const distinct: Levels[] = [];
+      for (const levels of route.levels) if (!distinct.some((d) => keyOf(plans, d) === keyOf(plans, levels))) distinct.push(levels);
+      expected += distinct.length + 1;
+      const scored = await evaluateAll(distinct, 'groupLasso');
+      const top = scored.reduce((a, b) => (rankValue(b, options.rankBy) > rankValue(a, options.rankBy) ? b : a));
+      // The structure family is a rank constraint the path cannot select: try the other structure on its best.
+      const structure = plans.find((p) => p.name === 'structure');
+      if (structure) await evaluate({ ...top.levels, structure: top.levels.structure > 0 ? 0 : 1 }, 'groupLasso');
+      paths.groupLasso = scored.map((c) => c.key);
+      groupLasso = {
+        lambdas: route.lambdas,
+        blocks: route.blocks.map((b) => ({ family: b.family, level: plans.find((p) => p.name === b.family)!.levels[b.level], columns: b.columns, enteredAt: b.enteredAt })),
+        selected: route.levels.map((levels) => keyOf(plans, levels)),
+      };
+    }
 
-  const candidates = [...done.values()].sort((a, b) => a.parameters - b.parameters || a.key.localeCompare(b.key));
-  const best = candidates.reduce((a, b) => (rankValue(b, options.rankBy) > rankValue(a, options.rankBy) ? b : a));
-  const bestAccuracy = Math.max(...candidates.map((c) => accuracyValue(c, gaussian)));
-  const minimal = candidates.find((c) => accuracyValue(c, gaussian) >= bestAccuracy - tol) ?? best;
-  const paretoFront: string[] = [];
-  let bar = -Infinity;
-  for (const c of candidates) {
-    const v = rankValue(c, options.rankBy);
-    if (v > bar) {
-      paretoFront.push(c.key);
-      bar = v;
+    const candidates = [...done.values()].sort((a, b) => a.parameters - b.parameters || a.key.localeCompare(b.key));
+    const best = candidates.reduce((a, b) => (rankValue(b, options.rankBy) > rankValue(a, options.rankBy) ? b : a));
+    const bestAccuracy = Math.max(...candidates.map((c) => accuracyValue(c, gaussian)));
+    const minimal = candidates.find((c) => accuracyValue(c, gaussian) >= bestAccuracy - tol) ?? best;
+    const paretoFront: string[] = [];
+    let bar = -Infinity;
+    for (const c of candidates) {
+      const v = rankValue(c, options.rankBy);
+      if (v > bar) {
+        paretoFront.push(c.key);
+        bar = v;
+      }
     }
+    const ablations: SearchResult['ablations'] = [];
+    // The ablation removes a family altogether (level 0), which is what "this family is needed" means.
+    const ablated = plans.filter((p) => minimal.levels[p.name] > 0);
+    const ablationScores = await evaluateAll(ablated.map((p) => ({ ...minimal.levels, [p.name]: 0 })), 'ablation');
+    for (const [i, p] of ablated.entries()) {
+      const from = minimal.levels[p.name];
+      const c = ablationScores[i];
+      const d = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
+      ablations.push({
+        family: p.name,
+        from: p.levels[from],
+        to: p.levels[0],
+        key: c.key,
+        deltaRank: d(c.metrics[options.rankBy], minimal.metrics[options.rankBy]),
+        deltaAuroc: d(gaussian ? c.metrics.pseudoR2 : c.metrics.auroc, gaussian ? minimal.metrics.pseudoR2 : minimal.metrics.auroc),
+      });
+    }
+    return {
+      format: 'occam.search',
+      version: 1,
+      options,
+      families: plans.map(({ name, levels }) => ({ name, levels })),
+      redundantAttributes: redundantAttributes(ds.manifest.atoms, options),
+      candidates: [...done.values()].sort((a, b) => a.parameters - b.parameters || a.key.localeCompare(b.key)),
+      paretoFront,
+      best: best.key,
+      minimal: minimal.key,
+      ablations,
+      paths,
+      ...(groupLasso ? { groupLasso } : {}),
+    };
   }
-  const ablations: SearchResult['ablations'] = [];
-  for (const p of plans) {
-    const from = minimal.levels[p.name];
-    if (from === 0) continue;
-    // The ablation removes the family altogether (level 0), which is what "this family is needed" means.
-    const lowered = { ...minimal.levels, [p.name]: 0 };
-    const c = await evaluate(lowered, 'ablation');
-    const d = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
-    ablations.push({
-      family: p.name,
-      from: p.levels[from],
-      to: p.levels[0],
-      key: c.key,
-      deltaRank: d(c.metrics[options.rankBy], minimal.metrics[options.rankBy]),
-      deltaAuroc: d(gaussian ? c.metrics.pseudoR2 : c.metrics.auroc, gaussian ? minimal.metrics.pseudoR2 : minimal.metrics.auroc),
-    });
-  }
-  return {
-    format: 'occam.search',
-    version: 1,
-    options,
-    families: plans.map(({ name, levels }) => ({ name, levels })),
-    candidates: [...done.values()].sort((a, b) => a.parameters - b.parameters || a.key.localeCompare(b.key)),
-    paretoFront,
-    best: best.key,
-    minimal: minimal.key,
-    ablations,
-    paths,
-  };
 }

@@ -13,7 +13,7 @@ export const SearchOptionsSchema = z.object({
   tolerance: z.number().nonnegative().default(0.005),
   /** Ranks candidates; neither can be gamed by a time-only model. */
   rankBy: z.enum(['llGainOverPsth', 'trialToTrialAuroc']).default('llGainOverPsth'),
-  strategies: z.array(z.enum(['forward', 'backward'])).min(1).default(['forward', 'backward']),
+  strategies: z.array(z.enum(['forward', 'backward', 'groupLasso'])).min(1).default(['forward', 'backward', 'groupLasso']),
   /** Attributes never used (e.g. identifiers). */
   ignoreAttributes: z.array(z.string()).default([]),
   history: z.boolean().default(true),
@@ -52,6 +52,8 @@ export const SearchResultSchema = z.object({
   version: z.literal(1),
   options: SearchOptionsSchema,
   families: z.array(FeatureFamilySchema),
+  /** Attributes skipped because an earlier one orders or partitions the atoms identically. */
+  redundantAttributes: z.array(z.string()).default([]),
   candidates: z.array(CandidateSchema),
   /** Keys of candidates on the accuracy-vs-complexity front (parameters ↓, ranking metric ↑). */
   paretoFront: z.array(z.string()),
@@ -59,7 +61,15 @@ export const SearchResultSchema = z.object({
   minimal: z.string(),
   /** For the minimal model: each family removed (set to its lowest level), and what that costs. */
   ablations: z.array(z.object({ family: z.string(), from: z.string(), to: z.string(), key: z.string(), deltaRank: num, deltaAuroc: num })),
-  /** Per strategy, the path of keys it took. */
+  /** Per strategy, the path of keys it took (groupLasso: the distinct selections along its λ path). */
   paths: z.record(z.string(), z.array(z.string())),
+  /** The group-lasso route: its λ values (decreasing), its blocks and where each entered, and the candidate key each λ selects. */
+  groupLasso: z
+    .object({
+      lambdas: z.array(z.number()),
+      blocks: z.array(z.object({ family: z.string(), level: z.string(), columns: z.number().int(), enteredAt: z.number().nullable() })),
+      selected: z.array(z.string()),
+    })
+    .optional(),
 });
 export type SearchResult = z.infer<typeof SearchResultSchema>;
