@@ -3,13 +3,15 @@ import { z } from 'zod';
 /**
  * Raised-cosine log basis in Pillow et al. (2008) form: x = log(t + offset), `count` peaks evenly
  * spaced in x from log(firstPeak + offset) to log(lastPeak + offset), neighbours a quarter period
- * apart so the basis sums to a constant between the first and last peak.
+ * apart so the basis sums to a constant between the first and last peak. Peaks may be negative (an
+ * attribute such as a layer index −1 for the embedding) as long as firstPeak + offset > 0 (checked when
+ * the basis is evaluated).
  */
 export const RaisedCosineLogSchema = z.object({
   kind: z.literal('raisedCosineLog'),
   count: z.number().int().min(1).max(200),
-  firstPeak: z.number().nonnegative(),
-  lastPeak: z.number().nonnegative(),
+  firstPeak: z.number(),
+  lastPeak: z.number(),
   offset: z.number().positive().default(1),
 });
 
