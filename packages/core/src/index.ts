@@ -43,6 +43,6 @@ export { compareModels, type System } from './compare/compareModels.js';
 export { cosineSimilarity } from './compare/filterSimilarity.js';
 export { jsonSchemas } from './schemas/jsonSchemas.js';
 export { DynamicsResultSchema, DynamicsPointSchema, type DynamicsResult, type DynamicsResultInput } from './dynamics/schema.js';
-export { detectChangePoint } from './dynamics/detectChangePoint.js';
+export { detectChangePoint, steepestChange, piecewiseLinearChange } from './dynamics/detectChangePoint.js';
 export { trainingDynamics } from './dynamics/trainingDynamics.js';
 export { readJsonFile } from './io/readJsonFile.js';

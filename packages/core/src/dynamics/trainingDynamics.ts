@@ -1,26 +1,69 @@
 import type { ReducedModel } from '../model/schema.js';
-import { detectChangePoint } from './detectChangePoint.js';
-import type { DynamicsResult } from './schema.js';
+import { detectChangePoint, piecewiseLinearChange, steepestChange } from './detectChangePoint.js';
+import type { DynamicsChange, DynamicsResult } from './schema.js';
+
+type MetricKey = 'trialToTrialAuroc' | 'auroc' | 'bitsPerEventOverPsth';
+const METRICS: MetricKey[] = ['auroc', 'trialToTrialAuroc', 'bitsPerEventOverPsth'];
+const NAMES: Record<MetricKey | 'behaviourRate', string> = {
+  auroc: 'held-out AUROC',
+  trialToTrialAuroc: 'trial-to-trial AUROC',
+  bitsPerEventOverPsth: 'log-likelihood gain over PSTH (bits/event)',
+  behaviourRate: 'behaviour rate (fraction of scored bins with an event)',
+};
+const METHODS = {
+  steepest: 'largest |central-difference slope| (v[i+1] − v[i−1]) / (step[i+1] − step[i−1]) over interior checkpoints',
+  abrupt: 'least-squares two-level split (Hinkley 1970), accepted when BIC prefers it over one level',
+  bend: 'knee of a continuous two-segment least-squares line, accepted when its likelihood ratio over one line has p < 0.05 (parametric bootstrap, 999 seeded draws)',
+};
+
+function metricValue(m: ReducedModel | null, metric: MetricKey): number | null {
+  if (!m) return null;
+  const t = m.metrics.test;
+  return metric === 'auroc' ? t.model.auroc : metric === 'trialToTrialAuroc' ? t.trialToTrialAuroc.model : t.gainOverPsth.bitsPerEvent;
+}
+
+/** Events per scored bin in the data a model was fitted and scored on (train + test of a split; the pooled folds otherwise). */
+function eventRate(m: ReducedModel | null): number | null {
+  if (!m) return null;
+  const { train, test, testKind } = m.metrics;
+  const events = testKind === 'split' ? train.model.events + test.model.events : test.model.events;
+  const bins = testKind === 'split' ? train.model.bins + test.model.bins : test.model.bins;
+  return bins > 0 ? events / bins : null;
+}
+
+function changesOf(series: string, name: string, steps: number[], values: (number | null)[]): DynamicsChange {
+  const v = values.map((x) => (x === null ? NaN : x));
+  const s = steepestChange(steps, v);
+  const a = detectChangePoint(steps, v);
+  const b = piecewiseLinearChange(steps, v);
+  return {
+    series,
+    name,
+    steepest: s ? { step: s.step, slope: s.slope, method: METHODS.steepest } : null,
+    abrupt: a ? { step: a.step, before: a.before, after: a.after, bicGain: a.bicGain, method: METHODS.abrupt } : null,
+    bend: b ? { step: b.step, slopeBefore: b.slopeBefore, slopeAfter: b.slopeAfter, pValue: b.pValue, method: METHODS.bend } : null,
+  };
+}
 
 /**
- * How the reduced model of one condition changes over a system's training: the held-out metric and
- * each group's temporal filter (with its peak lag and net weight) per checkpoint, and the step where
- * the metric changes abruptly, if it does.
+ * How the reduced model of one condition changes over a system's training: the held-out metric (and
+ * every other held-out metric) and each group's temporal filter (with its peak lag and net weight) per
+ * checkpoint, the system's own behaviour rate (given, e.g. from the extraction; else from the model's
+ * event counts), the step where the primary metric changes abruptly, if it does (`changePoint`, as in
+ * v1), and for the behaviour rate and every metric where it changes fastest, abruptly and where its
+ * trend bends (`changes`).
  */
 export function trainingDynamics(
-  points: { step: number; model: ReducedModel | null }[],
-  options: { metric?: 'trialToTrialAuroc' | 'auroc' | 'bitsPerEventOverPsth'; title?: string } = {},
+  points: { step: number; model: ReducedModel | null; behaviourRate?: number | null }[],
+  options: { metric?: MetricKey; title?: string } = {},
 ): DynamicsResult {
-  const metric = options.metric ?? 'bitsPerEventOverPsth';
-  const value = (m: ReducedModel | null): number | null => {
-    if (!m) return null;
-    const t = m.metrics.test;
-    return metric === 'auroc' ? t.model.auroc : metric === 'trialToTrialAuroc' ? t.trialToTrialAuroc.model : t.gainOverPsth.bitsPerEvent;
-  };
+  const metric = options.metric ?? 'trialToTrialAuroc';
   const sorted = [...points].sort((a, b) => a.step - b.step);
-  const out: DynamicsResult['points'] = sorted.map(({ step, model }) => ({
+  const out: DynamicsResult['points'] = sorted.map(({ step, model, behaviourRate }) => ({
     step,
-    metric: value(model),
+    metric: metricValue(model, metric),
+    behaviourRate: behaviourRate ?? eventRate(model),
+    metrics: Object.fromEntries(METRICS.map((k) => [k, metricValue(model, k)])),
     filters: (model?.filters.groups ?? []).map((g) => {
       let peak = 0;
       g.temporal.y.forEach((y, i) => {
@@ -33,18 +76,21 @@ export function trainingDynamics(
       };
     }),
   }));
-  const cp = detectChangePoint(out.map((p) => p.step), out.map((p) => (p.metric === null ? NaN : p.metric)));
-  const names = { auroc: 'held-out AUROC', trialToTrialAuroc: 'trial-to-trial AUROC', bitsPerEventOverPsth: 'log-likelihood gain over PSTH (bits/event)' };
+  const steps = out.map((p) => p.step);
+  const cp = detectChangePoint(steps, out.map((p) => (p.metric === null ? NaN : p.metric)));
+  const changes = [
+    changesOf('behaviourRate', NAMES.behaviourRate, steps, out.map((p) => p.behaviourRate)),
+    ...METRICS.map((k) => changesOf(k, NAMES[k], steps, out.map((p) => p.metrics[k] ?? null))),
+  ];
   return {
     format: 'occam.dynamics',
-    version: 1,
+    version: 2,
     title: options.title,
     step: { name: 'training step', unit: 'steps' },
-    metric: { name: names[metric], baseline: metric === 'bitsPerEventOverPsth' ? 0 : 0.5 },
+    metric: { name: NAMES[metric], baseline: metric === 'bitsPerEventOverPsth' ? 0 : 0.5 },
     binUnit: sorted.find((p) => p.model)?.model?.filters.binUnit ?? 'token',
     points: out,
-    changePoint: cp
-      ? { step: cp.step, before: cp.before, after: cp.after, bicGain: cp.bicGain, method: 'least-squares two-level split (Hinkley 1970), accepted when BIC prefers it over one level' }
-      : null,
+    changePoint: cp ? { step: cp.step, before: cp.before, after: cp.after, bicGain: cp.bicGain, method: METHODS.abrupt } : null,
+    changes,
   };
 }
