@@ -62,7 +62,7 @@ describe('runSearch', () => {
 
   it('gives the same result on one thread and on two', async () => {
     const small = plantedDataset({
-      nTrials: 120, nBins: 50, seed: 3, spec: truthSpec, atoms,
+      nTrials: 80, nBins: 50, seed: 3, spec: truthSpec, atoms,
       truth: { intercept: -4.8, spatial: [[1, 0.4, 0.05], [0.3, 0.8, 1]], temporal: [[0.5, 0.9, 0.4, 0.1], [-0.5, -0.7, -0.4, -0.1]], history: [-5, -2, -0.3] },
       backgroundRate: 0.1, stimulusBin: 15, evokedRate: 0.8, scoredWindow: [12, 45],
     }).dataset;

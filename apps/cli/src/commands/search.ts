@@ -12,8 +12,10 @@ export function searchTable(r: SearchResult): string {
     const mark = key === r.minimal ? ' ◀ minimal sufficient' : key === r.best ? ' ◀ best' : '';
     lines.push(`  ${String(c.parameters).padStart(6)}  ${f(c.metrics[rank]).padStart(16)}   ${f(c.metrics.auroc)}   ${f(c.metrics.psthAuroc)}   ${f(c.metrics.trialToTrialAuroc).padStart(9)}   ${c.key}${mark}`);
   }
-  lines.push('', `minimal sufficient model: ${r.minimal}`, 'ablations of the minimal model (each family lowered one level):');
-  for (const a of r.ablations) lines.push(`  ${a.family}: ${a.from} → ${a.to}   Δ${rank} ${f(a.deltaRank)}   ΔAUROC ${f(a.deltaAuroc)}`);
+  lines.push('', `minimal sufficient model (fewest parameters with ${r.options.sufficientBy === 'auroc' ? 'held-out AUROC' : 'trial-to-trial AUROC'} within ${r.options.tolerance} of the best): ${r.minimal}`);
+  if (r.minimalFilters.length) lines.push(`its temporal filters peak at lag: ${r.minimalFilters.map((f) => `${f.group} ${f.peakLag}`).join('; ')}`);
+  lines.push( 'ablations of the minimal model (each family lowered one level):');
+  for (const a of r.ablations) lines.push(`  ${a.family}: ${a.from} → ${a.to}   Δ${rank} ${f(a.deltaRank)}   ΔAUROC ${f(a.deltaAuroc)}   Δtrial-to-trial AUROC ${f(a.deltaTrialToTrialAuroc)}`);
   for (const [strategy, path] of Object.entries(r.paths)) lines.push(`${strategy} path: ${path.length} step(s), ended at: ${path[path.length - 1]}`);
   if (r.groupLasso) {
     const entered = r.groupLasso.blocks.filter((b) => b.enteredAt !== null).sort((a, b) => b.enteredAt! - a.enteredAt!);
@@ -27,7 +29,7 @@ export const searchCommand: Command = {
   name: 'search',
   summary: 'search feature families (groupings, resolutions, lag windows, history, structure) for the minimal sufficient model',
   usage:
-    'occam search --data DIR --max-lag N --out FILE [--folds 3] [--tolerance 0.005] [--rank-by llGainOverPsth|trialToTrialAuroc] [--strategies forward,backward,groupLasso] [--ignore ATTR,…] [--min-lag 0] [--threads N] [--checkpoint FILE] [--seed 0]',
+    'occam search --data DIR --max-lag N --out FILE [--folds 3] [--tolerance 0.005] [--sufficient-by auroc|trialToTrialAuroc] [--rank-by llGainOverPsth|trialToTrialAuroc] [--strategies forward,backward,groupLasso] [--ignore ATTR,…] [--exclude ATTR=VALUE,…] [--min-lag 0] [--threads N] [--checkpoint FILE] [--seed 0]',
   example: 'occam search --data out/demo/dataset --max-lag 40 --out search.json --checkpoint search.ckpt.jsonl',
   options: {
     data: { type: 'string' },
@@ -43,6 +45,8 @@ export const searchCommand: Command = {
     ignore: { type: 'string' },
     'min-lag': { type: 'string' },
     threads: { type: 'string' },
+    exclude: { type: 'string', multiple: true },
+    'sufficient-by': { type: 'string' },
   },
   async run({ values, io }) {
     const ds = await readDataset(requireString(values, 'data'));
@@ -57,6 +61,16 @@ export const searchCommand: Command = {
     const ignore = typeof values.ignore === 'string' ? values.ignore.split(',').map((x) => x.trim()).filter(Boolean) : [];
     const attributes = new Set(ds.manifest.atoms.flatMap((a) => Object.keys(a.attributes)));
     for (const a of ignore) if (!attributes.has(a)) throw new UsageError(`--ignore: no atom has an attribute '${a}' (attributes: ${[...attributes].join(', ')})`);
+    const exclude: Record<string, (string | number)[]> = {};
+    for (const e of (values.exclude as string[] | undefined) ?? []) {
+      const m = /^([^=]+)=(.+)$/.exec(e);
+      if (!m) throw new UsageError(`--exclude ${e}: expected ATTRIBUTE=VALUE[,VALUE…]`);
+      if (!attributes.has(m[1])) throw new UsageError(`--exclude: no atom has an attribute '${m[1]}' (attributes: ${[...attributes].join(', ')})`);
+      const numeric = ds.manifest.atoms.some((a) => typeof a.attributes[m[1]] === 'number');
+      exclude[m[1]] = [...(exclude[m[1]] ?? []), ...m[2].split(',').map((v) => (numeric ? Number(v) : v))];
+    }
+    const sufficientBy = values['sufficient-by'];
+    if (sufficientBy !== undefined && sufficientBy !== 'auroc' && sufficientBy !== 'trialToTrialAuroc') throw new UsageError('--sufficient-by must be auroc or trialToTrialAuroc');
     const tick = io.progress('searching');
     const result = await runSearch(
       ds,
@@ -68,7 +82,9 @@ export const searchCommand: Command = {
         family: family as 'bernoulli',
         minLag: numberOption(values, 'min-lag', 0),
         ignoreAttributes: ignore,
+        exclude,
         ...(rankBy ? { rankBy } : {}),
+        ...(sufficientBy ? { sufficientBy } : {}),
         ...(strategies ? { strategies: strategies as ('forward' | 'backward' | 'groupLasso')[] } : {}),
       },
       { checkpoint: typeof values.checkpoint === 'string' ? values.checkpoint : undefined, onProgress: tick, threads: numberOption(values, 'threads') },

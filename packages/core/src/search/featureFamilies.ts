@@ -59,7 +59,8 @@ export function redundantAttributes(atoms: Atom[], options: Pick<SearchOptions, 
  * - a categorical attribute with ≥ 2 values: split groups by it (off / on);
  * - a numeric attribute with ≥ 3 values: off / coarse bins / a smooth filter over it / fine bins (at most
  *   one attribute at a time carries the smooth filter: a spec has one spatial axis);
- * - the lag window: quarter / half / full window;
+ * - the lag window: quarter / half / full window (log-spaced bases), and per-lag weights over a short full
+ *   window (≤ 32 lags);
  * - the output history: off / on; the filter structure: separable / full.
  * An attribute that orders (numeric) or partitions (categorical) the atoms exactly as an earlier one does
  * carries no new information (a bin's lower edge beside its centre): it is skipped, and listed by
@@ -111,10 +112,17 @@ export function featureFamilies(atoms: Atom[], options: SearchOptions): FamilyPl
   }
   const L = options.maxLag;
   const windows = [Math.max(options.minLag + 1, Math.round(L / 4)), Math.max(options.minLag + 2, Math.round(L / 2)), L];
+  // A short full window (token offsets) also gets one free weight per lag: a log-spaced basis blurs a
+  // look-back at a long offset (e.g. an induction period of 10 tokens), which per-lag weights resolve.
+  const perLag = L - options.minLag + 1 <= 32;
   plans.push({
     name: 'lag window',
-    levels: windows.map((w) => `${options.minLag}–${w} bins`),
+    levels: [...windows.map((w) => `${options.minLag}–${w} bins`), ...(perLag ? [`${options.minLag}–${L} bins, per lag`] : [])],
     apply: (l, s) => {
+      if (l === windows.length) {
+        s.temporal = { minLag: options.minLag, maxLag: L, basis: { kind: 'raw' } };
+        return;
+      }
       const maxLag = windows[l];
       const count = Math.min(4 + 2 * l, maxLag - options.minLag + 1);
       s.temporal = { minLag: options.minLag, maxLag, basis: { kind: 'raisedCosineLog', count, firstPeak: 0, lastPeak: Math.max(1, (maxLag - options.minLag) * 0.6), offset: 1.5 } };

@@ -27,7 +27,7 @@ function emptyDraft(temporal: SpecDraft['temporal']): SpecDraft {
 }
 
 function toSpec(draft: SpecDraft, options: SearchOptions): Spec {
-  return SpecSchema.parse({ ...draft, structure: 'full', family: options.family, regularization: { ridge: 0, smoothness: 0 } });
+  return SpecSchema.parse({ ...draft, exclude: options.exclude, structure: 'full', family: options.family, regularization: { ridge: 0, smoothness: 0 } });
 }
 
 /**

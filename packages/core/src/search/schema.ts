@@ -11,11 +11,15 @@ export const SearchOptionsSchema = z.object({
   seed: z.number().int().default(0),
   /** AUROC (pseudo-R² for gaussian) within this of the best counts as sufficient. */
   tolerance: z.number().nonnegative().default(0.005),
+  /** Which held-out AUROC the tolerance applies to: windowed (default, as the method states) or trial-to-trial at fixed bins. */
+  sufficientBy: z.enum(['auroc', 'trialToTrialAuroc']).default('auroc'),
   /** Ranks candidates; neither can be gamed by a time-only model. */
   rankBy: z.enum(['llGainOverPsth', 'trialToTrialAuroc']).default('llGainOverPsth'),
   strategies: z.array(z.enum(['forward', 'backward', 'groupLasso'])).min(1).default(['forward', 'backward', 'groupLasso']),
   /** Attributes never used (e.g. identifiers). */
   ignoreAttributes: z.array(z.string()).default([]),
+  /** Atoms left out of every candidate, by attribute value (as a spec's exclude): e.g. inputs that read the answer. */
+  exclude: z.record(z.string(), z.array(z.union([z.string(), z.number()]))).default({}),
   history: z.boolean().default(true),
 });
 export type SearchOptions = z.infer<typeof SearchOptionsSchema>;
@@ -60,9 +64,13 @@ export const SearchResultSchema = z.object({
   best: z.string(),
   minimal: z.string(),
   /** For the minimal model: each family removed (set to its lowest level), and what that costs. */
-  ablations: z.array(z.object({ family: z.string(), from: z.string(), to: z.string(), key: z.string(), deltaRank: num, deltaAuroc: num })),
+  ablations: z.array(z.object({ family: z.string(), from: z.string(), to: z.string(), key: z.string(), deltaRank: num, deltaAuroc: num, deltaTrialToTrialAuroc: num.default(null) })),
   /** Per strategy, the path of keys it took (groupLasso: the distinct selections along its λ path). */
   paths: z.record(z.string(), z.array(z.string())),
+  /** The minimal model refitted on all trials: each group's temporal filter and the lag where |weight| peaks. */
+  minimalFilters: z
+    .array(z.object({ group: z.string(), peakLag: z.number(), temporal: z.object({ x: z.array(z.number()), y: z.array(z.number()) }) }))
+    .default([]),
   /** The group-lasso route: its λ values (decreasing), its blocks and where each entered, and the candidate key each λ selects. */
   groupLasso: z
     .object({
