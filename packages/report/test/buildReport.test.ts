@@ -198,6 +198,7 @@ describe('result files', () => {
     ]);
     expect(pareto.candidates[2].families).toEqual(['split by type: on', 'history: on']);
     expect(pareto.metric.baseline).toEqual({ name: 'time only (PSTH)', value: 0 });
+    expect(pareto.notes[0]).toMatch(/fewest parameters whose held-out AUROC is within 0.005/);
     expect(figures(buildReport([], { search: [pareto] })).map((f) => f.id)).toEqual(['search-1-pareto-front']);
   });
 

@@ -1,4 +1,4 @@
-import type { SearchResult } from '@occam/core';
+import { SearchResultSchema, type SearchResult } from '@occam/core';
 import type { ParetoFront } from './paretoFront.js';
 
 const METRIC_NAMES: Record<SearchResult['options']['rankBy'], { name: string; baseline: number }> = {
@@ -12,9 +12,31 @@ const METRIC_NAMES: Record<SearchResult['options']['rankBy'], { name: string; ba
  * that are "off" left out), the minimal sufficient model marked chosen, the PSTH's value of the metric as
  * the baseline (0 bits/event, or 0.5 trial-to-trial AUROC by construction).
  */
-export function paretoFromSearch(result: SearchResult, title?: string): ParetoFront {
+export function paretoFromSearch(input: SearchResult, title?: string): ParetoFront {
+  // Fields added after version 1 (notes' sources) default when absent: parse, do not trust the object's age.
+  const result = SearchResultSchema.parse(input);
   const metric = METRIC_NAMES[result.options.rankBy];
   const front = new Set(result.paretoFront);
+  const f3 = (v: number | null) => (v === null ? '—' : v.toFixed(3));
+  const notes = [
+    `Minimal sufficient model: the fewest parameters whose held-out ${result.options.sufficientBy === 'auroc' ? 'AUROC' : 'trial-to-trial AUROC'} is within ${result.options.tolerance} of the best candidate's.`,
+    ...result.ablations.map(
+      (a) => `Ablation of the chosen model — ${a.family}: ${a.from} → ${a.to}: Δ${result.options.rankBy} ${f3(a.deltaRank)}, ΔAUROC ${f3(a.deltaAuroc)}, Δtrial-to-trial AUROC ${f3(a.deltaTrialToTrialAuroc)}.`,
+    ),
+    ...(result.minimalFilters.length ? [`The chosen model's temporal filters peak at lag: ${result.minimalFilters.map((m) => `${m.group} ${m.peakLag}`).join('; ')}.`] : []),
+    ...(result.groupLasso
+      ? [
+          `Group-lasso path, order of entry (largest λ first): ${
+            result.groupLasso.blocks
+              .filter((b) => b.enteredAt !== null)
+              .sort((a, b) => b.enteredAt! - a.enteredAt!)
+              .map((b) => `${b.family}: ${b.level}`)
+              .join(' → ') || 'nothing entered'
+          }.`,
+        ]
+      : []),
+    ...(result.redundantAttributes.length ? [`Skipped (same information as another attribute): ${result.redundantAttributes.join(', ')}.`] : []),
+  ];
   return {
     format: 'occam.pareto',
     version: 1,
@@ -41,5 +63,6 @@ export function paretoFromSearch(result: SearchResult, title?: string): ParetoFr
         description: bits.filter(Boolean).join('; '),
       };
     }),
+    notes,
   };
 }

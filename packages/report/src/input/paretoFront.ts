@@ -43,6 +43,8 @@ export const ParetoFrontSchema = z.object({
     baseline: z.object({ name: z.string().min(1), value: z.number() }).nullable().default(null),
   }),
   candidates: z.array(ParetoCandidateSchema).min(1),
+  /** Lines for readers under the table (what justifies the chosen model, how the search got there). */
+  notes: z.array(z.string()).default([]),
 });
 export type ParetoFront = z.infer<typeof ParetoFrontSchema>;
 export type ParetoFrontInput = z.input<typeof ParetoFrontSchema>;

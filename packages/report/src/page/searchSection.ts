@@ -28,6 +28,6 @@ export function searchSection(result: ParetoFront, sectionId: string, ids: PageI
   };
   return (
     `<section class="search" id="${escapeHtml(sectionId)}"><h2>${escapeHtml(result.title ?? 'Model search')}</h2>` +
-    `${figureGrid([figure])}${table}</section>`
+    `${figureGrid([figure])}${table}${result.notes.length ? `<ul class="notes">${result.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : ''}</section>`
   );
 }
