@@ -18,3 +18,6 @@ npx occam lm extract --model data/models/induction-2l-s1 --condition examples/re
   --behaviour next-token-correct --out out/search/lm-induction --quiet
 npx occam search --data out/search/lm-induction --max-lag 12 --exclude feature=direct-effect \
   --checkpoint out/search/lm-induction.jsonl --out results/search/lm-induction.json
+# the same search with every atom, for contrast (direct effects at offset 0 suffice there)
+npx occam search --data out/search/lm-induction --max-lag 12 --checkpoint out/search/lm-induction-all.jsonl \
+  --out results/search/lm-induction-all-atoms.json

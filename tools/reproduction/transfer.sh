@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# Condition transfer on the bundled data: variant v1 under the principal-whisker (C2) and the surround-whisker
-# (D2) condition, each reduced to the published form, then each model scored on the other condition.
+# Condition transfer on the bundled data: variants v1 and v5 under the principal-whisker (C2), the
+# surround-whisker (D2) and the weaker principal-whisker (C2weak) condition, each reduced to the published
+# form, then every model scored on every condition's data (a transfer matrix per variant).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-mkdir -p results
-npx occam neuron reduce --data data/neuron/v1-C2 --out results/models/v1-C2.model.json --quiet
-npx occam neuron reduce --data data/neuron/v1-D2 --out results/models/v1-D2.model.json --quiet
-npx occam compare --kind conditions --system C2=results/models/v1-C2.model.json@data/neuron/v1-C2 \
-  --system D2=results/models/v1-D2.model.json@data/neuron/v1-D2 --out results/v1-transfer.json
+mkdir -p results/models
+for v in v1 v5; do
+  systems=()
+  for c in C2 D2 C2weak; do
+    npx occam neuron reduce --data data/neuron/$v-$c --out results/models/$v-$c.model.json --quiet
+    systems+=(--system "$c=results/models/$v-$c.model.json@data/neuron/$v-$c")
+  done
+  npx occam compare --kind conditions "${systems[@]}" --out results/$v-transfer.json
+done
