@@ -142,50 +142,35 @@ export async function runSearch(ds: Dataset, optionsInput: SearchOptionsInput, h
 
     const paths: Record<string, string[]> = {};
     const tol = options.tolerance;
-    if (options.strategies.includes('forward')) {
-      let levels: Levels = Object.fromEntries(plans.map((p) => [p.name, 0]));
-      let current = await evaluate(levels, 'forward');
-      paths.forward = [current.key];
-      for (;;) {
-        // A family may move to any higher level (levels are not equally costly: a smooth filter can beat
-        // fine bins that overfit, so one-level steps could stall before reaching it).
-        const moves = plans
-          .flatMap((p) => p.levels.map((_, l) => l).filter((l) => l > levels[p.name]).map((l) => ({ ...levels, [p.name]: l })))
-          .filter((next) => validLevels(plans, next));
-        expected += moves.length;
-        const scored = await evaluateAll(moves, 'forward');
-        let best: { c: Candidate; levels: Levels } | null = null;
-        for (let i = 0; i < moves.length; i++) {
-          if (!best || rankValue(scored[i], options.rankBy) > rankValue(best.c, options.rankBy)) best = { c: scored[i], levels: moves[i] };
-        }
-        if (!best || rankValue(best.c, options.rankBy) <= rankValue(current, options.rankBy) + tol) break;
-        levels = best.levels;
-        current = best.c;
-        paths.forward.push(current.key);
-      }
-    }
-    if (options.strategies.includes('backward')) {
-      // Start from the richest model (every family at its top level; numeric attributes in fine bins, so
-      // no attribute is favoured with the single smooth-filter slot).
-      let levels: Levels = Object.fromEntries(plans.map((p) => [p.name, p.levels.length - 1]));
-      let current = await evaluate(levels, 'backward');
-      paths.backward = [current.key];
+    /**
+     * Forward: from the smallest model, raise one family (to any higher level: levels are not equally costly,
+     * a smooth filter can beat fine bins that overfit, so one-level steps could stall before reaching it)
+     * while the ranking metric improves by more than the tolerance. Backward: from the richest model (every
+     * family at its top level; numeric attributes in fine bins, so none is favoured with the single
+     * smooth-filter slot), lower one family while the loss stays within the tolerance.
+     */
+    const stepwise = async (strategy: 'forward' | 'backward'): Promise<void> => {
+      const up = strategy === 'forward';
+      let levels: Levels = Object.fromEntries(plans.map((p) => [p.name, up ? 0 : p.levels.length - 1]));
+      let current = await evaluate(levels, strategy);
+      paths[strategy] = [current.key];
       for (;;) {
         const moves = plans
-          .flatMap((p) => p.levels.map((_, l) => l).filter((l) => l < levels[p.name]).map((l) => ({ ...levels, [p.name]: l })))
+          .flatMap((p) => p.levels.map((_, l) => l).filter((l) => (up ? l > levels[p.name] : l < levels[p.name])).map((l) => ({ ...levels, [p.name]: l })))
           .filter((next) => validLevels(plans, next));
         expected += moves.length;
-        const scored = await evaluateAll(moves, 'backward');
-        let best: { c: Candidate; levels: Levels } | null = null;
-        for (let i = 0; i < moves.length; i++) {
-          if (!best || rankValue(scored[i], options.rankBy) > rankValue(best.c, options.rankBy)) best = { c: scored[i], levels: moves[i] };
-        }
-        if (!best || rankValue(best.c, options.rankBy) < rankValue(current, options.rankBy) - tol) break;
-        levels = best.levels;
-        current = best.c;
-        paths.backward.push(current.key);
+        const scored = await evaluateAll(moves, strategy);
+        let best = -1;
+        for (let i = 0; i < moves.length; i++) if (best < 0 || rankValue(scored[i], options.rankBy) > rankValue(scored[best], options.rankBy)) best = i;
+        const change = best < 0 ? -Infinity : rankValue(scored[best], options.rankBy) - rankValue(current, options.rankBy);
+        if (up ? !(change > tol) : !(change >= -tol)) break;
+        levels = moves[best];
+        current = scored[best];
+        paths[strategy].push(current.key);
       }
-    }
+    };
+    if (options.strategies.includes('forward')) await stepwise('forward');
+    if (options.strategies.includes('backward')) await stepwise('backward');
     let groupLasso: SearchResult['groupLasso'];
     if (options.strategies.includes('groupLasso')) {
       // Second, independent route: the family levels a group-lasso path selects, λ by λ, scored like the rest.
