@@ -3,7 +3,7 @@
 // model folder, tokenizer, runtime
 export { resolveModelDirectory, type ModelDirectory, type ModelDirectoryOptions } from './model-dir/modelDirectory.js';
 export { loadLmTokenizer, type LmTokenizer } from './model-dir/lmTokenizer.js';
-export { LanguageModel, type HookTensor, type ForwardOutput, type HookShape, type LoadOptions } from './model-dir/languageModel.js';
+export { LanguageModel, type HookTensor, type ForwardOutput, type HookShape, type LoadOptions, type GraphExtension } from './model-dir/languageModel.js';
 export { buildFeeds } from './model-dir/feeds.js';
 
 // ONNX graph: reader, structure, hooks, extra outputs
@@ -14,6 +14,7 @@ export { linearLayerProducing, type LinearLayer } from './onnx/linearLayer.js';
 export { discoverModelStructure, rawTensorCandidates, type ModelStructure, type BlockStructure, type FinalNorm, type HookView } from './onnx/modelStructure.js';
 export { canonicalHooks, resolveHooks, BLOCK_HOOKS, type HookSite } from './onnx/hooks.js';
 export { appendGraphOutputs, type ExtraOutput } from './onnx/exposeOutputs.js';
+export { GraphFragment, appendGraph, type FragmentDim } from './onnx/graphFragment.js';
 export { readTensorFloat32 } from './onnx/tensorData.js';
 
 // conditions
@@ -34,10 +35,11 @@ export { tokenDirection, differenceDirection, projectLogits, type LogitDirection
 
 // atoms
 export * from './atoms/schema.js';
-export { buildAtomPlan, type AtomPlan } from './atoms/atomPlan.js';
+export { buildAtomPlan, type AtomPlan, type AtomSource } from './atoms/atomPlan.js';
+export { buildGraphAtoms, type GraphAtoms } from './atoms/graphAtoms.js';
 export { FinalReadout } from './atoms/finalReadout.js';
 export { tokenFeature } from './atoms/tokenFeatures.js';
 
 // extraction
-export { extractDataset, type ExtractOptions, type ExtractResult, type ExtractSummary } from './extract/extractDataset.js';
+export { extractDataset, DEFAULT_BATCH_TOKENS, type ExtractOptions, type ExtractResult, type ExtractSummary } from './extract/extractDataset.js';
 export { runLmExtract, type LmExtractArgs, type LmExtractResult } from './extract/runLmExtract.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OccamError, readDataset } from '@occam/core';
-import { extractDataset, LanguageModel, loadCondition, runLmExtract } from '@occam/transformer';
+import { DEFAULT_BATCH_TOKENS, extractDataset, LanguageModel, loadCondition, runLmExtract } from '@occam/transformer';
 import { tinyLlama } from './fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'occam-transformer-extract-'));
@@ -60,6 +60,34 @@ describe('extraction to a core Dataset', () => {
       await expect(
         extractDataset(model, prompts, { kind: 'unit-above', hook: 'blocks.0.mlp.hook_post', unit: 3, threshold: 0 }, { atoms: { families: ['head-direct'] } }),
       ).rejects.toThrow(OccamError);
+    } finally {
+      await model.dispose();
+    }
+  });
+
+  it('without a batchSize, batches are cut by a token budget (prompts × longest prompt ≤ batchTokens)', async () => {
+    const model = await LanguageModel.load(tinyLlama, { threads: 1 });
+    try {
+      const prompts = await loadCondition({ kind: 'repeated-random', period: 5, count: 9 }, { size: model.vocabSize, tokenizer: model.tokenizer });
+      // 9 prompts of 11 tokens: 3 × 11 = 33 ≤ 40 < 44
+      const budget = await extractDataset(model, prompts, { kind: 'next-token-correct' }, { batchTokens: 40 });
+      expect(budget.summary).toMatchObject({ batches: 3, maxBatchPrompts: 3 });
+      expect(budget.dataset.manifest.metadata).toMatchObject({ batchSize: null, batchTokens: 40 });
+      // the default budget holds all nine
+      const dflt = await extractDataset(model, prompts, { kind: 'next-token-correct' });
+      expect(DEFAULT_BATCH_TOKENS).toBeGreaterThanOrEqual(1024);
+      expect(dflt.summary).toMatchObject({ batches: 1, maxBatchPrompts: 9 });
+      expect(dflt.dataset.manifest.metadata).toMatchObject({ batchSize: null, batchTokens: DEFAULT_BATCH_TOKENS });
+      // a prompt longer than the budget runs alone; an explicit batchSize wins over the budget
+      expect((await extractDataset(model, prompts, { kind: 'next-token-correct' }, { batchTokens: 5 })).summary).toMatchObject({ batches: 9, maxBatchPrompts: 1 });
+      const fixed = await extractDataset(model, prompts, { kind: 'next-token-correct' }, { batchSize: 2, batchTokens: 5 });
+      expect(fixed.summary).toMatchObject({ batches: 5, maxBatchPrompts: 2 });
+      expect(fixed.dataset.manifest.metadata).toMatchObject({ batchSize: 2, batchTokens: null });
+      // same values whatever the batching (onnxruntime may round a row differently in a larger batch)
+      let d = 0;
+      for (let i = 0; i < fixed.dataset.inputs.length; i++) d = Math.max(d, Math.abs(fixed.dataset.inputs[i] - budget.dataset.inputs[i]));
+      expect(d).toBeLessThan(1e-5);
+      await expect(extractDataset(model, prompts, { kind: 'next-token-correct' }, { batchTokens: 0 })).rejects.toThrow(/batchTokens/);
     } finally {
       await model.dispose();
     }

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OccamError } from '@occam/core';
-import { appendGraphOutputs, discoverModelStructure, GraphIndex, parseOnnxModel, ProtobufReader } from '@occam/transformer';
+import * as ort from 'onnxruntime-node';
+import { appendGraph, appendGraphOutputs, discoverModelStructure, GraphFragment, GraphIndex, parseOnnxModel, ProtobufReader } from '@occam/transformer';
 import { bytesField, encodeVarint, stringField, varintField } from '../src/onnx/protobufWriter.js';
 import { tinyLlama } from './fixtures.js';
 
@@ -43,6 +44,57 @@ describe('ONNX model decoding and appended graph outputs', () => {
     const m = parseOnnxModel(merged);
     expect(m.graph.outputs.map((o) => o.name)).toEqual(['logits', ...extra]);
     expect(m.graph.nodes.length).toBe(parseOnnxModel(bytes).graph.nodes.length);
+  });
+});
+
+describe('graph fragments: nodes, initializers and inputs appended to a model', () => {
+  // a model that is nothing but a fragment: ModelProto { ir_version 7, opset_import { version } } + the fragment's graph
+  const standalone = (opset: number, build: (f: GraphFragment) => void) => {
+    const f = new GraphFragment('t/', opset);
+    build(f);
+    const header = Uint8Array.from([...varintField(1, 7), ...bytesField(8, varintField(2, opset))]);
+    return appendGraph(header, f.encode());
+  };
+
+  for (const opset of [11, 17]) {
+    it(`encodes ReduceSum in the form opset ${opset} wants, with int64 and float initializers; onnxruntime runs it`, async () => {
+      const bytes = standalone(opset, (f) => {
+        const x = f.input('x', 1, ['batch', 'pos', 4]);
+        const sums = f.reduceSum(f.node('Relu', [x]), 2, 1); // [b, p, 1]
+        const negs = f.reduceSum(f.node('Min', [x, f.float('zero', [], [0])]), 2, 1);
+        const flat = f.node('Reshape', [x, f.int64('shape', [4], [0, 0, 2, -1])]); // [b, p, 2, 2]
+        const halves = f.reduceSum(flat, 3, 0); // [b, p, 2]
+        f.output(f.node('Concat', [sums, negs, halves], { axis: 2 }, 'y'));
+      });
+      const m = parseOnnxModel(bytes);
+      expect(m.opsets).toEqual([{ domain: '', version: opset }]);
+      const reduce = m.graph.nodes.find((n) => n.opType === 'ReduceSum')!;
+      if (opset >= 13) expect(reduce.inputs).toHaveLength(2);
+      else expect(reduce.attributes.get('axes')?.ints).toEqual([2]);
+      expect(m.graph.inputs[0]).toEqual({ name: 'x', elemType: 1, dims: ['batch', 'pos', 4] });
+      const session = await ort.InferenceSession.create(bytes, { logSeverityLevel: 3 });
+      try {
+        const x = Float32Array.from([1, -2, 3, -4, 0.5, 0.25, -1, 8]); // [1, 2, 4]
+        const { y } = await session.run({ x: new ort.Tensor('float32', x, [1, 2, 4]) });
+        expect(y.dims).toEqual([1, 2, 4]);
+        expect(Array.from(y.data as Float32Array)).toEqual([4, -6, -1, -1, 8.75, -1, 0.75, 7]);
+      } finally {
+        await session.release();
+      }
+    });
+  }
+
+  it('appended to a real model, the fragment reads its tensors and adds an output; the original bytes are kept', async () => {
+    const bytes = new Uint8Array(readFileSync(join(tinyLlama, 'onnx', 'model.onnx')));
+    const original = parseOnnxModel(bytes);
+    const f = new GraphFragment('t/', 14);
+    f.output(f.reduceSum('logits', 2, 1));
+    const merged = appendGraph(bytes, f.encode());
+    expect(Buffer.from(merged.subarray(0, bytes.length)).equals(Buffer.from(bytes))).toBe(true);
+    const m = parseOnnxModel(merged);
+    expect(m.graph.nodes.length).toBe(original.graph.nodes.length + 1);
+    expect(m.graph.initializers.size).toBe(original.graph.initializers.size + 1);
+    expect(m.graph.outputs.map((o) => o.name)).toEqual(['logits', 't/ReduceSum_1']);
   });
 });
 

@@ -4,12 +4,13 @@ import type { ResolvedBehaviour } from '../behaviour/resolveBehaviour.js';
 import type { ForwardOutput, HookTensor, LanguageModel } from '../model-dir/languageModel.js';
 import type { LinearLayer } from '../onnx/linearLayer.js';
 import { FinalReadout } from './finalReadout.js';
-import { ALL_FAMILIES, type AtomFamily, type AtomSelection } from './schema.js';
+import { ALL_FAMILIES, type AtomFamily, type AtomSelection, type TokenFeature } from './schema.js';
 
-/** Where one position's vector of a hook starts in its flat data, and how long it is. */
-function positionSlice(t: HookTensor, b: number, col: number): { data: Float32Array; start: number; size: number } {
-  const size = t.dims.slice(2).reduce((a, x) => a * x, 1);
-  return { data: t.data, start: (b * t.dims[1] + col) * size, size };
+/** Values per (batch row, position) of a hook tensor: the product of its dims after the first two. */
+function rowSize(t: HookTensor): number {
+  let size = 1;
+  for (let i = 2; i < t.dims.length; i++) size *= t.dims[i];
+  return size;
 }
 
 interface HeadBlock {
@@ -19,6 +20,10 @@ interface HeadBlock {
   dHead: number;
   proj: LinearLayer;
   weight: Float32Array;
+  /** Pulled-back vectors v = W_O · w by direction key, and the last one used (consecutive positions often share it). */
+  vectors: Map<string, Float32Array>;
+  lastKey: string | null;
+  lastVector: Float32Array | null;
 }
 
 /**
@@ -34,7 +39,25 @@ export interface AtomPlan {
   /** Write every atom's value at (batch row b, padded column col, prompt position t) into out[0..atoms). */
   fill(run: ForwardOutput, b: number, col: number, features: Float32Array[], t: number, direction: LogitDirection | null, out: Float64Array): void;
   readout: FinalReadout | null;
+  /** How each atom is computed (what `fill` does), for computing them elsewhere: in the ONNX graph, atoms/graphAtoms.ts. */
+  sources: AtomSource[];
+  /** The hook whose vector gives the final norm's σ of a position (null without direct-effect atoms). */
+  finalResidHook: string | null;
 }
+
+/**
+ * One entry of an atom plan, by what `fill` computes (w = the behaviour's residual-stream direction at the
+ * position, σ = the final norm's scale there, signed pairs at atoms k (pos) and k + 1 (neg)):
+ * - direct   a [batch, pos, d] hook x: x · w / σ, split by sign
+ * - heads    attn.hook_z: per head h, z_h · (W_O w)_h / σ, split by sign, pairs at k + 2h
+ * - neurons  a [batch, pos, n] hook: Σ of its positive / of its negative values
+ * - token    a token feature (computed from the prompt, not the graph) at atom k
+ */
+export type AtomSource =
+  | { kind: 'direct'; hook: string; atom: number }
+  | { kind: 'heads'; hook: string; atom: number; heads: number; dHead: number; proj: LinearLayer }
+  | { kind: 'neurons'; hook: string; atom: number }
+  | { kind: 'token'; atom: number; feature: TokenFeature };
 
 /** Cached pulled-back vectors (per layer and logit direction) before the cache is emptied: bounds memory for large vocabularies. */
 const VECTOR_CACHE_LIMIT = 4096;
@@ -58,10 +81,39 @@ export async function buildAtomPlan(model: LanguageModel, selection: AtomSelecti
   const readout = needReadout ? await FinalReadout.load(model) : null;
   const atoms: Atom[] = [];
   const hooks = new Set<string>();
-  type Filler = (run: ForwardOutput, b: number, col: number, feats: Float32Array[], t: number, w: Float32Array | null, sigma: number, dir: LogitDirection | null, out: Float64Array) => void;
+
+  // Hook tensors are bound once per forward output (not looked up per position): slot i holds hook
+  // slotHooks[i]'s data, its values per position and its padded width.
+  const slotHooks: string[] = [];
+  const slotOf = (hook: string) => {
+    hooks.add(hook);
+    const i = slotHooks.indexOf(hook);
+    return i >= 0 ? i : slotHooks.push(hook) - 1;
+  };
+  let boundRun: ForwardOutput | null = null;
+  const slotData: Float32Array[] = [];
+  const slotSize: number[] = [];
+  const slotWidth: number[] = [];
+  const bind = (run: ForwardOutput) => {
+    for (let i = 0; i < slotHooks.length; i++) {
+      const t = run.hooks.get(slotHooks[i]);
+      if (!t) throw new OccamError(`atoms: the forward output lacks hook '${slotHooks[i]}' (fetch plan.hooks)`);
+      slotData[i] = t.data;
+      slotSize[i] = rowSize(t);
+      slotWidth[i] = t.dims[1];
+    }
+    boundRun = run;
+  };
+  /** Where (batch row b, padded column col) starts in slot i's data. */
+  const rowStart = (i: number, b: number, col: number) => (b * slotWidth[i] + col) * slotSize[i];
+
+  // One position's state, shared by the fillers (one object for the plan, overwritten per position).
+  const at = { b: 0, col: 0, t: 0, feats: [] as Float32Array[], w: null as Float32Array | null, sigma: 1, dir: null as LogitDirection | null };
+  type Filler = (out: Float64Array) => void;
   const fillers: Filler[] = [];
+  const sources: AtomSource[] = [];
   const finalResidHook = readout ? (model.hooks.find((h) => h.tensor === readout.norm.input)?.name ?? readout.norm.input) : null;
-  if (finalResidHook) hooks.add(finalResidHook);
+  const finalSlot = finalResidHook ? slotOf(finalResidHook) : -1;
 
   const dot = (data: Float32Array, start: number, w: Float32Array) => {
     let v = 0;
@@ -78,17 +130,18 @@ export async function buildAtomPlan(model: LanguageModel, selection: AtomSelecti
     out[k] = v > 0 ? v : 0;
     out[k + 1] = v < 0 ? v : 0;
   };
+  /** Direct effect of a [batch, pos, d] hook: its vector · w / σ. */
+  const directFiller = (slot: number, k: number): Filler => (out) => {
+    if (!at.w) return writeSigned(out, k, 0);
+    writeSigned(out, k, dot(slotData[slot], rowStart(slot, at.b, at.col), at.w) / at.sigma);
+  };
 
   if (families.includes('embed-direct')) {
     const hook = s.blocks[0] ? `blocks.${s.blocks[0].layer}.hook_resid_pre` : null;
     if (!hook) throw new OccamError('atoms: embed-direct needs blocks.0.hook_resid_pre');
-    hooks.add(hook);
     const k = pushSigned('embed', 'embed', -1, -1, 'direct-effect');
-    fillers.push((run, b, col, _f, _t, w, sigma, _d, out) => {
-      if (!w) return writeSigned(out, k, 0);
-      const x = positionSlice(run.hooks.get(hook)!, b, col);
-      writeSigned(out, k, dot(x.data, x.start, w) / sigma);
-    });
+    fillers.push(directFiller(slotOf(hook), k));
+    sources.push({ kind: 'direct', hook, atom: k });
   }
 
   const headBlocks: HeadBlock[] = [];
@@ -105,35 +158,38 @@ export async function buildAtomPlan(model: LanguageModel, selection: AtomSelecti
       if (typeof heads !== 'number' || typeof dHead !== 'number') {
         throw new OccamError(`atoms: ${hook} has shape ${JSON.stringify(dims)}; expected [batch, pos, heads, d_head] (config.json lacks n_head?)`);
       }
-      headBlocks.push({ layer: blk.layer, hook, heads, dHead, proj: blk.attnOutProj, weight: await model.weight(blk.attnOutProj.weight) });
+      const weight = await model.weight(blk.attnOutProj.weight);
+      headBlocks.push({ layer: blk.layer, hook, heads, dHead, proj: blk.attnOutProj, weight, vectors: new Map(), lastKey: null, lastVector: null });
     }
   }
 
-  // per-head pulled-back vectors v = W_O · w, cached per (layer, direction)
-  const headVectors = new Map<string, Float32Array>();
+  // per-head pulled-back vectors v = W_O · w, cached per layer by the direction's key
   const headVector = (hb: HeadBlock, dir: LogitDirection, w: Float32Array): Float32Array => {
-    const key = `${hb.layer}|${dir.key}`;
-    let v = headVectors.get(key);
-    if (v) return v;
-    if (headVectors.size >= VECTOR_CACHE_LIMIT) headVectors.clear();
-    const inDim = hb.heads * hb.dHead;
-    const d = w.length;
-    v = new Float32Array(inDim);
-    if (!hb.proj.transposed) {
-      for (let k = 0; k < inDim; k++) {
-        let sum = 0;
-        const base = k * d;
-        for (let i = 0; i < d; i++) sum += hb.weight[base + i] * w[i];
-        v[k] = sum;
+    if (hb.lastKey === dir.key) return hb.lastVector!;
+    let v = hb.vectors.get(dir.key);
+    if (!v) {
+      if (hb.vectors.size >= VECTOR_CACHE_LIMIT) hb.vectors.clear();
+      const inDim = hb.heads * hb.dHead;
+      const d = w.length;
+      v = new Float32Array(inDim);
+      if (!hb.proj.transposed) {
+        for (let k = 0; k < inDim; k++) {
+          let sum = 0;
+          const base = k * d;
+          for (let i = 0; i < d; i++) sum += hb.weight[base + i] * w[i];
+          v[k] = sum;
+        }
+      } else {
+        for (let i = 0; i < d; i++) {
+          const wi = w[i];
+          const base = i * inDim;
+          for (let k = 0; k < inDim; k++) v[k] += hb.weight[base + k] * wi;
+        }
       }
-    } else {
-      for (let i = 0; i < d; i++) {
-        const wi = w[i];
-        const base = i * inDim;
-        for (let k = 0; k < inDim; k++) v[k] += hb.weight[base + k] * wi;
-      }
+      hb.vectors.set(dir.key, v);
     }
-    headVectors.set(key, v);
+    hb.lastKey = dir.key;
+    hb.lastVector = v;
     return v;
   };
 
@@ -141,58 +197,66 @@ export async function buildAtomPlan(model: LanguageModel, selection: AtomSelecti
     const L = blk.layer;
     const hb = headBlocks.find((h) => h.layer === L);
     if (hb) {
-      hooks.add(hb.hook);
+      const slot = slotOf(hb.hook);
       const first = atoms.length;
       for (let h = 0; h < hb.heads; h++) pushSigned(`L${L}.H${h}.attn`, 'attn', L, h, 'direct-effect');
-      fillers.push((run, b, col, _f, _t, w, sigma, dir, out) => {
-        if (!w || !dir) {
-          for (let h = 0; h < hb.heads; h++) writeSigned(out, first + 2 * h, 0);
+      const { heads, dHead } = hb;
+      sources.push({ kind: 'heads', hook: hb.hook, atom: first, heads, dHead, proj: hb.proj });
+      fillers.push((out) => {
+        const w = at.w;
+        if (!w || !at.dir) {
+          for (let h = 0; h < heads; h++) writeSigned(out, first + 2 * h, 0);
           return;
         }
-        const z = positionSlice(run.hooks.get(hb.hook)!, b, col);
-        const v = headVector(hb, dir, w);
-        for (let h = 0; h < hb.heads; h++) {
+        const z = slotData[slot];
+        const start = rowStart(slot, at.b, at.col);
+        const v = headVector(hb, at.dir, w);
+        for (let h = 0; h < heads; h++) {
           let sum = 0;
-          const off = h * hb.dHead;
-          for (let j = 0; j < hb.dHead; j++) sum += z.data[z.start + off + j] * v[off + j];
-          writeSigned(out, first + 2 * h, sum / sigma);
+          const off = h * dHead;
+          for (let j = 0; j < dHead; j++) sum += z[start + off + j] * v[off + j];
+          writeSigned(out, first + 2 * h, sum / at.sigma);
         }
       });
     }
     if (families.includes('mlp-direct') && blk.mlpOut) {
       const hook = `blocks.${L}.hook_mlp_out`;
-      hooks.add(hook);
       const k = pushSigned(`L${L}.mlp`, 'mlp', L, -1, 'direct-effect');
-      fillers.push((run, b, col, _f, _t, w, sigma, _d, out) => {
-        if (!w) return writeSigned(out, k, 0);
-        const x = positionSlice(run.hooks.get(hook)!, b, col);
-        writeSigned(out, k, dot(x.data, x.start, w) / sigma);
-      });
+      fillers.push(directFiller(slotOf(hook), k));
+      sources.push({ kind: 'direct', hook, atom: k });
     }
     if (families.includes('mlp-neurons') && blk.mlpPost) {
       const hook = `blocks.${L}.mlp.hook_post`;
-      hooks.add(hook);
+      const slot = slotOf(hook);
       const k = pushSigned(`L${L}.neurons`, 'mlp-neurons', L, -1, 'post-activation');
-      fillers.push((run, b, col, _f, _t, _w, _s, _d, out) => {
-        const x = positionSlice(run.hooks.get(hook)!, b, col);
-        let pos = 0;
-        let neg = 0;
-        for (let i = 0; i < x.size; i++) {
-          const v = x.data[x.start + i];
-          if (v > 0) pos += v;
-          else neg += v;
+      sources.push({ kind: 'neurons', hook, atom: k });
+      fillers.push((out) => {
+        // branch-free: from s = Σv and a = Σ|v|, Σ positive = (s + a)/2 and Σ negative = (s − a)/2
+        const x = slotData[slot];
+        const start = rowStart(slot, at.b, at.col);
+        const end = start + slotSize[slot];
+        let sum = 0;
+        let abs = 0;
+        for (let i = start; i < end; i++) {
+          const v = x[i];
+          sum += v;
+          abs += Math.abs(v);
         }
-        out[k] = pos;
-        out[k + 1] = neg;
+        out[k] = (sum + abs) / 2;
+        out[k + 1] = (sum - abs) / 2;
       });
     }
   }
 
   if (families.includes('token-features')) {
     const first = atoms.length;
-    selection.features.forEach((f) => atoms.push(atom(`token.${f}`, 'token', -1, -1, 'none', f)));
-    fillers.push((_r, _b, _c, feats, t, _w, _s, _d, out) => {
-      for (let i = 0; i < feats.length; i++) out[first + i] = feats[i][t];
+    selection.features.forEach((f) => {
+      sources.push({ kind: 'token', atom: atoms.length, feature: f });
+      atoms.push(atom(`token.${f}`, 'token', -1, -1, 'none', f));
+    });
+    fillers.push((out) => {
+      const feats = at.feats;
+      for (let i = 0; i < feats.length; i++) out[first + i] = feats[i][at.t];
     });
   }
   if (atoms.length === 0) throw new OccamError('atoms: the selection gives no atoms for this model', { field: 'atoms' });
@@ -202,15 +266,22 @@ export async function buildAtomPlan(model: LanguageModel, selection: AtomSelecti
     families,
     hooks: [...hooks],
     readout,
+    sources,
+    finalResidHook,
     fill(run, b, col, feats, t, direction, out) {
-      let w: Float32Array | null = null;
-      let sigma = 1;
+      if (run !== boundRun) bind(run);
+      at.b = b;
+      at.col = col;
+      at.t = t;
+      at.feats = feats;
+      at.dir = direction;
+      at.w = null;
+      at.sigma = 1;
       if (readout && direction) {
-        w = readout.residualVector(direction);
-        const x = positionSlice(run.hooks.get(finalResidHook!)!, b, col);
-        sigma = readout.scale(x.data, x.start);
+        at.w = readout.residualVector(direction);
+        at.sigma = readout.scale(slotData[finalSlot], rowStart(finalSlot, b, col));
       }
-      for (const f of fillers) f(run, b, col, feats, t, w, sigma, direction, out);
+      for (let i = 0; i < fillers.length; i++) fillers[i](out);
     },
   };
 }

@@ -11,6 +11,8 @@ import type { FinalNorm } from '../onnx/modelStructure.js';
  */
 export class FinalReadout {
   private readonly cache = new Map<string, Float32Array>();
+  private lastKey: string | null = null;
+  private lastVector: Float32Array | null = null;
   private readonly meanColumn: Float32Array;
 
   private constructor(
@@ -52,8 +54,13 @@ export class FinalReadout {
 
   /** The residual-stream vector w of a logit direction (γ and LayerNorm centring folded in). */
   residualVector(d: LogitDirection): Float32Array {
+    if (d.key === this.lastKey) return this.lastVector!;
     const hit = this.cache.get(d.key);
-    if (hit) return hit;
+    if (hit) {
+      this.lastKey = d.key;
+      this.lastVector = hit;
+      return hit;
+    }
     if (this.cache.size >= 4096) this.cache.clear();
     const w = new Float32Array(this.dModel);
     const coefSum = d.terms.reduce((s, [, c]) => s + c, 0);
@@ -70,6 +77,8 @@ export class FinalReadout {
       for (let i = 0; i < this.dModel; i++) w[i] -= m;
     }
     this.cache.set(d.key, w);
+    this.lastKey = d.key;
+    this.lastVector = w;
     return w;
   }
 

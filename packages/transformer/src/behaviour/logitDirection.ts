@@ -10,8 +10,19 @@ export interface LogitDirection {
   centred: boolean;
 }
 
+/** One frozen direction object per token id, so that per-position lookups allocate nothing (bounded like the vector caches). */
+const tokenDirections = new Map<number, LogitDirection>();
+const TOKEN_DIRECTION_LIMIT = 1 << 16;
+
+/** logit(token) − mean logit. The same (frozen) object is returned for the same token id. */
 export function tokenDirection(token: number): LogitDirection {
-  return { key: `tok:${token}`, terms: [[token, 1]], centred: true };
+  let d = tokenDirections.get(token);
+  if (d) return d;
+  if (tokenDirections.size >= TOKEN_DIRECTION_LIMIT) tokenDirections.clear();
+  const term: [number, number] = Object.freeze([token, 1]) as [number, number];
+  d = Object.freeze({ key: `tok:${token}`, terms: Object.freeze([term]) as [number, number][], centred: true });
+  tokenDirections.set(token, d);
+  return d;
 }
 
 export function differenceDirection(a: number, b: number): LogitDirection {

@@ -1,20 +1,39 @@
 import { createDataset, OccamError, type Dataset } from '@occam/core';
-import { buildAtomPlan } from '../atoms/atomPlan.js';
+import { buildAtomPlan, type AtomPlan } from '../atoms/atomPlan.js';
+import { buildGraphAtoms, type GraphAtoms } from '../atoms/graphAtoms.js';
 import { AtomSelectionSchema, type AtomSelectionInput } from '../atoms/schema.js';
 import { tokenFeature } from '../atoms/tokenFeatures.js';
 import { resolveBehaviour, type ResolvedBehaviour } from '../behaviour/resolveBehaviour.js';
 import type { Behaviour, BehaviourInput } from '../behaviour/schema.js';
-import { padBatch, type PaddingSide } from '../condition/padBatch.js';
-import { scoredMask, type PromptSet } from '../condition/promptSet.js';
-import type { LanguageModel } from '../model-dir/languageModel.js';
+import { padBatch, type PaddedBatch, type PaddingSide } from '../condition/padBatch.js';
+import { scoredMask, type Prompt, type PromptSet } from '../condition/promptSet.js';
+import type { ForwardOutput, LanguageModel } from '../model-dir/languageModel.js';
 import { PeakRss } from './peakRss.js';
 
+/** Default padded tokens per forward pass when no batchSize is given (see ExtractOptions.batchTokens). */
+export const DEFAULT_BATCH_TOKENS = 1536;
+
 export interface ExtractOptions {
-  /** Prompts per forward pass (default 8). */
+  /** Prompts per forward pass. When omitted, batches are cut by `batchTokens` instead. */
   batchSize?: number;
+  /**
+   * Token budget per forward pass when `batchSize` is not given (default DEFAULT_BATCH_TOKENS = 1536):
+   * consecutive prompts join a batch while (prompts × longest prompt) stays within it; a prompt longer
+   * than the budget runs alone. Larger passes amortise onnxruntime's per-call cost (on the bundled 2-layer
+   * model, 8 prompts of 21 tokens per pass cost ~1.4× the CPU of ~1.5 k tokens; 512–6 k tokens are within
+   * noise of each other). Memory per pass grows with it: the model's activations, and on the JS atom path
+   * every fetched hook (~900 floats per token there, tens of thousands for larger models).
+   */
+  batchTokens?: number;
   /** Padding side of each batch (default 'right'); results do not depend on it. */
   padding?: PaddingSide;
   atoms?: AtomSelectionInput;
+  /**
+   * Compute the atoms inside the ONNX graph (default true; atoms/graphAtoms.ts): onnxruntime then returns
+   * [batch, pos, atoms] instead of the hook tensors. Where the graph cannot be extended (e.g. float16
+   * activations) the atoms are computed in JS from the hooks (AtomPlan.fill), and the summary says why.
+   */
+  atomsInGraph?: boolean;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -26,6 +45,12 @@ export interface ExtractSummary {
   /** Scored bins where a binary behaviour happened (null for real-valued behaviours). */
   events: number | null;
   batches: number;
+  /** Largest number of prompts in one forward pass. */
+  maxBatchPrompts: number;
+  /** Where the atoms were computed: by onnxruntime inside the graph, or in JS from the hook tensors. */
+  atomsComputed: 'graph' | 'js';
+  /** Why atoms asked for in the graph were computed in JS (null otherwise). */
+  atomsNote: string | null;
   seconds: number;
   /** Highest resident set size seen during extraction (process.memoryUsage().rss). */
   peakRssBytes: number;
@@ -53,8 +78,10 @@ export async function extractDataset(
 ): Promise<ExtractResult> {
   const started = performance.now();
   const rss = new PeakRss();
-  const batchSize = options.batchSize ?? 8;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new OccamError(`batchSize must be a positive integer, got ${batchSize}`, { field: 'batchSize' });
+  const batchSize = options.batchSize ?? null;
+  if (batchSize !== null && (!Number.isInteger(batchSize) || batchSize < 1)) throw new OccamError(`batchSize must be a positive integer, got ${batchSize}`, { field: 'batchSize' });
+  const batchTokens = batchSize === null ? (options.batchTokens ?? DEFAULT_BATCH_TOKENS) : null;
+  if (batchTokens !== null && (!Number.isInteger(batchTokens) || batchTokens < 1)) throw new OccamError(`batchTokens must be a positive integer, got ${batchTokens}`, { field: 'batchTokens' });
   const side = options.padding ?? 'right';
   const parsedAtoms = AtomSelectionSchema.safeParse(options.atoms ?? {});
   if (!parsedAtoms.success) throw new OccamError(`atoms: ${parsedAtoms.error.issues[0].path.join('.')}: ${parsedAtoms.error.issues[0].message}`, { field: 'atoms' });
@@ -62,6 +89,9 @@ export async function extractDataset(
   const behaviour = resolveBehaviour(behaviourInput, model.tokenizer, model.vocabSize);
   const plan = await buildAtomPlan(model, selection, behaviour, options.atoms?.families !== undefined);
   const hooks = [...new Set([...plan.hooks, ...behaviour.hooks])];
+  const graphAtoms = options.atomsInGraph === false ? null : await prepareGraphAtoms(model, plan, prompts, behaviour);
+  const inGraph = graphAtoms !== null && 'columns' in graphAtoms ? graphAtoms : null;
+  const atomsNote = graphAtoms !== null && 'note' in graphAtoms ? graphAtoms.note : null;
 
   const N = prompts.prompts.length;
   if (N === 0) throw new OccamError(`condition ${prompts.name}: no prompts`);
@@ -72,44 +102,81 @@ export async function extractDataset(
   const target = binary ? new Uint8Array(N * nBins) : new Float32Array(N * nBins);
   const scored = new Uint8Array(N * nBins);
   const values = new Float64Array(A);
+  const atomStride = N * nBins; // inputs[a * atomStride + trial * nBins + t]
   let batches = 0;
+  let maxBatchPrompts = 0;
+  // in-graph atoms: output column g goes to atom inputs[columnOffset[g] + cell]; token features are computed here
+  const G = inGraph?.columns.length ?? 0;
+  const columnOffset = (inGraph?.columns ?? []).map((a) => a * atomStride);
+  const tokenOffset = plan.sources.flatMap((s) => (s.kind === 'token' ? [s.atom * atomStride] : []));
 
-  for (let start = 0; start < N; start += batchSize) {
-    const chunk = prompts.prompts.slice(start, start + batchSize);
+  // One behaviour context per batch, updated in place per position (no object or closure per position).
+  const ctx = {
+    tokens: [] as number[],
+    t: 0,
+    logits: new Float32Array(0) as Float32Array,
+    hookRow: 0,
+    run: null as ForwardOutput | null,
+    hook: (name: string): Float32Array => {
+      const h = ctx.run!.hooks.get(name);
+      if (!h) throw new OccamError(`behaviour: hook '${name}' was not fetched`);
+      let size = 1;
+      for (let i = 2; i < h.dims.length; i++) size *= h.dims[i];
+      return h.data.subarray(ctx.hookRow * size, (ctx.hookRow + 1) * size);
+    },
+  };
+
+  for (let start = 0; start < N; ) {
+    const end = batchEnd(prompts.prompts, start, batchSize, batchTokens);
+    const chunk = prompts.prompts.slice(start, end);
     const batch = padBatch(chunk.map((p) => p.tokens), side, model.padId);
-    const run = await model.run(batch, hooks);
+    const run = inGraph ? await model.run(batch, behaviour.hooks, { graph: inGraph.extension, feeds: directionFeed(inGraph, batch, chunk, behaviour, plan) }) : await model.run(batch, hooks);
     const V = run.logits.dims[2];
-    const hookSize = new Map<string, number>();
-    for (const [name, t] of run.hooks) hookSize.set(name, t.dims.slice(2).reduce((a, x) => a * x, 1));
-    chunk.forEach((prompt, b) => {
+    const logitsData = run.logits.data;
+    const graphOut = inGraph ? run.hooks.get(inGraph.output)!.data : null;
+    ctx.run = run;
+    for (let b = 0; b < chunk.length; b++) {
+      const prompt = chunk[b];
+      const tokens = prompt.tokens;
       const trial = start + b;
-      const feats = selection.features.map((f) => tokenFeature(f, prompt.tokens, model.tokenizer.bosId));
+      const feats = selection.features.map((f) => tokenFeature(f, tokens, model.tokenizer.bosId));
       const mask = scoredMask(prompt);
-      for (let t = 0; t < prompt.tokens.length; t++) {
+      ctx.tokens = tokens;
+      const n = tokens.length;
+      for (let t = 0; t < n; t++) {
         const col = batch.offsets[b] + t;
+        const row = b * batch.width + col;
         const cell = trial * nBins + t;
-        const logits = run.logits.data.subarray((b * batch.width + col) * V, (b * batch.width + col + 1) * V);
-        const value = behaviour.evaluate({
-          tokens: prompt.tokens,
-          t,
-          logits,
-          hook: (name) => {
-            const h = run.hooks.get(name)!;
-            const size = hookSize.get(name)!;
-            return h.data.subarray((b * batch.width + col) * size, (b * batch.width + col + 1) * size);
-          },
-        });
+        ctx.t = t;
+        ctx.hookRow = row;
+        ctx.logits = logitsData.subarray(row * V, (row + 1) * V);
+        const value = behaviour.evaluate(ctx);
         if (value !== null) {
           target[cell] = value;
           if (mask[t]) scored[cell] = 1;
         }
-        plan.fill(run, b, col, feats, t, behaviour.direction(prompt.tokens, t), values);
-        for (let a = 0; a < A; a++) inputs[(a * N + trial) * nBins + t] = values[a];
+        if (!graphOut) {
+          plan.fill(run, b, col, feats, t, behaviour.direction(tokens, t), values);
+          for (let a = 0, i = cell; a < A; a++, i += atomStride) inputs[i] = values[a];
+        }
       }
-    });
+      if (graphOut) {
+        // column g of the graph output → atom columns[g], one contiguous run of positions per (atom, prompt)
+        const first = (b * batch.width + batch.offsets[b]) * G;
+        const cell = trial * nBins;
+        for (let g = 0; g < G; g++) {
+          const o = columnOffset[g] + cell;
+          for (let t = 0, i = first + g; t < n; t++, i += G) inputs[o + t] = graphOut[i];
+        }
+        for (let k = 0; k < tokenOffset.length; k++) inputs.set(feats[k], tokenOffset[k] + cell);
+      }
+    }
+    ctx.run = null;
     batches++;
+    maxBatchPrompts = Math.max(maxBatchPrompts, chunk.length);
     rss.sample();
-    options.onProgress?.(Math.min(start + batchSize, N), N);
+    start = end;
+    options.onProgress?.(end, N);
   }
 
   let scoredBins = 0;
@@ -145,6 +212,8 @@ export async function extractDataset(
         hooks,
         padding: side,
         batchSize,
+        batchTokens,
+        atomsComputed: inGraph ? 'graph' : 'js',
       },
     },
     { inputs, target, scored },
@@ -159,9 +228,70 @@ export async function extractDataset(
       scoredBins,
       events: binary ? events : null,
       batches,
+      maxBatchPrompts,
+      atomsComputed: inGraph ? 'graph' : 'js',
+      atomsNote,
       seconds,
       peakRssBytes: rss.peak,
       hooks,
     },
   };
+}
+
+/**
+ * End (exclusive) of the batch starting at prompt `start`: `batchSize` prompts when given, else as many
+ * consecutive prompts as fit `batchTokens` padded tokens (prompts × longest), at least one.
+ */
+function batchEnd(prompts: Prompt[], start: number, batchSize: number | null, batchTokens: number | null): number {
+  if (batchSize !== null) return Math.min(start + batchSize, prompts.length);
+  let end = start + 1;
+  let width = prompts[start].tokens.length;
+  while (end < prompts.length) {
+    const w = Math.max(width, prompts[end].tokens.length);
+    if ((end - start + 1) * w > batchTokens!) break;
+    width = w;
+    end++;
+  }
+  return end;
+}
+
+/**
+ * The plan's atoms as nodes appended to the graph, checked by one forward pass over the first prompt
+ * (onnxruntime builds the session then; it is cached for the batches). `{ note }` says why the JS path is
+ * used instead; null when there is nothing to compute in the graph (token features only).
+ */
+async function prepareGraphAtoms(model: LanguageModel, plan: AtomPlan, prompts: PromptSet, behaviour: ResolvedBehaviour): Promise<GraphAtoms | { note: string } | null> {
+  let graph: GraphAtoms | null;
+  try {
+    graph = await buildGraphAtoms(model, plan);
+  } catch (error) {
+    if (!(error instanceof OccamError)) throw error;
+    return { note: error.message };
+  }
+  if (!graph) return null;
+  const chunk = prompts.prompts.slice(0, 1);
+  const batch = padBatch([chunk[0].tokens], 'right', model.padId);
+  try {
+    const run = await model.run(batch, behaviour.hooks, { graph: graph.extension, feeds: directionFeed(graph, batch, chunk, behaviour, plan) });
+    const dims = run.hooks.get(graph.output)?.dims;
+    if (!dims || dims.join() !== [1, batch.width, graph.columns.length].join()) return { note: `in-graph atoms: output shape ${JSON.stringify(dims)}, expected [1, ${batch.width}, ${graph.columns.length}]` };
+  } catch (error) {
+    return { note: `in-graph atoms: onnxruntime rejected the extended graph (${(error as Error).message.split('\n')[0]})` };
+  }
+  return graph;
+}
+
+/** The in-graph atoms' direction input for a batch: w of the behaviour's logit direction per position, zeros elsewhere. */
+function directionFeed(graph: GraphAtoms, batch: PaddedBatch, chunk: Prompt[], behaviour: ResolvedBehaviour, plan: AtomPlan): Record<string, { dims: number[]; data: Float32Array }> {
+  if (!graph.directionInput) return {};
+  const d = graph.dModel;
+  const data = new Float32Array(chunk.length * batch.width * d);
+  for (let b = 0; b < chunk.length; b++) {
+    const tokens = chunk[b].tokens;
+    for (let t = 0; t < tokens.length; t++) {
+      const dir = behaviour.direction(tokens, t);
+      if (dir) data.set(plan.readout!.residualVector(dir), (b * batch.width + batch.offsets[b] + t) * d);
+    }
+  }
+  return { [graph.directionInput]: { dims: [chunk.length, batch.width, d], data } };
 }

@@ -19,7 +19,9 @@ export interface LmExtractArgs {
   /** Output Dataset folder (written atomically). */
   out: string;
   atoms?: AtomSelectionInput;
+  /** Prompts per forward pass; omitted: batches of up to `batchTokens` padded tokens (default 1536). */
   batchSize?: number;
+  batchTokens?: number;
   padding?: PaddingSide;
   allowRemote?: boolean;
   threads?: number;
@@ -42,6 +44,7 @@ export async function runLmExtract(args: LmExtractArgs): Promise<LmExtractResult
     const behaviour = typeof args.behaviour === 'string' ? parseBehaviourArg(args.behaviour) : args.behaviour;
     const result = await extractDataset(model, prompts, behaviour, {
       batchSize: args.batchSize,
+      batchTokens: args.batchTokens,
       padding: args.padding,
       atoms: args.atoms,
       onProgress: args.onProgress,

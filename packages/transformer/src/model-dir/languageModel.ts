@@ -4,6 +4,7 @@ import * as ort from 'onnxruntime-node';
 import { OccamError } from '@occam/core';
 import { padBatch, type PaddedBatch } from '../condition/padBatch.js';
 import { appendGraphOutputs } from '../onnx/exposeOutputs.js';
+import { appendGraph } from '../onnx/graphFragment.js';
 import { GraphIndex } from '../onnx/graphIndex.js';
 import { canonicalHooks, resolveHooks, type HookSite } from '../onnx/hooks.js';
 import { discoverModelStructure, type ModelStructure } from '../onnx/modelStructure.js';
@@ -30,6 +31,17 @@ export interface HookShape {
   name: string;
   tensor: string;
   dims: (number | 'batch' | 'pos')[];
+}
+
+/**
+ * Nodes (with their initializers, inputs and outputs) appended to the graph for a run, e.g. the in-graph
+ * atoms of atoms/graphAtoms.ts: `body` is a GraphProto body (onnx/graphFragment.ts), `key` identifies it
+ * for the session cache, `outputs` are fetched as well and returned among the run's `hooks` by name.
+ */
+export interface GraphExtension {
+  key: string;
+  body: Uint8Array;
+  outputs: string[];
 }
 
 export interface LoadOptions extends ModelDirectoryOptions {
@@ -119,22 +131,25 @@ export class LanguageModel {
     return w;
   }
 
-  private session(tensors: string[]): Promise<ort.InferenceSession> {
+  private session(tensors: string[], extension: GraphExtension | null): Promise<ort.InferenceSession> {
     const extra = [...new Set(tensors)].filter((t) => !this.graph.graphOutputs.has(t)).sort();
-    const key = extra.join('\n');
+    const key = extra.join('\n') + (extension ? `\n#${extension.key}` : '');
     let s = this.sessions.get(key);
     if (!s) {
-      s = this.createSession(extra);
+      s = this.createSession(extra, extension);
       this.sessions.set(key, s);
+      // a graph onnxruntime rejects is not cached: the next call reports the error again
+      s.catch(() => this.sessions.get(key) === s && this.sessions.delete(key));
     }
     return s;
   }
 
-  private async createSession(extra: string[]): Promise<ort.InferenceSession> {
-    const bytes = appendGraphOutputs(
+  private async createSession(extra: string[], extension: GraphExtension | null): Promise<ort.InferenceSession> {
+    let bytes = appendGraphOutputs(
       this.onnx.bytes,
       extra.map((name) => ({ name, elemType: this.onnx.graph.valueInfo.get(name)?.elemType ?? null })),
     );
+    if (extension) bytes = appendGraph(bytes, extension.body);
     const options: ort.InferenceSession.SessionOptions = { logSeverityLevel: 3 };
     if (this.options.threads) {
       options.intraOpNumThreads = this.options.threads;
@@ -154,18 +169,24 @@ export class LanguageModel {
     }
   }
 
-  /** One full forward pass over a padded batch; returns the logits and the requested hooks. */
-  async run(batch: PaddedBatch, hookNames: string[] = []): Promise<ForwardOutput> {
+  /**
+   * One full forward pass over a padded batch; returns the logits and the requested hooks. With an
+   * `extension`, its nodes are appended to the graph, `feeds` supply its inputs, and its outputs are
+   * returned among the hooks under their own names.
+   */
+  async run(batch: PaddedBatch, hookNames: string[] = [], extension?: { graph: GraphExtension; feeds: Record<string, HookTensor> }): Promise<ForwardOutput> {
     const sites = this.resolveHooks(hookNames);
     const logitsName = this.structure.logits;
-    const fetch = [...new Set([logitsName, ...sites.map((h) => h.tensor)])];
+    const added = extension?.graph.outputs ?? [];
+    const fetch = [...new Set([logitsName, ...sites.map((h) => h.tensor), ...added])];
     if (batch.side === 'left' && batch.offsets.some((o) => o > 0) && !this.onnx.graph.inputs.some((i) => i.name === 'position_ids')) {
       throw new OccamError(`${this.directory.onnxPath}: the graph has no position_ids input, so left padding would shift positions; use right padding`, {
         field: 'padding',
       });
     }
-    const session = await this.session(fetch);
+    const session = await this.session(fetch.filter((t) => !added.includes(t)), extension?.graph ?? null);
     const feeds = buildFeeds(this.onnx.graph.inputs, batch, this.directory.config);
+    for (const [name, t] of Object.entries(extension?.feeds ?? {})) feeds[name] = new ort.Tensor('float32', t.data, t.dims);
     const out = await session.run(feeds, fetch);
     const read = (name: string): HookTensor => {
       const t = out[name];
@@ -180,6 +201,7 @@ export class LanguageModel {
       }
       hooks.set(h.name, t);
     }
+    for (const name of added) hooks.set(name, read(name));
     const logits = read(logitsName);
     for (const t of Object.values(out)) t.dispose?.();
     return { batch, logits, hooks };

@@ -25,3 +25,22 @@ export function varintField(field: number, value: number): number[] {
 export function stringField(field: number, value: string): number[] {
   return bytesField(field, new TextEncoder().encode(value));
 }
+
+/** Bytes or byte values, concatenated into one Uint8Array (no per-byte arrays for large payloads). */
+export function concatBytes(parts: (Uint8Array | number[])[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** A length-delimited field whose payload is given in parts (messages, raw tensor data). */
+export function messageField(field: number, parts: (Uint8Array | number[])[]): Uint8Array {
+  const body = concatBytes(parts);
+  return concatBytes([encodeVarint(field * 8 + 2), encodeVarint(body.length), body]);
+}

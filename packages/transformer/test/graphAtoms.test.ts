@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { extractDataset, LanguageModel, loadCondition, type BehaviourInput, type ExtractResult, type PromptSet } from '@occam/transformer';
+import { needs, tinyLlama, tinyLlamaPast, tinyLm } from './fixtures.js';
+
+/**
+ * Atoms computed by onnxruntime inside the graph (atoms/graphAtoms.ts) against the JS reference
+ * (AtomPlan.fill) on the same prompts: the same atoms, target and scored positions. The graph sums in
+ * float32, the JS path in float64 over the float32 hook values, so each atom may differ by float32
+ * rounding of its sums: at most 2e-5 of that atom's largest |value| (observed ≤ 2e-6).
+ */
+const BEHAVIOURS: [string, (m: LanguageModel) => BehaviourInput][] = [
+  ['next-token-correct (a token direction per position)', () => ({ kind: 'next-token-correct' })],
+  ['logit-diff (one difference direction)', () => ({ kind: 'logit-diff', tokens: [5, 6] })],
+  ['target-top1 (one token direction)', () => ({ kind: 'target-top1', token: 7 })],
+  ['unit-above (no direction: neuron sums and token features only)', () => ({ kind: 'unit-above', hook: 'blocks.0.mlp.hook_post', unit: 3, threshold: 0 })],
+];
+
+function compare(graph: ExtractResult, js: ExtractResult) {
+  expect(graph.summary.atomsComputed).toBe('graph');
+  expect(graph.summary.atomsNote).toBeNull();
+  expect(js.summary.atomsComputed).toBe('js');
+  const ids = graph.dataset.manifest.atoms.map((a) => a.id);
+  expect(ids).toEqual(js.dataset.manifest.atoms.map((a) => a.id));
+  const per = graph.dataset.inputs.length / ids.length;
+  let nonZero = 0;
+  ids.forEach((id, a) => {
+    let max = 0;
+    let diff = 0;
+    for (let i = a * per; i < (a + 1) * per; i++) {
+      max = Math.max(max, Math.abs(js.dataset.inputs[i]));
+      diff = Math.max(diff, Math.abs(graph.dataset.inputs[i] - js.dataset.inputs[i]));
+    }
+    if (max > 0) nonZero++;
+    expect(diff, `${id}: max |Δ| ${diff} with values up to ${max}`).toBeLessThanOrEqual(2e-5 * max);
+  });
+  // not vacuous: most atoms carry values
+  expect(nonZero).toBeGreaterThan(ids.length / 2);
+  expect(Array.from(graph.dataset.scored)).toEqual(Array.from(js.dataset.scored));
+  if (graph.dataset.manifest.target.kind === 'binary') expect(Array.from(graph.dataset.target)).toEqual(Array.from(js.dataset.target));
+  else {
+    // the logits of the two sessions differ by float32 rounding (onnxruntime fuses the graph differently when hooks are outputs)
+    let d = 0;
+    for (let i = 0; i < graph.dataset.target.length; i++) d = Math.max(d, Math.abs(graph.dataset.target[i] - js.dataset.target[i]));
+    expect(d).toBeLessThan(1e-4);
+  }
+}
+
+function suite(dir: string) {
+  let model: LanguageModel;
+  let prompts: PromptSet;
+  beforeAll(async () => {
+    model = await LanguageModel.load(dir, { threads: 1 });
+    prompts = await loadCondition({ kind: 'repeated-random', period: 5, count: 13, seed: 3 }, { size: model.vocabSize, tokenizer: model.tokenizer });
+    // one shorter prompt, so that batches carry padding
+    prompts.prompts[4] = { ...prompts.prompts[4], tokens: prompts.prompts[4].tokens.slice(0, 7) };
+  });
+  afterAll(() => model?.dispose());
+
+  for (const [label, behaviour] of BEHAVIOURS) {
+    it(`in-graph atoms equal the JS atoms: ${label}`, async () => {
+      for (const padding of ['right', 'left'] as const) {
+        const graph = await extractDataset(model, prompts, behaviour(model), { batchSize: 5, padding });
+        const js = await extractDataset(model, prompts, behaviour(model), { batchSize: 5, padding, atomsInGraph: false });
+        compare(graph, js);
+      }
+    });
+  }
+
+  it('only token features: nothing to compute in the graph', async () => {
+    const r = await extractDataset(model, prompts, { kind: 'next-token-correct' }, { atoms: { families: ['token-features'] } });
+    expect(r.summary.atomsComputed).toBe('js');
+    expect(r.summary.atomsNote).toBeNull();
+  });
+}
+
+describe('in-graph atoms on the Llama-layout fixture (RMSNorm, SwiGLU, external data)', () => suite(tinyLlama));
+describe('in-graph atoms on the Llama-layout fixture with past_key_values inputs', () => suite(tinyLlamaPast));
+const gpt2 = tinyLm('induction-2l-s1');
+describe.skipIf(!gpt2)(needs('in-graph atoms on the tiny-lm GPT-2 export (LayerNorm, Conv1D projections)', gpt2, 'induction-2l-s1'), () => suite(gpt2!));
