@@ -43,6 +43,11 @@ describe('fitGroupLassoPath', () => {
     expect(path.converged.every(Boolean)).toBe(true);
   });
 
+  it('fixes a column that earlier columns span at 0, and no other', () => {
+    expect(path.droppedColumns).toEqual([14]); // column 14 = column 12 + column 13
+    expect(path.betas.every((b) => b[15] === 0)).toBe(true);
+  });
+
   it('satisfies the group-lasso optimality (KKT) conditions at every λ', () => {
     // Standardised gradient of the mean nll (+ ridge): zero groups need ‖g_G‖ ≤ λ√|G|, non-zero ones
     // g_G = −λ√|G|·θ_G/‖θ_G‖; unpenalised coordinates have zero gradient.
@@ -62,7 +67,9 @@ describe('fitGroupLassoPath', () => {
       const g = (c: number) => ev.grad[c + 1] / n / sd[c] + 1e-4 * beta[c + 1] * sd[c];
       expect(Math.abs(ev.grad[0] / n)).toBeLessThan(1e-6);
       expect(Math.abs(g(0))).toBeLessThan(1e-6);
-      for (const group of groups) {
+      for (const full of groups) {
+        // the dropped column is implied by the others (its gradient is their sum): the group is its kept columns
+        const group = { columns: full.columns.filter((c) => !path.droppedColumns.includes(c)) };
         const w = Math.sqrt(group.columns.length);
         const theta = group.columns.map((c) => beta[c + 1] * sd[c]);
         const norm = Math.hypot(...theta);

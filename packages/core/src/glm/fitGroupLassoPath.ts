@@ -17,6 +17,8 @@ export interface GroupLassoPathOptions {
   lambdas?: number[];
   nLambda?: number;
   lambdaMinRatio?: number;
+  /** End the path at the first λ where every group is non-zero (nothing left to select; glmnet stops early too). */
+  stopWhenAllEntered?: boolean;
   /** Small ridge on the standardised coefficients: keeps collinear blocks (nested bins) well posed. */
   ridge?: number;
   maxIter?: number;
@@ -34,6 +36,8 @@ export interface GroupLassoPath {
   entry: (number | null)[];
   iterations: number[];
   converged: boolean[];
+  /** Columns fixed at 0 because earlier columns span them (see dropCollinearColumns). */
+  droppedColumns: number[];
 }
 
 /**
@@ -41,7 +45,7 @@ export interface GroupLassoPath {
  * minimise (1/Σw)·Σ w·nll + ½·ridge·‖θ‖² + λ·Σ_g √|g|·‖θ_g‖ over θ, the coefficients of standardised columns
  * (so a group's size and its columns' units do not decide when it enters). Solved by proximal Newton (Lee,
  * Sun & Saunders 2014; glmnet's outer loop): each step minimises a quadratic model of the likelihood plus the
- * penalty with FISTA on the small q × q model (the prox of the penalty is block soft-thresholding), then a
+ * penalty by block coordinate descent on the small q × q model (block soft-thresholding per group), then a
  * backtracking line search on the true objective; warm-started from one λ to the next. First-order steps on
  * the n-row design itself were measured ~4× slower on rare-event data (thousands of passes). The unpenalised
  * columns and the intercept are first fitted exactly (Newton) so λ_max is exact: the smallest λ at which every
@@ -119,8 +123,47 @@ export function fitGroupLassoPath(d: GlmData, groups: ColumnGroup[], options: Gr
     }
     return { value: ev.value / sumW + 0.5 * ridge * reg, grad: g, hess: H };
   };
+  const droppedColumns = dropCollinearColumns();
   const weight = groups.map((g) => Math.sqrt(g.columns.filter((c) => scale[c] > 0).length));
   const groupNorm = (t: Float64Array, k: number): number => Math.sqrt(groups[k].columns.reduce((s, c) => s + t[c + 1] ** 2, 0));
+
+  /**
+   * Columns that earlier columns (in design order) already span, exactly or to 1e-6 of their weighted
+   * variance, are fixed at 0: nested designs (coarse bins, then fine bins; a split that another split
+   * implies) have such directions, and there block coordinate descent crawls at the pace of the tiny ridge
+   * (measured: 50 Newton steps per λ that never converged, instead of a handful). A pivot-free Cholesky of
+   * the weighted Gram matrix (the Hessian at the start, ridge removed) in column order decides.
+   */
+  function dropCollinearColumns(): number[] {
+    const { hess } = smooth(theta, 'hessian');
+    const kept: number[] = [];
+    const L = new Float64Array(q * q);
+    const out: number[] = [];
+    for (let c = 0; c < q; c++) {
+      if (c > 0 && scale[c - 1] === 0) continue;
+      const diag = hess![c * q + c] - (c > 0 ? ridge : 0);
+      const row = new Float64Array(kept.length);
+      let r = diag;
+      for (let k = 0; k < kept.length; k++) {
+        let v = hess![c * q + kept[k]];
+        for (let j = 0; j < k; j++) v -= row[j] * L[kept[k] * q + j];
+        v /= L[kept[k] * q + k];
+        row[k] = v;
+        r -= v * v;
+      }
+      if (c > 0 && !(r > 1e-6 * diag)) {
+        scale[c - 1] = 0;
+        thetaScale[c] = 0;
+        theta[c] = 0;
+        out.push(c - 1);
+        continue;
+      }
+      L.set(row, c * q);
+      L[c * q + kept.length] = Math.sqrt(Math.max(r, 1e-300));
+      kept.push(c);
+    }
+    return out;
+  }
 
   let lambdas = options.lambdas;
   if (!lambdas) {
@@ -136,29 +179,22 @@ export function fitGroupLassoPath(d: GlmData, groups: ColumnGroup[], options: Gr
   }
 
   const penaltyValue = (t: Float64Array, lambda: number) => groups.reduce((s, _, k) => s + lambda * weight[k] * groupNorm(t, k), 0);
-  /** prox of step·penalty at z: block soft-thresholding; unpenalised coordinates pass through. */
-  const prox = (z: Float64Array, stepLambda: number): Float64Array<ArrayBuffer> => {
-    const out = Float64Array.from(z);
-    groups.forEach((g, k) => {
-      const norm = groupNorm(z, k);
-      const shrink = norm > 0 ? Math.max(0, 1 - (stepLambda * weight[k]) / norm) : 0;
-      for (const c of g.columns) out[c + 1] = scale[c] > 0 ? z[c + 1] * shrink : 0;
-    });
-    return out;
-  };
-
-  const result: GroupLassoPath = { lambdas, betas: [], groupNorms: [], entry: groups.map(() => null), iterations: [], converged: [] };
+  // θ indices (0 = intercept) of the quadratic model's blocks; zero-scale columns stay out (and at 0).
+  const modelBlocks = groups.map((gr, k) => ({ columns: gr.columns.filter((c) => scale[c] > 0).map((c) => c + 1), weight: weight[k] })).filter((b) => b.columns.length > 0);
+  const modelFree = [0, ...free.filter((c) => scale[c] > 0).map((c) => c + 1)];
+  const modelBlocksOf = groups.map((gr) => gr.columns.filter((c) => scale[c] > 0).length);
+  const result: GroupLassoPath = { lambdas, betas: [], groupNorms: [], entry: groups.map(() => null), iterations: [], converged: [], droppedColumns };
   try {
     for (const [li, lambda] of lambdas.entries()) {
       // Proximal Newton (as glmnet's outer IRLS loop): a quadratic model of the smooth part at θ, minimised
-      // with the group penalty by FISTA on the q × q model (cheap), then a backtracking line search on
-      // the true objective.
+      // with the group penalty by block coordinate descent on the q × q model (cheap), then a backtracking
+      // line search on the true objective.
       let { value: f, grad, hess } = smooth(theta, 'hessian');
       let objective = f + penaltyValue(theta, lambda);
       let converged = false;
       let it = 0;
       for (; it < maxIter; it++) {
-        const z = minimiseQuadraticModel(theta, grad!, hess!, q, (v, step) => prox(v, step * lambda));
+        const z = minimiseQuadraticModel(theta, grad!, hess!, q, modelBlocks, modelFree, lambda);
         const delta = Float64Array.from(z, (v, c) => v - theta[c]);
         const decrease = grad!.reduce((s, gc, c) => s + gc * delta[c], 0) + penaltyValue(z, lambda) - penaltyValue(theta, lambda);
         let maxStep = 0;
@@ -193,6 +229,10 @@ export function fitGroupLassoPath(d: GlmData, groups: ColumnGroup[], options: Gr
       });
       result.iterations.push(it + 1);
       result.converged.push(converged);
+      if (options.stopWhenAllEntered && result.entry.every((e, k) => e !== null || modelBlocksOf[k] === 0)) {
+        result.lambdas = lambdas.slice(0, li + 1);
+        break;
+      }
     }
   } finally {
     passes.close();
@@ -200,59 +240,98 @@ export function fitGroupLassoPath(d: GlmData, groups: ColumnGroup[], options: Gr
   return result;
 }
 
+/** Largest eigenvalue of the symmetric block H[idx, idx] (power iteration; a bound is all that is needed). */
+function blockNorm(H: Float64Array, q: number, idx: number[]): number {
+  const m = idx.length;
+  let v = Float64Array.from({ length: m }, (_, i) => 1 + 1e-3 * i);
+  let L = 0;
+  for (let k = 0; k < 30; k++) {
+    const w = new Float64Array(m);
+    for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) w[a] += H[idx[a] * q + idx[b]] * v[b];
+    const norm = Math.hypot(...w);
+    if (norm === 0) return 0;
+    L = norm / Math.hypot(...v);
+    v = Float64Array.from(w, (x) => x / norm);
+  }
+  return L * 1.05;
+}
+
+/** Solve the small dense system A x = b (A symmetric positive definite up to rounding) by Gaussian elimination. */
+function solveSmall(A: number[][], b: number[]): number[] {
+  const m = b.length;
+  const M = A.map((row, i) => [...row, b[i]]);
+  for (let c = 0; c < m; c++) {
+    let piv = c;
+    for (let r = c + 1; r < m; r++) if (Math.abs(M[r][c]) > Math.abs(M[piv][c])) piv = r;
+    [M[c], M[piv]] = [M[piv], M[c]];
+    if (Math.abs(M[c][c]) < 1e-300) continue;
+    for (let r = c + 1; r < m; r++) {
+      const f = M[r][c] / M[c][c];
+      for (let j = c; j <= m; j++) M[r][j] -= f * M[c][j];
+    }
+  }
+  const x = new Array<number>(m).fill(0);
+  for (let c = m - 1; c >= 0; c--) {
+    if (Math.abs(M[c][c]) < 1e-300) continue;
+    let t = M[c][m];
+    for (let j = c + 1; j < m; j++) t -= M[c][j] * x[j];
+    x[c] = t / M[c][c];
+  }
+  return x;
+}
+
 /**
- * argmin_z gᵀ(z − θ) + ½(z − θ)ᵀH(z − θ) + penalty(z), by FISTA with the step 1/‖H‖₂ (power iteration) and
- * adaptive restart; prox(v, step) is the penalty's proximal map.
+ * argmin_z gᵀ(z − θ) + ½(z − θ)ᵀH(z − θ) + λ·Σ_g w_g‖z_g‖ by block coordinate descent with groupwise
+ * majorization (Yang & Zou 2015, gglasso): each penalised group takes the exact minimiser of a quadratic
+ * bound with curvature L_g = ‖H_gg‖ (a block soft-threshold), the unpenalised block (intercept and free
+ * columns) an exact solve. The model's gradient r = g + H(z − θ) is updated column by column, so a sweep
+ * costs O(q²). Per-group curvatures are much smaller than ‖H‖, which is why this beats FISTA on the whole
+ * model (measured: minutes → seconds on a 300-column LM design).
  */
 function minimiseQuadraticModel(
   theta: Float64Array,
   g: Float64Array,
   H: Float64Array,
   q: number,
-  prox: (v: Float64Array, step: number) => Float64Array,
+  blocks: { columns: number[]; weight: number }[],
+  free: number[],
+  lambda: number,
 ): Float64Array {
-  const Hv = (v: Float64Array, out: Float64Array) => {
-    for (let a = 0; a < q; a++) {
-      let s = 0;
-      const row = a * q;
-      for (let c = 0; c < q; c++) s += H[row + c] * v[c];
-      out[a] = s;
-    }
+  const z = Float64Array.from(theta);
+  const r = Float64Array.from(g);
+  const move = (c: number, d: number) => {
+    if (d === 0) return;
+    z[c] += d;
+    const row = c * q; // H symmetric: column c = row c
+    for (let k = 0; k < q; k++) r[k] += H[row + k] * d;
   };
-  let v = Float64Array.from({ length: q }, (_, i) => 1 / Math.sqrt(q) + 1e-3 * i);
-  const w = new Float64Array(q);
-  let L = 0;
-  for (let k = 0; k < 50; k++) {
-    Hv(v, w);
-    const norm = Math.sqrt(w.reduce((s, x) => s + x * x, 0));
-    if (norm === 0) break;
-    L = norm / Math.sqrt(v.reduce((s, x) => s + x * x, 0));
-    v = Float64Array.from(w, (x) => x / norm);
-  }
-  L = Math.max(L * 1.05, 1e-12);
-  let x: Float64Array = Float64Array.from(theta);
-  let y = Float64Array.from(theta);
-  let t = 1;
-  const d = new Float64Array(q);
-  for (let it = 0; it < 2000; it++) {
-    for (let c = 0; c < q; c++) d[c] = y[c] - theta[c];
-    Hv(d, w);
-    const step = Float64Array.from(y, (yc, c) => yc - (g[c] + w[c]) / L);
-    const next = prox(step, 1 / L);
+  const curvature = blocks.map((b) => blockNorm(H, q, b.columns));
+  const Hff = free.map((a) => free.map((b) => H[a * q + b]));
+  // The inner solve need not be exact: the line search on the true objective guards each Newton step.
+  for (let sweep = 0; sweep < 1000; sweep++) {
     let change = 0;
     let size = 0;
-    for (let c = 0; c < q; c++) {
-      change = Math.max(change, Math.abs(next[c] - x[c]));
-      size = Math.max(size, Math.abs(next[c]));
+    if (free.length) {
+      const step = solveSmall(Hff, free.map((c) => -r[c]));
+      free.forEach((c, k) => {
+        change = Math.max(change, Math.abs(step[k]));
+        move(c, step[k]);
+      });
     }
-    // Restart when the step goes against the momentum (O'Donoghue & Candès's gradient scheme).
-    let dot = 0;
-    for (let c = 0; c < q; c++) dot += (y[c] - next[c]) * (next[c] - x[c]);
-    const tNext = dot > 0 ? 1 : (1 + Math.sqrt(1 + 4 * t * t)) / 2;
-    y = dot > 0 ? Float64Array.from(next) : Float64Array.from(next, (nc, c) => nc + ((t - 1) / tNext) * (nc - x[c]));
-    x = next;
-    t = tNext;
-    if (change <= 1e-10 * Math.max(1, size)) break;
+    blocks.forEach((b, k) => {
+      const L = curvature[k];
+      if (L === 0) return;
+      const u = b.columns.map((c) => z[c] - r[c] / L);
+      const norm = Math.hypot(...u);
+      const shrink = norm > 0 ? Math.max(0, 1 - (lambda * b.weight) / (L * norm)) : 0;
+      b.columns.forEach((c, i) => {
+        const d = u[i] * shrink - z[c];
+        change = Math.max(change, Math.abs(d));
+        move(c, d);
+      });
+    });
+    for (let c = 0; c < q; c++) size = Math.max(size, Math.abs(z[c]));
+    if (change <= 1e-9 * Math.max(1, size)) break;
   }
-  return x;
+  return z;
 }

@@ -20,6 +20,9 @@ export interface GroupLassoRoute {
   blocks: (LassoBlock & { enteredAt: number | null })[];
   /** Per λ (decreasing): the family levels its non-zero blocks imply. */
   levels: Levels[];
+  /** Per λ: Newton steps taken, and whether the fit converged. */
+  iterations: number[];
+  converged: boolean[];
 }
 
 function emptyDraft(temporal: SpecDraft['temporal']): SpecDraft {
@@ -42,7 +45,7 @@ function toSpec(draft: SpecDraft, options: SearchOptions): Spec {
  * The filter structure (separable vs full) is a rank constraint, not a group of columns: the route leaves it
  * at its first level and the caller tries the other on its best candidate.
  */
-export function groupLassoRoute(ds: Dataset, plans: FamilyPlan[], options: SearchOptions): GroupLassoRoute {
+export function groupLassoRoute(ds: Dataset, plans: FamilyPlan[], options: SearchOptions, path: { nLambda?: number } = {}): GroupLassoRoute {
   const lagPlan = plans.find((p) => p.name === 'lag window')!;
   const windows = lagPlan.levels.map((_, l) => {
     const d = emptyDraft({ minLag: 0, maxLag: 1, basis: { kind: 'raw' } });
@@ -106,9 +109,9 @@ export function groupLassoRoute(ds: Dataset, plans: FamilyPlan[], options: Searc
   }
   const binary = options.family === 'bernoulli';
   const target = binary ? y!.map((v) => (v > 0 ? 1 : 0)) : y!;
-  const path = fitGroupLassoPath({ X, n, p, y: target }, groups, { family: options.family });
+  const fit = fitGroupLassoPath({ X, n, p, y: target }, groups, { family: options.family, stopWhenAllEntered: true, ...path });
 
-  const levels = path.groupNorms.map((norms) => {
+  const levels = fit.groupNorms.map((norms) => {
     const set: Levels = Object.fromEntries(plans.map((pl) => [pl.name, 0]));
     const strength = new Map<string, number>();
     groupBlocks.forEach((b, k) => {
@@ -124,8 +127,10 @@ export function groupLassoRoute(ds: Dataset, plans: FamilyPlan[], options: Searc
     return set;
   });
   return {
-    lambdas: path.lambdas,
-    blocks: groupBlocks.map((b, k) => ({ ...b, enteredAt: path.entry[k] === null ? null : path.lambdas[path.entry[k]!] })),
+    lambdas: fit.lambdas,
+    blocks: groupBlocks.map((b, k) => ({ ...b, enteredAt: fit.entry[k] === null ? null : fit.lambdas[fit.entry[k]!] })),
     levels,
+    iterations: fit.iterations,
+    converged: fit.converged,
   };
 }

@@ -188,6 +188,7 @@ export async function runSearch(ds: Dataset, optionsInput: SearchOptionsInput, h
         lambdas: route.lambdas,
         blocks: route.blocks.map((b) => ({ family: b.family, level: plans.find((p) => p.name === b.family)!.levels[b.level], columns: b.columns, enteredAt: b.enteredAt })),
         selected: route.levels.map((levels) => keyOf(plans, levels)),
+        unconverged: route.converged.filter((c) => !c).length,
       };
     }
 

@@ -77,6 +77,8 @@ export const SearchResultSchema = z.object({
       lambdas: z.array(z.number()),
       blocks: z.array(z.object({ family: z.string(), level: z.string(), columns: z.number().int(), enteredAt: z.number().nullable() })),
       selected: z.array(z.string()),
+      /** λ values whose fit stopped at the step limit (their selection is still reported, less certain). */
+      unconverged: z.number().int().default(0),
     })
     .optional(),
 });
