@@ -58,6 +58,8 @@ describe('runSearch', () => {
     expect(fits).toBe(0);
     expect(again.minimal).toBe(result.minimal);
     expect((await readFile(checkpoint, 'utf8')).trim().split('\n').length).toBe(lines);
+    // a checkpoint written under other scoring options is refused, not silently reused
+    await expect(runSearch(dataset, { ...options, seed: 2 }, { checkpoint })).rejects.toThrow(/written for another dataset or other scoring options/);
   }, 900_000);
 
   it('gives the same result on one thread and on two', async () => {

@@ -1,4 +1,5 @@
-import { appendFile, readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import type { Dataset } from '../dataset/dataset.js';
 import type { Atom } from '../dataset/schema.js';
 import { OccamError } from '../errors.js';
@@ -7,7 +8,7 @@ import { SpecSchema, type Spec } from '../spec/schema.js';
 import { CandidatePool } from './candidatePool.js';
 import { featureFamilies, redundantAttributes, validLevels, type FamilyPlan, type SpecDraft } from './featureFamilies.js';
 import { groupLassoRoute } from './groupLassoRoute.js';
-import { CandidateSchema, SearchOptionsSchema, type Candidate, type SearchOptionsInput, type SearchResult } from './schema.js';
+import { CandidateSchema, SearchOptionsSchema, type Candidate, type SearchOptions, type SearchOptionsInput, type SearchResult } from './schema.js';
 
 type Levels = Record<string, number>;
 
@@ -46,6 +47,19 @@ function minimalFilters(ds: Dataset, spec: Spec): SearchResult['minimalFilters']
     const peak = g.temporal.y.reduce((best, y, i) => (Math.abs(y) > Math.abs(g.temporal.y[best]) ? i : best), 0);
     return { group: g.label, peakLag: g.temporal.x[peak], temporal: g.temporal };
   });
+}
+
+/**
+ * What a checkpoint's candidates depend on: the data and the options that change a candidate's score
+ * (not the tolerance, ranking or strategies — a resumed search may change those and reuse every fit).
+ */
+function searchFingerprint(ds: Dataset, options: SearchOptions): string {
+  const h = createHash('sha256');
+  h.update(JSON.stringify(ds.manifest));
+  for (const a of [ds.inputs, ds.target, ds.scored]) h.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+  const { family, ridge, folds, seed, minLag, maxLag, history, exclude, ignoreAttributes } = options;
+  h.update(JSON.stringify({ family, ridge, folds, seed, minLag, maxLag, history, exclude, ignoreAttributes }));
+  return h.digest('hex').slice(0, 32);
 }
 
 function excludedAtom(atom: Atom, exclude: Record<string, (string | number)[]>): boolean {
@@ -90,8 +104,29 @@ export async function runSearch(ds: Dataset, optionsInput: SearchOptionsInput, h
     } catch {
       /* no checkpoint yet */
     }
-    text.split('\n').forEach((line, i) => {
-      if (!line.trim()) return;
+    const fingerprint = searchFingerprint(ds, options);
+    const lines = text.split('\n');
+    const first = lines.findIndex((l) => l.trim());
+    if (first < 0) await writeFile(hooks.checkpoint, JSON.stringify({ format: 'occam.search-checkpoint', fingerprint }) + '\n');
+    else {
+      let header: { format?: string; fingerprint?: string } = {};
+      try {
+        header = JSON.parse(lines[first]);
+      } catch {
+        /* reported below */
+      }
+      if (header.format !== 'occam.search-checkpoint') {
+        throw new OccamError(`${hooks.checkpoint}:${first + 1}: not a search checkpoint (no header line); delete the file to start over`, { file: hooks.checkpoint, line: first + 1 });
+      }
+      if (header.fingerprint !== fingerprint) {
+        throw new OccamError(
+          `${hooks.checkpoint}: written for another dataset or other scoring options (family, ridge, folds, seed, lags, history, exclude, ignored attributes); delete it or name another checkpoint`,
+          { file: hooks.checkpoint },
+        );
+      }
+    }
+    lines.forEach((line, i) => {
+      if (i <= first || !line.trim()) return;
       try {
         const c = CandidateSchema.parse(JSON.parse(line));
         done.set(c.key, c);
