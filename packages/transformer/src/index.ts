@@ -11,7 +11,7 @@ export { ProtobufReader } from './onnx/protobufReader.js';
 export { parseOnnxModel, type OnnxModel, type OnnxGraph, type OnnxNode, type TensorRef, type ValueInfo } from './onnx/onnxModel.js';
 export { GraphIndex, layerScopeOf } from './onnx/graphIndex.js';
 export { linearLayerProducing, type LinearLayer } from './onnx/linearLayer.js';
-export { discoverModelStructure, rawTensorCandidates, type ModelStructure, type BlockStructure, type FinalNorm, type HookView } from './onnx/modelStructure.js';
+export { discoverModelStructure, rawTensorCandidates, type ModelStructure, type BlockStructure, type FinalNorm, type ResidualNorm, type HookView } from './onnx/modelStructure.js';
 export { canonicalHooks, resolveHooks, BLOCK_HOOKS, type HookSite } from './onnx/hooks.js';
 export { appendGraphOutputs, type ExtraOutput } from './onnx/exposeOutputs.js';
 export { GraphFragment, appendGraph, type FragmentDim } from './onnx/graphFragment.js';
@@ -38,6 +38,8 @@ export * from './atoms/schema.js';
 export { buildAtomPlan, type AtomPlan, type AtomSource } from './atoms/atomPlan.js';
 export { buildGraphAtoms, type GraphAtoms } from './atoms/graphAtoms.js';
 export { FinalReadout } from './atoms/finalReadout.js';
+export { NormReadout, type ResidualReadout } from './atoms/normReadout.js';
+export { UnitReadout, mlpUnitLayer } from './atoms/unitReadout.js';
 export { tokenFeature } from './atoms/tokenFeatures.js';
 
 // extraction

@@ -47,7 +47,7 @@ describe('extraction to a core Dataset', () => {
       }
   });
 
-  it('a real-valued behaviour gives a float32 target; a unit behaviour keeps only direction-free atoms', async () => {
+  it('a real-valued behaviour gives a float32 target; an MLP unit gets upstream direct effects, any other unit only direction-free atoms', async () => {
     const model = await LanguageModel.load(tinyLlama, { threads: 1 });
     try {
       const prompts = await loadCondition({ kind: 'repeated-random', period: 4, count: 3 }, { size: model.vocabSize, tokenizer: model.tokenizer });
@@ -55,10 +55,15 @@ describe('extraction to a core Dataset', () => {
       expect(diff.dataset.manifest.target.kind).toBe('real');
       expect(diff.dataset.target).toBeInstanceOf(Float32Array);
       expect(diff.summary.events).toBeNull();
+      // an MLP unit: direct effects on its pre-activation from upstream components only (layer-0 heads, no MLP)
       const unit = await extractDataset(model, prompts, { kind: 'unit-above', hook: 'blocks.0.mlp.hook_post', unit: 3, threshold: 0 });
-      expect(new Set(unit.dataset.manifest.atoms.map((a) => a.attributes.component))).toEqual(new Set(['mlp-neurons', 'token']));
+      expect(new Set(unit.dataset.manifest.atoms.map((a) => a.attributes.component))).toEqual(new Set(['embed', 'attn', 'mlp-neurons', 'token']));
+      expect(unit.dataset.manifest.atoms.filter((a) => a.attributes.component === 'attn').every((a) => a.attributes.layer === 0)).toBe(true);
+      // any other unit: direction-free atoms only, and direct families are refused
+      const resid = await extractDataset(model, prompts, { kind: 'unit-above', hook: 'blocks.0.hook_resid_post', unit: 3, threshold: 0 });
+      expect(new Set(resid.dataset.manifest.atoms.map((a) => a.attributes.component))).toEqual(new Set(['mlp-neurons', 'token']));
       await expect(
-        extractDataset(model, prompts, { kind: 'unit-above', hook: 'blocks.0.mlp.hook_post', unit: 3, threshold: 0 }, { atoms: { families: ['head-direct'] } }),
+        extractDataset(model, prompts, { kind: 'unit-above', hook: 'blocks.0.hook_resid_post', unit: 3, threshold: 0 }, { atoms: { families: ['head-direct'] } }),
       ).rejects.toThrow(OccamError);
     } finally {
       await model.dispose();

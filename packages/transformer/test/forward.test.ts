@@ -86,7 +86,7 @@ async function expectDirectEffectsAddUp(model: LanguageModel, seqs: number[][]) 
     const batch = padBatch(seqs, 'left', model.padId);
     const last = `blocks.${model.nLayers - 1}.hook_resid_post`;
     const run = await model.run(batch, [...plan.hooks, last]);
-    const readout = plan.readout!;
+    const readout = plan.readout as FinalReadout;
     const attnBiases = await Promise.all(model.structure.blocks.map((b) => (b.attnOutProj?.bias ? model.weight(b.attnOutProj.bias) : null)));
     const out = new Float64Array(plan.atoms.length);
     const V = run.logits.dims[2];

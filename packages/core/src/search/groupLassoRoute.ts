@@ -25,6 +25,10 @@ export interface GroupLassoRoute {
   converged: boolean[];
 }
 
+function rankOf(part: { keep: number; block: LassoBlock | 'pooled' }): number {
+  return part.block === 'pooled' ? -1 : part.block.level * 1e6 + part.keep;
+}
+
 function emptyDraft(temporal: SpecDraft['temporal']): SpecDraft {
   return { groupBy: [], temporal, history: null, structure: 'separable' };
 }
@@ -83,6 +87,11 @@ export function groupLassoRoute(ds: Dataset, plans: FamilyPlan[], options: Searc
     }
   }
 
+  // Coarse before fine: where blocks span the same directions (with few atoms, fine bins of any attribute
+  // can express a split by another), the path fixes the later columns at 0 (fitGroupLassoPath), so the
+  // simpler family keeps them — the hierarchy principle of lower-order terms first. Order: the pooled
+  // inputs, then blocks by level (splits, coarse bins, history; smooth filters; fine bins), then size.
+  parts.sort((a, b) => rankOf(a) - rankOf(b));
   // Assemble one column-major design; penalised groups by block, the pooled block split by lag window.
   const p = parts.reduce((s, part) => s + part.keep, 0);
   const X = new Float32Array(n * p);

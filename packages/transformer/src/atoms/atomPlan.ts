@@ -4,6 +4,8 @@ import type { ResolvedBehaviour } from '../behaviour/resolveBehaviour.js';
 import type { ForwardOutput, HookTensor, LanguageModel } from '../model-dir/languageModel.js';
 import type { LinearLayer } from '../onnx/linearLayer.js';
 import { FinalReadout } from './finalReadout.js';
+import type { ResidualReadout } from './normReadout.js';
+import { mlpUnitLayer, UnitReadout } from './unitReadout.js';
 import { ALL_FAMILIES, type AtomFamily, type AtomSelection, type TokenFeature } from './schema.js';
 
 /** Values per (batch row, position) of a hook tensor: the product of its dims after the first two. */
@@ -20,7 +22,7 @@ interface HeadBlock {
   dHead: number;
   proj: LinearLayer;
   weight: Float32Array;
-  /** Pulled-back vectors v = W_O · w by direction key, and the last one used (consecutive positions often share it). */
+  /** Pulled-back vectors v = W_O · w by the readout's vector key, and the last one used (consecutive positions often share it). */
   vectors: Map<string, Float32Array>;
   lastKey: string | null;
   lastVector: Float32Array | null;
@@ -38,16 +40,21 @@ export interface AtomPlan {
   hooks: string[];
   /** Write every atom's value at (batch row b, padded column col, prompt position t) into out[0..atoms). */
   fill(run: ForwardOutput, b: number, col: number, features: Float32Array[], t: number, direction: LogitDirection | null, out: Float64Array): void;
-  readout: FinalReadout | null;
+  /**
+   * What the direct-effect atoms are measured on (null without them): the final readout (ln_final →
+   * the behaviour's logit direction) for logit behaviours, block L's MLP norm → W_in[:, unit] (UnitReadout)
+   * for `unit-above` on an MLP unit.
+   */
+  readout: FinalReadout | UnitReadout | null;
   /** How each atom is computed (what `fill` does), for computing them elsewhere: in the ONNX graph, atoms/graphAtoms.ts. */
   sources: AtomSource[];
-  /** The hook whose vector gives the final norm's σ of a position (null without direct-effect atoms). */
-  finalResidHook: string | null;
+  /** The hook whose vector gives the readout norm's σ of a position (null without direct-effect atoms). */
+  readoutHook: string | null;
 }
 
 /**
- * One entry of an atom plan, by what `fill` computes (w = the behaviour's residual-stream direction at the
- * position, σ = the final norm's scale there, signed pairs at atoms k (pos) and k + 1 (neg)):
+ * One entry of an atom plan, by what `fill` computes (w = the readout's residual-stream direction at the
+ * position, σ = the readout norm's scale there, signed pairs at atoms k (pos) and k + 1 (neg)):
  * - direct   a [batch, pos, d] hook x: x · w / σ, split by sign
  * - heads    attn.hook_z: per head h, z_h · (W_O w)_h / σ, split by sign, pairs at k + 2h
  * - neurons  a [batch, pos, n] hook: Σ of its positive / of its negative values
@@ -66,19 +73,33 @@ function atom(id: string, component: string, layer: number, head: number, sign: 
   return { id, attributes: { component, layer, head, sign, feature } };
 }
 
+/**
+ * Direct effects are measured on the final readout for logit behaviours, on an MLP unit's pre-activation for
+ * `unit-above` on `blocks.L.mlp.hook_post` / `hook_pre` (UnitReadout); any other unit has no readout.
+ */
+async function loadReadout(model: LanguageModel, behaviour: ResolvedBehaviour): Promise<FinalReadout | UnitReadout> {
+  const spec = behaviour.spec;
+  return spec.kind === 'unit-above' ? UnitReadout.load(model, spec.hook, spec.unit) : FinalReadout.load(model);
+}
+
 export async function buildAtomPlan(model: LanguageModel, selection: AtomSelection, behaviour: ResolvedBehaviour, explicitFamilies: boolean): Promise<AtomPlan> {
   const s = model.structure;
-  const logitBehaviour = behaviour.spec.kind !== 'unit-above';
+  const spec = behaviour.spec;
+  const hasReadout = spec.kind !== 'unit-above' || mlpUnitLayer(spec.hook) !== null;
   let families: AtomFamily[] = selection.families ?? ALL_FAMILIES;
   const direct = (f: AtomFamily) => f === 'head-direct' || f === 'mlp-direct' || f === 'embed-direct';
-  if (!logitBehaviour) {
+  if (!hasReadout) {
     if (explicitFamilies && families.some(direct)) {
-      throw new OccamError(`atoms: ${families.filter(direct).join(', ')} need a logit behaviour; '${behaviour.label}' reads an internal unit. Use mlp-neurons and token-features.`, { field: 'atoms.families' });
+      throw new OccamError(
+        `atoms: ${families.filter(direct).join(', ')} need a logit behaviour or a unit of an MLP hook (blocks.L.mlp.hook_post / hook_pre); '${behaviour.label}' reads neither. Use mlp-neurons and token-features.`,
+        { field: 'atoms.families' },
+      );
     }
     families = families.filter((f) => !direct(f));
   }
   const needReadout = families.some(direct);
-  const readout = needReadout ? await FinalReadout.load(model) : null;
+  const readout = needReadout ? await loadReadout(model, behaviour) : null;
+  const upstream: ResidualReadout['upstream'] = readout?.upstream ?? { attn: Infinity, mlp: Infinity };
   const atoms: Atom[] = [];
   const hooks = new Set<string>();
 
@@ -108,12 +129,12 @@ export async function buildAtomPlan(model: LanguageModel, selection: AtomSelecti
   const rowStart = (i: number, b: number, col: number) => (b * slotWidth[i] + col) * slotSize[i];
 
   // One position's state, shared by the fillers (one object for the plan, overwritten per position).
-  const at = { b: 0, col: 0, t: 0, feats: [] as Float32Array[], w: null as Float32Array | null, sigma: 1, dir: null as LogitDirection | null };
+  const at = { b: 0, col: 0, t: 0, feats: [] as Float32Array[], w: null as Float32Array | null, sigma: 1, key: '' };
   type Filler = (out: Float64Array) => void;
   const fillers: Filler[] = [];
   const sources: AtomSource[] = [];
-  const finalResidHook = readout ? (model.hooks.find((h) => h.tensor === readout.norm.input)?.name ?? readout.norm.input) : null;
-  const finalSlot = finalResidHook ? slotOf(finalResidHook) : -1;
+  const readoutHook = readout ? (model.hooks.find((h) => h.tensor === readout.norm.input)?.name ?? readout.norm.input) : null;
+  const readoutSlot = readoutHook ? slotOf(readoutHook) : -1;
 
   const dot = (data: Float32Array, start: number, w: Float32Array) => {
     let v = 0;
@@ -146,11 +167,11 @@ export async function buildAtomPlan(model: LanguageModel, selection: AtomSelecti
 
   const headBlocks: HeadBlock[] = [];
   if (families.includes('head-direct')) {
-    const zHooks = s.blocks.filter((blk) => blk.z && blk.attnOutProj).map((blk) => `blocks.${blk.layer}.attn.hook_z`);
+    const zHooks = s.blocks.filter((blk) => blk.z && blk.attnOutProj && blk.layer <= upstream.attn).map((blk) => `blocks.${blk.layer}.attn.hook_z`);
     if (zHooks.length === 0) throw new OccamError(`atoms: head-direct needs attn.hook_z and the attention output projection, not found (${s.problems.join('; ')})`);
     const shapes = await model.hookShapes(zHooks);
     for (const blk of s.blocks) {
-      if (!blk.z || !blk.attnOutProj) continue;
+      if (!blk.z || !blk.attnOutProj || blk.layer > upstream.attn) continue;
       const hook = `blocks.${blk.layer}.attn.hook_z`;
       const dims = shapes.find((x) => x.name === hook)!.dims;
       const heads = dims[2];
@@ -163,10 +184,10 @@ export async function buildAtomPlan(model: LanguageModel, selection: AtomSelecti
     }
   }
 
-  // per-head pulled-back vectors v = W_O · w, cached per layer by the direction's key
-  const headVector = (hb: HeadBlock, dir: LogitDirection, w: Float32Array): Float32Array => {
-    if (hb.lastKey === dir.key) return hb.lastVector!;
-    let v = hb.vectors.get(dir.key);
+  // per-head pulled-back vectors v = W_O · w, cached per layer by the readout's vector key
+  const headVector = (hb: HeadBlock, key: string, w: Float32Array): Float32Array => {
+    if (hb.lastKey === key) return hb.lastVector!;
+    let v = hb.vectors.get(key);
     if (!v) {
       if (hb.vectors.size >= VECTOR_CACHE_LIMIT) hb.vectors.clear();
       const inDim = hb.heads * hb.dHead;
@@ -186,9 +207,9 @@ export async function buildAtomPlan(model: LanguageModel, selection: AtomSelecti
           for (let k = 0; k < inDim; k++) v[k] += hb.weight[base + k] * wi;
         }
       }
-      hb.vectors.set(dir.key, v);
+      hb.vectors.set(key, v);
     }
-    hb.lastKey = dir.key;
+    hb.lastKey = key;
     hb.lastVector = v;
     return v;
   };
@@ -204,13 +225,13 @@ export async function buildAtomPlan(model: LanguageModel, selection: AtomSelecti
       sources.push({ kind: 'heads', hook: hb.hook, atom: first, heads, dHead, proj: hb.proj });
       fillers.push((out) => {
         const w = at.w;
-        if (!w || !at.dir) {
+        if (!w) {
           for (let h = 0; h < heads; h++) writeSigned(out, first + 2 * h, 0);
           return;
         }
         const z = slotData[slot];
         const start = rowStart(slot, at.b, at.col);
-        const v = headVector(hb, at.dir, w);
+        const v = headVector(hb, at.key, w);
         for (let h = 0; h < heads; h++) {
           let sum = 0;
           const off = h * dHead;
@@ -219,7 +240,7 @@ export async function buildAtomPlan(model: LanguageModel, selection: AtomSelecti
         }
       });
     }
-    if (families.includes('mlp-direct') && blk.mlpOut) {
+    if (families.includes('mlp-direct') && blk.mlpOut && L <= upstream.mlp) {
       const hook = `blocks.${L}.hook_mlp_out`;
       const k = pushSigned(`L${L}.mlp`, 'mlp', L, -1, 'direct-effect');
       fillers.push(directFiller(slotOf(hook), k));
@@ -267,19 +288,21 @@ export async function buildAtomPlan(model: LanguageModel, selection: AtomSelecti
     hooks: [...hooks],
     readout,
     sources,
-    finalResidHook,
+    readoutHook,
     fill(run, b, col, feats, t, direction, out) {
       if (run !== boundRun) bind(run);
       at.b = b;
       at.col = col;
       at.t = t;
       at.feats = feats;
-      at.dir = direction;
       at.w = null;
       at.sigma = 1;
-      if (readout && direction) {
-        at.w = readout.residualVector(direction);
-        at.sigma = readout.scale(slotData[finalSlot], rowStart(finalSlot, b, col));
+      if (readout) {
+        at.w = readout.vectorAt(direction);
+        if (at.w) {
+          at.key = readout.vectorKey(direction)!;
+          at.sigma = readout.scale(slotData[readoutSlot], rowStart(readoutSlot, b, col));
+        }
       }
       for (let i = 0; i < fillers.length; i++) fillers[i](out);
     },

@@ -2,6 +2,7 @@ import { OccamError } from '@occam/core';
 import { projectLogits, type LogitDirection } from '../behaviour/logitDirection.js';
 import type { LanguageModel } from '../model-dir/languageModel.js';
 import type { FinalNorm } from '../onnx/modelStructure.js';
+import { NormReadout, type ResidualReadout } from './normReadout.js';
 
 /**
  * The last step of the model, logits = W_Uᵀ · norm(x) (+ b), folded so that a component c added to the
@@ -9,22 +10,23 @@ import type { FinalNorm } from '../onnx/modelStructure.js';
  * w = γ ⊙ (W_U u) (centred over the hidden axis for LayerNorm) and σ is the final norm's scale at that
  * position (frozen, as in TransformerLens' direct logit attribution).
  */
-export class FinalReadout {
+export class FinalReadout implements ResidualReadout {
   private readonly cache = new Map<string, Float32Array>();
   private lastKey: string | null = null;
   private lastVector: Float32Array | null = null;
   private readonly meanColumn: Float32Array;
+  readonly norm: FinalNorm;
+  readonly upstream = { attn: Infinity, mlp: Infinity };
 
   private constructor(
     readonly dModel: number,
     readonly vocabSize: number,
     private readonly unembed: Float32Array,
     private readonly transposed: boolean,
-    private readonly gamma: Float32Array | null,
-    private readonly beta: Float32Array | null,
+    private readonly normReadout: NormReadout,
     private readonly unembedBias: Float32Array | null,
-    readonly norm: FinalNorm,
   ) {
+    this.norm = normReadout.norm;
     this.meanColumn = new Float32Array(dModel);
     for (let i = 0; i < dModel; i++) {
       let s = 0;
@@ -42,14 +44,25 @@ export class FinalReadout {
     const [rows, cols] = unembed.weight.dims;
     const d = unembed.transposed ? cols : rows;
     const V = unembed.transposed ? rows : cols;
-    const gamma = finalNorm.scale ? await model.weight(finalNorm.scale) : null;
-    const beta = finalNorm.bias ? await model.weight(finalNorm.bias) : null;
     const bias = unembed.bias ? await model.weight(unembed.bias) : null;
-    return new FinalReadout(d, V, w, unembed.transposed, gamma, beta, bias, finalNorm);
+    return new FinalReadout(d, V, w, unembed.transposed, await NormReadout.load(model, finalNorm, d), bias);
   }
 
   private at(i: number, v: number): number {
     return this.transposed ? this.unembed[v * this.dModel + i] : this.unembed[i * this.vocabSize + v];
+  }
+
+  /** The direction pulled back through the unembedding: u = W_U (coef-weighted columns, minus the mean column when centred). */
+  private pullBack(d: LogitDirection): Float32Array {
+    const u = new Float32Array(this.dModel);
+    const coefSum = d.terms.reduce((s, [, c]) => s + c, 0);
+    for (let i = 0; i < this.dModel; i++) {
+      let s = 0;
+      for (const [tok, coef] of d.terms) s += coef * this.at(i, tok);
+      if (d.centred) s -= coefSum * this.meanColumn[i];
+      u[i] = s;
+    }
+    return u;
   }
 
   /** The residual-stream vector w of a logit direction (γ and LayerNorm centring folded in). */
@@ -62,24 +75,19 @@ export class FinalReadout {
       return hit;
     }
     if (this.cache.size >= 4096) this.cache.clear();
-    const w = new Float32Array(this.dModel);
-    const coefSum = d.terms.reduce((s, [, c]) => s + c, 0);
-    for (let i = 0; i < this.dModel; i++) {
-      let s = 0;
-      for (const [tok, coef] of d.terms) s += coef * this.at(i, tok);
-      if (d.centred) s -= coefSum * this.meanColumn[i];
-      w[i] = this.gamma ? s * this.gamma[i] : s;
-    }
-    if (this.norm.kind === 'layernorm') {
-      let m = 0;
-      for (let i = 0; i < this.dModel; i++) m += w[i];
-      m /= this.dModel;
-      for (let i = 0; i < this.dModel; i++) w[i] -= m;
-    }
+    const w = this.normReadout.fold(this.pullBack(d));
     this.cache.set(d.key, w);
     this.lastKey = d.key;
     this.lastVector = w;
     return w;
+  }
+
+  vectorKey(d: LogitDirection | null): string | null {
+    return d ? d.key : null;
+  }
+
+  vectorAt(d: LogitDirection | null): Float32Array | null {
+    return d ? this.residualVector(d) : null;
   }
 
   /**
@@ -87,32 +95,12 @@ export class FinalReadout {
    * (final-norm bias and unembedding bias). Σ direct effects + this = the direction's logit value.
    */
   constantTerm(d: LogitDirection): number {
-    let c = this.unembedBias ? projectLogits(d, this.unembedBias) : 0;
-    if (this.beta) {
-      const coefSum = d.terms.reduce((s, [, k]) => s + k, 0);
-      for (let i = 0; i < this.dModel; i++) {
-        let s = 0;
-        for (const [tok, coef] of d.terms) s += coef * this.at(i, tok);
-        if (d.centred) s -= coefSum * this.meanColumn[i];
-        c += this.beta[i] * s;
-      }
-    }
-    return c;
+    const c = this.unembedBias ? projectLogits(d, this.unembedBias) : 0;
+    return c + this.normReadout.biasTerm(this.pullBack(d));
   }
 
   /** The final norm's divisor σ for one position's residual vector x. */
   scale(x: Float32Array, offset = 0): number {
-    const d = this.dModel;
-    let mean = 0;
-    if (this.norm.kind === 'layernorm') {
-      for (let i = 0; i < d; i++) mean += x[offset + i];
-      mean /= d;
-    }
-    let s = 0;
-    for (let i = 0; i < d; i++) {
-      const c = x[offset + i] - mean;
-      s += c * c;
-    }
-    return Math.sqrt(s / d + this.norm.epsilon);
+    return this.normReadout.scale(x, offset);
   }
 }

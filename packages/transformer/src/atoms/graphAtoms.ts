@@ -14,8 +14,9 @@ export interface GraphAtoms {
   /** The atom (index into plan.atoms) of each output column. */
   columns: number[];
   /**
-   * The added input [batch, pos, d]: each position's residual-stream direction w (FinalReadout.residualVector
-   * of the behaviour's logit direction; zeros where there is none and on padding), or null when no atom reads it.
+   * The added input [batch, pos, d]: each position's residual-stream direction w (the plan readout's
+   * vectorAt: FinalReadout's of the behaviour's logit direction, UnitReadout's one fixed vector; zeros where
+   * there is none and on padding), or null when no atom reads it.
    */
   directionInput: string | null;
   dModel: number;
@@ -27,7 +28,8 @@ const PREFIX = 'occam_atoms/';
  * Append to the model's graph the nodes that compute a plan's graph atoms (every source but token features)
  * from the hook tensors, the same quantities AtomPlan.fill computes in JS (which stays the fallback and the
  * reference; tested equal within float32 rounding):
- *   σ            = sqrt(mean((x − mean x)²) + ε) of the final residual x (no centring for RMSNorm)
+ *   σ            = sqrt(mean((x − mean x)²) + ε) of the readout norm's residual x (ln_final's, or block L's
+ *                  ln_2 at hook_resid_mid for an MLP unit; no centring for RMSNorm)
  *   direct       = ReduceSum(hook ⊙ w) / σ                           w = the fed direction [batch, pos, d]
  *   heads        = ReduceSum over d_head of (z ⊙ MatMul(w, W_Oᵀ)) / σ  per head [batch, pos, heads]
  *   pos / neg    = Relu(direct) / direct − Relu(direct)
@@ -55,9 +57,9 @@ export async function buildGraphAtoms(model: LanguageModel, plan: AtomPlan): Pro
   let sigma: string | null = null;
   const d = readout?.dModel ?? 0;
   if (needsDirection) {
-    if (!readout || !plan.finalResidHook) throw new OccamError('in-graph atoms: direct effects without a final readout');
+    if (!readout || !plan.readoutHook) throw new OccamError('in-graph atoms: direct effects without a readout');
     w = f.input(`${PREFIX}direction`, ONNX_FLOAT, ['batch', 'pos', d]);
-    const x = tensorOf(plan.finalResidHook);
+    const x = tensorOf(plan.readoutHook);
     const invD = f.float('inv_d', [], [1 / d]);
     let c = x;
     if (readout.norm.kind === 'layernorm') c = f.node('Sub', [x, f.node('Mul', [f.reduceSum(x, 2, 1), invD])]);

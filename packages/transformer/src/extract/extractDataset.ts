@@ -281,7 +281,7 @@ async function prepareGraphAtoms(model: LanguageModel, plan: AtomPlan, prompts: 
   return graph;
 }
 
-/** The in-graph atoms' direction input for a batch: w of the behaviour's logit direction per position, zeros elsewhere. */
+/** The in-graph atoms' direction input for a batch: the readout's w per position (of the behaviour's logit direction, or an MLP unit's fixed one), zeros elsewhere. */
 function directionFeed(graph: GraphAtoms, batch: PaddedBatch, chunk: Prompt[], behaviour: ResolvedBehaviour, plan: AtomPlan): Record<string, { dims: number[]; data: Float32Array }> {
   if (!graph.directionInput) return {};
   const d = graph.dModel;
@@ -289,8 +289,8 @@ function directionFeed(graph: GraphAtoms, batch: PaddedBatch, chunk: Prompt[], b
   for (let b = 0; b < chunk.length; b++) {
     const tokens = chunk[b].tokens;
     for (let t = 0; t < tokens.length; t++) {
-      const dir = behaviour.direction(tokens, t);
-      if (dir) data.set(plan.readout!.residualVector(dir), (b * batch.width + batch.offsets[b] + t) * d);
+      const w = plan.readout!.vectorAt(behaviour.direction(tokens, t));
+      if (w) data.set(w, (b * batch.width + batch.offsets[b] + t) * d);
     }
   }
   return { [graph.directionInput]: { dims: [chunk.length, batch.width, d], data } };

@@ -19,6 +19,7 @@ export interface HookSite {
  *   blocks.L.attn.hook_z               per-head output before the output projection [batch, pos, head, d_head]
  *   blocks.L.hook_attn_out             output of the attention output projection (incl. bias)
  *   blocks.L.hook_resid_mid            the residual Add closing the attention branch
+ *   blocks.L.mlp.hook_pre              output of the MLP input projection (incl. bias; the gate projection of a gated MLP)
  *   blocks.L.mlp.hook_post             the MLP hidden activation (input of its output projection)
  *   blocks.L.hook_mlp_out              output of the MLP output projection
  *   blocks.L.hook_resid_post           the residual Add closing the MLP branch (= next block's resid_pre)
@@ -38,6 +39,7 @@ export function canonicalHooks(s: ModelStructure): HookSite[] {
     add(`${p}attn.hook_z`, b.z?.tensor ?? null, b.layer, b.z?.view ?? 'as-is');
     add(`${p}hook_attn_out`, b.attnOut, b.layer);
     add(`${p}hook_resid_mid`, b.residMid, b.layer);
+    add(`${p}mlp.hook_pre`, b.mlpIn?.output ?? null, b.layer);
     add(`${p}mlp.hook_post`, b.mlpPost, b.layer);
     add(`${p}hook_mlp_out`, b.mlpOut, b.layer);
     add(`${p}hook_resid_post`, b.residPost, b.layer);
@@ -53,6 +55,7 @@ export const BLOCK_HOOKS = [
   'attn.hook_z',
   'hook_attn_out',
   'hook_resid_mid',
+  'mlp.hook_pre',
   'mlp.hook_post',
   'hook_mlp_out',
   'hook_resid_post',

@@ -24,9 +24,17 @@ export interface BlockStructure {
   /** The MLP's hidden activation (the input of its output projection). */
   mlpPost: string | null;
   mlpOutProj: LinearLayer | null;
+  /**
+   * The MLP's input projection read by its hidden units (W_in; the gate projection of a gated MLP, whose
+   * output goes through the activation), output = `mlp.hook_pre`; null when not recognised.
+   */
+  mlpIn: LinearLayer | null;
+  /** The norm between `hook_resid_mid` and the MLP input projection (ln_2 / post_attention_layernorm). */
+  mlpNorm: ResidualNorm | null;
 }
 
-export interface FinalNorm {
+/** A LayerNorm or RMSNorm applied to a residual-stream tensor (`input`), as found in the graph. */
+export interface ResidualNorm {
   input: string;
   output: string;
   kind: 'layernorm' | 'rmsnorm';
@@ -34,6 +42,9 @@ export interface FinalNorm {
   bias: TensorRef | null;
   epsilon: number;
 }
+
+/** The norm before the unembedding (ln_final). */
+export type FinalNorm = ResidualNorm;
 
 export interface ModelStructure {
   /** The scope container blocks were found under: 'h' (GPT-2 style), 'layers' (Llama style), … */
@@ -154,6 +165,10 @@ function discoverBlock(index: GraphIndex, layer: number, members: Set<number>, p
   }
   const mlpOutProj = mlpOut ? linearLayerProducing(index, mlpOut) : null;
   if (mlpOut && !mlpOutProj) problems.push(`${tag}: MLP output projection not found`);
+  const mlpPost = mlpOutProj ? mlpOutProj.input : null;
+  const mlpIn = mlpPost && residMid ? discoverMlpIn(index, mlpPost, residMid, inBlock) : null;
+  if (mlpPost && residMid && !mlpIn) problems.push(`${tag}: MLP input projection (MatMul with constant weight between resid_mid and ${mlpPost}) not found`);
+  const mlpNorm = mlpIn ? discoverNorm(index, mlpIn.input, residMid!, inBlock, `${tag} MLP norm`, problems) : null;
   return {
     layer,
     residPre,
@@ -164,9 +179,40 @@ function discoverBlock(index: GraphIndex, layer: number, members: Set<number>, p
     pattern: attnIdx >= 0 ? branchSoftmax[attnIdx]!.outputs[0] : null,
     z,
     attnOutProj,
-    mlpPost: mlpOutProj ? mlpOutProj.input : null,
+    mlpPost,
     mlpOutProj,
+    mlpIn,
+    mlpNorm,
   };
+}
+
+/** Ops that make a gated MLP's gate branch nonlinear (its output feeds one of them; the up branch does not). */
+const ACTIVATION_OPS = new Set(['Sigmoid', 'Tanh', 'Erf', 'Relu', 'Gelu', 'FastGelu', 'BiasGelu', 'Softplus', 'Elu', 'LeakyRelu', 'HardSigmoid', 'HardSwish', 'Mish', 'QuickGelu']);
+
+/**
+ * The MLP input projection: among the linear layers (constant weights) between resid_mid and the MLP's hidden
+ * activation `mlpPost`, the ones reading the normalised stream directly (no other linear layer upstream, so
+ * the outermost match: with bias, through Conv1D Reshapes). One: W_in. Two (gated MLP): the one whose output
+ * feeds an activation op (the gate); null otherwise.
+ */
+function discoverMlpIn(index: GraphIndex, mlpPost: string, residMid: string, inBlock: (n: OnnxNode) => boolean): LinearLayer | null {
+  const nodes = [...index.ancestors(mlpPost, inBlock, new Set([residMid]))].sort((a, b) => b - a).map((i) => index.graph.nodes[i]);
+  const byWeight = new Map<string, LinearLayer>();
+  for (const n of nodes) {
+    for (const o of n.outputs) {
+      const l = o ? linearLayerProducing(index, o) : null;
+      if (!l || byWeight.has(l.weight.name)) continue; // nodes go from the last: the first match of a weight is its outermost
+      byWeight.set(l.weight.name, l);
+    }
+  }
+  const isLinearOutput = (t: string) => [...byWeight.values()].some((l) => l.output === t);
+  const first = [...byWeight.values()].filter((l) => !isLinearOutput(l.input) && ![...index.ancestors(l.input, inBlock, new Set([residMid]))].some((i) => index.graph.nodes[i].outputs.some(isLinearOutput)));
+  if (first.length === 1) return first[0];
+  if (first.length === 2) {
+    const gates = first.filter((l) => (index.consumers.get(l.output) ?? []).some((c) => ACTIVATION_OPS.has(c.opType)));
+    return gates.length === 1 ? gates[0] : null;
+  }
+  return null;
 }
 
 function discoverEmbeddings(index: GraphIndex, residPre0: string): { embed: string | null; posEmbed: string | null } {
@@ -185,13 +231,18 @@ function discoverEmbeddings(index: GraphIndex, residPre0: string): { embed: stri
   return { embed, posEmbed };
 }
 
-function discoverFinalNorm(index: GraphIndex, normalized: string, lastResid: string | null, problems: string[]): FinalNorm | null {
+/**
+ * The norm producing `normalized` from the residual tensor `resid` (nodes where `inScope` holds): a
+ * LayerNormalization / SimplifiedLayerNormalization / RMSNormalization node, or its decomposition
+ * (centred → LayerNorm, else RMSNorm; ε read from the graph). `what` names it in problems.
+ */
+function discoverNorm(index: GraphIndex, normalized: string, resid: string | null, inScope: (n: OnnxNode) => boolean, what: string, problems: string[]): ResidualNorm | null {
   const p = index.producer.get(normalized);
   if (!p) return null;
   if (p.opType === 'LayerNormalization' || p.opType === 'SimplifiedLayerNormalization' || p.opType === 'RMSNormalization') {
     const missing = p.inputs.slice(1).filter((i) => i && !index.constantRef(i));
     if (missing.length) {
-      problems.push(`final norm ${p.name}: scale/bias ${missing.join(', ')} are not constants of the graph`);
+      problems.push(`${what} ${p.name}: scale/bias ${missing.join(', ')} are not constants of the graph`);
       return null;
     }
     return {
@@ -204,8 +255,9 @@ function discoverFinalNorm(index: GraphIndex, normalized: string, lastResid: str
     };
   }
   // Decomposed: (x̂ · γ) + β or x̂ · γ, x̂ from Sub/ReduceMean/Pow/Sqrt/Div (LN) or Pow/ReduceMean/Sqrt (RMS).
-  if (!lastResid || !index.dependsOn(normalized, lastResid, (n) => index.layerOf[n.index] === null)) {
-    problems.push(`final norm: ${normalized} is not computed from the last block's output`);
+  const lastResid = resid;
+  if (!lastResid || !index.dependsOn(normalized, lastResid, inScope)) {
+    problems.push(`${what}: ${normalized} is not computed from ${lastResid ?? 'the residual stream'}`);
     return null;
   }
   let bias: TensorRef | null = null;
@@ -225,7 +277,7 @@ function discoverFinalNorm(index: GraphIndex, normalized: string, lastResid: str
     const ref = c ? index.constantRef(c) : null;
     if (ref && ref.dims.length === 1) scale = ref;
   }
-  const path = [...index.ancestors(normalized, (n) => index.layerOf[n.index] === null, new Set([lastResid]))].map((i) => index.graph.nodes[i]);
+  const path = [...index.ancestors(normalized, inScope, new Set([lastResid]))].map((i) => index.graph.nodes[i]);
   const centred = path.some((n) => n.opType === 'Sub' && n.inputs.includes(lastResid));
   let epsilon = 1e-5;
   for (const n of path) {
@@ -272,7 +324,7 @@ export function discoverModelStructure(index: GraphIndex): ModelStructure {
   const unembed = logits ? linearLayerProducing(index, logits) : null;
   if (!unembed) problems.push(`unembedding (MatMul with constant weight producing ${logits}) not found`);
   const lastResid = blocks[blocks.length - 1].residPost;
-  const finalNorm = unembed ? discoverFinalNorm(index, unembed.input, lastResid, problems) : null;
+  const finalNorm = unembed ? discoverNorm(index, unembed.input, lastResid, (n) => index.layerOf[n.index] === null, 'final norm', problems) : null;
   if (unembed && !finalNorm) problems.push('final norm not recognised');
   const { embed, posEmbed } = discoverEmbeddings(index, blocks[0].residPre);
   return { container: container!, blocks, embed, posEmbed, finalNorm, unembed, logits, problems };
