@@ -69,6 +69,8 @@ export const searchCommand: Command = {
       const numeric = ds.manifest.atoms.some((a) => typeof a.attributes[m[1]] === 'number');
       exclude[m[1]] = [...(exclude[m[1]] ?? []), ...m[2].split(',').map((v) => (numeric ? Number(v) : v))];
     }
+    const threads = numberOption(values, 'threads');
+    if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) throw new UsageError(`--threads must be a whole number ≥ 1, got ${threads}`);
     const sufficientBy = values['sufficient-by'];
     if (sufficientBy !== undefined && sufficientBy !== 'auroc' && sufficientBy !== 'trialToTrialAuroc') throw new UsageError('--sufficient-by must be auroc or trialToTrialAuroc');
     const tick = io.progress('searching');
@@ -87,7 +89,7 @@ export const searchCommand: Command = {
         ...(sufficientBy ? { sufficientBy } : {}),
         ...(strategies ? { strategies: strategies as ('forward' | 'backward' | 'groupLasso')[] } : {}),
       },
-      { checkpoint: typeof values.checkpoint === 'string' ? values.checkpoint : undefined, onProgress: tick, threads: numberOption(values, 'threads') },
+      { checkpoint: typeof values.checkpoint === 'string' ? values.checkpoint : undefined, onProgress: tick, threads },
     );
     await writeFileAtomic(out, JSON.stringify(result, null, 1) + '\n');
     if (io.json) io.out(JSON.stringify(result));

@@ -67,22 +67,20 @@ export function fitGroupLassoPath(d: GlmData, groups: ColumnGroup[], options: Gr
   );
   // Column scales over the weighted rows; a constant column (an empty group) gets scale 0 and stays 0.
   let sumW = 0;
+  for (let i = 0; i < n; i++) sumW += d.weights ? d.weights[i] : 1;
   const scale = new Float64Array(p);
   for (let c = 0; c < p; c++) {
     let s = 0;
     let s2 = 0;
-    let w = 0;
     for (let i = 0; i < n; i++) {
       const wi = d.weights ? d.weights[i] : 1;
       if (wi === 0) continue;
       const x = X[c * n + i];
       s += wi * x;
       s2 += wi * x * x;
-      w += wi;
     }
-    sumW = w;
-    const variance = s2 / w - (s / w) ** 2;
-    scale[c] = variance > 1e-12 * Math.max(1, s2 / w) ? Math.sqrt(variance) : 0;
+    const variance = s2 / sumW - (s / sumW) ** 2;
+    scale[c] = variance > 1e-12 * Math.max(1, s2 / sumW) ? Math.sqrt(variance) : 0;
   }
   if (!(sumW > 0)) throw new OccamError('group lasso: no rows with weight > 0');
   const free = [...Array(p).keys()].filter((c) => inGroup[c] < 0 && scale[c] > 0);
@@ -123,6 +121,12 @@ export function fitGroupLassoPath(d: GlmData, groups: ColumnGroup[], options: Gr
     }
     return { value: ev.value / sumW + 0.5 * ridge * reg, grad: g, hess: H };
   };
+  // The start's Hessian serves the collinearity check, λ_max and the first λ's first Newton step: one pass.
+  let cached: { at: Float64Array; ev: ReturnType<typeof smooth> } | null = null;
+  const hessianAt = (t: Float64Array) => {
+    if (!cached || cached.at.some((v, c) => v !== t[c])) cached = { at: Float64Array.from(t), ev: smooth(t, 'hessian') };
+    return cached.ev;
+  };
   const droppedColumns = dropCollinearColumns();
   const weight = groups.map((g) => Math.sqrt(g.columns.filter((c) => scale[c] > 0).length));
   const groupNorm = (t: Float64Array, k: number): number => Math.sqrt(groups[k].columns.reduce((s, c) => s + t[c + 1] ** 2, 0));
@@ -135,7 +139,7 @@ export function fitGroupLassoPath(d: GlmData, groups: ColumnGroup[], options: Gr
    * the weighted Gram matrix (the Hessian at the start, ridge removed) in column order decides.
    */
   function dropCollinearColumns(): number[] {
-    const { hess } = smooth(theta, 'hessian');
+    const { hess } = hessianAt(theta);
     const kept: number[] = [];
     const L = new Float64Array(q * q);
     const out: number[] = [];
@@ -162,12 +166,20 @@ export function fitGroupLassoPath(d: GlmData, groups: ColumnGroup[], options: Gr
       L[c * q + kept.length] = Math.sqrt(Math.max(r, 1e-300));
       kept.push(c);
     }
+    // A dropped column's θ, gradient and Hessian row and column are now 0, as smooth() would compute them.
+    const ev = cached!.ev;
+    for (const c of out) {
+      ev.grad![c + 1] = 0;
+      for (let k = 0; k < q; k++) ev.hess![(c + 1) * q + k] = ev.hess![k * q + c + 1] = 0;
+    }
+    cached!.at.set(theta);
+    if (out.some((c) => free.includes(c))) cached = null; // a free column moved the fit: evaluate again
     return out;
   }
 
   let lambdas = options.lambdas;
   if (!lambdas) {
-    const { grad } = smooth(theta, 'hessian');
+    const { grad } = hessianAt(theta);
     let lmax = 0;
     groups.forEach((g, k) => {
       if (weight[k] === 0) return;
@@ -189,7 +201,7 @@ export function fitGroupLassoPath(d: GlmData, groups: ColumnGroup[], options: Gr
       // Proximal Newton (as glmnet's outer IRLS loop): a quadratic model of the smooth part at θ, minimised
       // with the group penalty by block coordinate descent on the q × q model (cheap), then a backtracking
       // line search on the true objective.
-      let { value: f, grad, hess } = smooth(theta, 'hessian');
+      let { value: f, grad, hess } = hessianAt(theta);
       let objective = f + penaltyValue(theta, lambda);
       let converged = false;
       let it = 0;
@@ -219,7 +231,7 @@ export function fitGroupLassoPath(d: GlmData, groups: ColumnGroup[], options: Gr
           converged = true;
           break;
         }
-        ({ value: f, grad, hess } = smooth(theta, 'hessian'));
+        ({ value: f, grad, hess } = hessianAt(theta));
       }
       result.betas.push(toBeta(theta));
       const norms = Float64Array.from(groups, (_, k) => groupNorm(theta, k));

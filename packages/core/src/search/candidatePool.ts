@@ -4,6 +4,7 @@ import type { Dataset } from '../dataset/dataset.js';
 import type { DatasetManifest } from '../dataset/schema.js';
 import { OccamError } from '../errors.js';
 import type { Spec } from '../spec/schema.js';
+import { moduleWorkerSource } from '../threads/moduleWorkerSource.js';
 import { scoreCandidate, type CandidateScore } from './scoreCandidate.js';
 
 type Dtype = 'uint8' | 'uint16' | 'float32';
@@ -26,17 +27,9 @@ function shared(a: Uint8Array | Uint16Array | Float32Array): SharedArrayBuffer {
   return buffer;
 }
 
-/**
- * The worker's first code. Run from TypeScript sources (the test runner) the worker has no TypeScript loader
- * of its own, so it registers tsx's first (a devDependency), as the GLM's segment worker does.
- */
+/** The worker's first code: imports candidateWorker, reporting a failed import as a message. */
 function bootstrapCode(): string {
-  const fromSource = import.meta.url.endsWith('.ts');
-  const entry = new URL(fromSource ? './candidateWorker.ts' : './candidateWorker.js', import.meta.url).href;
-  const loader = fromSource ? "import('tsx/esm/api').then(({ register }) => register())" : 'Promise.resolve()';
-  return `${loader}.then(() => import(${JSON.stringify(entry)})).catch((e) => {
-    require('node:worker_threads').parentPort.postMessage({ failed: String(e && e.message || e) });
-  });`;
+  return moduleWorkerSource(import.meta.url, 'candidateWorker', "require('node:worker_threads').parentPort.postMessage({ failed: String((e && e.message) || e) });");
 }
 
 interface Job {

@@ -23,6 +23,10 @@ export interface GroupLassoRoute {
   /** Per λ: Newton steps taken, and whether the fit converged. */
   iterations: number[];
   converged: boolean[];
+  /** Size of the design: rows (scored bins) and columns, and how many columns earlier ones spanned (fixed at 0). */
+  rows: number;
+  columns: number;
+  dropped: number;
 }
 
 function rankOf(part: { keep: number; block: LassoBlock | 'pooled' }): number {
@@ -141,5 +145,8 @@ export function groupLassoRoute(ds: Dataset, plans: FamilyPlan[], options: Searc
     levels,
     iterations: fit.iterations,
     converged: fit.converged,
+    rows: n,
+    columns: p,
+    dropped: fit.droppedColumns.length,
   };
 }

@@ -1,6 +1,7 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Family } from '../../spec/schema.js';
+import { moduleWorkerSource } from '../../threads/moduleWorkerSource.js';
 import type { GlmData, PartialSums, PassKind } from '../objective.js';
 
 /**
@@ -119,21 +120,17 @@ export class SegmentWorker {
 
 /**
  * The worker's first code: imports rowPassWorker and, if that fails, marks the control block FAILED so the
- * caller stops waiting at once. Run from TypeScript sources (the test runner), the worker has no TypeScript
- * loader of its own, so it registers tsx's first (a devDependency; run from the repository root).
+ * caller stops waiting at once.
  */
 function bootstrapCode(): string {
-  const fromSource = import.meta.url.endsWith('.ts');
-  const entry = new URL(fromSource ? './rowPassWorker.ts' : './rowPassWorker.js', import.meta.url).href;
-  const loader = fromSource ? "import('tsx/esm/api').then(({ register }) => register())" : 'Promise.resolve()';
-  return `
-    const { workerData } = require('node:worker_threads');
-    const failed = () => {
-      const control = new Int32Array(workerData.control);
-      Atomics.store(control, ${STATE}, ${FAILED});
-      Atomics.notify(control, ${STATE});
-    };
-    ${loader}.then(() => import(${JSON.stringify(entry)})).catch(failed);`;
+  return moduleWorkerSource(
+    import.meta.url,
+    'rowPassWorker',
+    `const { workerData } = require('node:worker_threads');
+     const control = new Int32Array(workerData.control);
+     Atomics.store(control, ${STATE}, ${FAILED});
+     Atomics.notify(control, ${STATE});`,
+  );
 }
 
 /** What the worker is started with. */
