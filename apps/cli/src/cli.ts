@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { OccamError } from '@occam/core';
+import { checkOutputPath, OccamError, type OutputKind } from '@occam/core';
 
 /** Exit codes: 0 success, 1 failure (bad data, failed fit), 2 bad usage. */
 export class UsageError extends Error {}
@@ -10,6 +10,13 @@ export interface Command {
   usage: string;
   example: string;
   options: NonNullable<ParseArgsConfig['options']>;
+  /**
+   * Options that name outputs, checked before `run` starts any work (kind, ownership, writable, not an
+   * input): see `checkOutputPath`. A command whose outputs derive from an option checks them itself.
+   */
+  outputs?: { option: string; kind: OutputKind }[];
+  /** The paths this invocation reads (option values, positionals): an output may neither be nor contain one. */
+  inputs?(values: Record<string, unknown>, positionals: string[]): (string | undefined)[];
   run(args: { values: Record<string, unknown>; positionals: string[]; io: Io }): Promise<void>;
 }
 
@@ -26,6 +33,7 @@ export const commonOptions = {
   help: { type: 'boolean', short: 'h' },
   json: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
+  force: { type: 'boolean' },
 } as const;
 
 export function makeIo(json: boolean, quiet: boolean): Io {
@@ -74,6 +82,11 @@ export async function runCommand(cmd: Command, argv: string[]): Promise<number> 
   }
   const io = makeIo(values.json === true, values.quiet === true);
   try {
+    for (const o of cmd.outputs ?? []) {
+      const path = values[o.option];
+      if (typeof path !== 'string') continue;
+      await checkOutputPath({ path, kind: o.kind, label: `--${o.option}`, inputs: inputsOf(cmd, values, parsed.positionals), force: values.force === true });
+    }
     await cmd.run({ values, positionals: parsed.positionals, io });
     return 0;
   } catch (error) {
@@ -89,6 +102,11 @@ export async function runCommand(cmd: Command, argv: string[]): Promise<number> 
     process.stderr.write(`occam ${cmd.name}: unexpected failure: ${(error as Error).message}\n(set OCCAM_DEBUG=1 for a stack trace)\n`);
     return 1;
   }
+}
+
+/** The input paths of one invocation, for the output checks. */
+export function inputsOf(cmd: Command, values: Record<string, unknown>, positionals: string[]): string[] {
+  return (cmd.inputs?.(values, positionals) ?? []).filter((p): p is string => typeof p === 'string' && p.length > 0);
 }
 
 export function requireString(values: Record<string, unknown>, name: string): string {

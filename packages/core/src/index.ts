@@ -1,6 +1,8 @@
 export { OccamError, zodProblem } from './errors.js';
 export { OCCAM_VERSION } from './version.js';
-export { writeFileAtomic, writeDirectoryAtomic } from './io/atomicWrite.js';
+export { writeFileAtomic, writeDirectoryAtomic, versionStoreOf, currentVersionOf, type DirectoryWriteOptions } from './io/atomicWrite.js';
+export { checkOutputPath, type OutputKind, type OutputPathCheck } from './io/outputPath.js';
+export { FILE_CRASH_POINTS, DIRECTORY_CRASH_POINTS } from './io/crashPoint.js';
 export { readNpy, writeNpy, encodeNpy, decodeNpy, dtypeOf, type NpyArray, type NpyDtype, type NpyData } from './io/npy.js';
 export * from './dataset/schema.js';
 export { createDataset, compactArray, type Dataset, type InputArray, type TargetArray } from './dataset/dataset.js';

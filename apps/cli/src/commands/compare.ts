@@ -25,6 +25,8 @@ export const compareCommand: Command = {
   usage: 'occam compare --system NAME=MODEL.json@DATASET [--system …]… --out FILE [--kind systems|conditions]',
   example: 'occam compare --system v1=v1.model.json@data/neuron/v1 --system v2=v2.model.json@data/neuron/v2 --out compare.json',
   options: { system: { type: 'string', multiple: true }, out: { type: 'string' }, kind: { type: 'string' }, seed: { type: 'string' } },
+  outputs: [{ option: 'out', kind: 'file' }],
+  inputs: (v) => ((v.system as string[] | undefined) ?? []).flatMap((s) => /^[^=]+=(.+)@(.+)$/.exec(s)?.slice(1) ?? []),
   async run({ values, io }) {
     const out = requireString(values, 'out');
     const specs = (values.system as string[] | undefined) ?? [];

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fitReducedModel, readDataset, SpecSchema, writeReducedModel, zodProblem } from '@occam/core';
+import { checkOutputPath, fitReducedModel, readDataset, SpecSchema, writeReducedModel, zodProblem } from '@occam/core';
 import { buildReport, reportDataForModel, writeReport } from '@occam/report';
 import type { Command } from '../cli.js';
 import { summaryTable } from '../summaryTable.js';
@@ -23,14 +23,17 @@ export const demoCommand: Command = {
   options: { out: { type: 'string' } },
   async run({ values, io }) {
     const outDir = typeof values.out === 'string' ? values.out : 'out/demo';
+    const modelPath = join(outDir, 'model.json');
+    const reportPath = join(outDir, 'report.html');
+    for (const path of [modelPath, reportPath]) {
+      await checkOutputPath({ path, kind: 'file', label: '--out', inputs: [DEMO_DATASET, PUBLISHED_SPEC], force: values.force === true });
+    }
     const parsed = SpecSchema.safeParse(await readJsonFile(PUBLISHED_SPEC));
     if (!parsed.success) throw zodProblem(PUBLISHED_SPEC, parsed.error);
     const dataset = await readDataset(DEMO_DATASET);
     const tick = io.progress('fitting');
     const model = fitReducedModel(dataset, parsed.data, { datasetPath: DEMO_DATASET, onProgress: (_s, d, n) => tick(d, n) });
-    const modelPath = join(outDir, 'model.json');
     await writeReducedModel(modelPath, model);
-    const reportPath = join(outDir, 'report.html');
     const html = buildReport([{ model, label: 'NEURON L5 pyramidal-like cell v1, C2 whisker deflection', prediction: reportDataForModel(model, dataset) }], {
       title: 'occam demo: a detailed neuron reduced to three features',
     });

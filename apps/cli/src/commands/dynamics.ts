@@ -15,6 +15,8 @@ export const dynamicsCommand: Command = {
   usage: 'occam dynamics --checkpoints DIR --condition FILE --behaviour B --out FILE [--spec FILE] [--metric trialToTrialAuroc|auroc|bitsPerEventOverPsth]',
   example: 'occam dynamics --checkpoints data/models/induction-2l-s1-steps --condition examples/repeated-random.condition.json --behaviour next-token-correct --out dynamics.json',
   options: { checkpoints: { type: 'string' }, condition: { type: 'string' }, behaviour: { type: 'string' }, out: { type: 'string' }, spec: { type: 'string' }, metric: { type: 'string' } },
+  outputs: [{ option: 'out', kind: 'file' }],
+  inputs: (v) => [v.checkpoints as string, v.condition as string, v.spec as string],
   async run({ values, io }) {
     const root = requireString(values, 'checkpoints');
     const out = requireString(values, 'out');

@@ -10,6 +10,8 @@ export const fitCommand: Command = {
   usage: 'occam fit --data DIR --spec FILE --out FILE [--json] [--quiet]',
   example: 'occam fit --data out/demo/dataset --spec examples/published-neuron.spec.json --out model.json',
   options: { data: { type: 'string' }, spec: { type: 'string' }, out: { type: 'string' } },
+  outputs: [{ option: 'out', kind: 'file' }],
+  inputs: (v) => [v.data as string, v.spec as string],
   async run({ values, io }) {
     const dataDir = requireString(values, 'data');
     const specPath = requireString(values, 'spec');

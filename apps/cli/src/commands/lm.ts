@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fitReducedModel, readDataset, SpecSchema, writeReducedModel, zodProblem } from '@occam/core';
+import { checkOutputPath, fitReducedModel, readDataset, SpecSchema, writeReducedModel, zodProblem } from '@occam/core';
 import { LanguageModel, runLmExtract } from '@occam/transformer';
-import { UsageError, requireString, type Command, type Io } from '../cli.js';
+import { UsageError, inputsOf, requireString, type Command, type Io } from '../cli.js';
 import { summaryTable } from '../summaryTable.js';
 import { readJsonFile } from './fit.js';
 
@@ -34,6 +34,7 @@ async function extract(values: Record<string, unknown>, out: string, io: Io) {
     padding: padding as 'left' | 'right' | undefined,
     allowRemote: values['allow-remote'] === true,
     compress: values.compress === true,
+    force: values.force === true,
     onProgress: tick,
   });
 }
@@ -64,6 +65,8 @@ export const lmExtractCommand: Command = {
   usage: 'occam lm extract --model DIR --condition FILE --behaviour B --out DATASET [--batch-size 32] [--padding left|right] [--compress]',
   example: 'occam lm extract --model data/models/induction-2l-s1 --condition examples/repeated-random.condition.json --behaviour next-token-correct --out out/lm-dataset',
   options: { ...extractOptions, out: { type: 'string' } },
+  outputs: [{ option: 'out', kind: 'directory' }],
+  inputs: (v) => [v.model as string, v.condition as string],
   async run({ values, io }) {
     const out = requireString(values, 'out');
     const result = await extract(values, out, io);
@@ -78,9 +81,12 @@ export const lmReduceCommand: Command = {
   usage: 'occam lm reduce --model DIR --condition FILE --behaviour B --out MODEL [--spec FILE] [--dataset DIR]',
   example: 'occam lm reduce --model data/models/induction-2l-s1 --condition examples/repeated-random.condition.json --behaviour next-token-correct --out lm.model.json',
   options: { ...extractOptions, out: { type: 'string' }, spec: { type: 'string' }, dataset: { type: 'string' } },
-  async run({ values, io }) {
+  outputs: [{ option: 'out', kind: 'file' }],
+  inputs: (v) => [v.model as string, v.condition as string, v.spec as string],
+  async run({ values, positionals, io }) {
     const out = requireString(values, 'out');
     const datasetDir = typeof values.dataset === 'string' ? values.dataset : out.replace(/\.json$/, '') + '.dataset';
+    await checkOutputPath({ path: datasetDir, kind: 'directory', label: '--dataset', inputs: inputsOf(lmReduceCommand, values, positionals), force: values.force === true });
     await extract(values, datasetDir, io);
     const ds = await readDataset(datasetDir);
     const specPath = typeof values.spec === 'string' ? values.spec : LM_SPEC;

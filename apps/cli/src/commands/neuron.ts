@@ -28,6 +28,9 @@ const importOptions = {
   'refractory-exclusion': { type: 'string' },
 } as const;
 
+/** The import options that name files or folders the import reads. */
+const IMPORT_PATH_OPTIONS = ['isf', 'spikes', 'cell-types', 'morphology'];
+
 async function importIsf(values: Record<string, unknown>, io: Io): Promise<Dataset> {
   const root = requireString(values, 'isf');
   const stimulusMs = numberOption(values, 'stimulus');
@@ -58,10 +61,12 @@ export const neuronImportCommand: Command = {
   usage: 'occam neuron import --isf DIR --out DATASET [--stimulus 245] [--window 245,300] [--t-start 150] [--t-end MS] [--refractory-exclusion MS] [--compress]',
   example: 'occam neuron import --isf sim-out/L5PT-a/C2 --out data/L5PT-a --compress',
   options: { ...importOptions, out: { type: 'string' }, compress: { type: 'boolean' } },
+  outputs: [{ option: 'out', kind: 'directory' }],
+  inputs: (v) => IMPORT_PATH_OPTIONS.map((k) => v[k] as string | undefined),
   async run({ values, io }) {
     const out = requireString(values, 'out');
     const ds = await importIsf(values, io);
-    await writeDataset(out, ds, { compress: values.compress === true });
+    await writeDataset(out, ds, { compress: values.compress === true, force: values.force === true });
     if (io.json) io.out(JSON.stringify({ dataset: out, trials: ds.manifest.nTrials, bins: ds.manifest.nBins, atoms: ds.manifest.atoms.length }));
     else if (!io.quiet) io.out(`wrote ${out}: ${ds.manifest.nTrials} trials × ${ds.manifest.nBins} bins × ${ds.manifest.atoms.length} atoms`);
   },
@@ -100,6 +105,8 @@ export const neuronReduceCommand: Command = {
   usage: 'occam neuron reduce (--isf DIR | --data DATASET) [--spec FILE] --out MODEL [--ablations] [--json]',
   example: 'occam neuron reduce --data data/neuron/L5PT-a --out L5PT-a.model.json --ablations',
   options: { ...importOptions, data: { type: 'string' }, spec: { type: 'string' }, out: { type: 'string' }, ablations: { type: 'boolean' } },
+  outputs: [{ option: 'out', kind: 'file' }],
+  inputs: (v) => [v.isf as string, v.data as string, v.spec as string],
   async run({ values, io }) {
     const out = requireString(values, 'out');
     if (!values.isf === !values.data) throw new UsageError('give exactly one of --isf DIR or --data DATASET');

@@ -7,6 +7,8 @@ export const reportCommand: Command = {
   usage: 'occam report RESULT.json… --out report.html [--data DATASET] [--title TEXT]',
   example: 'occam report out/demo/model.json --out out/demo/report.html',
   options: { out: { type: 'string' }, data: { type: 'string' }, title: { type: 'string' } },
+  outputs: [{ option: 'out', kind: 'file' }],
+  inputs: (v, positionals) => [...positionals, v.data as string],
   async run({ values, positionals, io }) {
     const out = requireString(values, 'out');
     if (positionals.length === 0) throw new UsageError('give at least one result file (a reduced model, search, compare or dynamics JSON)');

@@ -48,6 +48,8 @@ export const searchCommand: Command = {
     exclude: { type: 'string', multiple: true },
     'sufficient-by': { type: 'string' },
   },
+  outputs: [{ option: 'out', kind: 'file' }],
+  inputs: (v) => [v.data as string],
   async run({ values, io }) {
     const ds = await readDataset(requireString(values, 'data'));
     const out = requireString(values, 'out');

@@ -27,6 +27,8 @@ export interface LmExtractArgs {
   threads?: number;
   /** gzip the arrays (.npy.gz). */
   compress?: boolean;
+  /** Replace an existing folder at `out` that occam did not write. */
+  force?: boolean;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -49,7 +51,7 @@ export async function runLmExtract(args: LmExtractArgs): Promise<LmExtractResult
       atoms: args.atoms,
       onProgress: args.onProgress,
     });
-    await writeDataset(args.out, result.dataset, { compress: args.compress });
+    await writeDataset(args.out, result.dataset, { compress: args.compress, force: args.force });
     return { ...result.summary, out: args.out, behaviour: result.behaviour.label, condition: prompts.name };
   } finally {
     await model.dispose();
