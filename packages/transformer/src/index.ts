@@ -5,6 +5,7 @@ export { resolveModelDirectory, type ModelDirectory, type ModelDirectoryOptions 
 export { loadLmTokenizer, type LmTokenizer } from './model-dir/lmTokenizer.js';
 export { LanguageModel, type HookTensor, type ForwardOutput, type HookShape, type LoadOptions, type GraphExtension } from './model-dir/languageModel.js';
 export { buildFeeds } from './model-dir/feeds.js';
+export { checkExternalData } from './model-dir/externalData.js';
 
 // ONNX graph: reader, structure, hooks, extra outputs
 export { ProtobufReader } from './onnx/protobufReader.js';
@@ -24,6 +25,13 @@ export { readJsonlPrompts } from './condition/jsonlPrompts.js';
 export { repeatedRandomPrompts } from './condition/repeatedRandom.js';
 export { templatePrompts } from './condition/templatePrompts.js';
 export { naturalTextPrompts } from './condition/naturalText.js';
+export { stochasticCopyPrompts } from './condition/stochasticCopy.js';
+export { periodicCorruptedPrompts } from './condition/periodicCorrupted.js';
+export { mixturePrompts } from './condition/mixture.js';
+export { readSlotWordLists } from './condition/templatePrompts.js';
+export { checkPromptsFit } from './condition/promptFit.js';
+export { MAX_CONDITION_INPUT_BYTES } from './condition/conditionFiles.js';
+export { conditionJsonSchemas } from './condition/conditionJsonSchemas.js';
 export { padBatch, type PaddedBatch, type PaddingSide } from './condition/padBatch.js';
 export { scoredMask, type Prompt, type PromptSet } from './condition/promptSet.js';
 export type { Vocabulary } from './condition/vocabulary.js';
@@ -41,7 +49,8 @@ export { FinalReadout } from './atoms/finalReadout.js';
 export { NormReadout, type ResidualReadout } from './atoms/normReadout.js';
 export { UnitReadout, mlpUnitLayer } from './atoms/unitReadout.js';
 export { tokenFeature } from './atoms/tokenFeatures.js';
+export { resolveInputPatterns, inputPatternAtoms, inputPatternColumns, answerTokens, type ResolvedInputPatterns } from './atoms/inputPatterns.js';
 
 // extraction
-export { extractDataset, DEFAULT_BATCH_TOKENS, type ExtractOptions, type ExtractResult, type ExtractSummary } from './extract/extractDataset.js';
+export { extractDataset, trialLabels, DEFAULT_BATCH_TOKENS, type ExtractOptions, type ExtractResult, type ExtractSummary } from './extract/extractDataset.js';
 export { runLmExtract, type LmExtractArgs, type LmExtractResult } from './extract/runLmExtract.js';

@@ -82,7 +82,7 @@ describe.skipIf(!gpt2)(needs('exposed GPT-2 outputs against a second computation
 /** Σ atoms (embed, heads, MLPs) + attention-output biases + readout constant = logit(next) − mean logit, per position. */
 async function expectDirectEffectsAddUp(model: LanguageModel, seqs: number[][]) {
     const behaviour = resolveBehaviour({ kind: 'next-token-correct' }, model.tokenizer, model.vocabSize);
-    const plan = await buildAtomPlan(model, { features: ['repeats_earlier_token'], families: ['embed-direct', 'head-direct', 'mlp-direct'] }, behaviour, true);
+    const plan = await buildAtomPlan(model, { features: ['repeats_earlier_token'], families: ['embed-direct', 'head-direct', 'mlp-direct'], includeReadoutAtoms: true }, behaviour, true);
     const batch = padBatch(seqs, 'left', model.padId);
     const last = `blocks.${model.nLayers - 1}.hook_resid_post`;
     const run = await model.run(batch, [...plan.hooks, last]);

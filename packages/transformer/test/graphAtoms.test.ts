@@ -61,18 +61,29 @@ function suite(dir: string) {
 
   for (const [label, behaviour] of BEHAVIOURS) {
     it(`in-graph atoms equal the JS atoms: ${label}`, async () => {
+      // every family the behaviour supports: the direct effects opted in, input patterns over the prompts' offsets
+      const atoms = { includeReadoutAtoms: true, inputPatterns: { maxOffset: 6 } };
       for (const padding of ['right', 'left'] as const) {
-        const graph = await extractDataset(model, prompts, behaviour(model), { batchSize: 5, padding });
-        const js = await extractDataset(model, prompts, behaviour(model), { batchSize: 5, padding, atomsInGraph: false });
+        const graph = await extractDataset(model, prompts, behaviour(model), { batchSize: 5, padding, atoms });
+        const js = await extractDataset(model, prompts, behaviour(model), { batchSize: 5, padding, atomsInGraph: false, atoms });
         compare(graph, js);
       }
     });
   }
 
-  it('only token features: nothing to compute in the graph', async () => {
-    const r = await extractDataset(model, prompts, { kind: 'next-token-correct' }, { atoms: { families: ['token-features'] } });
+  it('only atoms from the prompt (token features, input patterns): nothing to compute in the graph', async () => {
+    const r = await extractDataset(model, prompts, { kind: 'next-token-correct' }, { atoms: { families: ['token-features', 'input-patterns'] } });
     expect(r.summary.atomsComputed).toBe('js');
     expect(r.summary.atomsNote).toBeNull();
+  });
+
+  it('default atoms (neuron sums + input patterns, nothing that reads the readout): in-graph equals JS', async () => {
+    const atoms = { inputPatterns: { maxOffset: 6 } };
+    const graph = await extractDataset(model, prompts, { kind: 'next-token-correct' }, { batchSize: 5, atoms });
+    const js = await extractDataset(model, prompts, { kind: 'next-token-correct' }, { batchSize: 5, atomsInGraph: false, atoms });
+    expect(graph.summary.readsReadout).toBe(false);
+    expect(graph.dataset.manifest.atoms.every((a) => a.attributes.readsReadout === 'no')).toBe(true);
+    compare(graph, js);
   });
 }
 

@@ -7,6 +7,8 @@ import { parseConfigJson } from '../src/model-dir/modelDirectory.js';
 import { needs, tinyLm } from './fixtures.js';
 
 const trained = tinyLm('induction-2l-s1');
+/** The families this file was written for (the direct effects opted in: they read the answer, which the random model shows). */
+const ALL_OLD: AtomFamily[] = ['embed-direct', 'head-direct', 'mlp-direct', 'mlp-neurons', 'token-features'];
 const random = tinyLm('induction-2l-random');
 
 interface Measured {
@@ -33,14 +35,15 @@ function peakLag(g: ReducedModel['filters']['groups'][number]): number {
 }
 
 /** Extract next-token-correct on repeated-random prompts and fit the (component, layer, sign) × raw-lag spec. */
-async function reduce(dir: string, families?: AtomFamily[]): Promise<Measured | { period: number; events: number; scoredBins: number; fitError: string }> {
+async function reduce(dir: string, families: AtomFamily[] = ALL_OLD): Promise<Measured | { period: number; events: number; scoredBins: number; fitError: string }> {
   const config = parseConfigJson(readFileSync(join(dir, 'config.json'), 'utf8'), 'config.json') as any;
   const range: number[] | undefined = config.occam?.induction_period_range;
   const period = range ? Math.min(Math.max(10, range[0]), range[1]) : 10;
   const model = await LanguageModel.load(dir, { threads: 1 });
   try {
     const prompts = await loadCondition({ kind: 'repeated-random', period, count: 600, seed: 11 }, { size: model.vocabSize, tokenizer: model.tokenizer });
-    const { dataset, summary } = await extractDataset(model, prompts, { kind: 'next-token-correct' }, { batchSize: 32, atoms: families ? { families } : undefined });
+    const readout = families.some((f) => f.endsWith('-direct'));
+    const { dataset, summary } = await extractDataset(model, prompts, { kind: 'next-token-correct' }, { batchSize: 32, atoms: { families, includeReadoutAtoms: readout } });
     if (summary.events! < 10) {
       // nothing to predict: core refuses to fit an all-zero target
       let fitError = '';

@@ -14,12 +14,14 @@ describe.skipIf(!trained)(needs('search on the induction model', trained, 'induc
     let dataset;
     try {
       const prompts = await loadCondition({ kind: 'repeated-random', period: PERIOD, count: 400, seed: 11 }, { size: model.vocabSize, tokenizer: model.tokenizer });
-      ({ dataset } = await extractDataset(model, prompts, { kind: 'next-token-correct' }, { batchSize: 64 }));
+      // the atoms this test was written for: neuron sums and the token feature (no readout atoms, no input patterns)
+      ({ dataset } = await extractDataset(model, prompts, { kind: 'next-token-correct' }, { batchSize: 64, atoms: { families: ['mlp-neurons', 'token-features'] } }));
     } finally {
       await model.dispose();
     }
     // Direct-effect atoms decompose the very logit the behaviour reads (they predict it at offset 0 with no
-    // look-back), so the question is asked of the others; head and layer indices are left to the full search.
+    // look-back; left out by default, excluded here too should they be opted in); head and layer indices are
+    // left to the full search.
     const result = await runSearch(
       dataset,
       { maxLag: PERIOD + 2, folds: 2, seed: 1, strategies: ['forward'], exclude: { feature: ['direct-effect'] }, ignoreAttributes: ['head', 'layer'], history: false },

@@ -4,9 +4,11 @@ import type { ResolvedBehaviour } from '../behaviour/resolveBehaviour.js';
 import type { ForwardOutput, HookTensor, LanguageModel } from '../model-dir/languageModel.js';
 import type { LinearLayer } from '../onnx/linearLayer.js';
 import { FinalReadout } from './finalReadout.js';
+import { answerTokens, inputPatternAtoms, inputPatternColumns, resolveInputPatterns, type ResolvedInputPatterns } from './inputPatterns.js';
 import type { ResidualReadout } from './normReadout.js';
+import { tokenFeature } from './tokenFeatures.js';
 import { mlpUnitLayer, UnitReadout } from './unitReadout.js';
-import { ALL_FAMILIES, type AtomFamily, type AtomSelection, type TokenFeature } from './schema.js';
+import { ALL_FAMILIES, AtomSelectionSchema, DEFAULT_FAMILIES, READOUT_FAMILIES, type AtomFamily, type AtomSelection, type AtomSelectionInput } from './schema.js';
 
 /** Values per (batch row, position) of a hook tensor: the product of its dims after the first two. */
 function rowSize(t: HookTensor): number {
@@ -30,15 +32,27 @@ interface HeadBlock {
 
 /**
  * Which atoms a dataset gets and how each is computed at a token position from one forward pass.
- * Atoms carry attributes {component, layer, head, sign, feature} (numeric layer/head, −1 where not
- * applicable; categorical component/sign/feature), so a spec can group by any of them.
+ * Atoms carry attributes {component, layer, head, sign, feature, offset, readsReadout} (numeric layer,
+ * head and offset, −1 where not applicable; categorical component/sign/feature; readsReadout 'yes' for
+ * the direct effects onto the behaviour's own readout, 'no' otherwise), so a spec can group by any of them.
  */
 export interface AtomPlan {
   atoms: Atom[];
   families: AtomFamily[];
+  /** Whether some atoms read the behaviour's readout (direct-effect families, only with includeReadoutAtoms). */
+  readsReadout: boolean;
+  /** The selection after defaults, as used. */
+  selection: AtomSelection;
+  /** Input patterns resolved against the tokenizer (null without the input-patterns family). */
+  inputPatterns: ResolvedInputPatterns | null;
+  /**
+   * The atoms computed from the prompt alone (token features, input patterns): one column per `prompt`
+   * source, in source order, each holding the values at every position of the prompt.
+   */
+  promptColumns(tokens: number[]): Float32Array[];
   /** Hooks the atoms read (fetch these per batch; nothing else is kept). */
   hooks: string[];
-  /** Write every atom's value at (batch row b, padded column col, prompt position t) into out[0..atoms). */
+  /** Write every atom's value at (batch row b, padded column col, prompt position t) into out[0..atoms); `features` = promptColumns(prompt). */
   fill(run: ForwardOutput, b: number, col: number, features: Float32Array[], t: number, direction: LogitDirection | null, out: Float64Array): void;
   /**
    * What the direct-effect atoms are measured on (null without them): the final readout (ln_final →
@@ -58,19 +72,19 @@ export interface AtomPlan {
  * - direct   a [batch, pos, d] hook x: x · w / σ, split by sign
  * - heads    attn.hook_z: per head h, z_h · (W_O w)_h / σ, split by sign, pairs at k + 2h
  * - neurons  a [batch, pos, n] hook: Σ of its positive / of its negative values
- * - token    a token feature (computed from the prompt, not the graph) at atom k
+ * - prompt   column `column` of promptColumns (a token feature or an input pattern: from the prompt, not the graph) at atom k
  */
 export type AtomSource =
   | { kind: 'direct'; hook: string; atom: number }
   | { kind: 'heads'; hook: string; atom: number; heads: number; dHead: number; proj: LinearLayer }
   | { kind: 'neurons'; hook: string; atom: number }
-  | { kind: 'token'; atom: number; feature: TokenFeature };
+  | { kind: 'prompt'; atom: number; column: number };
 
 /** Cached pulled-back vectors (per layer and logit direction) before the cache is emptied: bounds memory for large vocabularies. */
 const VECTOR_CACHE_LIMIT = 4096;
 
-function atom(id: string, component: string, layer: number, head: number, sign: string, feature: string): Atom {
-  return { id, attributes: { component, layer, head, sign, feature } };
+function atom(id: string, component: string, layer: number, head: number, sign: string, feature: string, offset: number, readsReadout: boolean): Atom {
+  return { id, attributes: { component, layer, head, sign, feature, offset, readsReadout: readsReadout ? 'yes' : 'no' } };
 }
 
 /**
@@ -82,16 +96,35 @@ async function loadReadout(model: LanguageModel, behaviour: ResolvedBehaviour): 
   return spec.kind === 'unit-above' ? UnitReadout.load(model, spec.hook, spec.unit) : FinalReadout.load(model);
 }
 
-export async function buildAtomPlan(model: LanguageModel, selection: AtomSelection, behaviour: ResolvedBehaviour, explicitFamilies: boolean): Promise<AtomPlan> {
+/**
+ * The plan for a selection (defaults applied here: AtomSelectionSchema). `explicitFamilies` (default: the
+ * selection names families) makes families the behaviour cannot have an error instead of being dropped.
+ * Families that read the behaviour's readout need `includeReadoutAtoms: true`.
+ */
+export async function buildAtomPlan(model: LanguageModel, selectionInput: AtomSelectionInput | AtomSelection, behaviour: ResolvedBehaviour, explicitFamilies?: boolean): Promise<AtomPlan> {
+  const parsedSelection = AtomSelectionSchema.safeParse(selectionInput);
+  if (!parsedSelection.success) {
+    const issue = parsedSelection.error.issues[0];
+    throw new OccamError(`atoms.${issue.path.join('.')}: ${issue.message}`, { field: `atoms.${issue.path.join('.')}` });
+  }
+  const selection = parsedSelection.data;
+  const explicit = explicitFamilies ?? selection.families !== undefined;
   const s = model.structure;
   const spec = behaviour.spec;
   const hasReadout = spec.kind !== 'unit-above' || mlpUnitLayer(spec.hook) !== null;
-  let families: AtomFamily[] = selection.families ?? ALL_FAMILIES;
-  const direct = (f: AtomFamily) => f === 'head-direct' || f === 'mlp-direct' || f === 'embed-direct';
+  const direct = (f: AtomFamily) => READOUT_FAMILIES.includes(f);
+  if (selection.families?.some(direct) && !selection.includeReadoutAtoms) {
+    throw new OccamError(
+      `atoms: ${selection.families.filter(direct).join(', ')} read the behaviour's own readout (they add up to the value '${behaviour.label}' is decided on, so they predict it for any weights, random ones too). ` +
+        `Set atoms.includeReadoutAtoms: true to use them anyway (outputs then say that the atoms read the answer), or drop them from atoms.families.`,
+      { field: 'atoms.families' },
+    );
+  }
+  let families: AtomFamily[] = selection.families ?? ALL_FAMILIES.filter((f) => DEFAULT_FAMILIES.includes(f) || (selection.includeReadoutAtoms && direct(f)));
   if (!hasReadout) {
-    if (explicitFamilies && families.some(direct)) {
+    if (explicit && families.some(direct)) {
       throw new OccamError(
-        `atoms: ${families.filter(direct).join(', ')} need a logit behaviour or a unit of an MLP hook (blocks.L.mlp.hook_post / hook_pre); '${behaviour.label}' reads neither. Use mlp-neurons and token-features.`,
+        `atoms: ${families.filter(direct).join(', ')} need a logit behaviour or a unit of an MLP hook (blocks.L.mlp.hook_post / hook_pre); '${behaviour.label}' reads neither. Use mlp-neurons, input-patterns and token-features.`,
         { field: 'atoms.families' },
       );
     }
@@ -143,8 +176,9 @@ export async function buildAtomPlan(model: LanguageModel, selection: AtomSelecti
   };
   const pushSigned = (idBase: string, component: string, layer: number, head: number, feature: string) => {
     const k = atoms.length;
-    atoms.push(atom(`${idBase}.pos`, component, layer, head, 'pos', feature));
-    atoms.push(atom(`${idBase}.neg`, component, layer, head, 'neg', feature));
+    const readsReadout = feature === 'direct-effect';
+    atoms.push(atom(`${idBase}.pos`, component, layer, head, 'pos', feature, -1, readsReadout));
+    atoms.push(atom(`${idBase}.neg`, component, layer, head, 'neg', feature, -1, readsReadout));
     return k;
   };
   const writeSigned = (out: Float64Array, k: number, v: number) => {
@@ -269,15 +303,18 @@ export async function buildAtomPlan(model: LanguageModel, selection: AtomSelecti
     }
   }
 
-  if (families.includes('token-features')) {
-    const first = atoms.length;
-    selection.features.forEach((f) => {
-      sources.push({ kind: 'token', atom: atoms.length, feature: f });
-      atoms.push(atom(`token.${f}`, 'token', -1, -1, 'none', f));
-    });
+  // Atoms from the prompt alone: token features (at the current token, offset 0), then input patterns.
+  const firstPrompt = atoms.length;
+  const tokenFeatures = families.includes('token-features') ? selection.features : [];
+  for (const f of tokenFeatures) atoms.push(atom(`token.${f}`, 'token', -1, -1, 'none', f, 0, false));
+  const inputPatterns = families.includes('input-patterns') ? await resolveInputPatterns(selection.inputPatterns, model.tokenizer, model.vocabSize) : null;
+  if (inputPatterns) atoms.push(...inputPatternAtoms(inputPatterns));
+  const nPrompt = atoms.length - firstPrompt;
+  for (let c = 0; c < nPrompt; c++) sources.push({ kind: 'prompt', atom: firstPrompt + c, column: c });
+  if (nPrompt) {
     fillers.push((out) => {
       const feats = at.feats;
-      for (let i = 0; i < feats.length; i++) out[first + i] = feats[i][at.t];
+      for (let i = 0; i < feats.length; i++) out[firstPrompt + i] = feats[i][at.t];
     });
   }
   if (atoms.length === 0) throw new OccamError('atoms: the selection gives no atoms for this model', { field: 'atoms' });
@@ -285,6 +322,14 @@ export async function buildAtomPlan(model: LanguageModel, selection: AtomSelecti
   return {
     atoms,
     families,
+    readsReadout: needReadout,
+    selection,
+    inputPatterns,
+    promptColumns(tokens) {
+      const cols = tokenFeatures.map((f) => tokenFeature(f, tokens, model.tokenizer.bosId));
+      if (inputPatterns) cols.push(...inputPatternColumns(inputPatterns, tokens, answerTokens(behaviour, tokens)));
+      return cols;
+    },
     hooks: [...hooks],
     readout,
     sources,

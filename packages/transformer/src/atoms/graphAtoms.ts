@@ -26,7 +26,7 @@ const PREFIX = 'occam_atoms/';
 
 /**
  * Append to the model's graph the nodes that compute a plan's graph atoms (every source but token features)
- * from the hook tensors, the same quantities AtomPlan.fill computes in JS (which stays the fallback and the
+ * from the hook tensors (prompt atoms, computed from the tokens, stay in JS), the same quantities AtomPlan.fill computes in JS (which stays the fallback and the
  * reference; tested equal within float32 rounding):
  *   σ            = sqrt(mean((x − mean x)²) + ε) of the readout norm's residual x (ln_final's, or block L's
  *                  ln_2 at hook_resid_mid for an MLP unit; no centring for RMSNorm)
@@ -36,10 +36,10 @@ const PREFIX = 'occam_atoms/';
  *   neurons      = ReduceSum(Relu(x)), ReduceSum(Min(x, 0))
  * so onnxruntime returns [batch, pos, atoms] instead of every hook's ~1 k values per position. W_O is the
  * model's own initializer when it is one (float32), else a float32 copy. Returns null when the plan has no
- * graph atoms (token features only); throws OccamError saying why when the graph cannot be extended.
+ * graph atoms (prompt atoms only); throws OccamError saying why when the graph cannot be extended.
  */
 export async function buildGraphAtoms(model: LanguageModel, plan: AtomPlan): Promise<GraphAtoms | null> {
-  const sources = plan.sources.filter((s) => s.kind !== 'token');
+  const sources = plan.sources.filter((s) => s.kind !== 'prompt');
   if (sources.length === 0) return null;
   const opset = model.onnx.opsets.find((o) => o.domain === '' || o.domain === 'ai.onnx')?.version ?? 0;
   if (opset < 8) throw new OccamError(`in-graph atoms: the graph's opset ${opset || '(none)'} is older than 8`);

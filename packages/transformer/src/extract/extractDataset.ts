@@ -1,8 +1,7 @@
 import { createDataset, OccamError, type Dataset } from '@occam/core';
 import { buildAtomPlan, type AtomPlan } from '../atoms/atomPlan.js';
 import { buildGraphAtoms, type GraphAtoms } from '../atoms/graphAtoms.js';
-import { AtomSelectionSchema, type AtomSelectionInput } from '../atoms/schema.js';
-import { tokenFeature } from '../atoms/tokenFeatures.js';
+import type { AtomSelectionInput } from '../atoms/schema.js';
 import { resolveBehaviour, type ResolvedBehaviour } from '../behaviour/resolveBehaviour.js';
 import type { Behaviour, BehaviourInput } from '../behaviour/schema.js';
 import { padBatch, type PaddedBatch, type PaddingSide } from '../condition/padBatch.js';
@@ -47,6 +46,15 @@ export interface ExtractSummary {
   batches: number;
   /** Largest number of prompts in one forward pass. */
   maxBatchPrompts: number;
+  /**
+   * Whether some atoms read the behaviour's own readout (direct effects; only with
+   * atoms.includeReadoutAtoms): such atoms predict the behaviour whatever the weights.
+   */
+  readsReadout: boolean;
+  /** How many atoms read the readout (attribute readsReadout = 'yes'). */
+  readoutAtoms: number;
+  /** A sentence for the user when readsReadout (null otherwise): which atoms read the answer and what that means. */
+  readoutNote: string | null;
   /** Where the atoms were computed: by onnxruntime inside the graph, or in JS from the hook tensors. */
   atomsComputed: 'graph' | 'js';
   /** Why atoms asked for in the graph were computed in JS (null otherwise). */
@@ -83,11 +91,8 @@ export async function extractDataset(
   const batchTokens = batchSize === null ? (options.batchTokens ?? DEFAULT_BATCH_TOKENS) : null;
   if (batchTokens !== null && (!Number.isInteger(batchTokens) || batchTokens < 1)) throw new OccamError(`batchTokens must be a positive integer, got ${batchTokens}`, { field: 'batchTokens' });
   const side = options.padding ?? 'right';
-  const parsedAtoms = AtomSelectionSchema.safeParse(options.atoms ?? {});
-  if (!parsedAtoms.success) throw new OccamError(`atoms: ${parsedAtoms.error.issues[0].path.join('.')}: ${parsedAtoms.error.issues[0].message}`, { field: 'atoms' });
-  const selection = parsedAtoms.data;
   const behaviour = resolveBehaviour(behaviourInput, model.tokenizer, model.vocabSize);
-  const plan = await buildAtomPlan(model, selection, behaviour, options.atoms?.families !== undefined);
+  const plan = await buildAtomPlan(model, options.atoms ?? {}, behaviour);
   const hooks = [...new Set([...plan.hooks, ...behaviour.hooks])];
   const graphAtoms = options.atomsInGraph === false ? null : await prepareGraphAtoms(model, plan, prompts, behaviour);
   const inGraph = graphAtoms !== null && 'columns' in graphAtoms ? graphAtoms : null;
@@ -108,7 +113,7 @@ export async function extractDataset(
   // in-graph atoms: output column g goes to atom inputs[columnOffset[g] + cell]; token features are computed here
   const G = inGraph?.columns.length ?? 0;
   const columnOffset = (inGraph?.columns ?? []).map((a) => a * atomStride);
-  const tokenOffset = plan.sources.flatMap((s) => (s.kind === 'token' ? [s.atom * atomStride] : []));
+  const promptOffset = plan.sources.flatMap((s) => (s.kind === 'prompt' ? [s.atom * atomStride] : []));
 
   // One behaviour context per batch, updated in place per position (no object or closure per position).
   const ctx = {
@@ -139,7 +144,7 @@ export async function extractDataset(
       const prompt = chunk[b];
       const tokens = prompt.tokens;
       const trial = start + b;
-      const feats = selection.features.map((f) => tokenFeature(f, tokens, model.tokenizer.bosId));
+      const feats = plan.promptColumns(tokens);
       const mask = scoredMask(prompt);
       ctx.tokens = tokens;
       const n = tokens.length;
@@ -168,7 +173,7 @@ export async function extractDataset(
           const o = columnOffset[g] + cell;
           for (let t = 0, i = first + g; t < n; t++, i += G) inputs[o + t] = graphOut[i];
         }
-        for (let k = 0; k < tokenOffset.length; k++) inputs.set(feats[k], tokenOffset[k] + cell);
+        for (let k = 0; k < promptOffset.length; k++) inputs.set(feats[k], promptOffset[k] + cell);
       }
     }
     ctx.run = null;
@@ -188,6 +193,11 @@ export async function extractDataset(
   }
   if (scoredBins === 0) throw new OccamError(`condition ${prompts.name}: no scored positions where ${behaviour.label} is defined`);
   const seconds = (performance.now() - started) / 1000;
+  const readoutIds = plan.atoms.filter((a) => a.attributes.readsReadout === 'yes').map((a) => a.id);
+  const readoutNote = readoutIds.length
+    ? `${readoutIds.length} atoms (${plan.families.filter((f) => f.endsWith('-direct')).join(', ')}) read the answer: they project onto ${behaviour.label}'s own readout at offset 0, so they predict it whatever the weights; judge them against a random-weights control`
+    : null;
+  const labels = trialLabels(prompts.prompts);
   const dataset = createDataset(
     {
       format: 'occam.dataset',
@@ -209,6 +219,19 @@ export async function extractDataset(
         behaviour: behaviour.spec,
         conditionInfo: prompts.metadata,
         atomFamilies: plan.families,
+        readsReadout: readoutIds.length > 0,
+        ...(readoutIds.length ? { readoutAtoms: readoutIds, readoutNote } : {}),
+        ...(plan.inputPatterns
+          ? {
+              inputPatterns: {
+                maxOffset: plan.inputPatterns.maxOffset,
+                features: plan.inputPatterns.features,
+                delimiters: [...plan.inputPatterns.delimiters],
+                tokenClasses: plan.inputPatterns.classNames,
+              },
+            }
+          : {}),
+        ...(labels ? { trialLabels: labels } : {}),
         hooks,
         padding: side,
         batchSize,
@@ -229,6 +252,9 @@ export async function extractDataset(
       events: binary ? events : null,
       batches,
       maxBatchPrompts,
+      readsReadout: readoutIds.length > 0,
+      readoutAtoms: readoutIds.length,
+      readoutNote,
       atomsComputed: inGraph ? 'graph' : 'js',
       atomsNote,
       seconds,
@@ -236,6 +262,19 @@ export async function extractDataset(
       hooks,
     },
   };
+}
+
+/**
+ * Per-trial labels when the prompt set carries them (a mixture condition labels each prompt with the
+ * component it came from): one per prompt, '' where a prompt has none; null when no prompt has one.
+ */
+export function trialLabels(prompts: Prompt[]): string[] | null {
+  const labelOf = (p: Prompt): string | null => {
+    const v = (p as Prompt & { label?: unknown }).label;
+    return typeof v === 'string' && v !== '' ? v : null;
+  };
+  if (!prompts.some((p) => labelOf(p) !== null)) return null;
+  return prompts.map((p) => labelOf(p) ?? '');
 }
 
 /**
