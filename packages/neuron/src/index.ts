@@ -9,24 +9,30 @@ export {
   DEFAULT_CELL_TYPE_SIGNS,
   resolveCellTypeSigns,
   synapseSign,
+  lookupSynapseSign,
+  DEFAULT_SIGN_KEY,
   type SynapseSign,
   type CellTypeSigns,
 } from './cellTypes/cellTypeSigns.js';
+export { readCellTypeMap, MAX_CELL_TYPE_MAP_BYTES } from './cellTypes/cellTypeMapFile.js';
 
 // in_silico_framework (ISF) files
 export { parseIsfSynapseType } from './isf/synapseType.js';
 export {
   readIsfSynapseActivations,
+  readIsfSynapseFile,
   parseIsfSynapseActivations,
   DEFAULT_MAX_SOMA_DISTANCE_UM,
   type IsfSynapseActivation,
   type SynapseFileOptions,
+  type IsfSynapseFile,
 } from './isf/synapseActivationFile.js';
 export { readIsfPresynapticCells, type IsfPresynapticCell } from './isf/presynapticCellsFile.js';
 export { readIsfVoltageTraces, readIsfTraceSpikes, type IsfVoltageTraces, type IsfTraceSpikes } from './isf/voltageTracesFile.js';
 export { detectSpikes, UpwardCrossingDetector, type VoltageTrace } from './isf/detectSpikes.js';
 export { readIsfSpikeTimes, writeIsfSpikeTimes, type IsfSpikeTimes } from './isf/spikeTimesFile.js';
 export { findIsfRunDirectories, isfTrialId, type IsfRunDirectory, type IsfTrialFiles } from './isf/runDirectories.js';
+export { numberIsfTrials, type NumberedIsfTrial } from './isf/globalTrialNumbers.js';
 
 // Generic input format
 export {
@@ -74,6 +80,8 @@ export {
 } from './toDataset/binningOptions.js';
 export { distanceAtoms, type DistanceAtoms } from './toDataset/distanceAtoms.js';
 export { CountArray } from './toDataset/countArray.js';
-export { NeuronDatasetBuilder, type ActivationTally } from './toDataset/neuronDatasetBuilder.js';
-export { isfToDataset, IsfToDatasetOptionsSchema, type IsfToDatasetOptions } from './toDataset/isfToDataset.js';
+export { NeuronDatasetBuilder, type ActivationTally, type EventPlace, type EventSource } from './toDataset/neuronDatasetBuilder.js';
+export { isfToDataset, IsfToDatasetOptionsSchema, MAX_SPIKE_THRESHOLD_MV, type IsfToDatasetOptions } from './toDataset/isfToDataset.js';
+export { readIsfSpikes, type IsfSpikes, type SpikeSourceChoice, type TrialSpikeSource } from './toDataset/isfSpikeSources.js';
+export { morphologySomaDistance, DEFAULT_MORPHOLOGY_TOLERANCE_UM } from './toDataset/morphologyDistance.js';
 export { genericToDataset, GenericToDatasetOptionsSchema, type GenericToDatasetOptions } from './toDataset/genericToDataset.js';

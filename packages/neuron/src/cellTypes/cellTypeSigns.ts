@@ -7,10 +7,14 @@ export type SynapseSign = z.infer<typeof SynapseSignSchema>;
 
 /**
  * Which presynaptic cell types are excitatory and which inhibitory. Keys are cell types (`L5tt`) or full ISF
- * synapse types (`L5tt_C2`, checked first, for a column-specific exception).
+ * synapse types (`L5tt_C2`, checked first, for a column-specific exception); the key `*` (DEFAULT_SIGN_KEY)
+ * is the sign of every type the mapping does not name.
  */
 export const CellTypeSignsSchema = z.record(z.string().min(1), SynapseSignSchema);
 export type CellTypeSigns = z.infer<typeof CellTypeSignsSchema>;
+
+/** The mapping key whose sign applies to every type that is named neither by the mapping nor by the defaults. */
+export const DEFAULT_SIGN_KEY = '*';
 
 /** Excitatory cell types of the barrel-cortex network models ISF ships. */
 export const DEFAULT_EXCITATORY_CELL_TYPES = [
@@ -54,14 +58,22 @@ export function synapseSign(
   synapseType: string,
   where: { file: string; line: number },
 ): SynapseSign {
-  const sign = Object.hasOwn(signs, synapseType) ? signs[synapseType] : Object.hasOwn(signs, cellType) ? signs[cellType] : undefined;
+  const sign = lookupSynapseSign(signs, cellType, synapseType);
   if (sign) return sign;
   const named = synapseType === cellType ? `'${cellType}'` : `'${cellType}' (synapse type '${synapseType}')`;
   throw inputError(
     where.file,
     where.line,
     `unknown presynaptic cell type ${named}: occam does not know whether it is excitatory or inhibitory. ` +
-      `Add it to the cell-type mapping, e.g. cellTypes: { "${cellType}": "excitatory" } (or "inhibitory"). ` +
+      `Add it to the cell-type mapping (--cell-types FILE, or the cellTypes option), e.g. { "${cellType}": "excitatory" } (or "inhibitory"); ` +
+      `"*" maps every unknown type. ` +
       `Known types: ${Object.keys(signs).sort().join(', ')}`,
   );
+}
+
+/** The sign of a synapse type, its cell type, or the mapping's default (`*`); undefined when none applies. */
+export function lookupSynapseSign(signs: CellTypeSigns, cellType: string, synapseType: string): SynapseSign | undefined {
+  if (Object.hasOwn(signs, synapseType)) return signs[synapseType];
+  if (Object.hasOwn(signs, cellType)) return signs[cellType];
+  return Object.hasOwn(signs, DEFAULT_SIGN_KEY) ? signs[DEFAULT_SIGN_KEY] : undefined;
 }

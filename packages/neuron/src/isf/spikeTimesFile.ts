@@ -18,6 +18,9 @@ export interface IsfSpikeTimes {
 /** Read a spike-times file (header `# trial\tspike times`). A trial listed twice is an error, as in ISF. */
 export async function readIsfSpikeTimes(file: string): Promise<IsfSpikeTimes> {
   const text = await readTextLines(file);
+  if (text.every((l) => l.trim() === '')) {
+    throw inputError(file, undefined, `empty file (${text.length === 0 ? '0 bytes' : 'blank lines only'}); expected the header '# trial<TAB>spike times' and one line '<trial><TAB><t1>,<t2>,' per trial`);
+  }
   const trials = new Map<number, number[]>();
   const lines = new Map<number, number>();
   for (let i = 0; i < text.length; i++) {

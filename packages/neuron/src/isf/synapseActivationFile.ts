@@ -32,6 +32,18 @@ export interface SynapseFileOptions {
    * is rejected, naming the line.
    */
   maxSomaDistanceUm?: number;
+  /**
+   * Accept a file with no lines at all (0 bytes: not even the header ISF always writes) as a trial without
+   * synaptic input. Off by default: such a file is what a crashed or interrupted writer leaves behind, so it
+   * is an error naming the file. A file holding only the header is always a legitimate trial without input.
+   */
+  allowEmpty?: boolean;
+}
+
+/** A synapse file's rows, and whether the file was empty (no lines, not even the header). */
+export interface IsfSynapseFile {
+  rows: IsfSynapseActivation[];
+  empty: boolean;
 }
 
 export const DEFAULT_MAX_SOMA_DISTANCE_UM = 5000;
@@ -43,8 +55,22 @@ const COLUMNS = 'synapse type, synapse ID, soma distance, section ID, section pt
  * a comma. Every malformed line is an OccamError naming the file and line.
  */
 export async function readIsfSynapseActivations(file: string, options: SynapseFileOptions = {}): Promise<IsfSynapseActivation[]> {
+  return (await readIsfSynapseFile(file, options)).rows;
+}
+
+/** Read a synapse-activation file and say whether it was empty (allowed only with `allowEmpty`). */
+export async function readIsfSynapseFile(file: string, options: SynapseFileOptions = {}): Promise<IsfSynapseFile> {
   const lines = await readTextLines(file);
-  return parseIsfSynapseActivations(lines, file, options);
+  const empty = lines.every((l) => l.trim() === '');
+  if (empty && !options.allowEmpty) {
+    throw inputError(
+      file,
+      undefined,
+      `empty file (${lines.length === 0 ? '0 bytes' : 'blank lines only'}): ISF writes at least the header line '# synapse type<TAB>synapse ID<TAB>…', ` +
+        'so the writer probably did not finish. Re-run that trial, or accept empty files as trials without input (--allow-empty-trials)',
+    );
+  }
+  return { rows: parseIsfSynapseActivations(lines, file, options), empty };
 }
 
 /** Parse the lines of a synapse-activation file (line i of `lines` is line i + 1 of `file`). */

@@ -12,8 +12,32 @@ export interface ActivationTally {
   beyondDistanceRange: number;
   /** Activations before tStartMs or at/after tEndMs (dropped). */
   outsideTimeRange: number;
+  /**
+   * Of those, activations outside the simulated trial itself: before 0 ms or after the trial's end (its last
+   * voltage sample, or tEndMs where that is unknown). Dropping the first 150 ms is by design; these are not.
+   */
+  outsideTrial: number;
+  /** The first activation outside the trial, to name in a warning. */
+  outsideTrialExample?: EventPlace;
   /** Activations per presynaptic cell type or type label, all of them (counted or not). */
   byCellType: Record<string, number>;
+}
+
+/** Where an event was read: file, line and its time. */
+export interface EventPlace {
+  file: string;
+  line?: number;
+  timeMs: number;
+  /** End of that event's trial (ms). */
+  trialEndMs: number;
+}
+
+/** Where a trial's events were read, to count those outside the trial and name an example. */
+export interface EventSource {
+  /** End of the simulated trial in ms (events after it, or before 0, are outside the trial). */
+  trialEndMs: number;
+  file: string;
+  line?: number;
 }
 
 /**
@@ -24,8 +48,11 @@ export class NeuronDatasetBuilder {
   private readonly inputs: CountArray;
   private readonly target: CountArray;
   private readonly spikes: number[][];
-  readonly tally: ActivationTally = { counted: 0, beyondDistanceRange: 0, outsideTimeRange: 0, byCellType: {} };
+  readonly tally: ActivationTally = { counted: 0, beyondDistanceRange: 0, outsideTimeRange: 0, outsideTrial: 0, byCellType: {} };
   outputSpikesOutsideTimeRange = 0;
+  /** Output spikes before 0 ms or after the trial's end, and the first of them. */
+  outputSpikesOutsideTrial = 0;
+  outputSpikesOutsideTrialExample: EventPlace | undefined;
 
   constructor(
     readonly grid: TimeGrid,
@@ -38,9 +65,16 @@ export class NeuronDatasetBuilder {
   }
 
   /** Add the activation times of one synapse in one trial. */
-  addActivations(trial: number, sign: SynapseSign, somaDistanceUm: number, times: readonly number[], cellType: string): void {
+  addActivations(trial: number, sign: SynapseSign, somaDistanceUm: number, times: readonly number[], cellType: string, source?: EventSource): void {
     const t = this.tally;
     t.byCellType[cellType] = (t.byCellType[cellType] ?? 0) + times.length;
+    if (source) {
+      for (const time of times) {
+        if (time >= 0 && time <= source.trialEndMs) continue;
+        t.outsideTrial++;
+        t.outsideTrialExample ??= { file: source.file, line: source.line, timeMs: time, trialEndMs: source.trialEndMs };
+      }
+    }
     const atom = this.atoms.indexOf(sign, somaDistanceUm);
     if (atom < 0) {
       t.beyondDistanceRange += times.length;
@@ -60,9 +94,13 @@ export class NeuronDatasetBuilder {
   }
 
   /** Add the output spikes of one trial (all of them: those before tStart still shape the refractory mask). */
-  addSpikes(trial: number, times: readonly number[]): void {
+  addSpikes(trial: number, times: readonly number[], source?: EventSource): void {
     const nBins = this.grid.nBins;
     for (const time of times) {
+      if (source && !(time >= 0 && time <= source.trialEndMs)) {
+        this.outputSpikesOutsideTrial++;
+        this.outputSpikesOutsideTrialExample ??= { file: source.file, line: source.line, timeMs: time, trialEndMs: source.trialEndMs };
+      }
       this.spikes[trial].push(time);
       const b = binOf(this.grid, time);
       if (b < 0 || b >= nBins) {
@@ -131,6 +169,8 @@ export class NeuronDatasetBuilder {
           maxDistanceUm: this.atoms.maxDistanceUm,
           synapseActivations: this.tally,
           outputSpikesOutsideTimeRange: this.outputSpikesOutsideTimeRange,
+          outputSpikesOutsideTrial: this.outputSpikesOutsideTrial,
+          ...(this.outputSpikesOutsideTrialExample ? { outputSpikesOutsideTrialExample: this.outputSpikesOutsideTrialExample } : {}),
           ...info.extra,
         },
       },
