@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { mulberry32, OccamError, shuffled } from '@occam/core';
+import { readConditionFile } from './conditionFiles.js';
 import type { Prompt, PromptSet } from './promptSet.js';
 import type { NaturalText } from './schema.js';
 import { withBos, type Vocabulary } from './vocabulary.js';
@@ -9,12 +9,7 @@ import { withBos, type Vocabulary } from './vocabulary.js';
  * included), every `stride` tokens; with `count`, that many windows drawn without replacement (seeded).
  */
 export async function naturalTextPrompts(c: NaturalText, path: string, vocab: Vocabulary): Promise<PromptSet> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    throw new OccamError(`${path}: text file not found`, { file: path });
-  }
+  const text = await readConditionFile(path, 'text file');
   const all = vocab.tokenizer.encode(text, { bos: false });
   const body = c.windowTokens - (c.bos ? 1 : 0);
   const stride = c.stride ?? body;

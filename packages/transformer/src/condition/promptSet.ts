@@ -7,6 +7,10 @@ export interface Prompt {
   tokens: number[];
   /** Positions (token indices) to score; null = every position but the first. */
   scored: number[] | null;
+  /** The mixture component the prompt was drawn from (mixture conditions only); a Dataset keeps it per trial. */
+  label?: string;
+  /** Where the prompt was written, for messages: a prompts file and line, or a condition file and the prompt's index. */
+  source?: { file: string; line?: number; index?: number };
 }
 
 export interface PromptSet {

@@ -1,5 +1,36 @@
 import { AutoTokenizer, env } from '@huggingface/transformers';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { OccamError } from '@occam/core';
+
+/** config.json keys that give a model's number of positions (GPT-2, Llama/most, older GPT-2, MPT-style). */
+const CONTEXT_KEYS = ['n_positions', 'max_position_embeddings', 'n_ctx', 'max_seq_len', 'seq_length'];
+/** Tokenizer files are JSON of a few MB at most (large vocabularies ~20 MB); a bound keeps a stray huge file from being parsed. */
+const MAX_TOKENIZER_FILE_BYTES = 128 * 1024 * 1024;
+
+/**
+ * tokenizer.json must be there and, like tokenizer_config.json when present, be a regular file of
+ * valid JSON: checked here so a message names the file (the tokenizer library's errors do not).
+ */
+async function checkTokenizerFiles(dir: string): Promise<void> {
+  for (const [name, required] of [['tokenizer.json', true], ['tokenizer_config.json', false]] as const) {
+    const path = join(dir, name);
+    const info = await stat(path).catch(() => null);
+    if (!info) {
+      if (required) throw new OccamError(`${path}: missing; a model folder needs tokenizer.json (save it with tokenizer.save_pretrained)`, { file: path });
+      continue;
+    }
+    if (!info.isFile()) throw new OccamError(`${path}: expected a regular file`, { file: path });
+    if (info.size > MAX_TOKENIZER_FILE_BYTES) throw new OccamError(`${path}: ${(info.size / 2 ** 20).toFixed(0)} MiB, over the ${MAX_TOKENIZER_FILE_BYTES / 2 ** 20} MiB limit for tokenizer files`, { file: path });
+    let value: unknown;
+    try {
+      value = JSON.parse(await readFile(path, 'utf8'));
+    } catch (error) {
+      throw new OccamError(`${path}: not valid JSON (${(error as Error).message})`, { file: path });
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new OccamError(`${path}: expected a JSON object`, { file: path });
+  }
+}
 
 /** The tokenizer facts the adapter needs, over @huggingface/transformers' AutoTokenizer. */
 export interface LmTokenizer {
@@ -12,20 +43,26 @@ export interface LmTokenizer {
   eosId: number | null;
   padId: number | null;
   specialIds: Set<number>;
+  /**
+   * The longest token sequence the model accepts (its positions), like Hugging Face's model_max_length;
+   * null when neither the model nor its config says. Prompts are checked against it before a forward pass.
+   */
+  contextLength: number | null;
 }
 
 /**
  * Load the tokenizer from a local folder with remote models disabled (nothing is fetched).
  * Falls back to config.json's bos/eos/pad ids when the tokenizer config names none.
  */
-export async function loadLmTokenizer(dir: string, config: Record<string, unknown>): Promise<LmTokenizer> {
+export async function loadLmTokenizer(dir: string, config: Record<string, unknown>, options: { contextLength?: number | null } = {}): Promise<LmTokenizer> {
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
+  await checkTokenizerFiles(dir);
   let tok: Awaited<ReturnType<typeof AutoTokenizer.from_pretrained>>;
   try {
     tok = await AutoTokenizer.from_pretrained(dir, { local_files_only: true });
   } catch (error) {
-    throw new OccamError(`${dir}: cannot load the tokenizer (tokenizer.json, tokenizer_config.json): ${(error as Error).message}`, { file: dir });
+    throw new OccamError(`${join(dir, 'tokenizer.json')}: cannot load the tokenizer: ${(error as Error).message}`, { file: join(dir, 'tokenizer.json') });
   }
   const num = (v: unknown): number | null => (typeof v === 'number' && Number.isInteger(v) ? v : null);
   const orNull = (v: number | undefined | null): number | null => (typeof v === 'number' && v >= 0 ? v : null);
@@ -33,6 +70,9 @@ export async function loadLmTokenizer(dir: string, config: Record<string, unknow
   const eosId = orNull(tok.eos_token_id) ?? num(config.eos_token_id);
   const padId = orNull(tok.pad_token_id) ?? num(config.pad_token_id) ?? eosId;
   const specialIds = new Set<number>(tok.all_special_ids ?? []);
+  const limits = [options.contextLength ?? null, ...CONTEXT_KEYS.map((k) => num(config[k])), num((tok as { model_max_length?: unknown }).model_max_length)];
+  const known = limits.filter((v): v is number => v !== null && v > 0 && v < 1e9); // HF writes 1e30 for "no limit"
+  const contextLength = known.length ? Math.min(...known) : null;
   for (const id of [bosId, eosId, padId]) if (id !== null) specialIds.add(id);
   return {
     encode(text, options = {}) {
@@ -57,5 +97,6 @@ export async function loadLmTokenizer(dir: string, config: Record<string, unknow
     eosId,
     padId,
     specialIds,
+    contextLength,
   };
 }
