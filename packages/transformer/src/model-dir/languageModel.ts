@@ -10,6 +10,7 @@ import { canonicalHooks, resolveHooks, type HookSite } from '../onnx/hooks.js';
 import { discoverModelStructure, type ModelStructure } from '../onnx/modelStructure.js';
 import { parseOnnxModel, type OnnxModel, type TensorRef } from '../onnx/onnxModel.js';
 import { readTensorFloat32 } from '../onnx/tensorData.js';
+import { checkExternalData } from './externalData.js';
 import { buildFeeds } from './feeds.js';
 import { loadLmTokenizer, type LmTokenizer } from './lmTokenizer.js';
 import { resolveModelDirectory, type ModelDirectory, type ModelDirectoryOptions } from './modelDirectory.js';
@@ -47,6 +48,28 @@ export interface GraphExtension {
 export interface LoadOptions extends ModelDirectoryOptions {
   /** onnxruntime intra-op threads (default: onnxruntime's choice). */
   threads?: number;
+}
+
+function firstLine(error: unknown): string {
+  return String((error as Error)?.message ?? error).split('\n')[0].slice(0, 500);
+}
+
+/** onnxruntime's own load failures (graph rejected, external data refused or unreadable), naming the model file. */
+function onnxruntimeLoadError(file: string, error: unknown): OccamError {
+  const msg = firstLine(error);
+  const hint = /external data/i.test(msg) ? '; check the external data files beside the model' : '; the file may be damaged or use operators this onnxruntime does not support';
+  return new OccamError(`${file}: onnxruntime cannot load the model: ${msg}${hint}`, { file });
+}
+
+/**
+ * Rows of the learned position-embedding table (GPT-2's wpe), the hard limit on positions a graph can
+ * index; null for models without one (rotary: config.json's limit applies).
+ */
+function positionTableRows(graph: GraphIndex, structure: ModelStructure): number | null {
+  if (!structure.posEmbed) return null;
+  const gather = graph.producer.get(structure.posEmbed);
+  const table = gather ? graph.model.graph.initializers.get(gather.inputs[0]) : undefined;
+  return table && table.dims.length === 2 && table.dims[0] > 0 ? table.dims[0] : null;
 }
 
 function toFloat32(t: ort.Tensor): Float32Array {
@@ -93,9 +116,10 @@ export class LanguageModel {
     const directory = await resolveModelDirectory(pathOrId, options);
     const bytes = new Uint8Array(await readFile(directory.onnxPath));
     const onnx = parseOnnxModel(bytes, directory.onnxPath);
+    checkExternalData(onnx, directory.onnxPath);
     const graph = new GraphIndex(onnx);
     const structure = discoverModelStructure(graph);
-    const tokenizer = await loadLmTokenizer(directory.dir, directory.config);
+    const tokenizer = await loadLmTokenizer(directory.dir, directory.config, { contextLength: positionTableRows(graph, structure) });
     return new LanguageModel(directory, tokenizer, onnx, graph, structure, options);
   }
 
@@ -156,16 +180,18 @@ export class LanguageModel {
       options.interOpNumThreads = 1;
     }
     const hasExternal = [...this.onnx.graph.initializers.values()].some((t) => t.external);
-    if (!hasExternal) return ort.InferenceSession.create(bytes, options);
-    const folder = dirname(this.directory.onnxPath);
+    const file = this.directory.onnxPath;
+    if (!hasExternal) return ort.InferenceSession.create(bytes, options).catch((error: unknown) => Promise.reject(onnxruntimeLoadError(file, error)));
+    const folder = dirname(file);
     try {
       // onnxruntime resolves external data of a model loaded from bytes relative to this folder (memory-mapped)
       return await ort.InferenceSession.create(bytes, { ...options, extra: { session: { model_external_initializers_file_folder_path: folder } } });
     } catch {
+      // checkExternalData confined every location to the folder at load; these are the files beside the graph
       const externalData = await Promise.all(
         this.directory.externalData.map(async (p) => ({ path: basename(p), data: new Uint8Array(await readFile(p)) })),
       );
-      return ort.InferenceSession.create(bytes, { ...options, externalData });
+      return ort.InferenceSession.create(bytes, { ...options, externalData }).catch((error: unknown) => Promise.reject(onnxruntimeLoadError(file, error)));
     }
   }
 
@@ -184,10 +210,20 @@ export class LanguageModel {
         field: 'padding',
       });
     }
+    const context = this.tokenizer.contextLength;
+    if (context !== null && batch.width > context) {
+      // loadCondition names the prompt's file and line; this guards direct callers of run()
+      throw new OccamError(`${this.directory.onnxPath}: a prompt of ${batch.width} tokens is longer than the model's context of ${context} positions`, { file: this.directory.onnxPath });
+    }
     const session = await this.session(fetch.filter((t) => !added.includes(t)), extension?.graph ?? null);
     const feeds = buildFeeds(this.onnx.graph.inputs, batch, this.directory.config);
     for (const [name, t] of Object.entries(extension?.feeds ?? {})) feeds[name] = new ort.Tensor('float32', t.data, t.dims);
-    const out = await session.run(feeds, fetch);
+    let out: ort.InferenceSession.OnnxValueMapType;
+    try {
+      out = await session.run(feeds, fetch);
+    } catch (error) {
+      throw new OccamError(`${this.directory.onnxPath}: onnxruntime failed in a forward pass over ${batch.lengths.length} prompt(s) of up to ${batch.width} tokens: ${firstLine(error)}`, { file: this.directory.onnxPath });
+    }
     const read = (name: string): HookTensor => {
       const t = out[name];
       return { dims: t.dims.map(Number), data: toFloat32(t) };

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { OccamError } from '@occam/core';
 
 /** A Hugging Face-style model folder on disk: config.json, tokenizer files, an ONNX graph. */
@@ -27,6 +27,14 @@ export interface ModelDirectoryOptions {
 
 const ONNX_CANDIDATES = ['onnx/model.onnx', 'model.onnx', 'onnx/decoder_model.onnx'];
 const HUB_ID = /^[\w.-]+\/[\w.-]+$/;
+/** config.json is a few kB; parse nothing larger than this. */
+const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+
+/** `path` is `root` or below it (both already resolved). */
+export function isInside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || (rel !== '..' && !rel.startsWith('..' + sep) && !isAbsolute(rel));
+}
 
 /**
  * Resolve a model folder. A path that exists is used as is (nothing is fetched); a hub id is accepted
@@ -40,7 +48,10 @@ export async function resolveModelDirectory(pathOrId: string, options: ModelDire
   }
   if (!HUB_ID.test(pathOrId)) throw new OccamError(`model folder ${pathOrId} not found`, { file: pathOrId });
   if (!options.allowRemote) {
-    throw new OccamError(`model folder ${pathOrId} not found locally; '${pathOrId}' looks like a hub id, which needs allowRemote: true`, { file: pathOrId });
+    throw new OccamError(
+      `model folder ${pathOrId} not found locally; '${pathOrId}' looks like a Hugging Face hub id, and downloading is off: pass --allow-remote (allowRemote: true in the API) to fetch it, or give the path of a local folder`,
+      { file: pathOrId },
+    );
   }
   const dir = join(homedir(), '.cache', 'occam', 'hub', pathOrId.replace('/', '--'));
   await fetchHubFolder(pathOrId, dir, options.onnxFile);
@@ -49,16 +60,19 @@ export async function resolveModelDirectory(pathOrId: string, options: ModelDire
 
 async function describeFolder(dir: string, onnxFile: string | undefined, source: ModelDirectory['source']): Promise<ModelDirectory> {
   const configPath = join(dir, 'config.json');
-  let config: Record<string, unknown> = {};
-  if (existsSync(configPath)) {
-    config = parseConfigJson(await readFile(configPath, 'utf8'), configPath);
-  }
+  const configInfo = await stat(configPath).catch(() => null);
+  if (!configInfo) throw new OccamError(`${configPath}: missing; a model folder needs config.json (the Hugging Face model config, written by save_pretrained)`, { file: configPath });
+  if (!configInfo.isFile()) throw new OccamError(`${configPath}: expected a regular file`, { file: configPath });
+  if (configInfo.size > MAX_CONFIG_BYTES) throw new OccamError(`${configPath}: ${(configInfo.size / 2 ** 20).toFixed(1)} MiB, over the ${MAX_CONFIG_BYTES / 2 ** 20} MiB limit for config.json`, { file: configPath });
+  const config = parseConfigJson(await readFile(configPath, 'utf8'), configPath);
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) throw new OccamError(`${configPath}: expected a JSON object`, { file: configPath });
   const candidates = onnxFile ? [onnxFile] : ONNX_CANDIDATES;
   const rel = candidates.find((c) => existsSync(join(dir, c)));
   if (!rel) {
-    throw new OccamError(`${dir}: no ONNX graph (looked for ${candidates.join(', ')})`, { file: dir });
+    throw new OccamError(`${dir}: no ONNX graph (looked for ${candidates.join(', ')})`, { file: join(dir, candidates[0]) });
   }
   const onnxPath = join(dir, rel);
+  if (!statSync(onnxPath).isFile()) throw new OccamError(`${onnxPath}: expected the ONNX graph as a regular file`, { file: onnxPath });
   const folder = join(onnxPath, '..');
   const externalData = (await readdir(folder)).filter((f) => /\.onnx_data(_\d+)?$|\.onnx\.data$/.test(f)).map((f) => join(folder, f));
   return { dir, config, onnxPath, externalData, source };
