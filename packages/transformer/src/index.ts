@@ -54,3 +54,10 @@ export { resolveInputPatterns, inputPatternAtoms, inputPatternColumns, answerTok
 // extraction
 export { extractDataset, trialLabels, DEFAULT_BATCH_TOKENS, type ExtractOptions, type ExtractResult, type ExtractSummary } from './extract/extractDataset.js';
 export { runLmExtract, type LmExtractArgs, type LmExtractResult } from './extract/runLmExtract.js';
+
+// controls: the same architecture with other weights, extracted under the same prompts, behaviour and atoms
+export { writeRandomWeightsControl, controlRecord, type RandomWeightsOptions, type RandomWeightsControl, type RedrawnTensor } from './controls/randomWeights.js';
+export { weightTensors, normTensors, type WeightTensor, type NormTensor, type WeightRole } from './controls/weightTensors.js';
+export { architectureDifferences, loadControlModel } from './controls/loadControl.js';
+export { extractWithControl, type ControlledExtraction } from './controls/extractWithControl.js';
+export { runLmExtractWithControl, type ControlChoice, type LmExtractWithControlArgs, type LmExtractWithControlResult } from './controls/runLmExtractWithControl.js';

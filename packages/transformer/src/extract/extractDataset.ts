@@ -34,6 +34,8 @@ export interface ExtractOptions {
    */
   atomsInGraph?: boolean;
   onProgress?: (done: number, total: number) => void;
+  /** Extra entries for the Dataset manifest's metadata (e.g. which control a dataset is); they cannot replace the adapter's own. */
+  metadata?: Record<string, unknown>;
 }
 
 export interface ExtractSummary {
@@ -212,6 +214,7 @@ export async function extractDataset(
       target: { kind: behaviour.targetKind, name: behaviour.label },
       trialIds: prompts.prompts.map((p) => p.id),
       metadata: {
+        ...options.metadata,
         condition: prompts.name,
         source: model.directory.dir,
         seed: typeof prompts.metadata.seed === 'number' ? prompts.metadata.seed : undefined,
