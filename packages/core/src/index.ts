@@ -25,10 +25,26 @@ export { fitLookupNonlinearity, applyLookup, type LookupTable } from './glm/look
 export { auroc, stratifiedAuroc, rocCurve } from './metrics/auroc.js';
 export { logLikelihood, deviance, pseudoR2, brierScore, bestThresholdAccuracy } from './metrics/likelihood.js';
 export { psthBaseline, constantRate } from './metrics/baselines.js';
+export { bestThreshold, accuracyAt } from './metrics/accuracyThreshold.js';
+export { binStrata, strataSupport } from './metrics/strata.js';
+export type { ScoredRows } from './bootstrap/scoredRows.js';
+export {
+  bootstrapFigures,
+  pairedBootstrap,
+  type BootstrapOptions,
+  type BootstrapSummary,
+  type PairedBootstrapSummary,
+  type ModelIntervals,
+  type FigureIntervals,
+  type Interval,
+} from './bootstrap/bootstrapFigures.js';
+export { trialStatistics, figuresAt, trialsOf, FIGURE_NAMES, type FigureName, type Figures, type TrialStatistics } from './bootstrap/trialStatistics.js';
+export { forEachTrialResample, percentileInterval } from './bootstrap/trialResampling.js';
+export { prepareRankSweep, sweepAuroc, type WeightedRankSweep } from './bootstrap/weightedRankSweep.js';
 export { coincidenceFactor } from './metrics/coincidence.js';
 export { trialFolds, trialSplit } from './validation/trialFolds.js';
 export * from './model/schema.js';
-export { fitReducedModel, type FitProgress } from './model/fitReducedModel.js';
+export { fitReducedModel, fitReducedModelWithPredictions, type FitProgress, type FitOptions } from './model/fitReducedModel.js';
 export { sampleFilters, normaliseRankOne } from './model/sampleFilters.js';
 export { predictReducedModel, simulateReducedModel, layoutForModel, type Prediction } from './model/predict.js';
 export { readReducedModel, writeReducedModel } from './model/modelFile.js';

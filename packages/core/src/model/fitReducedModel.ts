@@ -7,6 +7,9 @@ import { fitGlm } from '../glm/fitGlm.js';
 import { fitSeparable } from '../glm/fitSeparable.js';
 import { applyLookup, fitLookupNonlinearity, type LookupTable } from '../glm/lookupNonlinearity.js';
 import { linearPredictor, type GlmData } from '../glm/objective.js';
+import type { BootstrapOptions } from '../bootstrap/bootstrapFigures.js';
+import type { ScoredRows } from '../bootstrap/scoredRows.js';
+import { bestThreshold } from '../metrics/accuracyThreshold.js';
 import { constantRate, psthBaseline } from '../metrics/baselines.js';
 import { coincidenceFactor } from '../metrics/coincidence.js';
 import { SpecSchema, type Spec, type SpecInput } from '../spec/schema.js';
@@ -15,7 +18,7 @@ import { OCCAM_VERSION } from '../version.js';
 import { designPenalty } from './designPenalty.js';
 import { sampleFilters } from './sampleFilters.js';
 import type { Metrics, ReducedModel } from './schema.js';
-import { scoreBlock, type Predictions } from './scoreBlock.js';
+import { scoreBlock, scoredRows, type AccuracyThresholds, type Predictions } from './scoreBlock.js';
 import { simulateOutput } from './simulate.js';
 
 export interface FitProgress {
@@ -80,24 +83,54 @@ function meanFromEta(family: Spec['family'], eta: Float64Array): Float64Array {
   return eta.map((e) => fam.mean(e));
 }
 
+export interface FitOptions {
+  datasetPath?: string;
+  onProgress?: FitProgress;
+  specFile?: string;
+  /** Simulate held-out trials for the coincidence factor (default true; a search skips it). */
+  coincidence?: boolean;
+  /** k-fold: refit on all trials for the final model (default true; false keeps the last fold's model). */
+  refit?: boolean;
+  /**
+   * Bootstrap intervals of the held-out figures over trials (default 1000 resamples, seeded with the spec's
+   * validation seed); false skips them.
+   */
+  bootstrap?: BootstrapOptions | false;
+}
+
+/** Which figure decides, and why (stored in the metrics and printed beside them). */
+function decidingMetric(family: Spec['family'], binUnit: string): NonNullable<Metrics['decidingMetric']> {
+  if (family === 'gaussian') return { metric: 'pseudoR2', why: 'real-valued target: deviance pseudo-R² against the constant (AUROCs need events)' };
+  if (binUnit === 'token')
+    return {
+      metric: 'stratifiedAuroc',
+      why: 'bins are token positions: the position-stratified AUROC compares prompts only at the same position, so nothing that depends on position alone scores above 0.5',
+    };
+  return {
+    metric: 'trialToTrialAuroc',
+    why: 'the published metric: AUROC across trials at the fixed bins around the response peak, where time since the stimulus alone scores 0.5',
+  };
+}
+
 /**
  * Fit a reduced model to a dataset and score it honestly: train/test (or k-fold) by whole trials,
  * every figure next to the PSTH and constant-rate baselines on the same bins, trial-to-trial AUROC
  * at fixed bins, and for spike-like targets the coincidence factor of simulated against real output.
  */
-export function fitReducedModel(
+export function fitReducedModel(ds: Dataset, specInput: SpecInput | Spec, options: FitOptions = {}): ReducedModel {
+  return fitReducedModelWithPredictions(ds, specInput, options).model;
+}
+
+/**
+ * `fitReducedModel` that also returns the held-out predictions as the bootstrap reads them: two fits on the
+ * same trials (a trained network and its control, a model and its ablation, same split seed or folds) go to
+ * `pairedBootstrap` for intervals of their differences.
+ */
+export function fitReducedModelWithPredictions(
   ds: Dataset,
   specInput: SpecInput | Spec,
-  options: {
-    datasetPath?: string;
-    onProgress?: FitProgress;
-    specFile?: string;
-    /** Simulate held-out trials for the coincidence factor (default true; a search skips it). */
-    coincidence?: boolean;
-    /** k-fold: refit on all trials for the final model (default true; false keeps the last fold's model). */
-    refit?: boolean;
-  } = {},
-): ReducedModel {
+  options: FitOptions = {},
+): { model: ReducedModel; heldOut: ScoredRows } {
   const parsed = SpecSchema.safeParse(specInput);
   if (!parsed.success) throw zodProblem(options.specFile ?? 'spec', parsed.error);
   const spec = parsed.data;
@@ -126,8 +159,12 @@ export function fitReducedModel(
     testKind = 'kfold';
   }
 
+  const heldOutThresholds: AccuracyThresholds | null = binary
+    ? { model: [], lookup: spec.nonlinearity.kind === 'lookup' ? [] : null, psth: [], constant: [] }
+    : null;
   const heldOut: Predictions = {
     y,
+    trial: design.trial,
     bin: design.bin,
     fold: new Int32Array(design.n),
     model: new Float64Array(design.n),
@@ -135,6 +172,7 @@ export function fitReducedModel(
     psth: new Float64Array(design.n),
     constant: new Float64Array(design.n),
     sigma2: 1,
+    thresholds: heldOutThresholds,
   };
   const testRows: number[] = [];
   const recorded: number[][] = [];
@@ -161,7 +199,19 @@ export function fitReducedModel(
     }
     const lookup: LookupTable | null =
       spec.nonlinearity.kind === 'lookup' && binary ? fitLookupNonlinearity(eta, y, trainRows, spec.nonlinearity.minCount) : null;
-    return { core, eta, mu, psthRate, rate, sigma2, lookup, trainRows };
+    const lookupMu = lookup ? eta.map((e) => applyLookup(lookup, e)) : null;
+    const psthMu = new Float64Array(design.n);
+    for (let r = 0; r < design.n; r++) psthMu[r] = psthRate[design.bin[r]];
+    // Accuracy thresholds are chosen here, on the training bins, and applied unchanged to held-out bins.
+    const thresholds = binary
+      ? {
+          model: bestThreshold(mu, y, trainRows),
+          lookup: lookupMu ? bestThreshold(lookupMu, y, trainRows) : null,
+          psth: bestThreshold(psthMu, y, trainRows),
+          constant: bestThreshold(new Float64Array(design.n).fill(rate), y, trainRows),
+        }
+      : null;
+    return { core, eta, mu, psthRate, psthMu, rate, sigma2, lookup, lookupMu, thresholds, trainRows };
   };
 
   const peakBins = (psthRate: Float64Array): number[] => {
@@ -184,11 +234,17 @@ export function fitReducedModel(
     progress('fit', i, plan.length + (testKind === 'kfold' ? 1 : 0));
     const f = fitOn(part.train);
     if (i === 0) fixedBins = peakBins(f.psthRate);
+    if (heldOutThresholds && f.thresholds) {
+      heldOutThresholds.model[i] = f.thresholds.model;
+      if (heldOutThresholds.lookup) heldOutThresholds.lookup[i] = f.thresholds.lookup ?? NaN;
+      heldOutThresholds.psth[i] = f.thresholds.psth;
+      heldOutThresholds.constant[i] = f.thresholds.constant;
+    }
     for (const r of rowsOfTrials(design, new Set(part.test))) {
       testRows.push(r);
       heldOut.fold![r] = i;
       heldOut.model[r] = f.mu[r];
-      if (heldOut.lookup && f.lookup) heldOut.lookup[r] = applyLookup(f.lookup, f.eta[r]);
+      if (heldOut.lookup && f.lookupMu) heldOut.lookup[r] = f.lookupMu[r];
       heldOut.psth[r] = f.psthRate[design.bin[r]];
       heldOut.constant[r] = f.rate;
     }
@@ -214,13 +270,17 @@ export function fitReducedModel(
 
   const inSample: Predictions = {
     y,
+    trial: design.trial,
     bin: design.bin,
     fold: null,
     model: fin.mu,
-    lookup: fin.lookup ? fin.eta.map((e) => applyLookup(fin.lookup!, e)) : null,
-    psth: design.bin.reduce((acc, b, r) => ((acc[r] = fin.psthRate[b]), acc), new Float64Array(design.n)),
+    lookup: fin.lookupMu,
+    psth: fin.psthMu,
     constant: new Float64Array(design.n).fill(fin.rate),
     sigma2: fin.sigma2,
+    thresholds: fin.thresholds
+      ? { model: [fin.thresholds.model], lookup: fin.thresholds.lookup === null ? null : [fin.thresholds.lookup], psth: [fin.thresholds.psth], constant: [fin.thresholds.constant] }
+      : null,
   };
   testRows.sort((a, b) => a - b);
   let scoredBinsPerTrial = 0;
@@ -229,12 +289,14 @@ export function fitReducedModel(
     for (let i = 0; i < ds.scored.length; i++) total += ds.scored[i];
     scoredBinsPerTrial = total / nTrials;
   }
+  const bootstrap = options.bootstrap === false ? false : { seed: spec.validation.seed, ...options.bootstrap };
   const metrics: Metrics = {
     train: scoreBlock(fam, inSample, fin.trainRows, fixedBins),
-    test: scoreBlock(fam, heldOut, testRows, fixedBins),
+    test: scoreBlock(fam, heldOut, testRows, fixedBins, { bootstrap }),
     testKind,
     folds,
     fixedBins,
+    decidingMetric: decidingMetric(spec.family, binUnit),
     coincidence: spikeLike && recorded.length > 0
       ? {
           gamma: finiteOrNull(coincidenceFactor(recorded, simulated, coincidenceDelta, scoredBinsPerTrial)),
@@ -253,7 +315,7 @@ export function fitReducedModel(
     1 +
     (fin.core.separable ? layout.groups.length * (layout.K + layout.J) : layout.groups.length * layout.K * layout.J) +
     layout.H;
-  return {
+  const model: ReducedModel = {
     format: 'occam.reduced-model',
     version: 1,
     occamVersion: OCCAM_VERSION,
@@ -304,6 +366,7 @@ export function fitReducedModel(
       testTrials: plan.length === 1 ? plan[0].test : [],
     },
   };
+  return { model, heldOut: scoredRows(fam, heldOut, testRows, fixedBins) };
 }
 
 function finiteOrNull(v: number): number | null {

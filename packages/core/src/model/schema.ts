@@ -13,10 +13,56 @@ export const ScoreSchema = z.object({
   /** Deviance pseudo-R² against the training constant rate. */
   pseudoR2: num,
   brier: num,
-  /** Accuracy at the best threshold (binary targets). */
+  /**
+   * Accuracy (binary targets) at the threshold that is best on the training bins, applied to these bins
+   * (`accuracyThresholdsFrom` says so; files written before it chose the threshold on the scored bins).
+   */
   accuracy: num,
 });
 export type Score = z.infer<typeof ScoreSchema>;
+
+/** [low, high] of a percentile bootstrap interval over trials; null where the figure is undefined or too rarely defined. */
+const interval = z.tuple([z.number(), z.number()]).nullable();
+
+/** Intervals of one column of a MetricBlock (the model's or the PSTH's figures), or of their difference. */
+export const FigureIntervalsSchema = z.object({
+  auroc: interval,
+  /** Position-stratified AUROC (pairs within a bin only). */
+  stratifiedAuroc: interval,
+  /** Fixed-bin trial-to-trial AUROC. */
+  trialToTrialAuroc: interval,
+  logLikPerBin: interval,
+  pseudoR2: interval,
+  accuracy: interval,
+  /** Log-likelihood gain over the PSTH in bits per event (the PSTH's own is 0). */
+  bitsPerEventOverPsth: interval,
+});
+
+/**
+ * Bootstrap intervals beside a block's figures: whole trials (prompts) resampled with replacement, every
+ * figure recomputed from per-trial statistics, percentile interval. `modelMinusPsth` is paired: model and
+ * PSTH scored on the same resampled trials.
+ */
+export const MetricIntervalsSchema = z.object({
+  method: z.literal('percentile bootstrap over trials'),
+  level: z.number(),
+  resamples: z.number().int(),
+  seed: z.number().int(),
+  trials: z.number().int(),
+  model: FigureIntervalsSchema,
+  psth: FigureIntervalsSchema,
+  modelMinusPsth: FigureIntervalsSchema,
+});
+export type MetricIntervals = z.infer<typeof MetricIntervalsSchema>;
+
+/** Figures resting on fewer events than this (the rarer class, for binary targets) are flagged. */
+export const SMALL_SAMPLE_MIN_EVENTS = 30;
+
+export const SmallSampleSchema = z.object({
+  minEvents: z.number().int(),
+  /** Each flagged figure with the events it rests on (for binary targets the count of the rarer class). */
+  flagged: z.array(z.object({ figure: z.enum(['auroc', 'stratifiedAuroc', 'trialToTrialAuroc', 'gainOverPsth', 'pseudoR2', 'accuracy']), events: z.number() })),
+});
 
 export const MetricBlockSchema = z.object({
   model: ScoreSchema,
@@ -30,8 +76,21 @@ export const MetricBlockSchema = z.object({
   nullAccuracy: num,
   /** AUROC across trials within each fixed bin, pooled (a PSTH scores 0.5 here by construction). */
   trialToTrialAuroc: z.object({ model: num, psth: num, bins: z.number().int(), events: z.number() }),
+  /**
+   * Position-stratified AUROC: positive and negative bins compared only within the same bin (and fold),
+   * Mann–Whitney U summed over every bin holding both classes over the pairs summed. Any function of position
+   * alone (the PSTH) scores exactly 0.5. `bins`/`events`: rows and events of the bins compared; `strata`: how
+   * many (fold, bin) strata hold both classes. Absent in files written before it existed.
+   */
+  stratifiedAuroc: z.object({ model: num, psth: num, bins: z.number().int(), events: z.number(), strata: z.number().int() }).optional(),
   /** What the inputs explain beyond time alone. */
   gainOverPsth: z.object({ bitsPerEvent: num, auroc: num }),
+  /** Where the accuracy thresholds were chosen (absent in older files: on the scored bins themselves). */
+  accuracyThresholdsFrom: z.enum(['training bins', 'scored bins']).optional(),
+  /** Figures that rest on fewer than `minEvents` events. */
+  smallSample: SmallSampleSchema.optional(),
+  /** Bootstrap intervals over trials (null when not computed, e.g. in-sample figures). */
+  intervals: MetricIntervalsSchema.nullable().optional(),
 });
 export type MetricBlock = z.infer<typeof MetricBlockSchema>;
 
@@ -42,6 +101,12 @@ export const MetricsSchema = z.object({
   testKind: z.enum(['split', 'kfold']),
   folds: z.number().int().nullable(),
   fixedBins: z.array(z.number().int()),
+  /**
+   * The figure that decides whether the inputs explain the output: the position-stratified AUROC for
+   * token-position datasets (language models), the fixed-bin trial-to-trial AUROC otherwise (the published
+   * neuron metric), pseudo-R² for real-valued targets. Absent in older files.
+   */
+  decidingMetric: z.object({ metric: z.enum(['stratifiedAuroc', 'trialToTrialAuroc', 'pseudoR2']), why: z.string() }).optional(),
   coincidence: z
     .object({ gamma: num, deltaBins: z.number().int(), trials: z.number().int(), recordedEvents: z.number(), simulatedEvents: z.number() })
     .nullable(),
