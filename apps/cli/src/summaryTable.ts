@@ -1,26 +1,68 @@
-import type { MetricBlock, ReducedModel } from '@occam/core';
+import type { MetricBlock, MetricIntervals, ReducedModel } from '@occam/core';
+
+type Interval = [number, number] | null | undefined;
 
 const f = (v: number | null | undefined, digits = 3): string => (v === null || v === undefined ? '—' : v.toFixed(digits));
 
-function row(name: string, cells: string[]): string {
-  return name.padEnd(34) + cells.map((c) => c.padStart(11)).join('');
+/** `0.964 [0.951, 0.975]`: a figure with its bootstrap interval, or the bare figure where none was computed. */
+const fi = (v: number | null | undefined, ci: Interval, digits = 3): string =>
+  v === null || v === undefined ? '—' : ci ? `${v.toFixed(digits)} [${ci[0].toFixed(digits)}, ${ci[1].toFixed(digits)}]` : v.toFixed(digits);
+
+const FIGURE_LABEL: Record<string, string> = {
+  auroc: 'AUROC per bin',
+  stratifiedAuroc: 'stratified AUROC',
+  trialToTrialAuroc: 'trial-to-trial AUROC',
+  gainOverPsth: 'gain over PSTH',
+  pseudoR2: 'pseudo-R²',
+  accuracy: 'accuracy',
+};
+
+function row(name: string, cells: string[], width: number): string {
+  return name.padEnd(42) + cells.map((c) => c.padStart(width)).join('');
 }
 
 function block(label: string, m: MetricBlock): string[] {
+  const iv: MetricIntervals | null = m.intervals ?? null;
+  const w = iv ? 32 : 11;
+  const thresholds = m.accuracyThresholdsFrom === 'scored bins' || !m.accuracyThresholdsFrom ? 'best threshold on these bins' : 'threshold from training bins';
+  const head = `${label}: ${m.model.bins} bins, ${m.model.events} events`;
   const lines = [
-    `${label}: ${m.model.bins} bins, ${m.model.events} events`,
-    row('', ['model', 'lookup', 'PSTH', 'constant']),
-    row('  AUROC per bin', [f(m.model.auroc), f(m.lookup?.auroc), f(m.psth.auroc), f(m.constant.auroc)]),
-    row('  log-likelihood / bin', [f(m.model.logLikPerBin, 5), f(m.lookup?.logLikPerBin, 5), f(m.psth.logLikPerBin, 5), f(m.constant.logLikPerBin, 5)]),
-    row('  pseudo-R² (vs constant)', [f(m.model.pseudoR2), f(m.lookup?.pseudoR2), f(m.psth.pseudoR2), f(m.constant.pseudoR2)]),
-    row('  accuracy (best threshold)', [f(m.model.accuracy, 4), f(m.lookup?.accuracy, 4), f(m.psth.accuracy, 4), f(m.nullAccuracy, 4)]),
-    row('  trial-to-trial AUROC (fixed bins)', [f(m.trialToTrialAuroc.model), '', f(m.trialToTrialAuroc.psth), '']),
-    `  gain over PSTH: ${f(m.gainOverPsth.bitsPerEvent)} bits/event, ΔAUROC ${f(m.gainOverPsth.auroc)}`,
+    iv ? `${head}; [${Math.round(iv.level * 100)} % interval: ${iv.resamples} resamples of the ${iv.trials} trials, seed ${iv.seed}]` : head,
+    row('', ['model', 'lookup', 'PSTH', 'constant'], w),
+    row('  AUROC per bin', [fi(m.model.auroc, iv?.model.auroc), f(m.lookup?.auroc), fi(m.psth.auroc, iv?.psth.auroc), f(m.constant.auroc)], w),
+    row('  log-likelihood / bin', [fi(m.model.logLikPerBin, iv?.model.logLikPerBin, 5), f(m.lookup?.logLikPerBin, 5), fi(m.psth.logLikPerBin, iv?.psth.logLikPerBin, 5), f(m.constant.logLikPerBin, 5)], w),
+    row('  pseudo-R² (vs constant)', [fi(m.model.pseudoR2, iv?.model.pseudoR2), f(m.lookup?.pseudoR2), fi(m.psth.pseudoR2, iv?.psth.pseudoR2), f(m.constant.pseudoR2)], w),
+    row(`  accuracy (${thresholds})`, [fi(m.model.accuracy, iv?.model.accuracy, 4), f(m.lookup?.accuracy, 4), fi(m.psth.accuracy, iv?.psth.accuracy, 4), f(m.nullAccuracy, 4)], w),
+    row('  trial-to-trial AUROC (fixed bins)', [fi(m.trialToTrialAuroc.model, iv?.model.trialToTrialAuroc), '', fi(m.trialToTrialAuroc.psth, iv?.psth.trialToTrialAuroc), ''], w),
   ];
+  if (m.stratifiedAuroc) lines.push(row('  stratified AUROC (within each bin)', [fi(m.stratifiedAuroc.model, iv?.model.stratifiedAuroc), '', f(m.stratifiedAuroc.psth), ''], w));
+  const d = iv?.modelMinusPsth;
+  const gain = [`${fi(m.gainOverPsth.bitsPerEvent, d?.bitsPerEventOverPsth)} bits/event`, `ΔAUROC ${fi(m.gainOverPsth.auroc, d?.auroc)}`];
+  if (m.stratifiedAuroc && m.stratifiedAuroc.model !== null && m.stratifiedAuroc.psth !== null)
+    gain.push(`Δ stratified AUROC ${fi(m.stratifiedAuroc.model - m.stratifiedAuroc.psth, d?.stratifiedAuroc)}`);
+  lines.push(`  gain over PSTH${d ? ' (paired intervals)' : ''}: ${gain.join(', ')}`);
+  for (const flag of m.smallSample?.flagged ?? [])
+    lines.push(`  ⚠ few events: ${FIGURE_LABEL[flag.figure] ?? flag.figure} rests on ${flag.events} events (fewer than ${m.smallSample!.minEvents}); it means little, read its interval`);
   return lines;
 }
 
-/** The summary a scientist reads first: size, baselines beside every figure, warnings. */
+/** The figure that decides, with its interval, and why it is the one. */
+function deciding(model: ReducedModel): string | null {
+  const dm = model.metrics.decidingMetric;
+  if (!dm) return null;
+  const t = model.metrics.test;
+  const iv = t.intervals ?? null;
+  const value =
+    dm.metric === 'stratifiedAuroc'
+      ? fi(t.stratifiedAuroc?.model, iv?.model.stratifiedAuroc)
+      : dm.metric === 'trialToTrialAuroc'
+        ? fi(t.trialToTrialAuroc.model, iv?.model.trialToTrialAuroc)
+        : fi(t.model.pseudoR2, iv?.model.pseudoR2);
+  const name = dm.metric === 'stratifiedAuroc' ? 'stratified AUROC' : dm.metric === 'trialToTrialAuroc' ? 'trial-to-trial AUROC (fixed bins)' : 'pseudo-R²';
+  return `deciding figure: held-out ${name} ${value} (${dm.why})`;
+}
+
+/** The summary a scientist reads first: size, baselines beside every figure, intervals, warnings. */
 export function summaryTable(model: ReducedModel): string {
   const m = model.metrics;
   const lines = [
@@ -30,6 +72,8 @@ export function summaryTable(model: ReducedModel): string {
     ...block(m.testKind === 'kfold' ? `test (${m.folds}-fold out-of-fold)` : 'test (held-out trials)', m.test),
     `fixed bins for trial-to-trial AUROC: ${m.fixedBins.join(', ')}`,
   ];
+  const decide = deciding(model);
+  if (decide) lines.push(decide);
   if (m.coincidence) lines.push(`coincidence factor Γ (±${m.coincidence.deltaBins} bins, simulated vs recorded, test trials): ${f(m.coincidence.gamma)}`);
   for (const w of model.fit.warnings) lines.push(`warning: ${w}`);
   return lines.join('\n');
