@@ -42,7 +42,7 @@ function specOf(plans: FamilyPlan[], levels: Levels, options: ReturnType<typeof 
  * what the search "found" about timing, e.g. a language model's look-back offset.
  */
 function minimalFilters(ds: Dataset, spec: Spec): SearchResult['minimalFilters'] {
-  const model = fitReducedModel(ds, spec, { coincidence: false });
+  const model = fitReducedModel(ds, spec, { coincidence: false, bootstrap: false });
   return model.filters.groups.map((g) => {
     const peak = g.temporal.y.reduce((best, y, i) => (Math.abs(y) > Math.abs(g.temporal.y[best]) ? i : best), 0);
     return { group: g.label, peakLag: g.temporal.x[peak], temporal: g.temporal };
