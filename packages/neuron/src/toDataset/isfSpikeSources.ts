@@ -195,7 +195,7 @@ async function readGlobalSpikeFile(file: string, all: readonly NumberedIsfTrial[
     throw inputError(
       file,
       spikes.lineCount + 1,
-      `no line for trial${missing.length === 1 ? '' : 's'} ${shown.join(', ')}${missing.length > 3 ? `, … (${missing.length} in all)` : ''}: ` +
+      `no line${missing.length === 1 ? '' : 's'} for trial${missing.length === 1 ? '' : 's'} ${shown.join(', ')}${missing.length > 3 ? `, … (${missing.length} in all)` : ''}: ` +
         `the file lists ${listed.length} trial${listed.length === 1 ? '' : 's'}, ${needed.length} of the data's ${n} take their spikes from it ` +
         `(${numbering}). Expected one line '<trial><TAB><t1>,<t2>,' per trial, nothing after the tab for a trial without spikes`,
     );

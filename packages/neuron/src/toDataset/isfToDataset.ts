@@ -138,14 +138,14 @@ export async function isfToDataset(options: IsfToDatasetOptions): Promise<Datase
   if (empty.count > 0) {
     onWarning?.(
       `${empty.count} of ${total} synapse files ${empty.count === 1 ? 'is' : 'are'} empty (0 bytes), e.g. ${empty.example}; ` +
-        `${empty.count === 1 ? 'its trial is' : 'their trials are'} kept as trials without synaptic input (--allow-empty-trials)`,
+        `${empty.count === 1 ? 'its trial is kept as a trial' : 'their trials are kept as trials'} without synaptic input (--allow-empty-trials)`,
     );
   }
   if (tally.outsideTrial > 0) {
-    onWarning?.(`${tally.outsideTrial} synapse activation${tally.outsideTrial === 1 ? '' : 's'} ${describeOutside(tally.outsideTrialExample!)}`);
+    onWarning?.(describeOutside(tally.outsideTrial, 'synapse activation', tally.outsideTrialExample!));
   }
   if (builder.outputSpikesOutsideTrial > 0) {
-    onWarning?.(`${builder.outputSpikesOutsideTrial} output spike${builder.outputSpikesOutsideTrial === 1 ? '' : 's'} ${describeOutside(builder.outputSpikesOutsideTrialExample!)}`);
+    onWarning?.(describeOutside(builder.outputSpikesOutsideTrial, 'output spike', builder.outputSpikesOutsideTrialExample!));
   }
   return builder.finish(binning, {
     trialIds,
@@ -163,9 +163,13 @@ export async function isfToDataset(options: IsfToDatasetOptions): Promise<Datase
   });
 }
 
-function describeOutside(e: EventPlace): string {
+function describeOutside(count: number, noun: string, e: EventPlace): string {
   const at = e.line === undefined ? e.file : `${e.file}:${e.line}`;
-  return `lie outside the simulated trial (before 0 ms or after its end at ${e.trialEndMs} ms) and are not in the dataset, e.g. ${at} (t = ${e.timeMs} ms); check the time units`;
+  const [verb, be] = count === 1 ? ['lies', 'is'] : ['lie', 'are'];
+  return (
+    `${count} ${noun}${count === 1 ? '' : 's'} ${verb} outside the simulated trial (before 0 ms or after its end at ${e.trialEndMs} ms) ` +
+    `and ${be} not in the dataset, e.g. ${at} (t = ${e.timeMs} ms); check the time units`
+  );
 }
 
 function unknownTypesError(unknown: UnknownType[], signs: Record<string, string>): OccamError {
