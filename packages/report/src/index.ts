@@ -4,7 +4,9 @@ export { reportFromFiles, type ReportFromFilesOptions } from './reportFromFiles.
 export { reportDataForModel, type ReportDataOptions } from './data/reportDataForModel.js';
 export type { ReportPrediction, RocSeries } from './data/reportPrediction.js';
 export { subsetTrials } from './data/subsetTrials.js';
-export type { ReportInput, ReportOptions } from './input/reportInput.js';
+export type { ReportInput, ReportOptions, ReportControl } from './input/reportInput.js';
+export { SelectivitySchema, IntervalSchema, type Selectivity, type SelectivityInput, type Interval } from './input/selectivity.js';
+export { vocabularyFor, vocabularyForUnit, type Vocabulary } from './style/vocabulary.js';
 export { ParetoFrontSchema, ParetoCandidateSchema, type ParetoFront, type ParetoFrontInput, type ParetoCandidate } from './input/paretoFront.js';
 export { paretoFromSearch } from './input/paretoFromSearch.js';
 export { CompareResultViewSchema, matricesFromCompare, type CompareResultView } from './input/compareResult.js';

@@ -4,12 +4,22 @@ import { OccamError, readDataset, type Dataset } from '@occam/core';
 import { reportDataForModel, type ReportDataOptions } from './data/reportDataForModel.js';
 import type { ReportInput, ReportOptions } from './input/reportInput.js';
 import { readResultFile } from './input/readResultFile.js';
+import { SelectivitySchema, type Selectivity, type SelectivityInput } from './input/selectivity.js';
 import { buildReport } from './page/buildReport.js';
 
 export interface ReportFromFilesOptions extends Omit<ReportOptions, 'search' | 'matrices' | 'dynamics' | 'sources'> {
   /** Dataset directory for every model's prediction figures; default: each model's provenance.dataset.path. */
   data?: string;
   prediction?: ReportDataOptions;
+  /**
+   * A control model file (e.g. the random-weights control that `occam lm reduce` writes) shown beside the one
+   * model given: its scores side by side, its filters dashed or in their own heatmap.
+   */
+  control?: string;
+  /** What to call the control in the report. Default "random-weights control". */
+  controlLabel?: string;
+  /** Trained gain minus control gain, with intervals: `{ bitsPerEvent: {estimate, low, high}, stratifiedAuroc?: {…}, level? }`. */
+  selectivity?: SelectivityInput;
   /** Told about anything left out (e.g. a model whose dataset cannot be found). */
   onNote?: (message: string) => void;
 }
@@ -23,6 +33,30 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
+/** The control model and selectivity, checked: a control pairs with exactly one model. */
+async function readControl(models: number, options: ReportFromFilesOptions): Promise<{ control: ReportInput['control']; selectivity: Selectivity | null }> {
+  let selectivity: Selectivity | null = null;
+  if (options.selectivity !== undefined) {
+    const parsed = SelectivitySchema.safeParse(options.selectivity);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new OccamError(
+        `selectivity: ${issue.path.join('.') || '(root)'}: ${issue.message}; expected { bitsPerEvent: { estimate, low, high }, stratifiedAuroc?: { estimate, low, high }, level? }`,
+        { field: `selectivity.${issue.path.join('.')}` },
+      );
+    }
+    selectivity = parsed.data;
+  }
+  if (options.control === undefined) {
+    if (selectivity && models !== 1) throw new OccamError(`a selectivity belongs to one model, but ${models} models were given: report them one at a time`);
+    return { control: null, selectivity };
+  }
+  if (models !== 1) throw new OccamError(`--control ${options.control}: a control pairs with one model, but ${models} models were given: report them one at a time`);
+  const r = await readResultFile(options.control);
+  if (r.kind !== 'model') throw new OccamError(`--control ${options.control}: not a reduced model (its "format" must be "occam.reduced-model"); pass the control's model JSON`, { file: options.control });
+  return { control: { model: r.model, label: options.controlLabel ?? 'random-weights control' }, selectivity };
+}
+
 /**
  * `occam report RESULT… [--data DIR]`: read result files of any kind (reduced models, search, comparison and
  * dynamics JSON, told apart by "format"), compute each model's prediction data from its dataset, and build
@@ -32,6 +66,7 @@ async function exists(path: string): Promise<boolean> {
 export async function reportFromFiles(paths: string[], options: ReportFromFilesOptions = {}): Promise<string> {
   if (paths.length === 0) throw new OccamError('occam report needs at least one result file (a model, search, comparison or dynamics JSON)');
   const results = await Promise.all(paths.map((p) => readResultFile(p)));
+  const pairing = await readControl(results.filter((r) => r.kind === 'model').length, options);
   const notes = [...(options.notes ?? [])];
   const note = (message: string) => {
     notes.push(message);
@@ -64,7 +99,7 @@ export async function reportFromFiles(paths: string[], options: ReportFromFilesO
             : `${r.path}: the model records no dataset path, so its ROC, example trials, raster and PSTH are left out (pass --data DIR)`,
         );
     }
-    inputs.push({ model: r.model, label: r.path, prediction: ds ? reportDataForModel(r.model, ds, options.prediction) : null });
+    inputs.push({ model: r.model, label: r.path, prediction: ds ? reportDataForModel(r.model, ds, options.prediction) : null, ...pairing });
   }
   return buildReport(inputs, {
     ...options,

@@ -27,7 +27,7 @@ export function filterHeatmapFigure(model: ReducedModel, group: GroupFilter, vma
     y: { label: attributeAxisLabel(attribute, units) },
     colour: (v) => divergingColour(v / vmax),
     range: [-vmax, vmax],
-    colourLabel: weightAxisLabel(model.nonlinearity.link),
+    colourLabel: weightAxisLabel(model.nonlinearity.link, model.filters.binUnit),
     cellTitle: (i, j, v) => `${attribute} ${group.full.x[i]}, lag ${group.full.lag[j]} ${unit}: ${formatSignificant(v, 3)}`,
   });
 }

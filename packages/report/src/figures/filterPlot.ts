@@ -1,5 +1,6 @@
 import type { ReducedModel } from '@occam/core';
 import { chart } from '../svg/chart.js';
+import type { LegendItem } from '../svg/legend.js';
 import { dots, linePath, rule } from '../svg/marks.js';
 import { extent } from '../svg/scale.js';
 import { SERIES } from '../style/palette.js';
@@ -10,10 +11,14 @@ export interface FilterSeries {
   colour: string;
   x: readonly number[];
   y: readonly number[];
+  /** Dashed: a control drawn beside the model it controls. */
+  dash?: 'dashed';
+  /** Left out of the legend (the legend then explains dashed lines once, in `legendExtra`). */
+  unlisted?: boolean;
 }
 
-/** Filters as functions of one axis, one line per series, with y = 0 marked. */
-export function filterPlot(options: { title: string; xLabel: string; yLabel: string; series: FilterSeries[] }): string {
+/** Filters as functions of one axis, one line per series, with y = 0 marked; the legend above the plot. */
+export function filterPlot(options: { title: string; xLabel: string; yLabel: string; series: FilterSeries[]; legendExtra?: LegendItem[] }): string {
   const xs = options.series.flatMap((s) => s.x);
   const ys = options.series.flatMap((s) => s.y);
   const few = options.series.every((s) => s.x.length <= 40);
@@ -21,18 +26,23 @@ export function filterPlot(options: { title: string; xLabel: string; yLabel: str
     title: options.title,
     x: { domain: extent(xs, { pad: 0.02 }), label: options.xLabel },
     y: { domain: extent(ys, { includeZero: true, pad: 0.08 }), label: options.yLabel, grid: true },
-    legend: options.series.map((s) => ({ label: s.label, colour: s.colour, symbol: 'line' as const })),
+    legend: [
+      ...options.series.filter((s) => !s.unlisted).map((s) => ({ label: s.label, colour: s.colour, symbol: s.dash ?? ('line' as const) })),
+      ...(options.legendExtra ?? []),
+    ],
     body: (frame) => [
       rule(frame, 'y', 0, { stroke: '#7a7a7a' }),
       ...options.series.flatMap((s) => [
-        linePath(frame, s.x, s.y, { series: s.label, stroke: s.colour, width: 2.2 }),
-        few ? dots(frame, s.x, s.y, { series: `${s.label} samples`, fill: s.colour, r: 2.6 }) : '',
+        linePath(frame, s.x, s.y, { series: s.label, stroke: s.colour, width: s.dash ? 1.8 : 2.2, dash: s.dash }),
+        few && !s.dash ? dots(frame, s.x, s.y, { series: `${s.label} samples`, fill: s.colour, r: 2.6 }) : '',
       ]),
     ],
   });
 }
 
-const groupName = (g: ReducedModel['filters']['groups'][number]) => `${g.label} (${g.atoms} atoms)`;
+type GroupFilter = ReducedModel['filters']['groups'][number];
+
+export const groupName = (g: GroupFilter) => `${g.label} (${g.atoms} atom${g.atoms === 1 ? '' : 's'})`;
 
 /** Spatial filter of every group over the ordered attribute (soma distance, layer). */
 export function spatialFiltersFigure(model: ReducedModel, colours: string[], units: Record<string, string> = {}): string {
@@ -44,13 +54,30 @@ export function spatialFiltersFigure(model: ReducedModel, colours: string[], uni
   });
 }
 
-/** Temporal filter of every group over lag. */
-export function temporalFiltersFigure(model: ReducedModel, colours: string[]): string {
+/** The control's filter of the group with the same label, if it has one. */
+export function controlGroup(control: ReducedModel | null | undefined, label: string): GroupFilter | null {
+  return control?.filters.groups.find((g) => g.label === label) ?? null;
+}
+
+/**
+ * Temporal filter of every group over lag, all in one plot (for a few groups). A control model's filter of
+ * the same group is drawn dashed in the group's colour.
+ */
+export function temporalFiltersFigure(model: ReducedModel, colours: string[], control?: ReducedModel | null, controlLabel = 'control'): string {
+  const series: FilterSeries[] = model.filters.groups.map((g, i) => ({ label: groupName(g), colour: colours[i], x: g.temporal.x, y: g.temporal.y }));
+  let controlled = 0;
+  model.filters.groups.forEach((g, i) => {
+    const c = controlGroup(control, g.label);
+    if (!c) return;
+    controlled++;
+    series.push({ label: `${g.label}, ${controlLabel}`, colour: colours[i], x: c.temporal.x, y: c.temporal.y, dash: 'dashed', unlisted: true });
+  });
   return filterPlot({
     title: 'Temporal filters',
     xLabel: lagAxisLabel(model.filters.binUnit),
-    yLabel: weightAxisLabel(model.nonlinearity.link),
-    series: model.filters.groups.map((g, i) => ({ label: groupName(g), colour: colours[i], x: g.temporal.x, y: g.temporal.y })),
+    yLabel: weightAxisLabel(model.nonlinearity.link, model.filters.binUnit),
+    series,
+    legendExtra: controlled ? [{ label: `${controlLabel} (dashed, same colour)`, colour: '#555555', symbol: 'dashed' }] : [],
   });
 }
 

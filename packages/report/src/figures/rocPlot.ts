@@ -3,19 +3,20 @@ import { formatNumber } from '../svg/format.js';
 import { linePath } from '../svg/marks.js';
 import type { ReportPrediction } from '../data/reportPrediction.js';
 import { SERIES } from '../style/palette.js';
+import { NEURON_VOCABULARY, type Vocabulary } from '../style/vocabulary.js';
 
 /** ROC of the model and of the time-only baseline on the same held-out bins, the chance diagonal as the null. */
-export function rocFigure(roc: NonNullable<ReportPrediction['roc']>, targetName = 'output'): string {
+export function rocFigure(roc: NonNullable<ReportPrediction['roc']>, targetName = 'output', words: Vocabulary = NEURON_VOCABULARY): string {
   const unit = [0, 1] as [number, number];
   return chart({
     title: 'ROC curve',
     width: 420,
     height: 400,
-    x: { domain: unit, label: `false-positive rate (of bins without ${targetName})`, grid: true },
-    y: { domain: unit, label: `true-positive rate (of bins with ${targetName})`, grid: true },
+    x: { domain: unit, label: `false-positive rate (of ${words.bins} without ${targetName})`, grid: true },
+    y: { domain: unit, label: `true-positive rate (of ${words.bins} with ${targetName})`, grid: true },
     legend: [
       { label: `model, AUROC ${formatNumber(roc.model.auroc)}`, colour: SERIES.model, symbol: 'line' },
-      { label: `time only (training PSTH), AUROC ${formatNumber(roc.psth.auroc)}`, colour: SERIES.baseline, symbol: 'dashed' },
+      { label: `${words.kind === 'language-model' ? 'position only' : 'time only (training PSTH)'}, AUROC ${formatNumber(roc.psth.auroc)}`, colour: SERIES.baseline, symbol: 'dashed' },
       { label: 'constant null, AUROC 0.500', colour: SERIES.chance, symbol: 'dotted' },
     ],
     body: (frame) => [

@@ -8,6 +8,7 @@ import { niceTicks } from '../svg/scale.js';
 import { svgDocument } from '../svg/svgDocument.js';
 import { SERIES } from '../style/palette.js';
 import { outputAxisLabel, timeAxisLabel } from '../style/units.js';
+import { vocabularyForUnit, type Vocabulary } from '../style/vocabulary.js';
 import { MARKER_HEADROOM, binTimes, timeContext, trialDomain } from './timeAxis.js';
 
 const WIDTH = 960;
@@ -19,7 +20,7 @@ const LEFT = 74;
  * axis: the model's prediction at every bin (purple, filled), the time-only baseline (grey dashed), and
  * each recorded event as a black tick along the lane's top (or the recorded trace, for real-valued output).
  */
-export function trialTracesFigure(prediction: ReportPrediction, family: string): string {
+export function trialTracesFigure(prediction: ReportPrediction, family: string, words: Vocabulary = vocabularyForUnit(prediction.time.unit)): string {
   const { examples, time, nBins, targetName } = prediction;
   const spikes = family !== 'gaussian';
   const times = binTimes(time, nBins).map((t) => t + time.binWidth / 2);
@@ -34,7 +35,7 @@ export function trialTracesFigure(prediction: ReportPrediction, family: string):
   const yMax = ticks[ticks.length - 1] || 1;
   const items: LegendItem[] = [
     { label: 'model prediction', colour: SERIES.model, symbol: 'line' },
-    { label: 'time only (training PSTH)', colour: SERIES.baseline, symbol: 'dashed' },
+    { label: words.kind === 'language-model' ? 'position only (training mean per position)' : 'time only (training PSTH)', colour: SERIES.baseline, symbol: 'dashed' },
     spikes ? { label: `recorded ${targetName}`, colour: SERIES.recorded, symbol: 'tick' } : { label: `recorded ${targetName}`, colour: SERIES.recorded, symbol: 'line' },
     { label: 'scored window', colour: '#dddddd', symbol: 'swatch' },
   ];
@@ -64,7 +65,7 @@ export function trialTracesFigure(prediction: ReportPrediction, family: string):
     } else {
       laneParts.push(linePath(frame, times, ex.recorded, { series: 'recorded', stroke: SERIES.recorded, width: 1.4 }));
     }
-    laneParts.push(text(`trial ${ex.trial}`, { x: frame.right - 4, y: frame.top + 10, 'text-anchor': 'end', fill: '#333333', 'font-weight': 'bold' }));
+    laneParts.push(text(`${words.trial} ${ex.trial}`, { x: frame.right - 4, y: frame.top + 10, 'text-anchor': 'end', fill: '#333333', 'font-weight': 'bold' }));
     if (k === examples.length - 1) laneParts.push(bottomAxis({ ...frame, bottom: frame.bottom }, { label: timeAxisLabel(time.unit) }));
     parts.push(el('g', { class: 'lane' }, ...laneParts));
   });
@@ -72,5 +73,5 @@ export function trialTracesFigure(prediction: ReportPrediction, family: string):
   parts.push(
     text(outputAxisLabel(family, targetName, time.binWidth, time.unit), { x: 16, y: cy, transform: `rotate(-90 16 ${cy})`, 'text-anchor': 'middle', 'font-size': 13, fill: '#1a1a1a' }),
   );
-  return svgDocument(WIDTH, height, 'Predicted against recorded output, example trials', parts);
+  return svgDocument(WIDTH, height, `Predicted against recorded output, example ${words.trials}`, parts);
 }

@@ -4,6 +4,14 @@ import type { GroupRole } from '../style/palette.js';
 import type { ComparisonMatrix } from './comparisonMatrix.js';
 import type { DynamicsResult } from './dynamicsResult.js';
 import type { ParetoFront } from './paretoFront.js';
+import type { Selectivity } from './selectivity.js';
+
+/** A control reduced with the same condition, atoms and spec as the model it controls (e.g. random weights). */
+export interface ReportControl {
+  model: ReducedModel;
+  /** What the control is, e.g. "random-weights control" or its file name. Default "control". */
+  label?: string;
+}
 
 /** One reduced model in a report, with the held-out prediction data its prediction figures need. */
 export interface ReportInput {
@@ -12,6 +20,10 @@ export interface ReportInput {
   label?: string;
   /** From `reportDataForModel(model, dataset)`; without it the ROC and trial figures are left out. */
   prediction?: ReportPrediction | null;
+  /** Shown beside the model: its scores in a side-by-side table, its filters dashed or in their own panel. */
+  control?: ReportControl | null;
+  /** Trained gain minus control gain with intervals; drawn under the control table (or alone without one). */
+  selectivity?: Selectivity | null;
 }
 
 export interface ReportOptions {

@@ -1,11 +1,14 @@
 import { dynamicsFilterFigure, dynamicsGroups, dynamicsMetricFigure, dynamicsSummaries, dynamicsSummaryFigure } from '../figures/dynamicsPlot.js';
 import type { DynamicsResult } from '../input/dynamicsResult.js';
 import { groupColours } from '../style/palette.js';
+import { vocabularyForUnit } from '../style/vocabulary.js';
 import { figureGrid, type Figure } from './figureCard.js';
 import { escapeHtml, type PageIds } from './html.js';
 
 /** Dynamics over training: the metric, each filter summary, each group's temporal filter at successive steps. */
 export function dynamicsSection(result: DynamicsResult, sectionId: string, ids: PageIds): string {
+  const words = vocabularyForUnit(result.binUnit);
+  const filterName = words.kind === 'language-model' ? 'Token-offset filter' : 'Temporal filter';
   const figures: Figure[] = [
     {
       id: ids.take(sectionId, 'metric'),
@@ -19,7 +22,7 @@ export function dynamicsSection(result: DynamicsResult, sectionId: string, ids: 
       id: ids.take(sectionId, summary),
       title: `${summary} over training`,
       svg: dynamicsSummaryFigure(result, summary),
-      caption: `${escapeHtml(summary)} of each group’s filter at each ${escapeHtml(result.step.name)}; excitatory/positive groups red/orange, inhibitory/negative blue.`,
+      caption: `${escapeHtml(summary)} of each group’s filter at each ${escapeHtml(result.step.name)}; ${words.colourRule}`,
     });
   }
   const groups = dynamicsGroups(result);
@@ -29,9 +32,9 @@ export function dynamicsSection(result: DynamicsResult, sectionId: string, ids: 
     if (svg)
       figures.push({
         id: ids.take(sectionId, 'temporal', g),
-        title: `Temporal filter over training: ${g}`,
+        title: `${filterName} over training: ${g}`,
         svg,
-        caption: `The temporal filter of ${escapeHtml(g)} at successive ${escapeHtml(result.step.name)}s, light (early) to full colour (late).`,
+        caption: `The ${filterName.toLowerCase()} of ${escapeHtml(g)} at successive ${escapeHtml(result.step.name)}s, light (early) to full colour (late).`,
       });
   });
   return `<section class="dynamics" id="${escapeHtml(sectionId)}"><h2>${escapeHtml(result.title ?? 'Dynamics over training')}</h2>${figureGrid(figures)}</section>`;

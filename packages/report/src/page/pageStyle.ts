@@ -29,6 +29,8 @@ table.metrics .model { background: #f3eefa; font-weight: bold; }
 table.metrics tr.chosen th { font-weight: bold; }
 .tag { background: #6a3d9a; color: #fff; border-radius: 3px; padding: 0 5px; font-size: 12px; }
 .gain { font-size: 14px; margin: 4px 0; }
+.hint-line { color: #666; font-size: 12.5px; margin: 2px 0; }
+p.warnings { padding: 6px 12px; }
 details { margin: 8px 0; }
 .swatch { display: inline-block; width: 11px; height: 11px; margin: 0 3px 0 2px; vertical-align: baseline; }
 .figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(500px, 1fr)); gap: 18px; }

@@ -42,11 +42,15 @@ export function attributeAxisLabel(attribute: string, units: Readonly<Record<str
   return unit ? `${name} (${unit})` : `${name} (attribute value)`;
 }
 
-/** y of input and history filters: what one input event adds to the linear predictor. */
-export function weightAxisLabel(link: string): string {
-  if (link === 'logit') return 'weight (Δ log-odds per input)';
-  if (link === 'log') return 'weight (Δ log-rate per input)';
-  return 'weight (Δ output per input)';
+/**
+ * y of input and history filters: what one input adds to the linear predictor. A language model's atoms are
+ * real-valued (a component's contribution), so its weights are per unit of an atom's value.
+ */
+export function weightAxisLabel(link: string, binUnit = 'ms'): string {
+  const per = binUnit === 'token' ? 'per unit of atom' : 'per input';
+  if (link === 'logit') return `weight (Δ log-odds ${per})`;
+  if (link === 'log') return `weight (Δ log-rate ${per})`;
+  return `weight (Δ output ${per})`;
 }
 
 /** The linear predictor's name and unit. */

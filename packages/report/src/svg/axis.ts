@@ -17,6 +17,8 @@ export interface AxisOptions {
   tickCount?: number;
   /** x only: tick labels slanted (long category names). */
   slantTickLabels?: boolean;
+  /** Tick marks without labels (inner panels of small multiples, whose axes are shared). */
+  hideTickLabels?: boolean;
 }
 
 /** Vertical room slanted tick labels need below the axis line. */
@@ -42,6 +44,7 @@ export function bottomAxis(frame: PlotFrame, options: AxisOptions): string {
     const x = frame.x(t.value);
     if (options.grid) parts.push(el('line', { x1: x, x2: x, y1: frame.top, y2: frame.bottom, stroke: GRID, 'stroke-width': 1 }));
     parts.push(el('line', { x1: x, x2: x, y1: y, y2: y + 5, stroke: AXIS }));
+    if (options.hideTickLabels) continue;
     if (options.slantTickLabels) {
       parts.push(text(t.label, { x: x + 3, y: y + 14, 'text-anchor': 'end', transform: `rotate(-35 ${x + 3} ${y + 14})`, fill: '#333333' }));
     } else parts.push(text(t.label, { x, y: y + 18, 'text-anchor': 'middle', fill: '#333333' }));
@@ -60,7 +63,7 @@ export function leftAxis(frame: PlotFrame, options: AxisOptions): string {
     const y = frame.y(t.value);
     if (options.grid) parts.push(el('line', { x1: frame.left, x2: frame.right, y1: y, y2: y, stroke: GRID, 'stroke-width': 1 }));
     parts.push(el('line', { x1: x - 5, x2: x, y1: y, y2: y, stroke: AXIS }));
-    parts.push(text(t.label, { x: x - 8, y: y + 4, 'text-anchor': 'end', fill: '#333333' }));
+    if (!options.hideTickLabels) parts.push(text(t.label, { x: x - 8, y: y + 4, 'text-anchor': 'end', fill: '#333333' }));
   }
   parts.push(el('line', { x1: x, x2: x, y1: frame.top, y2: frame.bottom, stroke: AXIS }));
   const cy = (frame.top + frame.bottom) / 2;

@@ -12,6 +12,7 @@ export interface ChartOptions {
   /** Accessible name of the figure (SVG <title>). */
   title: string;
   width?: number;
+  /** Height without the legend (the legend's rows are added on top). */
   height?: number;
   x: ChartAxis;
   y: ChartAxis;
@@ -47,11 +48,14 @@ function leftMargin(y: ChartAxis): number {
 /** A complete x–y figure: legend on top, axes with labels and units, the data, as one standalone SVG. */
 export function chart(options: ChartOptions): string {
   const width = options.width ?? CHART_WIDTH;
-  const height = options.height ?? CHART_HEIGHT;
   const left = leftMargin(options.y);
   const right = options.marginRight ?? 18;
   const items = options.legend ?? [];
-  const top = 12 + legendHeight(items, width - left - right) + (options.headroom ?? 0);
+  // The legend gets its own rows above the plot and the figure grows by as much: a long legend must never
+  // squeeze the plot it explains (15 groups once left it a 20-pixel strip).
+  const legendRows = legendHeight(items, width - left - right);
+  const height = (options.height ?? CHART_HEIGHT) + legendRows;
+  const top = 12 + legendRows + (options.headroom ?? 0);
   const bottom = options.x.slantTickLabels && options.x.tickLabels ? slantedLabelDepth(options.x.tickLabels.map((t) => t.label)) + 30 : 50;
   const frame = plotFrame({ width, height, margin: { top, right, bottom, left }, x: options.x, y: options.y });
   const content = [
