@@ -1,12 +1,12 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildReport, ComparisonMatrixSchema, DynamicsResultSchema, reportDataForModel, ParetoFrontSchema, writeReport } from '@occam/report';
-import { dynamics, fittedNeuron, search, transfer, universality } from './fixtures.js';
+import { dynamics, fittedLanguageModel, fittedNeuron, search, transfer, universality } from './fixtures.js';
 
 /**
  * The report in a real browser: Debian's Chromium, headless, driven by playwright-core (never a browser
@@ -15,10 +15,67 @@ import { dynamics, fittedNeuron, search, transfer, universality } from './fixtur
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 const SCREENSHOT = fileURLToPath(new URL('../../../test-artifacts/report.png', import.meta.url));
+const LM_SCREENSHOT = fileURLToPath(new URL('../../../test-artifacts/report-language-model.png', import.meta.url));
 const suite = hasChromium
   ? 'report in headless Chromium'
   : `report in headless Chromium — SKIPPED: ${CHROMIUM} is missing (install it with: apt-get install -y chromium)`;
 if (!hasChromium) console.warn(`[@occam/report] browser test skipped: ${CHROMIUM} not found; install Debian's chromium to run it`);
+
+/** Pixels two text boxes may share (anti-aliasing, rounding) before they count as overlapping. */
+const TOLERANCE = 1;
+
+/**
+ * Every SVG text element of the page, measured where the browser laid it out: any two in one figure that
+ * overlap by more than TOLERANCE in both directions, and any that sticks out of its SVG (cut off by the
+ * viewBox), as readable problems. Rotated text is measured by its bounding box on screen.
+ */
+async function textProblems(page: Page): Promise<{ texts: number; problems: string[] }> {
+  interface Rect {
+    left: number;
+    right: number;
+    top: number;
+    bottom: number;
+    width: number;
+    height: number;
+  }
+  interface Node {
+    id: string;
+    textContent: string | null;
+    getBoundingClientRect(): Rect;
+    querySelector(selector: string): Node | null;
+    querySelectorAll(selector: string): ArrayLike<Node>;
+  }
+  return page.$$eval(
+    'figure.figure',
+    (elements, tolerance) => {
+      const problems: string[] = [];
+      let texts = 0;
+      for (const figure of elements as unknown as Node[]) {
+        const svg = figure.querySelector('.figure-body svg');
+        if (!svg) continue;
+        const frame = svg.getBoundingClientRect();
+        const boxes = Array.from(svg.querySelectorAll('text'))
+          .map((t) => ({ text: (t.textContent ?? '').trim(), box: t.getBoundingClientRect() }))
+          .filter((t) => t.text.length > 0 && t.box.width > 0 && t.box.height > 0);
+        texts += boxes.length;
+        for (const { text, box } of boxes) {
+          if (box.left < frame.left - tolerance || box.right > frame.right + tolerance || box.top < frame.top - tolerance || box.bottom > frame.bottom + tolerance)
+            problems.push(`${figure.id}: "${text}" is clipped by its SVG`);
+        }
+        for (let i = 0; i < boxes.length; i++)
+          for (let j = i + 1; j < boxes.length; j++) {
+            const a = boxes[i].box;
+            const b = boxes[j].box;
+            const dx = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+            const dy = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+            if (dx > tolerance && dy > tolerance) problems.push(`${figure.id}: "${boxes[i].text}" overlaps "${boxes[j].text}" (${dx.toFixed(1)} × ${dy.toFixed(1)} px)`);
+          }
+      }
+      return { texts, problems };
+    },
+    TOLERANCE,
+  );
+}
 
 interface FigureState {
   id: string;
@@ -32,9 +89,11 @@ interface FigureState {
 describe.skipIf(!hasChromium)(suite, () => {
   let browser: Browser;
   let page: Page;
+  let lmPage: Page;
   let file: string;
   const consoleErrors: string[] = [];
   const requests: string[] = [];
+  const lm = fittedLanguageModel();
 
   beforeAll(async () => {
     const { dataset, model } = fittedNeuron();
@@ -51,13 +110,36 @@ describe.skipIf(!hasChromium)(suite, () => {
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     });
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
-    page = await context.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => consoleErrors.push(String(e)));
-    page.on('request', (r) => requests.push(r.url()));
-    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    const open = async (path: string) => {
+      const p = await context.newPage();
+      p.on('console', (m) => {
+        if (m.type() === 'error') consoleErrors.push(m.text());
+      });
+      p.on('pageerror', (e) => consoleErrors.push(String(e)));
+      p.on('request', (r) => requests.push(r.url()));
+      await p.goto(pathToFileURL(path).href, { waitUntil: 'load' });
+      return p;
+    };
+    page = await open(file);
+    // A language model's report as `occam lm reduce` + `occam report --control` give it: 15 groups, a
+    // random-weights control and a selectivity with intervals.
+    const lmFile = join(dirname(file), 'report-language-model.html');
+    await writeReport(
+      lmFile,
+      buildReport(
+        [
+          {
+            model: lm.model,
+            label: 'induction-2l-s1: next-token-correct',
+            prediction: reportDataForModel(lm.model, lm.dataset),
+            control: { model: lm.control, label: 'random-weights control' },
+            selectivity: { bitsPerEvent: { estimate: 0.181, low: 0.12, high: 0.243 }, stratifiedAuroc: { estimate: 0.21, low: 0.15, high: 0.27 }, level: 0.95 },
+          },
+        ],
+        { title: 'occam report — language model' },
+      ),
+    );
+    lmPage = await open(lmFile);
   });
 
   afterAll(async () => {
@@ -137,6 +219,34 @@ describe.skipIf(!hasChromium)(suite, () => {
     expect(svg).toContain('xmlns="http://www.w3.org/2000/svg"');
     expect(svg).toContain('data-series="model"');
     expect(svg).toContain('AUROC');
+    expect(consoleErrors).toEqual([]);
+  });
+  it('neuron report: no SVG text overlaps another or is clipped', async () => {
+    const { texts, problems } = await textProblems(page);
+    expect(texts).toBeGreaterThan(100);
+    expect(problems).toEqual([]);
+  });
+
+  it('language-model report: every group readable, controls beside the model, no overlapping or clipped text', async () => {
+    mkdirSync(dirname(LM_SCREENSHOT), { recursive: true });
+    await lmPage.screenshot({ path: LM_SCREENSHOT, fullPage: true });
+    const { texts, problems } = await textProblems(lmPage);
+    expect(texts).toBeGreaterThan(100);
+    expect(problems).toEqual([]);
+    // One panel per group (15), each plot at least 80 px tall on screen: never a strip under a legend.
+    const panels = await lmPage.$$eval('#model-1-temporal-filters .panel', (els) =>
+      (els as unknown as { querySelector(s: string): { getBoundingClientRect(): { height: number } } | null }[]).map(
+        (e) => e.querySelector('.axis-y line:last-of-type')?.getBoundingClientRect().height ?? 0,
+      ),
+    );
+    expect(panels).toHaveLength(lm.model.filters.groups.length);
+    for (const h of panels) expect(h).toBeGreaterThan(80);
+    for (const id of ['model-1-temporal-heatmap', 'model-1-control-temporal-heatmap']) expect(await lmPage.$(`#${id} svg .mark`)).not.toBeNull();
+    const body = await lmPage.textContent('main');
+    expect(body).toContain('random-weights control');
+    expect(body).toContain('0.181 [0.120, 0.243]');
+    expect(body).not.toMatch(/excitatory|inhibitory|Γ|reduced neuron|PSTH/);
+    expect(existsSync(LM_SCREENSHOT)).toBe(true);
     expect(consoleErrors).toEqual([]);
   });
 });

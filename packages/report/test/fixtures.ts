@@ -1,4 +1,4 @@
-import { fitReducedModel, neuronLikeAtoms, plantedDataset, type Dataset, type ReducedModel, type SpecInput } from '@occam/core';
+import { createDataset, fitReducedModel, mulberry32, neuronLikeAtoms, plantedDataset, type Dataset, type ReducedModel, type SpecInput } from '@occam/core';
 import type { ComparisonMatrixInput, DynamicsResultInput, ParetoFrontInput } from '@occam/report';
 
 /** A small neuron-like reduction, as in packages/core/test/model.test.ts, but with a held-out split. */
@@ -111,3 +111,96 @@ export const dynamics: DynamicsResultInput = {
     ],
   })),
 };
+
+/**
+ * The atoms `occam lm extract` writes for a 2-layer, 4-head transformer (packages/transformer): direct
+ * effects of the embedding, each head and each MLP split into positive and negative parts, MLP neuron
+ * activations, and a token feature; every atom with component, layer, head, sign and feature attributes.
+ */
+function transformerAtoms(): { id: string; attributes: Record<string, string | number> }[] {
+  const atoms: { id: string; attributes: Record<string, string | number> }[] = [];
+  const both = (id: string, component: string, layer: number, head: number, feature: string) => {
+    for (const sign of ['pos', 'neg']) atoms.push({ id: `${id}.${sign}`, attributes: { component, layer, head, sign, feature } });
+  };
+  both('embed', 'embed', -1, -1, 'direct-effect');
+  for (const layer of [0, 1]) {
+    for (let h = 0; h < 4; h++) both(`L${layer}.H${h}.attn`, 'attn', layer, h, 'direct-effect');
+    both(`L${layer}.mlp`, 'mlp', layer, -1, 'direct-effect');
+    both(`L${layer}.neurons`, 'mlp-neurons', layer, -1, 'post-activation');
+  }
+  atoms.push({ id: 'token.repeats_earlier_token', attributes: { component: 'token', layer: -1, head: -1, sign: 'none', feature: 'repeats_earlier_token' } });
+  return atoms;
+}
+
+/** The spec `examples/lm-induction.spec.json` gives `occam lm reduce`: groups by component, layer and sign (15 here), raw token offsets 0–12. */
+export const lmSpec: SpecInput = {
+  groupBy: ['component', 'layer', 'sign'],
+  temporal: { minLag: 0, maxLag: 12, basis: { kind: 'raw' } },
+  structure: 'full',
+  history: null,
+  family: 'bernoulli',
+  regularization: { ridge: 1, smoothness: 0 },
+  validation: { kind: 'split', testFraction: 0.3, seed: 0 },
+};
+
+/**
+ * A language-model dataset shaped like `occam lm reduce` writes for a period-10 repeated-random condition
+ * (prompts × 21 token positions, a "repeatStart" marker, target next-token-correct): after the repeat
+ * starts, an induction head's direct effect (L1.H0 at offset 0, larger once there is something to copy) and
+ * a previous-token head (L0.H1 at offset 9) drive a correct prediction, scaled by `strength`; 0 gives a
+ * control whose behaviour depends on position alone.
+ */
+export function languageModelDataset(options: { seed?: number; strength?: number; nTrials?: number } = {}): Dataset {
+  const { seed = 11, strength = 3, nTrials = 400 } = options;
+  const nBins = 21;
+  const repeatStart = 11;
+  const atoms = transformerAtoms();
+  const rand = mulberry32(seed);
+  const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+  const cells = nTrials * nBins;
+  const inputs = new Float32Array(atoms.length * cells);
+  atoms.forEach((atom, a) => {
+    const sign = atom.attributes.sign === 'neg' ? -1 : 1;
+    const binary = atom.attributes.sign === 'none';
+    for (let c = 0; c < cells; c++) inputs[a * cells + c] = binary ? (c % nBins >= repeatStart ? 1 : 0) : sign * Math.abs(normal()) * 0.5;
+  });
+  // The induction head writes more once there is something to copy.
+  const induction = atoms.findIndex((x) => x.id === 'L1.H0.attn.pos');
+  for (let c = 0; c < cells; c++) if (c % nBins >= repeatStart) inputs[induction * cells + c] += 1;
+  const at = (id: string, trial: number, bin: number) => inputs[atoms.findIndex((x) => x.id === id) * cells + trial * nBins + bin];
+  const target = new Uint8Array(cells);
+  const scored = new Uint8Array(cells);
+  for (let t = 0; t < nTrials; t++)
+    for (let b = 1; b < nBins; b++) {
+      scored[t * nBins + b] = 1;
+      const drive = -2.5 + (strength > 0 ? 2.5 * strength * at('L1.H0.attn.pos', t, b) + (b >= 9 ? strength * at('L0.H1.attn.pos', t, b - 9) : 0) : b >= repeatStart ? 2.5 : 0);
+      target[t * nBins + b] = rand() < 1 / (1 + Math.exp(-drive)) ? 1 : 0;
+    }
+  return createDataset(
+    {
+      format: 'occam.dataset',
+      version: 1,
+      nTrials,
+      nBins,
+      binWidth: 1,
+      binUnit: 'token',
+      markers: { repeatStart },
+      atoms,
+      target: { kind: 'binary', name: 'next-token-correct' },
+      metadata: { condition: 'repeated-random', source: 'tiny-lm/induction-2l', seed, adapter: '@occam/transformer', behaviour: { kind: 'next-token-correct' } },
+    },
+    { inputs, target, scored },
+  );
+}
+
+/** A trained language model's reduction and its random-weights control, fitted as `occam lm reduce` does. */
+export function fittedLanguageModel(): { dataset: Dataset; model: ReducedModel; controlDataset: Dataset; control: ReducedModel } {
+  const dataset = languageModelDataset();
+  const controlDataset = languageModelDataset({ seed: 12, strength: 0 });
+  return {
+    dataset,
+    model: fitReducedModel(dataset, lmSpec, { datasetPath: 'lm/induction-2l-s1.dataset' }),
+    controlDataset,
+    control: fitReducedModel(controlDataset, lmSpec, { datasetPath: 'lm/induction-2l-random.dataset' }),
+  };
+}

@@ -1,0 +1,153 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeDataset, writeReducedModel, type ReducedModel } from '@occam/core';
+import { buildReport, reportDataForModel, reportFromFiles, vocabularyFor } from '@occam/report';
+import { formatMetric } from '../src/page/metricValue.js';
+import { fittedLanguageModel, fittedNeuron, search } from './fixtures.js';
+
+const lm = fittedLanguageModel();
+const selectivity = { bitsPerEvent: { estimate: 0.181, low: 0.12, high: 0.243 }, stratifiedAuroc: { estimate: 0.21, low: 0.15, high: 0.27 }, level: 0.95 };
+const page = buildReport([{ model: lm.model, label: 'induction', prediction: reportDataForModel(lm.model, lm.dataset) }]);
+
+/** Each <figure> of the page with its id and markup. */
+function figures(html: string): { id: string; markup: string }[] {
+  return [...html.matchAll(/<figure class="figure[^"]*" id="([^"]+)"[\s\S]*?<\/figure>/g)].map((m) => ({ id: m[1], markup: m[0] }));
+}
+const figure = (html: string, id: string) => figures(html).find((f) => f.id === id)?.markup ?? '';
+/** What a reader sees: text without tags, tooltips or the page's style and script. */
+const visible = (html: string) =>
+  html
+    .replace(/<(style|script|title)[^>]*>[\s\S]*?<\/\1>/g, ' ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ');
+
+/** The model with its test gain set (and, optionally, the rest of its test block). */
+function withGain(model: ReducedModel, bitsPerEvent: number): ReducedModel {
+  const test = { ...model.metrics.test, gainOverPsth: { ...model.metrics.test.gainOverPsth, bitsPerEvent } };
+  return { ...model, metrics: { ...model.metrics, test } };
+}
+
+describe('language-model report', () => {
+  it('is told from the model: token bins or transformer atom attributes', () => {
+    expect(vocabularyFor(lm.model).kind).toBe('language-model');
+    expect(vocabularyFor(fittedNeuron().model).kind).toBe('neuron');
+    const relabelled = { ...lm.model, filters: { ...lm.model.filters, binUnit: 'step' }, provenance: { ...lm.model.provenance, dataset: { ...lm.model.provenance.dataset, binUnit: 'step' } } };
+    expect(vocabularyFor(relabelled).kind).toBe('language-model');
+  });
+
+  it('speaks of prompts, positions, token offsets and contributions, never of neurons', () => {
+    const text = visible(page);
+    for (const words of ['token offset before the predicted token (tokens)', 'prompt-to-prompt AUROC', 'position only (mean per position)', 'positive contribution', '120 test prompts', 'Mean per position'])
+      expect(text).toContain(words);
+    expect(text).not.toMatch(/excitatory|inhibitory|Γ|[Cc]oincidence|reduced neuron|PSTH|\btrials?\b|spike|\bms\b/);
+  });
+
+  it('gives every group of a crowded model its own panel on shared axes, and a group × offset heatmap', () => {
+    const groups = lm.model.filters.groups;
+    expect(groups.length).toBeGreaterThanOrEqual(12);
+    const panels = figure(page, 'model-1-temporal-filters');
+    expect([...panels.matchAll(/<g class="panel" data-group="([^"]+)"/g)].map((m) => m[1])).toEqual(groups.map((g) => `${g.label} (${g.atoms} atom${g.atoms === 1 ? '' : 's'})`));
+    expect(panels).not.toContain('class="legend"');
+    // Shared axes: y tick labels only on the left column (4 columns here, so 4 rows), tick marks on every panel.
+    const yAxes = [...panels.matchAll(/<g class="axis axis-y">[\s\S]*?<\/g>/g)].map((m) => m[0]);
+    expect(yAxes).toHaveLength(groups.length);
+    expect(yAxes.filter((a) => a.includes('<text')).length).toBe(Math.ceil(groups.length / 4));
+    const heatmap = figure(page, 'model-1-temporal-heatmap');
+    for (const g of groups) expect(heatmap).toContain(`>${g.label}</text>`);
+    expect(heatmap).toContain('class="colour-bar"');
+    expect(heatmap).toMatch(new RegExp(`data-points="${groups.length * lm.model.filters.groups[0].temporal.x.length}"`));
+  });
+
+  it('overlays a few groups with the legend above the plot, and shows many groups as a heatmap alone', () => {
+    const few = { ...lm.model, filters: { ...lm.model.filters, groups: lm.model.filters.groups.slice(0, 3) }, layout: { ...lm.model.layout, groups: lm.model.layout.groups.slice(0, 3) } };
+    const fewPage = buildReport([{ model: few }]);
+    const overlaid = figure(fewPage, 'model-1-temporal-filters');
+    expect(overlaid).toContain('class="legend"');
+    expect(overlaid).not.toContain('class="panel"');
+    expect(figure(fewPage, 'model-1-temporal-heatmap')).toBe('');
+    // The legend lies above the plot area: its last row ends before the plot's top edge (the y axis line).
+    const legendMarkup = /<g class="legend">[\s\S]*?<\/g>/.exec(overlaid)![0];
+    const legendBottom = Math.max(...[...legendMarkup.matchAll(/<text[^>]* y="([\d.]+)"/g)].map((m) => Number(m[1])));
+    const plotTop = Number(/<g class="axis axis-y">[\s\S]*?<line x1="([\d.]+)" x2="\1" y1="([\d.]+)" y2="[\d.]+" stroke="#4d4d4d"\/><text/.exec(overlaid)![2]);
+    expect(legendBottom).toBeLessThan(plotTop);
+
+    const many = { ...lm.model, filters: { ...lm.model.filters, groups: Array.from({ length: 30 }, (_, i) => ({ ...lm.model.filters.groups[i % 15], label: `component=attn, layer=${i}, sign=pos` })) } };
+    const manyPage = buildReport([{ model: many }]);
+    expect(figure(manyPage, 'model-1-temporal-filters')).toBe('');
+    expect(figure(manyPage, 'model-1-temporal-heatmap')).toContain('30 groups: too many for one panel each');
+  });
+
+  it('shows the control beside the trained model: scores side by side, selectivity with its interval, filters dashed and in their own heatmap', () => {
+    const html = buildReport([{ model: lm.model, control: { model: lm.control, label: 'random-weights control' }, selectivity }]);
+    const table = /<table class="metrics control">[\s\S]*?<\/table>/.exec(html)![0];
+    expect(table).toContain('random-weights control');
+    expect(table).toContain(formatMetric(lm.model.metrics.test.model.auroc));
+    expect(table).toContain(formatMetric(lm.control.metrics.test.model.auroc));
+    expect(table).toContain('0.181 [0.120, 0.243]');
+    expect(table).toContain('0.210 [0.150, 0.270]');
+    expect(visible(html)).toContain('The bits-per-event interval lies above 0');
+    expect(figure(html, 'model-1-temporal-filters')).toMatch(/data-series="component=attn, layer=1, sign=pos \(4 atoms\), random-weights control"[^>]*stroke-dasharray/);
+    expect(figure(html, 'model-1-control-temporal-heatmap')).toContain('class="colour-bar"');
+
+    const including0 = buildReport([{ model: lm.model, control: { model: lm.control }, selectivity: { bitsPerEvent: { estimate: 0.01, low: -0.05, high: 0.07 } } }]);
+    expect(visible(including0)).toContain('interval includes 0: this reduction cannot be told apart from its control');
+    const noInterval = buildReport([{ model: lm.model, control: { model: lm.control } }]);
+    expect(visible(noInterval)).toContain('No selectivity interval was given');
+  });
+
+  it('warns when the control reaches half the trained gain, and only then', () => {
+    const trained = withGain(lm.model, 0.4);
+    const warn = buildReport([{ model: trained, control: { model: withGain(lm.control, 0.3) } }]);
+    expect(visible(warn)).toContain('the control reaches 75 % of the trained model’s gain');
+    expect(visible(warn)).toContain('they probably read the answer');
+    const quiet = buildReport([{ model: trained, control: { model: withGain(lm.control, 0.1) } }]);
+    expect(visible(quiet)).not.toContain('read the answer');
+  });
+
+  it('prints intervals wherever a score carries one', () => {
+    expect(formatMetric({ estimate: 0.9641, low: 0.9512, high: 0.9749 })).toBe('0.964 [0.951, 0.975]');
+    expect(formatMetric({ estimate: 0.5, low: null, high: null })).toBe('0.500');
+    expect(formatMetric(-0.25)).toBe('−0.250');
+    expect(formatMetric(null)).toBe('—');
+    const iv = { auroc: [0.95, 0.97], stratifiedAuroc: [0.6, 0.64], trialToTrialAuroc: [0.5, 0.58], logLikPerBin: null, pseudoR2: null, accuracy: null, bitsPerEventOverPsth: [0.1, 0.3] };
+    const test = { ...lm.model.metrics.test, intervals: { method: 'percentile bootstrap over trials', level: 0.95, resamples: 500, seed: 0, trials: 120, model: iv, psth: iv, modelMinusPsth: iv } };
+    const html = buildReport([{ model: { ...lm.model, metrics: { ...lm.model.metrics, test, decidingMetric: { metric: 'stratifiedAuroc', why: 'token positions' } } } as ReducedModel }]);
+    expect(html).toContain(`${formatMetric(lm.model.metrics.test.model.auroc)} [0.950, 0.970]`);
+    expect(html).toContain(`${formatMetric(lm.model.metrics.test.gainOverPsth.bitsPerEvent)} [0.100, 0.300]</strong> bits per event`);
+    expect(visible(html)).toContain('95 % bootstrap interval (500 resamples of whole prompts)');
+    expect(visible(html)).toContain('Deciding figure: the position-stratified AUROC — token positions');
+  });
+
+  it('keeps the neuron wording and Γ for a neuron', () => {
+    const { model } = fittedNeuron();
+    const html = buildReport([{ model }]);
+    expect(visible(html)).toContain('Coincidence factor Γ');
+    expect(visible(html)).toContain('trial-to-trial AUROC');
+    expect(visible(html)).not.toMatch(/prompt|token offset/);
+  });
+});
+
+describe('reportFromFiles with a control', () => {
+  it('reads the control model file and the selectivity, and refuses what cannot pair', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'occam-report-control-'));
+    await writeDataset(join(dir, 'lm.dataset'), lm.dataset);
+    const model = { ...lm.model, provenance: { ...lm.model.provenance, dataset: { ...lm.model.provenance.dataset, path: join(dir, 'lm.dataset') } } };
+    await writeReducedModel(join(dir, 'lm.model.json'), model);
+    await writeReducedModel(join(dir, 'control.model.json'), { ...lm.control, provenance: { ...lm.control.provenance, dataset: { ...lm.control.provenance.dataset, path: null } } });
+    await writeFile(join(dir, 'search.json'), JSON.stringify(search));
+    const html = await reportFromFiles([join(dir, 'lm.model.json')], { control: join(dir, 'control.model.json'), selectivity });
+    expect(html).toContain('<table class="metrics control">');
+    expect(html).toContain('0.181 [0.120, 0.243]');
+    expect(figures(html).map((f) => f.id)).toContain('model-1-roc');
+
+    await expect(reportFromFiles([join(dir, 'lm.model.json'), join(dir, 'lm.model.json')], { control: join(dir, 'control.model.json') })).rejects.toThrow(
+      /a control pairs with one model, but 2 models were given/,
+    );
+    await expect(reportFromFiles([join(dir, 'lm.model.json')], { control: join(dir, 'search.json') })).rejects.toThrow(/search\.json: not a reduced model/);
+    await expect(reportFromFiles([join(dir, 'lm.model.json')], { control: join(dir, 'control.model.json'), selectivity: { bitsPerEvent: { estimate: 'high' } } as never })).rejects.toThrow(
+      /selectivity: bitsPerEvent\.estimate: .*expected \{ bitsPerEvent/,
+    );
+  });
+});
