@@ -65,16 +65,16 @@ export function timeGrid(binning: NeuronBinning, trialLengthMs: number | undefin
     tEndMs = binning.tEndMs;
     const n = (tEndMs - tStartMs) / binMs;
     if (Math.abs(n - Math.round(n)) > 1e-6) {
-      throw new OccamError(`tEndMs ${tEndMs} is not a whole number of ${binMs} ms bins after tStartMs ${tStartMs}`, { field: 'tEndMs' });
+      throw new OccamError(`tEndMs (--t-end) ${tEndMs} is not a whole number of ${binMs} ms bins after tStartMs ${tStartMs}`, { field: 'tEndMs' });
     }
   } else if (trialLengthMs !== undefined) {
     tEndMs = tStartMs + Math.floor((trialLengthMs - tStartMs) / binMs + 1e-6) * binMs;
   } else {
-    throw new OccamError(`cannot tell the trial length (${fromWhat}); pass tEndMs, the end of the last bin in ms`, { field: 'tEndMs' });
+    throw new OccamError(`cannot tell the trial length (${fromWhat}); pass tEndMs (--t-end), the end of the last bin in ms`, { field: 'tEndMs' });
   }
   const nBins = Math.round((tEndMs - tStartMs) / binMs);
   if (!(nBins >= 1)) {
-    throw new OccamError(`no time bins: tStartMs ${tStartMs} ms is not before the end of the data (${tEndMs} ms); lower tStartMs`, { field: 'tStartMs' });
+    throw new OccamError(`no time bins: tStartMs (--t-start) ${tStartMs} ms is not before the end of the data (${tEndMs} ms); lower tStartMs`, { field: 'tStartMs' });
   }
   return { binMs, tStartMs, tEndMs, nBins };
 }

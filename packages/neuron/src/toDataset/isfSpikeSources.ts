@@ -116,6 +116,7 @@ async function noSpikeSource(
         : 'neither a *_vm_all_traces.csv (soma voltage) nor a *_spike_times.csv';
   let hint: string;
   if (choice === 'traces') hint = 'Use --spike-source auto to take spikes from spike-time files where there are no traces.';
+  else if (choice === 'file' && lacking.some((d) => d.traceFile)) hint = 'They have voltage traces: use --spike-source auto (or traces), or give --spikes FILE.';
   else {
     const topLevel = spikesFile === undefined ? await spikeFilesIn(root) : [];
     hint =
