@@ -126,6 +126,19 @@ describe('bootstrapFigures', () => {
     }
   });
 
+  it('counts (poisson) get every figure but accuracy; real values (gaussian) only likelihood figures', () => {
+    const base = simulate(80, 15, 11);
+    const counts: ScoredRows = { ...base, family: 'poisson', y: base.y.map((v, r) => v * (1 + (r % 3))), thresholds: null };
+    const p = bootstrapFigures(counts, { resamples: 200 });
+    for (const f of ['auroc', 'stratifiedAuroc', 'logLikPerBin', 'pseudoR2', 'bitsPerEventOverPsth'] as const) expect(p.model[f].low, f).not.toBeNull();
+    expect(p.model.accuracy).toEqual({ estimate: null, low: null, high: null });
+    const real: ScoredRows = { ...base, family: 'gaussian', y: base.model.map((m, r) => m + 0.1 * Math.sin(r)), sigma2: 0.01, thresholds: null };
+    const g = bootstrapFigures(real, { resamples: 200 });
+    expect(g.model.pseudoR2.low).not.toBeNull();
+    expect(g.model.logLikPerBin.low).not.toBeNull();
+    for (const f of ['auroc', 'stratifiedAuroc', 'trialToTrialAuroc', 'accuracy', 'bitsPerEventOverPsth'] as const) expect(g.model[f].estimate, f).toBeNull();
+  });
+
   it('rejects nonsense options with a message', () => {
     expect(() => bootstrapFigures(set, { resamples: 0 })).toThrow(OccamError);
     expect(() => bootstrapFigures(set, { level: 95 })).toThrow(/level must be between 0 and 1/);
