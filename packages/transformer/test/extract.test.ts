@@ -65,11 +65,14 @@ describe('extraction to a core Dataset', () => {
       // an MLP unit: direct effects on its pre-activation from upstream components only (layer-0 heads, no MLP)
       const unit = await extractDataset(model, prompts, { kind: 'unit-above', hook: 'blocks.0.mlp.hook_post', unit: 3, threshold: 0 }, { atoms: { includeReadoutAtoms: true } });
       expect(new Set(unit.dataset.manifest.atoms.map((a) => a.attributes.component))).toEqual(new Set(['embed', 'attn', 'mlp-neurons', 'input-pattern']));
+      expect(new Set(unit.dataset.manifest.atoms.map((a) => a.attributes.feature))).toContain('attention');
       expect(unit.summary.readsReadout).toBe(true);
-      expect(unit.dataset.manifest.atoms.filter((a) => a.attributes.component === 'attn').every((a) => a.attributes.layer === 0)).toBe(true);
+      expect(unit.dataset.manifest.atoms.filter((a) => a.attributes.feature === 'direct-effect' && a.attributes.component === 'attn').every((a) => a.attributes.layer === 0)).toBe(true);
       // any other unit: direction-free atoms only, and direct families are refused
       const resid = await extractDataset(model, prompts, { kind: 'unit-above', hook: 'blocks.0.hook_resid_post', unit: 3, threshold: 0 });
-      expect(new Set(resid.dataset.manifest.atoms.map((a) => a.attributes.component))).toEqual(new Set(['mlp-neurons', 'input-pattern']));
+      expect(new Set(resid.dataset.manifest.atoms.map((a) => `${a.attributes.component}/${a.attributes.feature}`.replace(/\/(matches|occurred|is|position).*/, '')))).toEqual(
+        new Set(['mlp-neurons/post-activation', 'attn/attention', 'input-pattern']),
+      );
       await expect(
         extractDataset(model, prompts, { kind: 'unit-above', hook: 'blocks.0.hook_resid_post', unit: 3, threshold: 0 }, { atoms: { families: ['head-direct'], includeReadoutAtoms: true } }),
       ).rejects.toThrow(/need a logit behaviour or a unit of an MLP hook/);

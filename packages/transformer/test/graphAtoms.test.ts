@@ -77,7 +77,7 @@ function suite(dir: string) {
     expect(r.summary.atomsNote).toBeNull();
   });
 
-  it('default atoms (neuron sums + input patterns, nothing that reads the readout): in-graph equals JS', async () => {
+  it('default atoms (neuron sums, head attention, input patterns: nothing that reads the readout): in-graph equals JS', async () => {
     const atoms = { inputPatterns: { maxOffset: 6 } };
     const graph = await extractDataset(model, prompts, { kind: 'next-token-correct' }, { batchSize: 5, atoms });
     const js = await extractDataset(model, prompts, { kind: 'next-token-correct' }, { batchSize: 5, atomsInGraph: false, atoms });

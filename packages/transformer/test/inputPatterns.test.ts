@@ -166,7 +166,7 @@ function stochasticCopyJsonl(file: string, count: number, length: number, L: num
 }
 
 describe.skipIf(!trained)(needs('input patterns on the induction model (default atoms)', trained, 'induction-2l-s1'), () => {
-  it('default extraction: input patterns + neuron sums, no readout atoms; on a stochastic copy task (lag 10) a fit over (feature, offset) at lag 0 puts matches-next at offset 9', async () => {
+  it('default extraction: input patterns + neuron sums + head attention, no readout atoms; on a stochastic copy task (lag 10) a fit over (feature, offset) at lag 0 puts matches-next at offset 9', async () => {
     const L = 10;
     const file = join(dir, 'copy.jsonl');
     // t0…t63 are ids 4…67; the model's context is 32 tokens
@@ -192,14 +192,15 @@ describe.skipIf(!trained)(needs('input patterns on the induction model (default 
     const { dataset, summary } = result;
     expect(summary.readsReadout).toBe(false);
     expect(summary.readoutNote).toBeNull();
-    expect(dataset.manifest.metadata).toMatchObject({ atomFamilies: ['mlp-neurons', 'input-patterns'], readsReadout: false, inputPatterns: { maxOffset: 16 } });
+    expect(dataset.manifest.metadata).toMatchObject({ atomFamilies: ['mlp-neurons', 'head-attention', 'input-patterns'], readsReadout: false, inputPatterns: { maxOffset: 16 } });
+    expect(dataset.manifest.atoms.every((a) => a.attributes.readsReadout === 'no')).toBe(true);
     const components = new Set(dataset.manifest.atoms.map((a) => a.attributes.component));
-    expect(components).toEqual(new Set(['mlp-neurons', 'input-pattern']));
+    expect(components).toEqual(new Set(['mlp-neurons', 'attn', 'input-pattern']));
 
     // one weight per (feature, offset) at lag 0, input patterns only
     const fit = fitReducedModel(dataset, {
       groupBy: ['feature', 'offset'],
-      exclude: { component: ['mlp-neurons'], feature: ['position'] },
+      exclude: { component: ['mlp-neurons', 'attn'], feature: ['position'] },
       temporal: { minLag: 0, maxLag: 0, basis: { kind: 'raw' } },
       family: 'bernoulli',
       regularization: { ridge: 1, smoothness: 0 },

@@ -8,7 +8,7 @@ import { answerTokens, inputPatternAtoms, inputPatternColumns, resolveInputPatte
 import type { ResidualReadout } from './normReadout.js';
 import { tokenFeature } from './tokenFeatures.js';
 import { mlpUnitLayer, UnitReadout } from './unitReadout.js';
-import { ALL_FAMILIES, AtomSelectionSchema, DEFAULT_FAMILIES, READOUT_FAMILIES, type AtomFamily, type AtomSelection, type AtomSelectionInput } from './schema.js';
+import { ALL_FAMILIES, AtomSelectionSchema, DEFAULT_ATTENTION_ATOM_LIMIT, DEFAULT_FAMILIES, READOUT_FAMILIES, type AtomFamily, type AtomSelection, type AtomSelectionInput } from './schema.js';
 
 /** Values per (batch row, position) of a hook tensor: the product of its dims after the first two. */
 function rowSize(t: HookTensor): number {
@@ -43,6 +43,8 @@ export interface AtomPlan {
   readsReadout: boolean;
   /** The selection after defaults, as used. */
   selection: AtomSelection;
+  /** What the selection left out and why (e.g. a default family too large for this model); empty when nothing. */
+  notes: string[];
   /** Input patterns resolved against the tokenizer (null without the input-patterns family). */
   inputPatterns: ResolvedInputPatterns | null;
   /**
@@ -72,12 +74,14 @@ export interface AtomPlan {
  * - direct   a [batch, pos, d] hook x: x · w / σ, split by sign
  * - heads    attn.hook_z: per head h, z_h · (W_O w)_h / σ, split by sign, pairs at k + 2h
  * - neurons  a [batch, pos, n] hook: Σ of its positive / of its negative values
+ * - attention attn.hook_pattern [batch, head, query, key]: pattern[h, t, t − k] for k = 0…maxOffset, at atom k + h·(maxOffset + 1), 0 where t − k < 0
  * - prompt   column `column` of promptColumns (a token feature or an input pattern: from the prompt, not the graph) at atom k
  */
 export type AtomSource =
   | { kind: 'direct'; hook: string; atom: number }
   | { kind: 'heads'; hook: string; atom: number; heads: number; dHead: number; proj: LinearLayer }
   | { kind: 'neurons'; hook: string; atom: number }
+  | { kind: 'attention'; hook: string; atom: number; heads: number; maxOffset: number }
   | { kind: 'prompt'; atom: number; column: number };
 
 /** Cached pulled-back vectors (per layer and logit direction) before the cache is emptied: bounds memory for large vocabularies. */
@@ -130,6 +134,25 @@ export async function buildAtomPlan(model: LanguageModel, selectionInput: AtomSe
     }
     families = families.filter((f) => !direct(f));
   }
+  const notes: string[] = [];
+  const attentionBlocks = s.blocks.filter((blk) => blk.pattern !== null);
+  let attentionShapes: Awaited<ReturnType<LanguageModel['hookShapes']>> = [];
+  if (families.includes('head-attention')) {
+    const hooksWanted = attentionBlocks.map((blk) => `blocks.${blk.layer}.attn.hook_pattern`);
+    if (hooksWanted.length === 0) {
+      if (explicit) throw new OccamError(`atoms: head-attention needs attn.hook_pattern, not found (${s.problems.join('; ') || 'no attention Softmax recognised'})`, { field: 'atoms.families' });
+      families = families.filter((f) => f !== 'head-attention');
+    } else {
+      attentionShapes = await model.hookShapes(hooksWanted);
+      const total = attentionShapes.reduce((n, h) => n + (typeof h.dims[1] === 'number' ? h.dims[1] : 0), 0) * (selection.headAttention.maxOffset + 1);
+      if (!explicit && total > DEFAULT_ATTENTION_ATOM_LIMIT) {
+        families = families.filter((f) => f !== 'head-attention');
+        notes.push(
+          `head-attention left out: ${total} atoms (heads × ${selection.headAttention.maxOffset + 1} offsets) is more than the default's ${DEFAULT_ATTENTION_ATOM_LIMIT}; name it in atoms.families (and lower atoms.headAttention.maxOffset) to have it`,
+        );
+      }
+    }
+  }
   const needReadout = families.some(direct);
   const readout = needReadout ? await loadReadout(model, behaviour) : null;
   const upstream: ResidualReadout['upstream'] = readout?.upstream ?? { attn: Infinity, mlp: Infinity };
@@ -148,6 +171,7 @@ export async function buildAtomPlan(model: LanguageModel, selectionInput: AtomSe
   const slotData: Float32Array[] = [];
   const slotSize: number[] = [];
   const slotWidth: number[] = [];
+  const slotDims: number[][] = [];
   const bind = (run: ForwardOutput) => {
     for (let i = 0; i < slotHooks.length; i++) {
       const t = run.hooks.get(slotHooks[i]);
@@ -155,6 +179,7 @@ export async function buildAtomPlan(model: LanguageModel, selectionInput: AtomSe
       slotData[i] = t.data;
       slotSize[i] = rowSize(t);
       slotWidth[i] = t.dims[1];
+      slotDims[i] = t.dims;
     }
     boundRun = run;
   };
@@ -301,6 +326,28 @@ export async function buildAtomPlan(model: LanguageModel, selectionInput: AtomSe
         out[k + 1] = (sum - abs) / 2;
       });
     }
+    if (families.includes('head-attention') && blk.pattern) {
+      const hook = `blocks.${L}.attn.hook_pattern`;
+      const dims = attentionShapes.find((x) => x.name === hook)!.dims;
+      const heads = dims[1];
+      if (typeof heads !== 'number') throw new OccamError(`atoms: ${hook} has shape ${JSON.stringify(dims)}; expected [batch, heads, query, key]`);
+      const K = selection.headAttention.maxOffset;
+      const slot = slotOf(hook);
+      const first = atoms.length;
+      for (let h = 0; h < heads; h++) for (let k = 0; k <= K; k++) atoms.push(atom(`L${L}.H${h}.attn.to-${k}`, 'attn', L, h, 'none', 'attention', k, false));
+      sources.push({ kind: 'attention', hook, atom: first, heads, maxOffset: K });
+      fillers.push((out) => {
+        // pattern [batch, head, query, key]: query column col, key column col − k (a real token while k ≤ t)
+        const data = slotData[slot];
+        const W = slotDims[slot][2];
+        const kMax = Math.min(K, at.t);
+        for (let h = 0; h < heads; h++) {
+          const row = ((at.b * heads + h) * W + at.col) * W + at.col;
+          const o = first + h * (K + 1);
+          for (let k = 0; k <= K; k++) out[o + k] = k <= kMax ? data[row - k] : 0;
+        }
+      });
+    }
   }
 
   // Atoms from the prompt alone: token features (at the current token, offset 0), then input patterns.
@@ -324,6 +371,7 @@ export async function buildAtomPlan(model: LanguageModel, selectionInput: AtomSe
     families,
     readsReadout: needReadout,
     selection,
+    notes,
     inputPatterns,
     promptColumns(tokens) {
       const cols = tokenFeatures.map((f) => tokenFeature(f, tokens, model.tokenizer.bosId));

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { OccamError } from '@occam/core';
 import type { GraphExtension, LanguageModel } from '../model-dir/languageModel.js';
 import { GraphFragment } from '../onnx/graphFragment.js';
-import { ONNX_FLOAT } from '../onnx/onnxModel.js';
+import { ONNX_FLOAT, ONNX_INT64 } from '../onnx/onnxModel.js';
 import type { AtomPlan } from './atomPlan.js';
 
 /** Atoms computed by onnxruntime inside the model's graph: what to feed, what comes back, where it goes. */
@@ -20,6 +20,12 @@ export interface GraphAtoms {
    */
   directionInput: string | null;
   dModel: number;
+  /**
+   * Added inputs [batch, heads, pos, maxOffset + 1] (float32, cast to int64 in the graph) for the
+   * head-attention atoms: the key column of each (query column, offset k), or `width` (a zero column
+   * appended to the pattern) where t − k is before the prompt. One per distinct head count.
+   */
+  attentionIndex: { input: string; heads: number; maxOffset: number }[];
 }
 
 const PREFIX = 'occam_atoms/';
@@ -34,6 +40,7 @@ const PREFIX = 'occam_atoms/';
  *   heads        = ReduceSum over d_head of (z ⊙ MatMul(w, W_Oᵀ)) / σ  per head [batch, pos, heads]
  *   pos / neg    = Relu(direct) / direct − Relu(direct)
  *   neurons      = ReduceSum(Relu(x)), ReduceSum(Min(x, 0))
+ *   attention    = GatherElements(Concat(pattern, 0), key index fed per batch, axis 3)   [batch, head, pos, offsets] → [batch, pos, head·offsets]
  * so onnxruntime returns [batch, pos, atoms] instead of every hook's ~1 k values per position. W_O is the
  * model's own initializer when it is one (float32), else a float32 copy. Returns null when the plan has no
  * graph atoms (prompt atoms only); throws OccamError saying why when the graph cannot be extended.
@@ -71,7 +78,8 @@ export async function buildGraphAtoms(model: LanguageModel, plan: AtomPlan): Pro
   const directAtoms: number[] = []; // atom index of the .pos atom of each direct column
   const neuronPieces: string[] = [];
   const neuronAtoms: number[] = [];
-  const zero = sources.some((s) => s.kind === 'neurons') ? f.float('zero', [], [0]) : '';
+  const attentionIndex: GraphAtoms['attentionIndex'] = [];
+  const zero = sources.some((s) => s.kind === 'neurons' || s.kind === 'attention') ? f.float('zero', [], [0]) : '';
   for (const s of sources) {
     if (s.kind === 'direct') {
       directPieces.push(f.reduceSum(f.node('Mul', [tensorOf(s.hook), w!]), 2, 1));
@@ -97,6 +105,20 @@ export async function buildGraphAtoms(model: LanguageModel, plan: AtomPlan): Pro
       const x = tensorOf(s.hook);
       neuronPieces.push(f.reduceSum(f.node('Relu', [x]), 2, 1), f.reduceSum(f.node('Min', [x, zero]), 2, 1));
       neuronAtoms.push(s.atom, s.atom + 1);
+    } else if (s.kind === 'attention') {
+      if (opset < 11) throw new OccamError(`in-graph atoms: head-attention needs GatherElements (opset 11), the graph's opset is ${opset}`);
+      let index = attentionIndex.find((a) => a.heads === s.heads && a.maxOffset === s.maxOffset);
+      if (!index) {
+        index = { input: f.input(`${PREFIX}attention_index_${s.heads}_${s.maxOffset}`, ONNX_FLOAT, ['batch', s.heads, 'pos', s.maxOffset + 1]), heads: s.heads, maxOffset: s.maxOffset };
+        attentionIndex.push(index);
+      }
+      const pattern = tensorOf(s.hook);
+      // a zero key column at index `width`, for offsets reaching before the prompt
+      const zeros = f.node('Mul', [f.reduceSum(pattern, 3, 1), zero]);
+      const padded = f.node('Concat', [pattern, zeros], { axis: 3 });
+      const picked = f.node('GatherElements', [padded, f.node('Cast', [index.input], { to: ONNX_INT64 })], { axis: 3 });
+      neuronPieces.push(f.node('Reshape', [f.node('Transpose', [picked], { perm: [0, 2, 1, 3] }), f.int64('shape', [3], [0, 0, -1])]));
+      for (let c = 0; c < s.heads * (s.maxOffset + 1); c++) neuronAtoms.push(s.atom + c);
     }
   }
   const pieces = [...neuronPieces];
@@ -115,5 +137,6 @@ export async function buildGraphAtoms(model: LanguageModel, plan: AtomPlan): Pro
     columns,
     directionInput: w,
     dModel: d,
+    attentionIndex,
   };
 }

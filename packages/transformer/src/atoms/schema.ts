@@ -11,13 +11,15 @@ import { z } from 'zod';
  * - mlp-neurons   per MLP layer: sum of positive / of negative post-activations
  * - token-features  properties of the prompt's token at each position (see TOKEN_FEATURES)
  * - input-patterns  per token offset k: patterns of the prompt alone (atoms/inputPatterns.ts)
+ * - head-attention  per attention head and token offset k: the attention weight from position t to t − k
+ *                 (blocks.L.attn.hook_pattern), 0 where t − k is before the prompt
  *
  * The three direct families project onto the behaviour's own readout at offset 0: together with the
  * readout's constant they add up to the very value the behaviour thresholds, so they predict it whatever
  * the weights (a random-weights model scores as well as a trained one). They are READOUT_FAMILIES: left
  * out unless `includeReadoutAtoms` is set, and every atom's `readsReadout` attribute says which it is.
  */
-export const AtomFamilySchema = z.enum(['head-direct', 'mlp-direct', 'embed-direct', 'mlp-neurons', 'token-features', 'input-patterns']);
+export const AtomFamilySchema = z.enum(['head-direct', 'mlp-direct', 'embed-direct', 'mlp-neurons', 'head-attention', 'token-features', 'input-patterns']);
 export type AtomFamily = z.infer<typeof AtomFamilySchema>;
 
 export const TokenFeatureSchema = z.enum(['repeats_earlier_token', 'is_bos']);
@@ -26,10 +28,17 @@ export type TokenFeature = z.infer<typeof TokenFeatureSchema>;
 /** Families that read the behaviour's readout (direct effects onto the logit direction or the unit's input direction). */
 export const READOUT_FAMILIES: readonly AtomFamily[] = ['embed-direct', 'head-direct', 'mlp-direct'];
 
-export const ALL_FAMILIES: AtomFamily[] = ['embed-direct', 'head-direct', 'mlp-direct', 'mlp-neurons', 'token-features', 'input-patterns'];
+export const ALL_FAMILIES: AtomFamily[] = ['embed-direct', 'head-direct', 'mlp-direct', 'mlp-neurons', 'head-attention', 'token-features', 'input-patterns'];
 
-/** Families when none are named: the input patterns and the internal atoms that do not read the readout. */
-export const DEFAULT_FAMILIES: AtomFamily[] = ['mlp-neurons', 'input-patterns'];
+/**
+ * Families when none are named: the input patterns and the internal atoms that do not read the readout
+ * (neuron sums, per-head attention by offset; the latter only while it stays within
+ * DEFAULT_ATTENTION_ATOM_LIMIT atoms — name it in `families` to have it on a larger model).
+ */
+export const DEFAULT_FAMILIES: AtomFamily[] = ['mlp-neurons', 'head-attention', 'input-patterns'];
+
+/** Most head-attention atoms (layers × heads × offsets) the default selection takes; beyond, it is left out and the summary says so. */
+export const DEFAULT_ATTENTION_ATOM_LIMIT = 1024;
 
 /**
  * Input-pattern features, each evaluated at position t for a token offset k (atoms/inputPatterns.ts):
@@ -78,6 +87,8 @@ export const AtomSelectionSchema = z.object({
   includeReadoutAtoms: z.boolean().default(false),
   features: z.array(TokenFeatureSchema).min(1).default(['repeats_earlier_token']),
   inputPatterns: InputPatternsSchema.default({ maxOffset: 16 }),
+  /** head-attention: offsets 0…maxOffset back from each query position. */
+  headAttention: z.object({ maxOffset: z.number().int().min(0).max(4096).default(16) }).default({ maxOffset: 16 }),
 });
 export type AtomSelection = z.infer<typeof AtomSelectionSchema>;
 export type AtomSelectionInput = z.input<typeof AtomSelectionSchema>;

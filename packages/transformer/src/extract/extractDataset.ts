@@ -57,6 +57,8 @@ export interface ExtractSummary {
   readoutAtoms: number;
   /** A sentence for the user when readsReadout (null otherwise): which atoms read the answer and what that means. */
   readoutNote: string | null;
+  /** What the atom selection left out and why (e.g. head-attention on a large model); empty when nothing. */
+  atomNotes: string[];
   /** Where the atoms were computed: by onnxruntime inside the graph, or in JS from the hook tensors. */
   atomsComputed: 'graph' | 'js';
   /** Why atoms asked for in the graph were computed in JS (null otherwise). */
@@ -222,6 +224,7 @@ export async function extractDataset(
         behaviour: behaviour.spec,
         conditionInfo: prompts.metadata,
         atomFamilies: plan.families,
+        ...(plan.notes.length ? { atomNotes: plan.notes } : {}),
         readsReadout: readoutIds.length > 0,
         ...(readoutIds.length ? { readoutAtoms: readoutIds, readoutNote } : {}),
         ...(plan.inputPatterns
@@ -258,6 +261,7 @@ export async function extractDataset(
       readsReadout: readoutIds.length > 0,
       readoutAtoms: readoutIds.length,
       readoutNote,
+      atomNotes: plan.notes,
       atomsComputed: inGraph ? 'graph' : 'js',
       atomsNote,
       seconds,
@@ -323,9 +327,25 @@ async function prepareGraphAtoms(model: LanguageModel, plan: AtomPlan, prompts: 
   return graph;
 }
 
-/** The in-graph atoms' direction input for a batch: the readout's w per position (of the behaviour's logit direction, or an MLP unit's fixed one), zeros elsewhere. */
+/** The in-graph atoms' fed inputs for a batch: the key index of head-attention atoms, and the direction input: the readout's w per position (of the behaviour's logit direction, or an MLP unit's fixed one), zeros elsewhere. */
 function directionFeed(graph: GraphAtoms, batch: PaddedBatch, chunk: Prompt[], behaviour: ResolvedBehaviour, plan: AtomPlan): Record<string, { dims: number[]; data: Float32Array }> {
-  if (!graph.directionInput) return {};
+  const feeds: Record<string, { dims: number[]; data: Float32Array }> = {};
+  const W = batch.width;
+  for (const { input, heads, maxOffset } of graph.attentionIndex) {
+    // key column of (query column q, offset k): q − k while that is a token of the prompt (t ≥ k), else W (the zero column)
+    const K1 = maxOffset + 1;
+    const data = new Float32Array(chunk.length * heads * W * K1);
+    for (let b = 0; b < chunk.length; b++) {
+      const row = new Float32Array(W * K1);
+      for (let q = 0; q < W; q++) {
+        const t = q - batch.offsets[b];
+        for (let k = 0; k < K1; k++) row[q * K1 + k] = t >= k ? q - k : W;
+      }
+      for (let h = 0; h < heads; h++) data.set(row, (b * heads + h) * W * K1);
+    }
+    feeds[input] = { dims: [chunk.length, heads, W, K1], data };
+  }
+  if (!graph.directionInput) return feeds;
   const d = graph.dModel;
   const data = new Float32Array(chunk.length * batch.width * d);
   for (let b = 0; b < chunk.length; b++) {
@@ -335,5 +355,6 @@ function directionFeed(graph: GraphAtoms, batch: PaddedBatch, chunk: Prompt[], b
       if (w) data.set(w, (b * batch.width + batch.offsets[b] + t) * d);
     }
   }
-  return { [graph.directionInput]: { dims: [chunk.length, batch.width, d], data } };
+  feeds[graph.directionInput] = { dims: [chunk.length, batch.width, d], data };
+  return feeds;
 }
