@@ -115,7 +115,13 @@ export class LanguageModel {
   static async load(pathOrId: string, options: LoadOptions = {}): Promise<LanguageModel> {
     const directory = await resolveModelDirectory(pathOrId, options);
     const bytes = new Uint8Array(await readFile(directory.onnxPath));
-    const onnx = parseOnnxModel(bytes, directory.onnxPath);
+    let onnx: OnnxModel;
+    try {
+      onnx = parseOnnxModel(bytes, directory.onnxPath);
+    } catch (error) {
+      if (!(error instanceof OccamError)) throw error;
+      throw new OccamError(`${error.message}: not a readable ONNX model (damaged, truncated or another format); export it again`, { file: directory.onnxPath });
+    }
     checkExternalData(onnx, directory.onnxPath);
     const graph = new GraphIndex(onnx);
     const structure = discoverModelStructure(graph);
