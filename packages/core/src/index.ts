@@ -64,3 +64,10 @@ export { DynamicsResultSchema, DynamicsPointSchema, type DynamicsResult, type Dy
 export { detectChangePoint, steepestChange, piecewiseLinearChange } from './dynamics/detectChangePoint.js';
 export { trainingDynamics } from './dynamics/trainingDynamics.js';
 export { readJsonFile } from './io/readJsonFile.js';
+export { readLimits, formatBytes, DEFAULT_LIMITS, LIMIT_ENV, type ReadLimits } from './io/limits.js';
+export { openRegularFile } from './io/openRegularFile.js';
+export { NPY_MAX_HEADER_BYTES, type ReadNpyOptions } from './io/npy.js';
+export { checkSpecForDataset, type SpecCheckOptions } from './spec/checkSpecForDataset.js';
+export { checkReducedModel } from './model/modelFile.js';
+export { checkModelForDataset } from './model/checkModelForDataset.js';
+export { readSpecFile } from './spec/readSpecFile.js';

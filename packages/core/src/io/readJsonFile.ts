@@ -1,14 +1,32 @@
-import { readFile } from 'node:fs/promises';
 import { OccamError } from '../errors.js';
+import { formatBytes, limitText, readLimits, type ReadLimits } from './limits.js';
+import { openRegularFile } from './openRegularFile.js';
 
-/** Read a JSON file; a missing file or bad JSON is an OccamError naming the file. Validation is the caller's. */
-export async function readJsonFile(path: string): Promise<unknown> {
+/**
+ * Read a JSON file; a missing file, a file that is not a regular file, one over the size limit (checked
+ * with stat before a byte is read, so a 100 MB model is refused without parsing it) or bad JSON is an
+ * OccamError naming the file. Validation is the caller's. `what` names the file's role in messages.
+ */
+export async function readJsonFile(path: string, options: { what?: string; limits?: Partial<ReadLimits> } = {}): Promise<unknown> {
+  const what = options.what ?? 'JSON file';
+  const limits = readLimits(options.limits);
+  const { handle, stats } = await openRegularFile(path, what);
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new OccamError(`${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { file: path });
+    if (stats.size > limits.maxJsonBytes) {
+      throw new OccamError(`${path}: the ${what} is ${formatBytes(stats.size)}, over ${limitText('maxJsonBytes', limits, 'JSON files')}`, {
+        file: path,
+      });
+    }
+    text = await handle.readFile('utf8');
+  } finally {
+    await handle.close();
   }
+  // A file that grew between stat and read is held to the same bound.
+  if (text.length > limits.maxJsonBytes) {
+    throw new OccamError(`${path}: the ${what} grew past ${limitText('maxJsonBytes', limits, 'JSON files')} while being read`, { file: path });
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   try {
     return JSON.parse(text);
   } catch (error) {

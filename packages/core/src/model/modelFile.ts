@@ -1,5 +1,6 @@
-import { zodProblem } from '../errors.js';
+import { OccamError, zodProblem } from '../errors.js';
 import { writeFileAtomic } from '../io/atomicWrite.js';
+import { limitText, readLimits, type ReadLimits } from '../io/limits.js';
 import { readJsonFile } from '../io/readJsonFile.js';
 import { ReducedModelSchema, type ReducedModel } from './schema.js';
 
@@ -7,8 +8,63 @@ export async function writeReducedModel(path: string, model: ReducedModel): Prom
   await writeFileAtomic(path, JSON.stringify(model, null, 1) + '\n');
 }
 
-export async function readReducedModel(path: string): Promise<ReducedModel> {
-  const parsed = ReducedModelSchema.safeParse(await readJsonFile(path));
+/** Read a ReducedModel: size-checked before parsing, validated by schema, then checked for internal consistency. */
+export async function readReducedModel(path: string, options: { limits?: Partial<ReadLimits> } = {}): Promise<ReducedModel> {
+  const json = await readJsonFile(path, { what: 'model file', limits: options.limits });
+  const format = json !== null && typeof json === 'object' ? (json as { format?: unknown }).format : undefined;
+  if (format !== 'occam.reduced-model') {
+    throw new OccamError(
+      `${path}: not a reduced model: "format" is ${format === undefined ? 'missing' : JSON.stringify(format)}, expected "occam.reduced-model" (the output of occam fit)`,
+      { file: path, field: 'format' },
+    );
+  }
+  const parsed = ReducedModelSchema.safeParse(json);
   if (!parsed.success) throw zodProblem(path, parsed.error);
+  checkReducedModel(parsed.data, path, options.limits);
   return parsed.data;
+}
+
+/**
+ * What the schema cannot say: the coefficient count agrees with the layout (groups × K × J + H), the separable
+ * factors with K and J, and no sampled filter is absurdly long (a hand-edited or corrupt model would otherwise
+ * fail later without naming its file, or draw a report of tens of megabytes).
+ */
+export function checkReducedModel(model: ReducedModel, file: string, overrides: Partial<ReadLimits> = {}): void {
+  const { groups, K, J, H } = model.layout;
+  const fail = (field: string, text: string) => {
+    throw new OccamError(`${file}: ${field}: ${text} — the model file is corrupt or was edited; refit it with occam fit`, { file, field });
+  };
+  if (K < 1 || J < 1 || H < 0) fail('layout', `K = ${K}, J = ${J}, H = ${H}; expected K ≥ 1, J ≥ 1, H ≥ 0`);
+  const p = groups.length * K * J + H;
+  if (model.coefficients.beta.length !== p) {
+    fail('coefficients.beta', `has ${model.coefficients.beta.length} values but the layout (${groups.length} groups × K ${K} × J ${J} + H ${H}) needs ${p}`);
+  }
+  if ((model.spec.history === null) !== (H === 0)) fail('layout.H', `is ${H} but the spec ${model.spec.history ? 'has' : 'has no'} history`);
+  const sep = model.coefficients.separable;
+  if (sep) {
+    if (sep.spatial.length !== groups.length || sep.spatial.some((r) => r.length !== K)) fail('coefficients.separable.spatial', `expected ${groups.length} rows of ${K}`);
+    if (sep.temporal.length !== groups.length || sep.temporal.some((r) => r.length !== J)) fail('coefficients.separable.temporal', `expected ${groups.length} rows of ${J}`);
+  }
+  if (model.filters.groups.length !== groups.length) fail('filters.groups', `has ${model.filters.groups.length} entries, the layout ${groups.length} groups`);
+  const limits = readLimits(overrides);
+  const curves: [string, { x: number[]; y: number[] }][] = model.filters.groups.flatMap((g, i) => [
+    [`filters.groups.${i}.spatial`, g.spatial],
+    [`filters.groups.${i}.temporal`, g.temporal],
+  ]);
+  if (model.filters.history) curves.push(['filters.history', model.filters.history]);
+  for (const [field, c] of curves) {
+    if (c.x.length !== c.y.length) fail(field, `x has ${c.x.length} points, y ${c.y.length}`);
+    if (c.x.length > limits.maxFilterSamples) {
+      throw new OccamError(`${file}: ${field} has ${c.x.length} sample points, over ${limitText('maxFilterSamples', limits, 'points per filter curve')}`, { file, field });
+    }
+  }
+  model.filters.groups.forEach((g, i) => {
+    const cells = g.full.z.reduce((s, row) => s + row.length, 0);
+    if (cells > limits.maxFilterSamples) {
+      throw new OccamError(`${file}: filters.groups.${i}.full has ${cells} values, over ${limitText('maxFilterSamples', limits, 'points per filter')}`, {
+        file,
+        field: `filters.groups.${i}.full`,
+      });
+    }
+  });
 }
