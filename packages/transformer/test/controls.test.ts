@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OccamError, readDataset } from '@occam/core';
+import { fitReducedModel, mulberry32, OccamError, readDataset, type Dataset } from '@occam/core';
 import {
   architectureDifferences,
   extractWithControl,
@@ -217,4 +217,53 @@ describe.skipIf(!trained)(needs('random-weights control of the tiny-lm GPT-2 exp
     await expect(runLmExtractWithControl({ ...args, control: tinyLlama, out: join(tmp, 'x'), controlOut: join(tmp, 'y') })).rejects.toThrow(/does not have the architecture/);
     expect(() => statSync(join(tmp, 'x'))).toThrow();
   });
+});
+
+describe.skipIf(!trained)(needs('what a control shows on the induction model (stochastic copy prompts, lag 10)', trained, 'induction-2l-s1'), () => {
+  it('answer-reading atoms "explain" the random-weights control as well as the trained model; the default atoms explain only the trained one', async () => {
+    const rand = mulberry32(31);
+    const lines: string[] = [];
+    for (let s = 0; s < 600; s++) {
+      const tokens = [1];
+      for (let i = 1; i < 31; i++) tokens.push(i > 10 && rand() < 0.7 ? tokens[i - 10] : 4 + Math.floor(rand() * 64));
+      lines.push(JSON.stringify({ tokens }));
+    }
+    const file = join(tmp, 'copy.jsonl');
+    writeFileSync(file, lines.join('\n') + '\n');
+    const out = join(tmp, 'demo-control');
+    await writeRandomWeightsControl(trained!, out, { seed: 1 });
+    const source = await LanguageModel.load(trained!, { threads: 1 });
+    const control = await LanguageModel.load(out, { threads: 1 });
+    const spec = (groupBy: string[]) => ({
+      groupBy,
+      temporal: { minLag: 0, maxLag: 0, basis: { kind: 'raw' as const } },
+      family: 'bernoulli' as const,
+      regularization: { ridge: 1, smoothness: 0 },
+      validation: { kind: 'split' as const, testFraction: 0.3, seed: 0 },
+    });
+    const measure = (ds: Dataset, groupBy: string[]) => {
+      const m = fitReducedModel(ds, spec(groupBy)).metrics.test;
+      return { auroc: m.model.auroc!, psth: m.psth.auroc!, bits: m.gainOverPsth.bitsPerEvent! };
+    };
+    try {
+      const prompts = await loadCondition(file, { size: source.vocabSize, tokenizer: source.tokenizer });
+      const readout = await extractWithControl(source, control, prompts, { kind: 'next-token-correct' }, { atoms: { families: ['embed-direct', 'head-direct', 'mlp-direct'], includeReadoutAtoms: true } });
+      const dflt = await extractWithControl(source, control, prompts, { kind: 'next-token-correct' });
+      expect(readout.control.summary.readoutNote).toMatch(/read the answer/);
+      const byComponent = ['component', 'layer', 'sign'];
+      const byPattern = ['component', 'layer', 'head', 'feature', 'offset'];
+      const r = { trained: measure(readout.trained.dataset, byComponent), control: measure(readout.control.dataset, byComponent) };
+      const d = { trained: measure(dflt.trained.dataset, byPattern), control: measure(dflt.control.dataset, byPattern) };
+      console.info(`[controls] events trained ${dflt.trained.summary.events}, control ${dflt.control.summary.events} of ${dflt.trained.summary.scoredBins}; readout atoms ${JSON.stringify(r)}; default atoms ${JSON.stringify(d)}`);
+      // the readout atoms predict the control's behaviour (they decompose its logit) as well as the trained model's
+      expect(r.control.auroc).toBeGreaterThan(0.9);
+      expect(r.control.bits).toBeGreaterThan(0.5 * r.trained.bits);
+      // the default atoms: a clear gain over position for the trained model, far less for the control
+      expect(d.trained.bits).toBeGreaterThan(0.3);
+      expect(d.control.bits).toBeLessThan(0.5 * d.trained.bits);
+    } finally {
+      await source.dispose();
+      await control.dispose();
+    }
+  }, 600_000);
 });
