@@ -84,7 +84,7 @@ export async function runCommand(cmd: Command, argv: string[]): Promise<number> 
   try {
     for (const o of cmd.outputs ?? []) {
       const path = values[o.option];
-      if (typeof path !== 'string') continue;
+      if (typeof path !== 'string' || path === '') continue;
       await checkOutputPath({ path, kind: o.kind, label: `--${o.option}`, inputs: inputsOf(cmd, values, parsed.positionals), force: values.force === true });
     }
     await cmd.run({ values, positionals: parsed.positionals, io });

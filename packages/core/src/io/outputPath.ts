@@ -23,7 +23,7 @@ export interface OutputPathCheck {
 /**
  * Pre-flight of an output path, run before any expensive work so that a wrong path fails in a second, not
  * after a fit. Refuses, with a message saying what to do:
- * - a path that equals or contains one of the command's inputs (also through symlinks), always;
+ * - a path that equals, contains or lies inside one of the command's inputs (also through symlinks), always;
  * - the working folder, one of its ancestors, the home folder or `/` as a directory output, always;
  * - the wrong kind: a directory where a file goes, a device or FIFO, a file where a Dataset goes;
  * - an existing output occam did not write (no occam format marker in a file; a directory that is not
@@ -39,16 +39,6 @@ export async function checkOutputPath(check: OutputPathCheck): Promise<string> {
   const real = await resolveThroughLinks(abs);
   const say = (what: string) => new OccamError(`${label} ${given}: ${what}`, { file: given, field: label });
 
-  for (const input of check.inputs ?? []) {
-    if (!input) continue;
-    const inReal = await resolveThroughLinks(resolve(input));
-    for (const out of new Set([abs, real])) {
-      if (out === inReal || out === resolve(input)) throw say(`is also an input (${input}) — writing there would destroy it; choose another path`);
-      if (isInside(inReal, out)) throw say(`contains the input ${input} — replacing it would destroy that input; choose another path`);
-    }
-  }
-
-  const existing = await lstat(abs).catch(() => null);
   if (check.kind === 'directory') {
     const cwd = process.cwd();
     for (const protectedDir of [cwd, homedir(), '/']) {
@@ -56,6 +46,22 @@ export async function checkOutputPath(check: OutputPathCheck): Promise<string> {
         throw say(`is ${abs === '/' ? 'the file-system root' : abs === homedir() ? 'your home folder' : 'the working folder or one of its parents'} — occam writes a Dataset as a new folder; give a path for it, e.g. ${join2(given, 'dataset')}`);
       }
     }
+  }
+
+  for (const input of check.inputs ?? []) {
+    if (!input) continue;
+    const inReal = await resolveThroughLinks(resolve(input));
+    for (const out of new Set([abs, real])) {
+      if (out === inReal || out === resolve(input)) throw say(`is also an input (${input}) — writing there would destroy it; choose another path`);
+      if (isInside(inReal, out)) throw say(`contains the input ${input} — replacing it would destroy that input; choose another path`);
+      if (isInside(out, inReal) && (await stat(inReal).catch(() => null))?.isDirectory()) {
+        throw say(`lies inside the input folder ${input} — occam never writes into its inputs; choose a path outside it`);
+      }
+    }
+  }
+
+  const existing = await lstat(abs).catch(() => null);
+  if (check.kind === 'directory') {
     if (existing) {
       if (existing.isSymbolicLink() && (await currentVersionOf(abs)) !== null) {
         // occam's own output: it will be replaced atomically.
