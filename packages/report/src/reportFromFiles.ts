@@ -1,6 +1,6 @@
 import { access } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { OccamError, readDataset, type Dataset } from '@occam/core';
+import { checkModelForDataset, OccamError, readDataset, type Dataset } from '@occam/core';
 import { reportDataForModel, type ReportDataOptions } from './data/reportDataForModel.js';
 import type { ReportInput, ReportOptions } from './input/reportInput.js';
 import { readResultFile } from './input/readResultFile.js';
@@ -82,7 +82,8 @@ export async function reportFromFiles(paths: string[], options: ReportFromFilesO
   for (const r of results) {
     if (r.kind !== 'model') continue;
     let ds: Dataset | null = null;
-    if (options.data) ds = await load(options.data);
+    let dsPath: string | null = null;
+    if (options.data) ds = await load((dsPath = options.data));
     else {
       const recorded = r.model.provenance.dataset.path;
       const candidates = recorded ? [recorded, ...(isAbsolute(recorded) ? [] : [resolve(dirname(r.path), recorded)])] : [];
@@ -91,7 +92,7 @@ export async function reportFromFiles(paths: string[], options: ReportFromFilesO
         found = c;
         break;
       }
-      if (found) ds = await load(found);
+      if (found) ds = await load((dsPath = found));
       else
         note(
           recorded
@@ -99,6 +100,7 @@ export async function reportFromFiles(paths: string[], options: ReportFromFilesO
             : `${r.path}: the model records no dataset path, so its ROC, example trials, raster and PSTH are left out (pass --data DIR)`,
         );
     }
+    if (ds) checkModelForDataset(r.model, ds, { modelFile: r.path, dataset: dsPath! });
     inputs.push({ model: r.model, label: r.path, prediction: ds ? reportDataForModel(r.model, ds, options.prediction) : null, ...pairing });
   }
   return buildReport(inputs, {

@@ -1,4 +1,4 @@
-import { compareModels, readDataset, readReducedModel, writeFileAtomic, type CompareResult } from '@occam/core';
+import { checkModelForDataset, compareModels, readDataset, readReducedModel, writeFileAtomic, type CompareResult } from '@occam/core';
 import { UsageError, numberOption, requireString, type Command } from '../cli.js';
 
 function matrixText(names: string[], m: (number | null)[][]): string {
@@ -37,7 +37,9 @@ export const compareCommand: Command = {
     for (const s of specs) {
       const m = /^([^=]+)=(.+)@(.+)$/.exec(s);
       if (!m) throw new UsageError(`--system '${s}' must look like NAME=MODEL.json@DATASET`);
-      systems.push({ name: m[1], model: await readReducedModel(m[2]), dataset: await readDataset(m[3]) });
+      const system = { name: m[1], model: await readReducedModel(m[2]), dataset: await readDataset(m[3]) };
+      checkModelForDataset(system.model, system.dataset, { modelFile: m[2], dataset: m[3] });
+      systems.push(system);
     }
     const result = compareModels(systems, { kind, seed: numberOption(values, 'seed', 0) });
     await writeFileAtomic(out, JSON.stringify(result, null, 1) + '\n');

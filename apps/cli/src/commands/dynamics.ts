@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fitReducedModel, readDataset, SpecSchema, trainingDynamics, writeFileAtomic, zodProblem, type ReducedModel } from '@occam/core';
+import { checkSpecForDataset, fitReducedModel, readDataset, SpecSchema, trainingDynamics, writeFileAtomic, zodProblem, type ReducedModel } from '@occam/core';
 import { runLmExtract } from '@occam/transformer';
 import { UsageError, requireString, type Command } from '../cli.js';
 import { readJsonFile } from './fit.js';
@@ -42,9 +42,11 @@ export const dynamicsCommand: Command = {
         tick(i, dirs.length);
         const ds = join(tmp, `step-${dirs[i].step}`);
         const extracted = await runLmExtract({ model: dirs[i].dir, condition: requireString(values, 'condition'), behaviour: requireString(values, 'behaviour'), out: ds });
+        const data = await readDataset(ds);
+        checkSpecForDataset(parsed.data, data, { specFile: specPath, dataset: `the dataset of checkpoint ${dirs[i].dir}` });
         let model: ReducedModel | null = null;
         try {
-          model = fitReducedModel(await readDataset(ds), parsed.data, { coincidence: false });
+          model = fitReducedModel(data, parsed.data, { coincidence: false });
         } catch (error) {
           // An untrained checkpoint may never show the behaviour: nothing to fit there, recorded as null.
           io.err(`note: step ${dirs[i].step}: ${(error as Error).message}`);

@@ -1,4 +1,4 @@
-import { fitReducedModel, readDataset, readJsonFile, writeReducedModel } from '@occam/core';
+import { checkSpecForDataset, fitReducedModel, readDataset, readJsonFile, readSpecFile, writeReducedModel } from '@occam/core';
 import { requireString, type Command } from '../cli.js';
 import { summaryTable } from '../summaryTable.js';
 
@@ -16,10 +16,11 @@ export const fitCommand: Command = {
     const dataDir = requireString(values, 'data');
     const specPath = requireString(values, 'spec');
     const outPath = requireString(values, 'out');
-    const spec = await readJsonFile(specPath);
+    const spec = await readSpecFile(specPath);
     const ds = await readDataset(dataDir);
+    checkSpecForDataset(spec, ds, { specFile: specPath, dataset: dataDir });
     const tick = io.progress('fitting');
-    const model = fitReducedModel(ds, spec as never, { datasetPath: dataDir, specFile: specPath, onProgress: (_s, d, n) => tick(d, n) });
+    const model = fitReducedModel(ds, spec, { datasetPath: dataDir, specFile: specPath, onProgress: (_s, d, n) => tick(d, n) });
     await writeReducedModel(outPath, model);
     if (io.json) io.out(JSON.stringify(model));
     else if (!io.quiet) io.out(`${summaryTable(model)}\nwrote ${outPath}`);

@@ -55,6 +55,7 @@ export const searchCommand: Command = {
     const out = requireString(values, 'out');
     const maxLag = numberOption(values, 'max-lag');
     if (maxLag === undefined) throw new UsageError('missing --max-lag (the longest lag window to consider, in bins)');
+    if (!(Number.isInteger(maxLag) && maxLag >= 0 && maxLag < ds.manifest.nBins)) throw new UsageError(`--max-lag must be a whole number from 0 to ${ds.manifest.nBins - 1} (a trial of ${String(values.data)} has ${ds.manifest.nBins} bins), got ${maxLag}`);
     const rankBy = values['rank-by'];
     if (rankBy !== undefined && rankBy !== 'llGainOverPsth' && rankBy !== 'trialToTrialAuroc') throw new UsageError(`--rank-by must be llGainOverPsth or trialToTrialAuroc`);
     const family = values.family ?? (ds.manifest.target.kind === 'real' ? 'gaussian' : 'bernoulli');

@@ -1,4 +1,4 @@
-import { OccamError, readJsonFile, ReducedModelSchema, SearchResultSchema, zodProblem, type ReducedModel } from '@occam/core';
+import { checkReducedModel, OccamError, readJsonFile, ReducedModelSchema, SearchResultSchema, zodProblem, type ReducedModel } from '@occam/core';
 import type { ZodError } from 'zod';
 import { ComparisonMatrixSchema, type ComparisonMatrix } from './comparisonMatrix.js';
 import { CompareResultViewSchema, matricesFromCompare } from './compareResult.js';
@@ -27,8 +27,11 @@ export function parseResult(json: unknown, file: string): ReportResult {
     return r.data;
   };
   switch (format) {
-    case 'occam.reduced-model':
-      return { kind: 'model', path: file, model: parse(ReducedModelSchema) };
+    case 'occam.reduced-model': {
+      const model = parse(ReducedModelSchema);
+      checkReducedModel(model, file);
+      return { kind: 'model', path: file, model };
+    }
     case 'occam.search':
       return { kind: 'search', path: file, result: paretoFromSearch(parse(SearchResultSchema)) };
     case 'occam.pareto':
@@ -49,5 +52,5 @@ export function parseResult(json: unknown, file: string): ReportResult {
 
 /** Read and validate one result file (a ReducedModel, search, comparison or dynamics JSON). */
 export async function readResultFile(path: string): Promise<ReportResult> {
-  return parseResult(await readJsonFile(path), path);
+  return parseResult(await readJsonFile(path, { what: 'result file' }), path);
 }
