@@ -3,6 +3,8 @@
 the repeated part (2nd period on) puts on <bos>, on the previous token (t-1), on itself, on the previous
 occurrence of its own token (t-P) and on the token after it (t-P+1, what a textbook induction head attends to),
 plus held-out accuracy by period length, including periods longer than the training range.
+For a stochastic copy checkpoint (lag L): the mean attention that a scored query t puts on <bos>, t-1, itself,
+the copy source t-(L-1) and the two positions beside it.
 
     /usr/bin/python3 tools/tiny-lm/attn_stats.py tools/tiny-lm/runs/induction-s1/final.pt
 """
@@ -16,26 +18,52 @@ from export import load_checkpoint  # noqa: E402
 from tinylm.tasks import InductionTask, make_task  # noqa: E402
 
 
-def main(path):
-    torch.set_grad_enabled(False)
-    ck, cfg, model, _ = load_checkpoint(path)
-    ti = ck["task_info"]
-    if ti["task"] != "induction":
-        raise SystemExit("induction checkpoints only")
-    task = make_task("induction", ti)
-    ids, per, st = task.eval_set(256)
+def attention_patterns(model, ids):
+    """{layer: softmax pattern [B, H, T, T]} recomputed from each attention block's hooked input."""
     inputs = {}
     hooks = [b.attn.register_forward_hook((lambda i: lambda mod, inp, out: inputs.__setitem__(i, inp))(i))
              for i, b in enumerate(model.transformer.h)]
     model(ids)
     for h in hooks:
         h.remove()
-    print(f"{path}: step {ck['step']}")
+    out = {}
     for i, (x, allowed) in ((i, v[:2]) for i, v in sorted(inputs.items())):
         a = model.transformer.h[i].attn
         q, k, _ = a.c_attn(x).split(a.n_embd, 2)
         q, k = a._split_heads(q), a._split_heads(k)
-        pat = torch.where(allowed, (q @ k.transpose(-1, -2)) / a.head_dim ** 0.5, torch.tensor(-1e9)).softmax(-1)
+        out[i] = torch.where(allowed, (q @ k.transpose(-1, -2)) / a.head_dim ** 0.5, torch.tensor(-1e9)).softmax(-1)
+    return out
+
+
+def copy_stats(path, ck, cfg, model):
+    ti = ck["task_info"]
+    task = make_task("copy", ti)
+    ids = task.eval_set(256)
+    lag = ti["lag"]
+    print(f"{path}: step {ck['step']} (copy, lag {lag}; mean attention of queries t >= {lag}, per head)")
+    T = ids.shape[1]
+    t = torch.arange(lag, T - 1)  # scored query positions (their target is t+1)
+    for i, pat in attention_patterns(model, ids).items():
+        print(f"  layer {i}")
+        rows = {"bos": torch.zeros_like(t), "prev(t-1)": t - 1, "self": t,
+                f"source(t-{lag - 1})": t - (lag - 1), f"t-{lag - 2}": t - (lag - 2), f"t-{lag}": t - lag}
+        for key, cols in rows.items():
+            v = pat[:, :, t, cols].mean(dim=(0, 2))
+            print(f"    {key:18s} {' '.join(f'{x:5.2f}' for x in v.tolist())}")
+
+
+def main(path):
+    torch.set_grad_enabled(False)
+    ck, cfg, model, _ = load_checkpoint(path)
+    ti = ck["task_info"]
+    if ti["task"] == "copy":
+        return copy_stats(path, ck, cfg, model)
+    if ti["task"] != "induction":
+        raise SystemExit("induction or copy checkpoints only")
+    task = make_task("induction", ti)
+    ids, per, st = task.eval_set(256)
+    print(f"{path}: step {ck['step']}")
+    for i, pat in attention_patterns(model, ids).items():
         acc = {n: torch.zeros(cfg.n_head) for n in ["bos", "prev(t-1)", "self", "dup(t-P)", "induction(t-P+1)"]}
         n = 0
         for b in range(len(ids)):

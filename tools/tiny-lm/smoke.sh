@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # CI smoke test for tools/tiny-lm: train a few steps, export (with and without KV cache) and check that
 # onnxruntime (via onnxruntime-node) reproduces the PyTorch logits, presents and named tensors to < 1e-4.
-# Needs /usr/bin/python3 with torch + onnx, node, and the repo's node_modules. Runs in ~15-30 s.
+# Needs /usr/bin/python3 with torch + onnx, node, and the repo's node_modules. Runs in ~20-45 s.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 PY="${TINY_LM_PYTHON:-/usr/bin/python3}"
@@ -18,4 +18,15 @@ for d in model-no-past model-past; do
     test -s "$TMP/$d/$f" || { echo "missing $d/$f" >&2; exit 1; }
   done
 done
+# the stochastic copy task: its own sampler and metrics, the same model and export
+"$PY" "$HERE/train.py" --task copy --lag 6 --copy-prob 0.6 --layers 2 --heads 4 --d-model 32 --steps 20 --seed 1 \
+  --checkpoint-every 20 --batch 8 --out "$TMP/copy" --quiet
+"$PY" "$HERE/export.py" --checkpoint "$TMP/copy/final.pt" --out "$TMP/model-copy" --with-past
+"$PY" - "$TMP/model-copy/config.json" <<'PYEOF'
+import json, sys
+o = json.load(open(sys.argv[1]))["occam"]
+assert o["task"] == "copy" and o["task_info"]["lag"] == 6, o["task_info"]
+for k in ("scored_acc", "copied_acc", "copy_pred_rate", "scored_loss", "heldout_loss", "copy_rate"):
+    assert isinstance(o["metrics"].get(k), float), f"config.json occam.metrics.{k} missing"
+PYEOF
 echo "tiny-lm smoke OK"

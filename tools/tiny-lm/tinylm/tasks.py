@@ -8,6 +8,11 @@ induction: <bos> + R "noise" tokens + a period of P random tokens, repeated unti
            a model trained that way learns a positional look-back heuristic instead (seen here: ~50% held-out
            accuracy after 3000 steps, no previous-token head). The noise tokens are the least recently
            seen ones, so that shortcut fails and the model has to match content.
+copy:      stochastic copy at a fixed lag L with probability p ("stochastic-copy"): <bos> x_1 .. x_{seq_len-1};
+           x_1..x_L i.i.d. uniform over t0..t{N-1}; for i > L, x_i = x_{i-L} with probability p, otherwise
+           uniform over the N-1 tokens other than x_{i-L}. The best possible greedy prediction of x_{t+1} at
+           every position t >= L is x_{t+1-L} (the token L-1 places before the current one); its accuracy is
+           exactly the copy rate, ~p. Nothing else in the sequence is predictable.
 text:      character-level language modelling on the licence texts in /usr/share/common-licenses
            (GPL/LGPL/GFDL/Apache/MPL/Artistic/BSD/CC0: all allow verbatim copying), each training window
            prefixed with <bos>.
@@ -136,6 +141,88 @@ class InductionTask:
         return self.sample(n, g)
 
 
+# ---------------------------------------------------------------------------------------------- copy
+class CopyTask:
+    """The `stochastic-copy` task (the same definition as occam's `stochastic-copy` condition kind)."""
+
+    name = "copy"
+
+    def __init__(self, n_tokens: int = 64, seq_len: int = 32, lag: int = 6, copy_prob: float = 0.6):
+        if not 1 <= lag < seq_len - 1:
+            raise ValueError(f"copy task: lag must be in 1..{seq_len - 2} for seq_len {seq_len}, got {lag}")
+        if not 0.0 <= copy_prob <= 1.0:
+            raise ValueError(f"copy task: copy probability must be in [0, 1], got {copy_prob}")
+        if n_tokens < 2:
+            raise ValueError("copy task: needs at least 2 content tokens")
+        self.n_tokens = n_tokens
+        self.seq_len = seq_len
+        self.lag = lag
+        self.copy_prob = copy_prob
+        self.vocab = Vocab("word", [f"t{i}" for i in range(n_tokens)])
+        self.n_positions = seq_len
+
+    def info(self):
+        p, n = self.copy_prob, self.n_tokens
+        # cross-entropy of the Bayes-optimal predictor on a scored target (nats)
+        h = -(p * _log(p) + (1 - p) * _log((1 - p) / (n - 1)))
+        return {
+            "task": "copy",
+            "condition_kind": "stochastic-copy",
+            "n_tokens": self.n_tokens,
+            "seq_len": self.seq_len,
+            "lag": self.lag,
+            "copy_prob": self.copy_prob,
+            "format": "<bos> x_1..x_{seq_len-1}; x_1..x_L uniform; for i > L: x_i = x_{i-L} with probability p, "
+                      "else uniform over the other n_tokens-1 tokens",
+            "scored_positions": "next-token targets x_{t+1} at positions t >= lag (position 0 = <bos>), "
+                                "i.e. content tokens x_i with i > lag; the copy source is lag-1 tokens before t",
+            "optimal_scored_acc": max(p, (1 - p) / (n - 1)),
+            "optimal_scored_loss": h,
+            "chance_acc": 1 / n,
+        }
+
+    def sample(self, batch: int, gen: torch.Generator):
+        """Returns ids [B, L] long (column 0 = <bos>; content ids are token index + 4)."""
+        L, lag, n = self.seq_len, self.lag, self.n_tokens
+        x = torch.empty(batch, L - 1, dtype=torch.long)  # content token indices 0..n-1
+        x[:, :lag] = torch.randint(0, n, (batch, lag), generator=gen)
+        for i in range(lag, L - 1):
+            src = x[:, i - lag]
+            copy = torch.rand(batch, generator=gen) < self.copy_prob
+            # uniform over the n-1 tokens other than src: draw from 0..n-2 and skip src
+            other = torch.randint(0, n - 1, (batch,), generator=gen)
+            other = other + (other >= src).long()
+            x[:, i] = torch.where(copy, src, other)
+        ids = torch.empty(batch, L, dtype=torch.long)
+        ids[:, 0] = BOS
+        ids[:, 1:] = x + len(SPECIALS)
+        return ids
+
+    def scored_mask(self, ids):
+        """Bool [B, L-1] over next-token targets ids[:, 1:]: True at the scored targets (target index > lag)."""
+        L = ids.shape[1]
+        pos = torch.arange(1, L).unsqueeze(0).expand(ids.shape[0], -1)
+        return pos > self.lag
+
+    def source(self, ids):
+        """[B, L-1]: for each target ids[:, t+1], the token the copy rule would give, ids[:, t+1-lag]
+        (meaningful where scored_mask is True; 0 elsewhere)."""
+        src = torch.zeros(ids.shape[0], ids.shape[1] - 1, dtype=torch.long)
+        src[:, self.lag:] = ids[:, 1: ids.shape[1] - self.lag]
+        return src
+
+    def train_batch(self, batch, gen):
+        return self.sample(batch, gen)
+
+    def eval_set(self, n: int = 256, seed: int = 123456):
+        return self.sample(n, torch.Generator().manual_seed(seed))
+
+
+def _log(x: float) -> float:
+    import math
+    return math.log(x) if x > 0 else 0.0  # 0 log 0 = 0
+
+
 # ---------------------------------------------------------------------------------------------- text
 def load_corpus(directory: str = CORPUS_DIR):
     """All regular (non-symlink) files of `directory`, sorted by name, joined with blank lines.
@@ -226,6 +313,13 @@ def make_task(name: str, info: Optional[Dict] = None):
             prefix_max=info.get("prefix_max", 8),
             noise_rule=info.get("noise_rule", "random"),
             sampling=info.get("sampling", "distinct"),
+        )
+    if name == "copy":
+        return CopyTask(
+            n_tokens=info.get("n_tokens", 64),
+            seq_len=info.get("seq_len", 32),
+            lag=info.get("lag", 6),
+            copy_prob=info.get("copy_prob", 0.6),
         )
     if name == "text":
         return TextTask(seq_len=info.get("seq_len", 128))
