@@ -221,3 +221,12 @@ describe.skipIf(!trained)(needs('input patterns on the induction model (default 
     expect(fit.metrics.test.model.auroc!).toBeGreaterThan(fit.metrics.test.psth.auroc! + 0.1);
   }, 300_000);
 });
+
+describe('input patterns for a tokenizer without BOS', () => {
+  it('is-bos is not a default feature, and asking for it is an error', async () => {
+    const noBos = { tokenId: () => null, bosId: null } as unknown as LmTokenizer;
+    const r = await resolveInputPatterns({ maxOffset: 2 }, noBos, 10);
+    expect(r.features).toEqual(['matches-next', 'matches-current', 'occurred-before', 'position']);
+    await expect(resolveInputPatterns({ maxOffset: 2, features: ['is-bos'] }, noBos, 10)).rejects.toThrow(/is-bos needs a tokenizer with a BOS token/);
+  });
+});

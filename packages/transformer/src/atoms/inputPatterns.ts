@@ -76,9 +76,12 @@ export async function resolveInputPatterns(config: InputPatterns, tokenizer: LmT
       classOf.set(id, c);
     }
   }
-  let features = config.features ?? [...DEFAULT_FEATURES, ...(delimiters.size ? (['is-delimiter'] as const) : []), ...(classNames.length ? (['token-class'] as const) : [])];
+  // is-bos is left out of the defaults for a tokenizer without a BOS token (it would be 0 everywhere)
+  const defaults = DEFAULT_FEATURES.filter((f) => f !== 'is-bos' || tokenizer.bosId !== null);
+  let features = config.features ?? [...defaults, ...(delimiters.size ? (['is-delimiter'] as const) : []), ...(classNames.length ? (['token-class'] as const) : [])];
   features = [...new Set(features)];
   if (features.includes('is-delimiter') && delimiters.size === 0) throw new OccamError('atoms.inputPatterns: is-delimiter needs a delimiter token list (atoms.inputPatterns.delimiters)', { field: 'atoms.inputPatterns.delimiters' });
+  if (features.includes('is-bos') && tokenizer.bosId === null) throw new OccamError('atoms.inputPatterns: is-bos needs a tokenizer with a BOS token; this one has none', { field: 'atoms.inputPatterns.features' });
   if (features.includes('token-class') && classNames.length === 0) throw new OccamError('atoms.inputPatterns: token-class needs a token-class map (atoms.inputPatterns.tokenClasses)', { field: 'atoms.inputPatterns.tokenClasses' });
   return { maxOffset: config.maxOffset, features, bosId: tokenizer.bosId, delimiters, classNames, classOf };
 }

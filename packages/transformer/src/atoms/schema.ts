@@ -61,7 +61,7 @@ export const InputPatternsSchema = z.object({
   /** Largest token offset K: offsets 0…K (matches-current from 1). */
   maxOffset: z.number().int().min(0).max(4096).default(16),
   /**
-   * Features to compute. Omitted: matches-next, matches-current, occurred-before, is-bos and position, plus
+   * Features to compute. Omitted: matches-next, matches-current, occurred-before, is-bos (when the tokenizer has a BOS token) and position, plus
    * is-delimiter when `delimiters` are given and token-class when `tokenClasses` is given.
    */
   features: z.array(InputPatternFeatureSchema).min(1).optional(),
