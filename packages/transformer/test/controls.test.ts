@@ -154,8 +154,10 @@ describe.skipIf(!trained)(needs('random-weights control of the tiny-lm GPT-2 exp
     const graph = (dir: string) => readFileSync(join(dir, 'onnx', 'model.onnx'));
     expect(graph(join(tmp, 'gpt2-again')).equals(graph(out))).toBe(true);
     expect(graph(join(tmp, 'gpt2-seed4')).equals(graph(out))).toBe(false);
-    // an existing foreign folder is not replaced without force
+    // an existing foreign folder is not replaced without force; the model's own folder never
     await expect(writeRandomWeightsControl(trained!, tmp, { seed: 3 })).rejects.toThrow(/already exists and was not written by occam/);
+    await expect(writeRandomWeightsControl(trained!, trained!, { seed: 3, force: true })).rejects.toThrow(/would overlap the model folder/);
+    await expect(writeRandomWeightsControl(trained!, join(trained!, 'control'), { seed: 3 })).rejects.toThrow(/would overlap the model folder/);
   });
 
   it('the control runs through the same extraction: same prompts, atoms and trials, in the same order; labels carried', async () => {

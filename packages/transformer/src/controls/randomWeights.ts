@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, normalize, relative, sep } from 'node:path';
+import { dirname, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 import { mulberry32, OccamError, writeDirectoryAtomic } from '@occam/core';
 import { parseConfigJson, resolveModelDirectory } from '../model-dir/modelDirectory.js';
 import { GraphIndex } from '../onnx/graphIndex.js';
@@ -108,6 +108,10 @@ export async function writeRandomWeightsControl(modelDir: string, out: string, o
   if (!Number.isInteger(seed)) throw new OccamError(`random-weights control: seed must be an integer, got ${seed}`, { field: 'seed' });
   const dir = await resolveModelDirectory(modelDir, { onnxFile: options.onnxFile });
   if (dir.source.kind !== 'local') throw new OccamError(`random-weights control: ${modelDir} is not a local model folder`);
+  const target = resolve(out);
+  if (target === dir.dir || target.startsWith(dir.dir + sep) || dir.dir.startsWith(target + sep)) {
+    throw new OccamError(`random-weights control: the output ${out} would overlap the model folder ${dir.dir}; write the control elsewhere`, { file: out });
+  }
   const bytes = new Uint8Array(await readFile(dir.onnxPath));
   const onnx = parseOnnxModel(bytes, dir.onnxPath);
   const index = new GraphIndex(onnx);

@@ -51,7 +51,7 @@ export async function runLmExtractWithControl(args: LmExtractWithControlArgs): P
     let controlDir: string;
     if (typeof args.control === 'string') {
       controlDir = args.control;
-      control = await loadControlModel(controlDir, trained, { threads: args.threads });
+      control = await loadControlModel(controlDir, trained, { threads: args.threads, allowRemote: args.allowRemote });
     } else {
       const seed = args.control.seed ?? 0;
       controlDir = args.controlModelOut ?? `${args.controlOut.replace(/[/\\]+$/, '')}.model`;
