@@ -62,7 +62,7 @@ export { cosineSimilarity } from './compare/filterSimilarity.js';
 export { jsonSchemas } from './schemas/jsonSchemas.js';
 export { DynamicsResultSchema, DynamicsPointSchema, type DynamicsResult, type DynamicsResultInput } from './dynamics/schema.js';
 export { detectChangePoint, steepestChange, piecewiseLinearChange } from './dynamics/detectChangePoint.js';
-export { trainingDynamics } from './dynamics/trainingDynamics.js';
+export { trainingDynamics, type DynamicsMetric } from './dynamics/trainingDynamics.js';
 export { readJsonFile } from './io/readJsonFile.js';
 export { readLimits, formatBytes, DEFAULT_LIMITS, LIMIT_ENV, type ReadLimits } from './io/limits.js';
 export { openRegularFile } from './io/openRegularFile.js';

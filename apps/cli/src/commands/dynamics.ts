@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkSpecForDataset, fitReducedModel, readDataset, SpecSchema, trainingDynamics, writeFileAtomic, zodProblem, type ReducedModel } from '@occam/core';
+import { checkSpecForDataset, fitReducedModel, readDataset, SpecSchema, trainingDynamics, writeFileAtomic, zodProblem, type DynamicsMetric, type ReducedModel } from '@occam/core';
 import { runLmExtract } from '@occam/transformer';
 import { UsageError, requireString, type Command } from '../cli.js';
 import { readJsonFile } from './fit.js';
@@ -12,7 +12,7 @@ const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 export const dynamicsCommand: Command = {
   name: 'dynamics',
   summary: 'reduce one condition at every training checkpoint and find where the computation changes abruptly',
-  usage: 'occam dynamics --checkpoints DIR --condition FILE --behaviour B --out FILE [--spec FILE] [--metric trialToTrialAuroc|auroc|bitsPerEventOverPsth]',
+  usage: 'occam dynamics --checkpoints DIR --condition FILE --behaviour B --out FILE [--spec FILE] [--metric stratifiedAuroc|trialToTrialAuroc|auroc|bitsPerEventOverPsth]',
   example: 'occam dynamics --checkpoints data/models/induction-2l-s1-steps --condition examples/repeated-random.condition.json --behaviour next-token-correct --out dynamics.json',
   options: { checkpoints: { type: 'string' }, condition: { type: 'string' }, behaviour: { type: 'string' }, out: { type: 'string' }, spec: { type: 'string' }, metric: { type: 'string' } },
   outputs: [{ option: 'out', kind: 'file' }],
@@ -20,10 +20,13 @@ export const dynamicsCommand: Command = {
   async run({ values, io }) {
     const root = requireString(values, 'checkpoints');
     const out = requireString(values, 'out');
-    // Default: trial-to-trial AUROC. A gain per event (bits/event) falls by itself when the behaviour becomes common
-    // over training (next-token-correct goes from ~1 % to ~80 % of positions), so it misplaces the change.
-    const metric = (values.metric as string | undefined) ?? 'trialToTrialAuroc';
-    if (!['bitsPerEventOverPsth', 'auroc', 'trialToTrialAuroc'].includes(metric)) throw new UsageError('--metric must be bitsPerEventOverPsth, auroc or trialToTrialAuroc');
+    // Default: the reduced models' deciding figure (position-stratified AUROC for token data). A gain per event
+    // (bits/event) falls by itself when the behaviour becomes common over training (next-token-correct goes from
+    // ~1 % to ~80 % of positions), so it misplaces the change; a fixed-bin AUROC on a flat position profile reads noise.
+    const metric = values.metric as string | undefined;
+    if (metric !== undefined && !['stratifiedAuroc', 'bitsPerEventOverPsth', 'auroc', 'trialToTrialAuroc'].includes(metric)) {
+      throw new UsageError('--metric must be stratifiedAuroc, trialToTrialAuroc, auroc or bitsPerEventOverPsth');
+    }
     const specPath = typeof values.spec === 'string' ? values.spec : join(repoRoot, 'examples/lm-induction.spec.json');
     const parsed = SpecSchema.safeParse(await readJsonFile(specPath));
     if (!parsed.success) throw zodProblem(specPath, parsed.error);
@@ -59,7 +62,7 @@ export const dynamicsCommand: Command = {
     } finally {
       await rm(tmp, { recursive: true, force: true });
     }
-    const result = trainingDynamics(points, { metric: metric as 'auroc', title: `reduced model over training: ${root}` });
+    const result = trainingDynamics(points, { metric: metric as DynamicsMetric | undefined, title: `reduced model over training: ${root}` });
     await writeFileAtomic(out, JSON.stringify(result, null, 1) + '\n');
     if (io.json) io.out(JSON.stringify(result));
     else if (!io.quiet) {

@@ -6,16 +6,18 @@ export function searchTable(r: SearchResult): string {
   const rank = r.options.rankBy;
   const lines = [`${r.candidates.length} candidates; ranked by ${rank} (held-out, ${r.options.folds}-fold, same folds for all)`, ''];
   lines.push('on the Pareto front (parameters ↑, ranking metric ↑):');
-  lines.push('  params  ' + rank.padStart(16) + '   AUROC    PSTH   t2t AUROC   candidate');
+  lines.push('  params  ' + rank.padStart(16) + '   AUROC    PSTH   t2t AUROC   strat AUROC   candidate');
   for (const key of r.paretoFront) {
     const c = r.candidates.find((x) => x.key === key)!;
     const mark = key === r.minimal ? ' ◀ minimal sufficient' : key === r.best ? ' ◀ best' : '';
-    lines.push(`  ${String(c.parameters).padStart(6)}  ${f(c.metrics[rank]).padStart(16)}   ${f(c.metrics.auroc)}   ${f(c.metrics.psthAuroc)}   ${f(c.metrics.trialToTrialAuroc).padStart(9)}   ${c.key}${mark}`);
+    lines.push(`  ${String(c.parameters).padStart(6)}  ${f(c.metrics[rank]).padStart(16)}   ${f(c.metrics.auroc)}   ${f(c.metrics.psthAuroc)}   ${f(c.metrics.trialToTrialAuroc).padStart(9)}   ${f(c.metrics.stratifiedAuroc).padStart(11)}   ${c.key}${mark}`);
   }
-  lines.push('', `minimal sufficient model (fewest parameters with ${r.options.sufficientBy === 'auroc' ? 'held-out AUROC' : 'trial-to-trial AUROC'} within ${r.options.tolerance} of the best): ${r.minimal}`);
+  const decided = { auroc: 'held-out AUROC', trialToTrialAuroc: 'trial-to-trial AUROC (fixed bins)', stratifiedAuroc: 'position-stratified AUROC' }[r.options.sufficientBy ?? 'auroc'];
+  lines.push('', `minimal sufficient model (fewest parameters with ${decided} within ${r.options.tolerance} of the best): ${r.minimal}`);
+  if (r.options.includeReadoutAtoms) lines.push('note: candidates may use atoms that read the behaviour\'s own readout (--include-readout-atoms): they decompose the answer and predict it whatever the weights');
   if (r.minimalFilters.length) lines.push(`its temporal filters peak at lag: ${r.minimalFilters.map((f) => `${f.group} ${f.peakLag}`).join('; ')}`);
   lines.push( 'ablations of the minimal model (each family lowered one level):');
-  for (const a of r.ablations) lines.push(`  ${a.family}: ${a.from} → ${a.to}   Δ${rank} ${f(a.deltaRank)}   ΔAUROC ${f(a.deltaAuroc)}   Δtrial-to-trial AUROC ${f(a.deltaTrialToTrialAuroc)}`);
+  for (const a of r.ablations) lines.push(`  ${a.family}: ${a.from} → ${a.to}   Δ${rank} ${f(a.deltaRank)}   ΔAUROC ${f(a.deltaAuroc)}   Δtrial-to-trial AUROC ${f(a.deltaTrialToTrialAuroc)}   Δstratified AUROC ${f(a.deltaStratifiedAuroc)}`);
   for (const [strategy, path] of Object.entries(r.paths)) lines.push(`${strategy} path: ${path.length} step(s), ended at: ${path[path.length - 1]}`);
   if (r.groupLasso) {
     const entered = r.groupLasso.blocks.filter((b) => b.enteredAt !== null).sort((a, b) => b.enteredAt! - a.enteredAt!);
@@ -29,7 +31,7 @@ export const searchCommand: Command = {
   name: 'search',
   summary: 'search feature families (groupings, resolutions, lag windows, history, structure) for the minimal sufficient model',
   usage:
-    'occam search --data DIR --max-lag N --out FILE [--folds 3] [--tolerance 0.005] [--sufficient-by auroc|trialToTrialAuroc] [--rank-by llGainOverPsth|trialToTrialAuroc] [--strategies forward,backward,groupLasso] [--ignore ATTR,…] [--exclude ATTR=VALUE,…] [--min-lag 0] [--threads N] [--checkpoint FILE] [--seed 0]',
+    'occam search --data DIR --max-lag N --out FILE [--folds 3] [--tolerance 0.005] [--sufficient-by auroc|trialToTrialAuroc|stratifiedAuroc] [--rank-by llGainOverPsth|trialToTrialAuroc|stratifiedAuroc] [--include-readout-atoms] [--strategies forward,backward,groupLasso] [--ignore ATTR,…] [--exclude ATTR=VALUE,…] [--min-lag 0] [--threads N] [--checkpoint FILE] [--seed 0]',
   example: 'occam search --data out/demo/dataset --max-lag 40 --out search.json --checkpoint search.ckpt.jsonl',
   options: {
     data: { type: 'string' },
@@ -47,6 +49,7 @@ export const searchCommand: Command = {
     threads: { type: 'string' },
     exclude: { type: 'string', multiple: true },
     'sufficient-by': { type: 'string' },
+    'include-readout-atoms': { type: 'boolean' },
   },
   outputs: [{ option: 'out', kind: 'file' }],
   inputs: (v) => [v.data as string],
@@ -57,7 +60,7 @@ export const searchCommand: Command = {
     if (maxLag === undefined) throw new UsageError('missing --max-lag (the longest lag window to consider, in bins)');
     if (!(Number.isInteger(maxLag) && maxLag >= 0 && maxLag < ds.manifest.nBins)) throw new UsageError(`--max-lag must be a whole number from 0 to ${ds.manifest.nBins - 1} (a trial of ${String(values.data)} has ${ds.manifest.nBins} bins), got ${maxLag}`);
     const rankBy = values['rank-by'];
-    if (rankBy !== undefined && rankBy !== 'llGainOverPsth' && rankBy !== 'trialToTrialAuroc') throw new UsageError(`--rank-by must be llGainOverPsth or trialToTrialAuroc`);
+    if (rankBy !== undefined && !['llGainOverPsth', 'trialToTrialAuroc', 'stratifiedAuroc'].includes(rankBy as string)) throw new UsageError(`--rank-by must be llGainOverPsth, trialToTrialAuroc or stratifiedAuroc`);
     const family = values.family ?? (ds.manifest.target.kind === 'real' ? 'gaussian' : 'bernoulli');
     const strategies = typeof values.strategies === 'string' ? values.strategies.split(',').map((x) => x.trim()) : undefined;
     for (const st of strategies ?? []) if (!['forward', 'backward', 'groupLasso'].includes(st)) throw new UsageError(`--strategies: unknown strategy '${st}' (forward, backward, groupLasso)`);
@@ -75,7 +78,7 @@ export const searchCommand: Command = {
     const threads = numberOption(values, 'threads');
     if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) throw new UsageError(`--threads must be a whole number ≥ 1, got ${threads}`);
     const sufficientBy = values['sufficient-by'];
-    if (sufficientBy !== undefined && sufficientBy !== 'auroc' && sufficientBy !== 'trialToTrialAuroc') throw new UsageError('--sufficient-by must be auroc or trialToTrialAuroc');
+    if (sufficientBy !== undefined && !['auroc', 'trialToTrialAuroc', 'stratifiedAuroc'].includes(sufficientBy as string)) throw new UsageError('--sufficient-by must be auroc, trialToTrialAuroc or stratifiedAuroc');
     const tick = io.progress('searching');
     const result = await runSearch(
       ds,
@@ -88,8 +91,9 @@ export const searchCommand: Command = {
         minLag: numberOption(values, 'min-lag', 0),
         ignoreAttributes: ignore,
         exclude,
-        ...(rankBy ? { rankBy } : {}),
-        ...(sufficientBy ? { sufficientBy } : {}),
+        includeReadoutAtoms: values['include-readout-atoms'] === true,
+        ...(rankBy ? { rankBy: rankBy as 'llGainOverPsth' } : {}),
+        ...(sufficientBy ? { sufficientBy: sufficientBy as 'auroc' } : {}),
         ...(strategies ? { strategies: strategies as ('forward' | 'backward' | 'groupLasso')[] } : {}),
       },
       { checkpoint: typeof values.checkpoint === 'string' ? values.checkpoint : undefined, onProgress: tick, threads },

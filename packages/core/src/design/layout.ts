@@ -57,6 +57,7 @@ function groupLabel(spec: Spec, atom: Atom, file: string): string | null {
 }
 
 function excluded(spec: Spec, atom: Atom): boolean {
+  if (!spec.includeReadoutAtoms && atom.attributes.readsReadout === 'yes') return true;
   for (const [attr, values] of Object.entries(spec.exclude)) {
     const v = atom.attributes[attr];
     if (v !== undefined && values.includes(v)) return true;
@@ -96,7 +97,13 @@ export function buildLayout(
     groups = [...labels.entries()].map(([label, idx]) => ({ label, atoms: idx }));
     // Keep the dataset's atom order for groups (adapters list excitatory first: the scale convention uses it).
   }
-  if (groups.length === 0) throw new OccamError(`${file}: no atoms left after spec.exclude and groupBy`, { field: 'exclude' });
+  if (groups.length === 0) {
+    const readout = atoms.some((a) => a.attributes.readsReadout === 'yes') && !spec.includeReadoutAtoms;
+    throw new OccamError(
+      `${file}: no atoms left after spec.exclude and groupBy${readout ? ' (atoms that read the behaviour\'s readout are left out unless the spec sets "includeReadoutAtoms": true)' : ''}`,
+      { field: 'exclude' },
+    );
+  }
 
   let spatialValues: Float64Array;
   let spatialAttribute: string | null = null;

@@ -2,10 +2,12 @@ import type { ReducedModel } from '../model/schema.js';
 import { detectChangePoint, piecewiseLinearChange, steepestChange } from './detectChangePoint.js';
 import type { DynamicsChange, DynamicsResult } from './schema.js';
 
-type MetricKey = 'trialToTrialAuroc' | 'auroc' | 'bitsPerEventOverPsth';
-const METRICS: MetricKey[] = ['auroc', 'trialToTrialAuroc', 'bitsPerEventOverPsth'];
+export type DynamicsMetric = 'stratifiedAuroc' | 'trialToTrialAuroc' | 'auroc' | 'bitsPerEventOverPsth';
+type MetricKey = DynamicsMetric;
+const METRICS: MetricKey[] = ['auroc', 'stratifiedAuroc', 'trialToTrialAuroc', 'bitsPerEventOverPsth'];
 const NAMES: Record<MetricKey | 'behaviourRate', string> = {
   auroc: 'held-out AUROC',
+  stratifiedAuroc: 'position-stratified AUROC',
   trialToTrialAuroc: 'trial-to-trial AUROC',
   bitsPerEventOverPsth: 'log-likelihood gain over PSTH (bits/event)',
   behaviourRate: 'behaviour rate (fraction of scored bins with an event)',
@@ -19,7 +21,16 @@ const METHODS = {
 function metricValue(m: ReducedModel | null, metric: MetricKey): number | null {
   if (!m) return null;
   const t = m.metrics.test;
-  return metric === 'auroc' ? t.model.auroc : metric === 'trialToTrialAuroc' ? t.trialToTrialAuroc.model : t.gainOverPsth.bitsPerEvent;
+  switch (metric) {
+    case 'auroc':
+      return t.model.auroc;
+    case 'stratifiedAuroc':
+      return t.stratifiedAuroc?.model ?? null;
+    case 'trialToTrialAuroc':
+      return t.trialToTrialAuroc.model;
+    case 'bitsPerEventOverPsth':
+      return t.gainOverPsth.bitsPerEvent;
+  }
 }
 
 /** Events per scored bin in the data a model was fitted and scored on (train + test of a split; the pooled folds otherwise). */
@@ -51,13 +62,16 @@ function changesOf(series: string, name: string, steps: number[], values: (numbe
  * checkpoint, the system's own behaviour rate (given, e.g. from the extraction; else from the model's
  * event counts), the step where the primary metric changes abruptly, if it does (`changePoint`, as in
  * v1), and for the behaviour rate and every metric where it changes fastest, abruptly and where its
- * trend bends (`changes`).
+ * trend bends (`changes`). `metric.name` in the result says which figure decided.
  */
 export function trainingDynamics(
   points: { step: number; model: ReducedModel | null; behaviourRate?: number | null }[],
   options: { metric?: MetricKey; title?: string } = {},
 ): DynamicsResult {
-  const metric = options.metric ?? 'trialToTrialAuroc';
+  // Default: the figure the reduced models themselves say decides (position-stratified AUROC for token data,
+  // trial-to-trial AUROC at fixed bins otherwise), so a flat position profile never picks noise bins.
+  const decided = points.find((p) => p.model)?.model?.metrics.decidingMetric?.metric;
+  const metric: MetricKey = options.metric ?? (decided === 'stratifiedAuroc' ? 'stratifiedAuroc' : 'trialToTrialAuroc');
   const sorted = [...points].sort((a, b) => a.step - b.step);
   const out: DynamicsResult['points'] = sorted.map(({ step, model, behaviourRate }) => ({
     step,

@@ -11,6 +11,7 @@ import { groupLassoRoute } from './groupLassoRoute.js';
 import { CandidateSchema, SearchOptionsSchema, type Candidate, type SearchOptions, type SearchOptionsInput, type SearchResult } from './schema.js';
 
 type Levels = Record<string, number>;
+type SufficiencyMetric = NonNullable<SearchOptions['sufficientBy']>;
 
 export interface SearchHooks {
   /** (fits done, fits expected so far) — expected grows as the strategies move. */
@@ -31,6 +32,7 @@ function specOf(plans: FamilyPlan[], levels: Levels, options: ReturnType<typeof 
   return SpecSchema.parse({
     ...draft,
     exclude: options.exclude,
+    includeReadoutAtoms: options.includeReadoutAtoms,
     family: options.family,
     regularization: { ridge: options.ridge, smoothness: 0 },
     validation: { kind: 'kfold', folds: options.folds, seed: options.seed },
@@ -58,7 +60,9 @@ function searchFingerprint(ds: Dataset, options: SearchOptions): string {
   h.update(JSON.stringify(ds.manifest));
   for (const a of [ds.inputs, ds.target, ds.scored]) h.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
   const { family, ridge, folds, seed, minLag, maxLag, history, exclude, ignoreAttributes } = options;
-  h.update(JSON.stringify({ family, ridge, folds, seed, minLag, maxLag, history, exclude, ignoreAttributes }));
+  // includeReadoutAtoms joins the fingerprint only when set, so checkpoints written before it existed still resume.
+  const { includeReadoutAtoms } = options;
+  h.update(JSON.stringify({ family, ridge, folds, seed, minLag, maxLag, history, exclude, ignoreAttributes, ...(includeReadoutAtoms ? { includeReadoutAtoms } : {}) }));
   return h.digest('hex').slice(0, 32);
 }
 
@@ -66,7 +70,7 @@ function excludedAtom(atom: Atom, exclude: Record<string, (string | number)[]>):
   return Object.entries(exclude).some(([attr, values]) => atom.attributes[attr] !== undefined && values.includes(atom.attributes[attr]));
 }
 
-function rankValue(c: Candidate, by: 'llGainOverPsth' | 'trialToTrialAuroc'): number {
+function rankValue(c: Candidate, by: SearchOptions['rankBy']): number {
   const v = c.metrics[by];
   return v === null ? -Infinity : v;
 }
@@ -77,8 +81,8 @@ function rankValue(c: Candidate, by: 'llGainOverPsth' | 'trialToTrialAuroc'): nu
  * data, mostly from the stimulus-locked rate), a tolerance on it cannot see a feature that only sharpens
  * the timing within a trial.
  */
-function accuracyValue(c: Candidate, gaussian: boolean, by: 'auroc' | 'trialToTrialAuroc'): number {
-  const v = gaussian ? c.metrics.pseudoR2 : by === 'auroc' ? c.metrics.auroc : c.metrics.trialToTrialAuroc;
+function accuracyValue(c: Candidate, gaussian: boolean, by: SufficiencyMetric): number {
+  const v = gaussian ? c.metrics.pseudoR2 : c.metrics[by];
   return v === null ? -Infinity : v;
 }
 
@@ -93,7 +97,9 @@ export async function runSearch(ds: Dataset, optionsInput: SearchOptionsInput, h
   const parsed = SearchOptionsSchema.safeParse(optionsInput);
   if (!parsed.success) throw new OccamError(`search options: ${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`);
   const options = parsed.data;
-  const atoms = ds.manifest.atoms.filter((a) => !excludedAtom(a, options.exclude));
+  const sufficientBy: SufficiencyMetric = options.sufficientBy ?? (ds.manifest.binUnit === 'token' ? 'stratifiedAuroc' : 'auroc');
+  options.sufficientBy = sufficientBy;
+  const atoms = ds.manifest.atoms.filter((a) => !excludedAtom(a, options.exclude) && (options.includeReadoutAtoms || a.attributes.readsReadout !== 'yes'));
   const plans = featureFamilies(atoms, options);
   const gaussian = options.family === 'gaussian';
   const done = new Map<string, Candidate>();
@@ -231,7 +237,7 @@ export async function runSearch(ds: Dataset, optionsInput: SearchOptionsInput, h
     const bySize = (a: Candidate, b: Candidate) => a.parameters - b.parameters || a.familiesUsed - b.familiesUsed || a.key.localeCompare(b.key);
     const candidates = [...done.values()].sort(bySize);
     const best = candidates.reduce((a, b) => (rankValue(b, options.rankBy) > rankValue(a, options.rankBy) ? b : a));
-    const by = options.sufficientBy;
+    const by = sufficientBy;
     const bestAccuracy = Math.max(...candidates.map((c) => accuracyValue(c, gaussian, by)));
     const minimal = candidates.find((c) => accuracyValue(c, gaussian, by) >= bestAccuracy - tol) ?? best;
     const paretoFront: string[] = [];
@@ -259,6 +265,7 @@ export async function runSearch(ds: Dataset, optionsInput: SearchOptionsInput, h
         deltaRank: d(c.metrics[options.rankBy], minimal.metrics[options.rankBy]),
         deltaAuroc: d(gaussian ? c.metrics.pseudoR2 : c.metrics.auroc, gaussian ? minimal.metrics.pseudoR2 : minimal.metrics.auroc),
         deltaTrialToTrialAuroc: d(c.metrics.trialToTrialAuroc, minimal.metrics.trialToTrialAuroc),
+        deltaStratifiedAuroc: d(c.metrics.stratifiedAuroc, minimal.metrics.stratifiedAuroc),
       });
     }
     return {

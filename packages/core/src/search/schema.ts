@@ -11,10 +11,17 @@ export const SearchOptionsSchema = z.object({
   seed: z.number().int().default(0),
   /** AUROC (pseudo-R² for gaussian) within this of the best counts as sufficient. */
   tolerance: z.number().nonnegative().default(0.005),
-  /** Which held-out AUROC the tolerance applies to: windowed (default, as the method states) or trial-to-trial at fixed bins. */
-  sufficientBy: z.enum(['auroc', 'trialToTrialAuroc']).default('auroc'),
-  /** Ranks candidates; neither can be gamed by a time-only model. */
-  rankBy: z.enum(['llGainOverPsth', 'trialToTrialAuroc']).default('llGainOverPsth'),
+  /**
+   * Which held-out AUROC the tolerance applies to: windowed (as the method states), trial-to-trial at the
+   * response peak's fixed bins, or position-stratified (pairs within each bin, pooled: a function of
+   * position alone scores 0.5). Omitted: position-stratified for token-binned data (a language model's flat
+   * position profile has no meaningful peak bins), windowed otherwise. The result records the one used.
+   */
+  sufficientBy: z.enum(['auroc', 'trialToTrialAuroc', 'stratifiedAuroc']).optional(),
+  /** Ranks candidates; none can be gamed by a time-only model. */
+  rankBy: z.enum(['llGainOverPsth', 'trialToTrialAuroc', 'stratifiedAuroc']).default('llGainOverPsth'),
+  /** Let candidates use atoms that read the behaviour's own readout (attribute readsReadout = 'yes'); off by default. */
+  includeReadoutAtoms: z.boolean().default(false),
   strategies: z.array(z.enum(['forward', 'backward', 'groupLasso'])).min(1).default(['forward', 'backward', 'groupLasso']),
   /** Attributes never used (e.g. identifiers). */
   ignoreAttributes: z.array(z.string()).default([]),
@@ -45,6 +52,8 @@ export const CandidateSchema = z.object({
     psthAuroc: num,
     llGainOverPsth: num,
     trialToTrialAuroc: num,
+    /** Position-stratified AUROC (absent in results written before it existed). */
+    stratifiedAuroc: num.default(null),
     pseudoR2: num,
   }),
   foundBy: z.array(z.string()),
@@ -64,7 +73,7 @@ export const SearchResultSchema = z.object({
   best: z.string(),
   minimal: z.string(),
   /** For the minimal model: each family removed (set to its lowest level), and what that costs. */
-  ablations: z.array(z.object({ family: z.string(), from: z.string(), to: z.string(), key: z.string(), deltaRank: num, deltaAuroc: num, deltaTrialToTrialAuroc: num.default(null) })),
+  ablations: z.array(z.object({ family: z.string(), from: z.string(), to: z.string(), key: z.string(), deltaRank: num, deltaAuroc: num, deltaTrialToTrialAuroc: num.default(null), deltaStratifiedAuroc: num.default(null) })),
   /** Per strategy, the path of keys it took (groupLasso: the distinct selections along its λ path). */
   paths: z.record(z.string(), z.array(z.string())),
   /** The minimal model refitted on all trials: each group's temporal filter and the lag where |weight| peaks. */

@@ -17,6 +17,7 @@ export function scoreCandidate(ds: Dataset, spec: Spec): CandidateScore {
       psthAuroc: t.psth.auroc,
       llGainOverPsth: t.gainOverPsth.bitsPerEvent,
       trialToTrialAuroc: t.trialToTrialAuroc.model,
+      stratifiedAuroc: t.stratifiedAuroc?.model ?? null,
       pseudoR2: t.model.pseudoR2,
     },
   };

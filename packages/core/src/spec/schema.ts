@@ -25,6 +25,12 @@ export const SpecSchema = z.object({
   groupBy: z.array(GroupingSchema).default([]),
   /** Leave out atoms whose attribute takes one of these values, e.g. { type: ['inhibitory'] }. */
   exclude: z.record(z.string(), z.array(z.union([z.string(), z.number()]))).default({}),
+  /**
+   * Atoms whose attribute `readsReadout` is 'yes' project onto the behaviour's own readout (a language
+   * model's direct effects on the very logit the behaviour reads): they decompose the answer and predict it
+   * whatever the weights, so they are left out unless this asks for them.
+   */
+  includeReadoutAtoms: z.boolean().default(false),
   /** Filter over an ordered attribute (e.g. soma distance, layer). Omit for no spatial dimension. */
   spatial: z
     .object({ attribute: z.string().min(1), basis: AttributeBasisSchema })
