@@ -74,7 +74,7 @@ export function summaryTable(model: ReducedModel): string {
   ];
   const decide = deciding(model);
   if (decide) lines.push(decide);
-  if (m.coincidence) lines.push(`coincidence factor Γ (±${m.coincidence.deltaBins} bins, simulated vs recorded, test trials): ${f(m.coincidence.gamma)}`);
+  if (m.coincidence) lines.push(`coincidence factor Γ (±${m.coincidence.deltaBins} bins, simulated vs recorded, test trials): ${fi(m.coincidence.gamma, m.coincidence.interval)}`);
   for (const w of model.fit.warnings) lines.push(`warning: ${w}`);
   return lines.join('\n');
 }

@@ -41,7 +41,8 @@ export {
 export { trialStatistics, figuresAt, trialsOf, FIGURE_NAMES, type FigureName, type Figures, type TrialStatistics } from './bootstrap/trialStatistics.js';
 export { forEachTrialResample, percentileInterval } from './bootstrap/trialResampling.js';
 export { prepareRankSweep, sweepAuroc, type WeightedRankSweep } from './bootstrap/weightedRankSweep.js';
-export { coincidenceFactor } from './metrics/coincidence.js';
+export { coincidenceFactor, coincidenceCounts, gammaFromCounts, type CoincidenceCounts } from './metrics/coincidence.js';
+export { coincidenceInterval } from './bootstrap/coincidenceInterval.js';
 export { trialFolds, trialSplit } from './validation/trialFolds.js';
 export * from './model/schema.js';
 export { fitReducedModel, fitReducedModelWithPredictions, type FitProgress, type FitOptions } from './model/fitReducedModel.js';

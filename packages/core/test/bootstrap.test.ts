@@ -218,6 +218,18 @@ describe('intervals in a fitted model', () => {
     expect(t.smallSample!.flagged).toEqual([]);
   });
 
+  it('gives the coincidence factor Γ its interval over the same held-out trials', () => {
+    const { model } = fitReducedModelWithPredictions(data(150, -5.5), spec, { bootstrap: { resamples: 300 } });
+    const c = model.metrics.coincidence!;
+    expect(c.gamma).not.toBeNull();
+    expect(c.interval![0]).toBeLessThanOrEqual(c.gamma!);
+    expect(c.interval![1]).toBeGreaterThanOrEqual(c.gamma!);
+    expect(c.interval![1] - c.interval![0]).toBeGreaterThan(0);
+    const without = fitReducedModelWithPredictions(data(150, -5.5), spec, { bootstrap: false }).model.metrics.coincidence!;
+    expect(without.gamma).toBe(c.gamma);
+    expect(without.interval).toBeUndefined();
+  });
+
   it('flags figures resting on fewer than 30 held-out events', () => {
     const few = fitReducedModelWithPredictions(data(12, -7), spec, { coincidence: false, bootstrap: { resamples: 200 } }).model.metrics.test;
     const flagged = new Map(few.smallSample!.flagged.map((f) => [f.figure, f.events]));

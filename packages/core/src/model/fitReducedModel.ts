@@ -11,7 +11,8 @@ import type { BootstrapOptions } from '../bootstrap/bootstrapFigures.js';
 import type { ScoredRows } from '../bootstrap/scoredRows.js';
 import { bestThreshold } from '../metrics/accuracyThreshold.js';
 import { constantRate, psthBaseline } from '../metrics/baselines.js';
-import { coincidenceFactor } from '../metrics/coincidence.js';
+import { coincidenceInterval } from '../bootstrap/coincidenceInterval.js';
+import { coincidenceCounts } from '../metrics/coincidence.js';
 import { SpecSchema, type Spec, type SpecInput } from '../spec/schema.js';
 import { trialFolds, trialSplit } from '../validation/trialFolds.js';
 import { OCCAM_VERSION } from '../version.js';
@@ -290,6 +291,10 @@ export function fitReducedModelWithPredictions(
     scoredBinsPerTrial = total / nTrials;
   }
   const bootstrap = options.bootstrap === false ? false : { seed: spec.validation.seed, ...options.bootstrap };
+  const gamma =
+    spikeLike && recorded.length > 0
+      ? coincidenceInterval(coincidenceCounts(recorded, simulated, coincidenceDelta), scoredBinsPerTrial, coincidenceDelta, bootstrap || { resamples: 0 })
+      : null;
   const metrics: Metrics = {
     train: scoreBlock(fam, inSample, fin.trainRows, fixedBins),
     test: scoreBlock(fam, heldOut, testRows, fixedBins, { bootstrap }),
@@ -299,7 +304,8 @@ export function fitReducedModelWithPredictions(
     decidingMetric: decidingMetric(spec.family, binUnit),
     coincidence: spikeLike && recorded.length > 0
       ? {
-          gamma: finiteOrNull(coincidenceFactor(recorded, simulated, coincidenceDelta, scoredBinsPerTrial)),
+          gamma: gamma!.estimate,
+          ...(bootstrap ? { interval: gamma!.low !== null && gamma!.high !== null ? ([gamma!.low, gamma!.high] as [number, number]) : null } : {}),
           deltaBins: coincidenceDelta,
           trials: recorded.length,
           recordedEvents: recorded.reduce((s, r) => s + r.length, 0),
@@ -369,6 +375,3 @@ export function fitReducedModelWithPredictions(
   return { model, heldOut: scoredRows(fam, heldOut, testRows, fixedBins) };
 }
 
-function finiteOrNull(v: number): number | null {
-  return Number.isFinite(v) ? v : null;
-}

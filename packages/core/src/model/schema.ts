@@ -108,7 +108,15 @@ export const MetricsSchema = z.object({
    */
   decidingMetric: z.object({ metric: z.enum(['stratifiedAuroc', 'trialToTrialAuroc', 'pseudoR2']), why: z.string() }).optional(),
   coincidence: z
-    .object({ gamma: num, deltaBins: z.number().int(), trials: z.number().int(), recordedEvents: z.number(), simulatedEvents: z.number() })
+    .object({
+      gamma: num,
+      /** Percentile interval of Γ over resampled trials (absent when not computed). */
+      interval: interval.optional(),
+      deltaBins: z.number().int(),
+      trials: z.number().int(),
+      recordedEvents: z.number(),
+      simulatedEvents: z.number(),
+    })
     .nullable(),
 });
 export type Metrics = z.infer<typeof MetricsSchema>;
