@@ -245,9 +245,9 @@ describe('--morphology: soma distances from an SWC, checked against the file', (
       const run = join(dir, 'run');
       await mkdir(run);
       const syn = join(run, 'simulation_run0000_synapses.csv');
-      // Section 1 = points 3, 4, 5 (distances 0, 10, 20); section 2 = 6, 7 (30, 60); section 3 = 8 (30).
-      // The file says 49.6 µm for section 2 point 1, the SWC 60: outside the default 1 µm tolerance.
-      await writeFile(syn, SYN_HEADER + 'L4ss_C2\t0\t19.7\t1\t2\tDendrite\t250,\nL4ss_C2\t1\t59.6\t2\t1\tDendrite\t251,\n');
+      // Section 1 = points 3, 4, 5 (distances 0, 10, 20), on the soma: pt 0 is its own first point. Sections 2
+      // (6, 7: 30, 60 µm) and 3 (8: 30 µm) branch off point 5, so NEURON's pt 0 is point 5 (20 µm), pt 1 point 6 …
+      await writeFile(syn, SYN_HEADER + 'L4ss_C2\t0\t19.7\t1\t2\tDendrite\t250,\nL4ss_C2\t1\t59.6\t2\t2\tDendrite\t251,\n');
       await writeFile(join(run, 'x_spike_times.csv'), SPIKE_HEADER + '0\t\n');
       const opts = { root: dir, tEndMs: 345, distanceBinUm: 20, maxDistanceUm: 100, morphology: swc };
       const ds = await isfToDataset(opts);
@@ -256,13 +256,22 @@ describe('--morphology: soma distances from an SWC, checked against the file', (
       expect(ds.inputs[atom('E_60-80um') * 195 + 101]).toBe(1); // 59.6 in the file, 60 on the SWC
       expect(ds.manifest.metadata.somaDistanceSource).toBe('morphology');
 
-      await writeFile(syn, SYN_HEADER + 'L4ss_C2\t0\t49.6\t2\t1\tDendrite\t250,\n');
+      // The file says 49.6 µm for section 2 point 2, the SWC 60: outside the default 1 µm tolerance.
+      await writeFile(syn, SYN_HEADER + 'L4ss_C2\t0\t49.6\t2\t2\tDendrite\t250,\n');
       await rejects(isfToDataset(opts), `${syn}:2:`, 'soma distance 49.6 µm, the morphology 60.000 µm', `${swc}:8`, '--morphology-tolerance');
       expect((await isfToDataset({ ...opts, morphologyToleranceUm: 20 })).manifest.nTrials).toBe(1);
       await writeFile(syn, SYN_HEADER + 'L4ss_C2\t0\t20\t9\t0\tDendrite\t250,\n');
       await rejects(isfToDataset(opts), `${syn}:2:`, `the morphology ${swc} has no section 9 (sections 0 … 3)`);
       await writeFile(syn, SYN_HEADER + 'L4ss_C2\t0\t20\t3\t4\tDendrite\t250,\n');
-      await rejects(isfToDataset(opts), `${syn}:2:`, `section 3 of the morphology (${swc}:9) has 1 point (0 … 0)`);
+      await rejects(isfToDataset(opts), `${syn}:2:`, `section 3 of the morphology (${swc}:9) has 2 points (0 … 1)`);
+      await writeFile(syn, SYN_HEADER + 'L4ss_C2\t0\t20\t3\t0\tDendrite\t250,\nL4ss_C2\t0\t30\t3\t1\tDendrite\t250,\n');
+      expect((await isfToDataset(opts)).manifest.metadata.synapseActivations).toMatchObject({ counted: 2 });
+      // An SWC converted from .hoc repeats the branch point at the start of each child section: no point is added.
+      const repeated = SWC.replace('6 3 40 0 0 1 5', '6 3 30 0 0 1 5\n9 3 40 0 0 1 6').replace('7 3 70 0 0 1 6', '7 3 70 0 0 1 9');
+      await writeFile(swc, repeated + '\n');
+      await writeFile(syn, SYN_HEADER + 'L4ss_C2\t0\t20\t2\t0\tDendrite\t250,\nL4ss_C2\t0\t30\t2\t1\tDendrite\t250,\nL4ss_C2\t0\t60\t2\t2\tDendrite\t250,\n');
+      expect((await isfToDataset(opts)).manifest.metadata.synapseActivations).toMatchObject({ counted: 3 });
+      await writeFile(swc, SWC + '\n');
       await writeFile(swc, SWC + '\n9 3 1 2 3 1 42\n');
       await rejects(isfToDataset(opts), `${swc}:10:`, 'parent 42 of point 9 is not in the file');
     }),
