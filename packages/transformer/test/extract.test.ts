@@ -84,6 +84,31 @@ describe('extraction to a core Dataset', () => {
     }
   });
 
+  it('unit-above: internal atoms at or after the unit (same position) contain the answer: left out by default, marked when opted in', async () => {
+    const model = await LanguageModel.load(tinyLlama, { threads: 1 });
+    try {
+      const prompts = await loadCondition({ kind: 'repeated-random', period: 4, count: 3 }, { size: model.vocabSize, tokenizer: model.tokenizer });
+      const behaviour = { kind: 'unit-above' as const, hook: 'blocks.0.mlp.hook_post', unit: 3, threshold: 0 };
+      const dflt = await extractDataset(model, prompts, behaviour);
+      const ids = dflt.dataset.manifest.atoms.map((a) => a.id);
+      // layer-0 attention comes before the unit; layer-0 neurons contain it, layer-1 attention and neurons are computed from it
+      expect(ids.some((id) => id.startsWith('L0.H0.attn.to-'))).toBe(true);
+      expect(ids.filter((id) => /^L0\.neurons|^L1\.neurons|^L1\.H\d+\.attn/.test(id))).toEqual([]);
+      expect(dflt.summary.atomNotes.join()).toMatch(/L0\.neurons, L1\.neurons, L1 attention left out: computed at or after blocks\.0\.mlp\.hook_post/);
+      expect(dflt.summary.readsReadout).toBe(false);
+      const opted = await extractDataset(model, prompts, behaviour, { atoms: { includeReadoutAtoms: true } });
+      const yes = opted.dataset.manifest.atoms.filter((a) => a.attributes.readsReadout === 'yes').map((a) => a.id);
+      expect(yes).toContain('L0.neurons.pos');
+      expect(yes).toContain('L1.H0.attn.to-0');
+      expect(yes).toContain('L0.H0.attn.pos'); // the direct effects onto the unit's input direction
+      expect(yes.some((id) => id.startsWith('L0.H0.attn.to-'))).toBe(false);
+      expect(opted.summary.readoutNote).toMatch(/internal atoms are computed at or after the unit/);
+      expect(opted.dataset.manifest.metadata.readoutAtoms).toEqual(yes);
+    } finally {
+      await model.dispose();
+    }
+  });
+
   it('without a batchSize, batches are cut by a token budget (prompts × longest prompt ≤ batchTokens)', async () => {
     const model = await LanguageModel.load(tinyLlama, { threads: 1 });
     try {

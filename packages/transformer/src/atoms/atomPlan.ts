@@ -92,6 +92,24 @@ function atom(id: string, component: string, layer: number, head: number, sign: 
 }
 
 /**
+ * Where a canonical hook sits in the forward pass, as a stage number: block L's attention at 2L (resid_pre
+ * just before), its MLP at 2L + 1 (resid_mid just before, resid_post just after); null for a raw tensor
+ * name. An atom of a later or equal stage than a unit-above behaviour's hook is computed from the unit.
+ */
+export function hookStage(hook: string): number | null {
+  const m = /^blocks\.(\d+)\.(.+)$/.exec(hook);
+  if (!m) return hook === 'hook_embed' || hook === 'hook_pos_embed' ? -1 : hook === 'ln_final.hook_normalized' ? Infinity : null;
+  const L = Number(m[1]);
+  const rest = m[2];
+  if (rest === 'hook_resid_pre') return 2 * L - 0.5;
+  if (rest.startsWith('attn.') || rest === 'hook_attn_out') return 2 * L;
+  if (rest === 'hook_resid_mid') return 2 * L + 0.5;
+  if (rest.startsWith('mlp.') || rest === 'hook_mlp_out') return 2 * L + 1;
+  if (rest === 'hook_resid_post') return 2 * L + 1.5;
+  return null;
+}
+
+/**
  * Direct effects are measured on the final readout for logit behaviours, on an MLP unit's pre-activation for
  * `unit-above` on `blocks.L.mlp.hook_post` / `hook_pre` (UnitReadout); any other unit has no readout.
  */
@@ -135,6 +153,13 @@ export async function buildAtomPlan(model: LanguageModel, selectionInput: AtomSe
     families = families.filter((f) => !direct(f));
   }
   const notes: string[] = [];
+  // unit-above: internal atoms at or after the unit (same position) are computed from the answer itself
+  const unitStage = spec.kind === 'unit-above' ? hookStage(spec.hook) : null;
+  if (spec.kind === 'unit-above' && unitStage === null && (families.includes('mlp-neurons') || families.includes('head-attention'))) {
+    notes.push(`the behaviour reads '${spec.hook}', not a canonical hook: which neuron-sum and attention atoms are computed from it (downstream at the same position) is not known, so none is marked as reading the answer`);
+  }
+  const downstream = (stage: number) => unitStage !== null && stage >= unitStage;
+  const skippedDownstream: string[] = [];
   const attentionBlocks = s.blocks.filter((blk) => blk.pattern !== null);
   let attentionShapes: Awaited<ReturnType<LanguageModel['hookShapes']>> = [];
   if (families.includes('head-attention')) {
@@ -199,9 +224,9 @@ export async function buildAtomPlan(model: LanguageModel, selectionInput: AtomSe
     for (let i = 0; i < w.length; i++) v += data[start + i] * w[i];
     return v;
   };
-  const pushSigned = (idBase: string, component: string, layer: number, head: number, feature: string) => {
+  const pushSigned = (idBase: string, component: string, layer: number, head: number, feature: string, fromAnswer = false) => {
     const k = atoms.length;
-    const readsReadout = feature === 'direct-effect';
+    const readsReadout = feature === 'direct-effect' || fromAnswer;
     atoms.push(atom(`${idBase}.pos`, component, layer, head, 'pos', feature, -1, readsReadout));
     atoms.push(atom(`${idBase}.neg`, component, layer, head, 'neg', feature, -1, readsReadout));
     return k;
@@ -305,10 +330,13 @@ export async function buildAtomPlan(model: LanguageModel, selectionInput: AtomSe
       fillers.push(directFiller(slotOf(hook), k));
       sources.push({ kind: 'direct', hook, atom: k });
     }
-    if (families.includes('mlp-neurons') && blk.mlpPost) {
+    const neuronsDownstream = downstream(2 * L + 1);
+    const attentionDownstream = downstream(2 * L);
+    if (families.includes('mlp-neurons') && blk.mlpPost && neuronsDownstream && !selection.includeReadoutAtoms) skippedDownstream.push(`L${L}.neurons`);
+    else if (families.includes('mlp-neurons') && blk.mlpPost) {
       const hook = `blocks.${L}.mlp.hook_post`;
       const slot = slotOf(hook);
-      const k = pushSigned(`L${L}.neurons`, 'mlp-neurons', L, -1, 'post-activation');
+      const k = pushSigned(`L${L}.neurons`, 'mlp-neurons', L, -1, 'post-activation', neuronsDownstream);
       sources.push({ kind: 'neurons', hook, atom: k });
       fillers.push((out) => {
         // branch-free: from s = Σv and a = Σ|v|, Σ positive = (s + a)/2 and Σ negative = (s − a)/2
@@ -326,7 +354,8 @@ export async function buildAtomPlan(model: LanguageModel, selectionInput: AtomSe
         out[k + 1] = (sum - abs) / 2;
       });
     }
-    if (families.includes('head-attention') && blk.pattern) {
+    if (families.includes('head-attention') && blk.pattern && attentionDownstream && !selection.includeReadoutAtoms) skippedDownstream.push(`L${L} attention`);
+    else if (families.includes('head-attention') && blk.pattern) {
       const hook = `blocks.${L}.attn.hook_pattern`;
       const dims = attentionShapes.find((x) => x.name === hook)!.dims;
       const heads = dims[1];
@@ -334,7 +363,7 @@ export async function buildAtomPlan(model: LanguageModel, selectionInput: AtomSe
       const K = selection.headAttention.maxOffset;
       const slot = slotOf(hook);
       const first = atoms.length;
-      for (let h = 0; h < heads; h++) for (let k = 0; k <= K; k++) atoms.push(atom(`L${L}.H${h}.attn.to-${k}`, 'attn', L, h, 'none', 'attention', k, false));
+      for (let h = 0; h < heads; h++) for (let k = 0; k <= K; k++) atoms.push(atom(`L${L}.H${h}.attn.to-${k}`, 'attn', L, h, 'none', 'attention', k, attentionDownstream));
       sources.push({ kind: 'attention', hook, atom: first, heads, maxOffset: K });
       fillers.push((out) => {
         // pattern [batch, head, query, key]: query column col, key column col − k (a real token while k ≤ t)
@@ -350,6 +379,11 @@ export async function buildAtomPlan(model: LanguageModel, selectionInput: AtomSe
     }
   }
 
+  if (skippedDownstream.length) {
+    notes.push(
+      `${skippedDownstream.join(', ')} left out: computed at or after ${spec.kind === 'unit-above' ? spec.hook : 'the behaviour'} at the same position, so they contain the answer; set atoms.includeReadoutAtoms to have them (marked readsReadout)`,
+    );
+  }
   // Atoms from the prompt alone: token features (at the current token, offset 0), then input patterns.
   const firstPrompt = atoms.length;
   const tokenFeatures = families.includes('token-features') ? selection.features : [];

@@ -198,9 +198,7 @@ export async function extractDataset(
   if (scoredBins === 0) throw new OccamError(`condition ${prompts.name}: no scored positions where ${behaviour.label} is defined`);
   const seconds = (performance.now() - started) / 1000;
   const readoutIds = plan.atoms.filter((a) => a.attributes.readsReadout === 'yes').map((a) => a.id);
-  const readoutNote = readoutIds.length
-    ? `${readoutIds.length} atoms (${plan.families.filter((f) => f.endsWith('-direct')).join(', ')}) read the answer: they project onto ${behaviour.label}'s own readout at offset 0, so they predict it whatever the weights; judge them against a random-weights control`
-    : null;
+  const readoutNote = readoutIds.length ? readoutSentence(plan, behaviour.label) : null;
   const labels = trialLabels(prompts.prompts);
   const dataset = createDataset(
     {
@@ -269,6 +267,16 @@ export async function extractDataset(
       hooks,
     },
   };
+}
+
+/** Which atoms read the answer and how, in one sentence for the summary and the manifest. */
+function readoutSentence(plan: AtomPlan, label: string): string {
+  const direct = plan.atoms.filter((a) => a.attributes.readsReadout === 'yes' && a.attributes.feature === 'direct-effect').length;
+  const inside = plan.atoms.filter((a) => a.attributes.readsReadout === 'yes' && a.attributes.feature !== 'direct-effect').length;
+  const parts: string[] = [];
+  if (direct) parts.push(`${direct} direct-effect atoms (${plan.families.filter((f) => f.endsWith('-direct')).join(', ')}) project onto ${label}'s own readout at offset 0`);
+  if (inside) parts.push(`${inside} internal atoms are computed at or after the unit ${label} reads, at the same position`);
+  return `these atoms read the answer: ${parts.join('; ')}. They predict the behaviour whatever the weights; judge them against a random-weights control`;
 }
 
 /**
