@@ -30,7 +30,7 @@ export { periodicCorruptedPrompts } from './condition/periodicCorrupted.js';
 export { mixturePrompts } from './condition/mixture.js';
 export { readSlotWordLists } from './condition/templatePrompts.js';
 export { checkPromptsFit } from './condition/promptFit.js';
-export { MAX_CONDITION_INPUT_BYTES } from './condition/conditionFiles.js';
+export { conditionLimits, DEFAULT_CONDITION_LIMITS, CONDITION_LIMIT_ENV, type ConditionLimits } from './condition/conditionLimits.js';
 export { conditionJsonSchemas } from './condition/conditionJsonSchemas.js';
 export { padBatch, type PaddedBatch, type PaddingSide } from './condition/padBatch.js';
 export { scoredMask, type Prompt, type PromptSet } from './condition/promptSet.js';
@@ -43,7 +43,7 @@ export { tokenDirection, differenceDirection, projectLogits, type LogitDirection
 
 // atoms
 export * from './atoms/schema.js';
-export { buildAtomPlan, type AtomPlan, type AtomSource } from './atoms/atomPlan.js';
+export { buildAtomPlan, hookStage, type AtomPlan, type AtomSource } from './atoms/atomPlan.js';
 export { buildGraphAtoms, type GraphAtoms } from './atoms/graphAtoms.js';
 export { FinalReadout } from './atoms/finalReadout.js';
 export { NormReadout, type ResidualReadout } from './atoms/normReadout.js';
