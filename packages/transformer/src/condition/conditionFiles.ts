@@ -2,9 +2,8 @@ import { realpathSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { OccamError } from '@occam/core';
+import { conditionLimits, describeInputLimit } from './conditionLimits.js';
 
-/** Largest prompts / word-list / text / condition file read (bytes): prompt sets are small; this keeps a /dev/zero or a mistaken multi-GB file from filling memory. */
-export const MAX_CONDITION_INPUT_BYTES = 256 * 1024 * 1024;
 
 /**
  * Where a condition's relative paths resolve: the condition file's folder (or the working directory for
@@ -14,6 +13,8 @@ export interface ConditionBase {
   dir: string;
   /** The condition file (or 'condition' for an object). */
   file: string;
+  /** How messages name `dir`: "the condition file's folder", "the working folder". */
+  dirName: string;
 }
 
 const inside = (root: string, p: string) => {
@@ -31,7 +32,7 @@ export function conditionPath(base: ConditionBase, written: string, field: strin
   const path = resolve(base.dir, written);
   const escape = () =>
     new OccamError(
-      `${base.file}: ${field} '${written}' resolves to ${path}, outside the condition file's folder ${base.dir}; move the file next to the condition, or give an absolute path`,
+      `${base.file}: ${field} '${written}' resolves to ${path}, outside ${base.dirName} ${base.dir}; move the file into that folder, or give an absolute path`,
       { file: base.file, field },
     );
   if (!inside(base.dir, path)) throw escape();
@@ -53,7 +54,7 @@ export function conditionPath(base: ConditionBase, written: string, field: strin
 
 /**
  * A condition's input file as UTF-8 text (a BOM dropped): must exist, be a regular file and be within
- * MAX_CONDITION_INPUT_BYTES; `what` says what the file is for ("prompts file", "word list", …).
+ * the input limit (conditionLimits); `what` says what the file is for ("prompts file", "word list", …).
  */
 export async function readConditionFile(path: string, what: string, referredBy?: ConditionBase, field?: string): Promise<string> {
   const by = referredBy ? ` (${field ?? 'path'} in ${referredBy.file})` : '';
@@ -64,9 +65,8 @@ export async function readConditionFile(path: string, what: string, referredBy?:
     throw new OccamError(`${path}: ${what} not found${by}`, { file: path });
   }
   if (!info.isFile()) throw new OccamError(`${path}: ${what} must be a regular file${info.isDirectory() ? ', got a folder' : ''}${by}`, { file: path });
-  if (info.size > MAX_CONDITION_INPUT_BYTES) {
-    throw new OccamError(`${path}: ${what} is ${(info.size / 2 ** 20).toFixed(0)} MiB, over the ${MAX_CONDITION_INPUT_BYTES / 2 ** 20} MiB limit for condition inputs${by}`, { file: path });
-  }
+  const limits = conditionLimits();
+  if (info.size > limits.maxInputBytes) throw new OccamError(`${path}: ${what} is ${info.size} bytes, over the ${describeInputLimit(limits)}${by}`, { file: path });
   const handle = await open(path, 'r');
   try {
     // read at most one byte more than stat said: a file that grows after stat is noticed, never read unbounded

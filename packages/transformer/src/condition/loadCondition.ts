@@ -1,6 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { OccamError, zodProblem } from '@occam/core';
 import { conditionPath, readConditionFile, type ConditionBase } from './conditionFiles.js';
+import { checkPlannedTokens, checkTotalTokens, conditionLimits } from './conditionLimits.js';
 import { readJsonlPrompts } from './jsonlPrompts.js';
 import { mixturePrompts } from './mixture.js';
 import { naturalTextPrompts } from './naturalText.js';
@@ -22,10 +23,10 @@ import type { Vocabulary } from './vocabulary.js';
  */
 export async function loadCondition(condition: ConditionInput | string, vocab: Vocabulary): Promise<PromptSet> {
   let input: unknown = condition;
-  let base: ConditionBase = { dir: process.cwd(), file: 'condition' };
+  let base: ConditionBase = { dir: process.cwd(), file: 'condition', dirName: 'the working folder' };
   if (typeof condition === 'string') {
     const path = resolve(condition);
-    base = { dir: dirname(path), file: condition };
+    base = { dir: dirname(path), file: condition, dirName: "the condition file's folder" };
     if (condition.endsWith('.jsonl')) input = { kind: 'jsonl', path };
     else {
       const text = await readConditionFile(condition, 'condition file');
@@ -39,12 +40,18 @@ export async function loadCondition(condition: ConditionInput | string, vocab: V
   const parsed = ConditionSchema.safeParse(input);
   if (!parsed.success) throw zodProblem(base.file, parsed.error);
   const set = await resolveCondition(parsed.data, vocab, base, '');
+  checkTotalTokens(
+    set.prompts.reduce((n, p) => n + p.tokens.length, 0),
+    conditionLimits(),
+    base.file,
+  );
   checkPromptsFit(set, vocab, base.file);
   return set;
 }
 
 async function resolveCondition(c: Condition, vocab: Vocabulary, base: ConditionBase, at: string): Promise<PromptSet> {
   const field = (f: string) => (at ? `${at}.${f}` : f);
+  checkPlannedTokens(c, conditionLimits(), `${base.file}${at ? ` (${at})` : ''}`);
   const set = await (async (): Promise<PromptSet> => {
     switch (c.kind) {
       case 'repeated-random':

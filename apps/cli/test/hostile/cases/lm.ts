@@ -94,8 +94,8 @@ const externalInitializer = (name: string, location: string) => [
   ...varintField(14, 1), // data_location = EXTERNAL
 ];
 
-const copyCond = { kind: 'stochastic-copy', lag: 6, copyProbability: 0.6, length: 31, count: 24, seed: 1 };
-const periodicCond = { kind: 'periodic-corrupted', period: 5, length: 31, corruptionRate: 0.2, count: 24, seed: 2 };
+const copyCond = { kind: 'stochastic-copy', lag: 6, copyProbability: 0.6, length: 31, count: 8, seed: 1 };
+const periodicCond = { kind: 'periodic-corrupted', period: 5, length: 31, corruptionRate: 0.2, count: 8, seed: 2 };
 
 export const cases: HostileCase[] = [
   // ---------------------------------------------------------------------------------------- condition files
@@ -152,6 +152,21 @@ export const cases: HostileCase[] = [
       return extract(fx.lmModel, 'cond/c.json');
     },
     expect: { exit: 1, stderr: [/cond\/c\.json: path 'p\.jsonl' resolves to .*outside the condition file's folder/] },
+  },
+  conditionCase('lm/condition-copy-count-huge', { ...copyCond, count: 1e9 }, [/c\.json: 1000000000 prompts × 32 tokens is more than the 8000000 prompt tokens allowed/, /OCCAM_MAX_PROMPT_TOKENS/]),
+  conditionCase(
+    'lm/condition-mixture-count-huge',
+    { kind: 'mixture', count: 5e9, components: [{ label: 'a', weight: 1, condition: { ...copyCond, count: undefined } }] },
+    [/c\.json: 5000000000 prompts is more than the 8000000 prompt tokens allowed/],
+  ),
+  {
+    name: 'lm/prompts-file-over-size-limit',
+    setup: async (dir, fx) => {
+      await write(dir, { 'big.jsonl': '' });
+      await truncate(join(dir, 'big.jsonl'), 40 * 1024 ** 2); // sparse: 40 MiB of NUL bytes, never read
+      return extract(fx.lmModel, 'big.jsonl');
+    },
+    expect: { exit: 1, stderr: [/big\.jsonl: prompts file is 41943040 bytes, over the 32 MiB limit for condition inputs \(raise it with OCCAM_MAX_PROMPT_FILE_BYTES\)/] },
   },
   {
     name: 'lm/condition-is-a-folder',
@@ -299,7 +314,7 @@ export const cases: HostileCase[] = [
       await write(dir, { 'c.json': json(copyCond) });
       return extract(fx.lmModel, 'c.json');
     },
-    expect: { exit: 0, stdout: [/"prompts":24/, /"condition":"stochastic-copy"/] },
+    expect: { exit: 0, stdout: [/"prompts":8/, /"condition":"stochastic-copy"/] },
   },
   {
     name: 'lm/ok-periodic-corrupted-left-padding-batch-5',
@@ -307,7 +322,7 @@ export const cases: HostileCase[] = [
       await write(dir, { 'c.json': json(periodicCond) });
       return [...extract(fx.lmModel, 'c.json'), '--padding', 'left', '--batch-size', '5'];
     },
-    expect: { exit: 0, stdout: [/"prompts":24/, /"condition":"periodic-corrupted"/] },
+    expect: { exit: 0, stdout: [/"prompts":8/, /"condition":"periodic-corrupted"/] },
   },
   {
     name: 'lm/ok-mixture-of-lengths-with-labels',
