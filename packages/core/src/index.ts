@@ -69,6 +69,7 @@ export { readLimits, formatBytes, DEFAULT_LIMITS, LIMIT_ENV, type ReadLimits } f
 export { openRegularFile } from './io/openRegularFile.js';
 export { NPY_MAX_HEADER_BYTES, type ReadNpyOptions } from './io/npy.js';
 export { checkSpecForDataset, type SpecCheckOptions } from './spec/checkSpecForDataset.js';
-export { checkReducedModel } from './model/modelFile.js';
+export { checkReducedModel, checkFilterSampleCounts } from './model/modelFile.js';
 export { checkModelForDataset } from './model/checkModelForDataset.js';
 export { readSpecFile } from './spec/readSpecFile.js';
+export { ControlComparisonSchema, compareWithControl, CONTROL_WARNING_SHARE, type ControlComparison } from './model/controlComparison.js';

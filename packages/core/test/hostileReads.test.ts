@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -195,6 +195,11 @@ describe('dataset confinement', () => {
     await writeFile(join(c, '..', 'outside.npy'), await readFile(join(c, 'scored.npy')));
     await symlink(join(c, '..', 'outside.npy'), join(c, 'linked.npy'));
     await expect(readDataset(c)).rejects.toThrow(/manifest\.json: files\.scored "linked\.npy" resolves \(through a symbolic link\) to .*outside\.npy, outside the dataset directory/);
+    const g = await datasetWith('manifest-link');
+    await writeFile(join(g, '..', 'elsewhere.json'), await readFile(join(g, 'manifest.json')));
+    await rm(join(g, 'manifest.json'));
+    await symlink(join(g, '..', 'elsewhere.json'), join(g, 'manifest.json'));
+    await expect(readDataset(g)).rejects.toThrow(/manifest\.json: resolves \(through a symbolic link\) to .*elsewhere\.json, outside the dataset directory/);
     const f = await datasetWith('fifo', (m) => (m.files.target = 'pipe'));
     execFileSync('mkfifo', [join(f, 'pipe')]);
     await expect(readDataset(f)).rejects.toThrow(/files\.target "pipe" is a named pipe \(FIFO\)/);

@@ -26,12 +26,15 @@ export async function readDataset(dir: string, options: { limits?: Partial<ReadL
   if (!dirStats.isDirectory()) {
     throw new OccamError(`${dir}: not a directory — a dataset is a directory with manifest.json and .npy arrays`, { file: dir });
   }
-  const json = await readJsonFile(manifestPath, { what: 'dataset manifest', limits: options.limits }).catch((error: unknown) => {
-    if (error instanceof OccamError && /\(not found\)$/.test(error.message)) {
-      throw new OccamError(`${manifestPath}: not found — a dataset is a directory with manifest.json and .npy arrays`, { file: manifestPath });
-    }
-    throw error;
+  const realManifest = await realpath(manifestPath).catch(() => {
+    throw new OccamError(`${manifestPath}: not found — a dataset is a directory with manifest.json and .npy arrays`, { file: manifestPath });
   });
+  if (!realManifest.startsWith((await realpath(dir)) + sep)) {
+    throw new OccamError(`${manifestPath}: resolves (through a symbolic link) to ${realManifest}, outside the dataset directory; the manifest must lie inside it`, {
+      file: manifestPath,
+    });
+  }
+  const json = await readJsonFile(manifestPath, { what: 'dataset manifest', limits: options.limits });
   const parsed = DatasetManifestSchema.safeParse(json);
   if (!parsed.success) throw zodProblem(manifestPath, parsed.error);
   const m = parsed.data;

@@ -49,3 +49,24 @@ export async function readAt(handle: FileHandle, length: number, position: numbe
   }
   return done === length ? out : out.subarray(0, done);
 }
+
+/**
+ * Read from the start until end of file, but never more than `max + 1` bytes (so the caller can tell "over the
+ * limit"). Starts from the stat size and grows only if the file turns out longer than it said.
+ */
+export async function readBounded(handle: FileHandle, max: number, sizeHint: number): Promise<Uint8Array> {
+  let out = new Uint8Array(Math.min(max + 1, Math.max(sizeHint + 1, 4096)));
+  let done = 0;
+  for (;;) {
+    if (done === out.length) {
+      if (out.length >= max + 1) break;
+      const grown = new Uint8Array(Math.min(max + 1, out.length * 2));
+      grown.set(out);
+      out = grown;
+    }
+    const { bytesRead } = await handle.read(out, done, out.length - done, done);
+    if (bytesRead === 0) break;
+    done += bytesRead;
+  }
+  return out.subarray(0, done);
+}

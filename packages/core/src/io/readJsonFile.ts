@@ -1,6 +1,6 @@
 import { OccamError } from '../errors.js';
 import { formatBytes, limitText, readLimits, type ReadLimits } from './limits.js';
-import { openRegularFile } from './openRegularFile.js';
+import { openRegularFile, readBounded } from './openRegularFile.js';
 
 /**
  * Read a JSON file; a missing file, a file that is not a regular file, one over the size limit (checked
@@ -18,13 +18,15 @@ export async function readJsonFile(path: string, options: { what?: string; limit
         file: path,
       });
     }
-    text = await handle.readFile('utf8');
+    // Read at most one byte past the limit: a file whose stat size lies (a FUSE or /proc file) or that grows while
+    // being read is held to the same bound.
+    const bytes = await readBounded(handle, limits.maxJsonBytes, stats.size);
+    if (bytes.length > limits.maxJsonBytes) {
+      throw new OccamError(`${path}: the ${what} is larger than it says, over ${limitText('maxJsonBytes', limits, 'JSON files')}`, { file: path });
+    }
+    text = new TextDecoder('utf-8').decode(bytes);
   } finally {
     await handle.close();
-  }
-  // A file that grew between stat and read is held to the same bound.
-  if (text.length > limits.maxJsonBytes) {
-    throw new OccamError(`${path}: the ${what} grew past ${limitText('maxJsonBytes', limits, 'JSON files')} while being read`, { file: path });
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   try {

@@ -18,6 +18,7 @@ export async function readReducedModel(path: string, options: { limits?: Partial
       { file: path, field: 'format' },
     );
   }
+  checkFilterSampleCounts(json, path, options.limits);
   const parsed = ReducedModelSchema.safeParse(json);
   if (!parsed.success) throw zodProblem(path, parsed.error);
   checkReducedModel(parsed.data, path, options.limits);
@@ -46,25 +47,43 @@ export function checkReducedModel(model: ReducedModel, file: string, overrides: 
     if (sep.temporal.length !== groups.length || sep.temporal.some((r) => r.length !== J)) fail('coefficients.separable.temporal', `expected ${groups.length} rows of ${J}`);
   }
   if (model.filters.groups.length !== groups.length) fail('filters.groups', `has ${model.filters.groups.length} entries, the layout ${groups.length} groups`);
-  const limits = readLimits(overrides);
   const curves: [string, { x: number[]; y: number[] }][] = model.filters.groups.flatMap((g, i) => [
     [`filters.groups.${i}.spatial`, g.spatial],
     [`filters.groups.${i}.temporal`, g.temporal],
   ]);
   if (model.filters.history) curves.push(['filters.history', model.filters.history]);
+  for (const [field, c] of curves) if (c.x.length !== c.y.length) fail(field, `x has ${c.x.length} points, y ${c.y.length}`);
+  checkFilterSampleCounts(model, file, overrides);
+}
+
+/**
+ * Bound the sampled filter curves of a model on the parsed JSON, before schema validation walks them: a curve
+ * of millions of points (hand-made or corrupt; a fit samples one point per lag) is refused without the cost of
+ * validating it, and would otherwise become a report of tens of megabytes.
+ */
+export function checkFilterSampleCounts(json: unknown, file: string, overrides: Partial<ReadLimits> = {}): void {
+  const limits = readLimits(overrides);
+  const filters = (json as { filters?: { groups?: unknown; history?: unknown } } | null)?.filters;
+  if (!filters || typeof filters !== 'object') return;
+  const length = (v: unknown) => (Array.isArray(v) ? v.length : 0);
+  const curves: [string, unknown][] = [['filters.history', filters.history]];
+  if (Array.isArray(filters.groups)) {
+    filters.groups.forEach((g: { spatial?: unknown; temporal?: unknown; full?: { z?: unknown } } | null, i) => {
+      curves.push([`filters.groups.${i}.spatial`, g?.spatial], [`filters.groups.${i}.temporal`, g?.temporal]);
+      const z = g?.full?.z;
+      const cells = Array.isArray(z) ? z.reduce((s: number, row: unknown) => s + length(row), 0) : 0;
+      if (cells > limits.maxFilterSamples) {
+        throw new OccamError(`${file}: filters.groups.${i}.full has ${cells} values, over ${limitText('maxFilterSamples', limits, 'points per filter')}`, {
+          file,
+          field: `filters.groups.${i}.full`,
+        });
+      }
+    });
+  }
   for (const [field, c] of curves) {
-    if (c.x.length !== c.y.length) fail(field, `x has ${c.x.length} points, y ${c.y.length}`);
-    if (c.x.length > limits.maxFilterSamples) {
-      throw new OccamError(`${file}: ${field} has ${c.x.length} sample points, over ${limitText('maxFilterSamples', limits, 'points per filter curve')}`, { file, field });
+    const n = Math.max(length((c as { x?: unknown } | null)?.x), length((c as { y?: unknown } | null)?.y));
+    if (n > limits.maxFilterSamples) {
+      throw new OccamError(`${file}: ${field} has ${n} sample points, over ${limitText('maxFilterSamples', limits, 'points per filter curve')}`, { file, field });
     }
   }
-  model.filters.groups.forEach((g, i) => {
-    const cells = g.full.z.reduce((s, row) => s + row.length, 0);
-    if (cells > limits.maxFilterSamples) {
-      throw new OccamError(`${file}: filters.groups.${i}.full has ${cells} values, over ${limitText('maxFilterSamples', limits, 'points per filter')}`, {
-        file,
-        field: `filters.groups.${i}.full`,
-      });
-    }
-  });
 }

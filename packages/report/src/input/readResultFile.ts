@@ -1,4 +1,4 @@
-import { checkReducedModel, OccamError, readJsonFile, ReducedModelSchema, SearchResultSchema, zodProblem, type ReducedModel } from '@occam/core';
+import { checkFilterSampleCounts, checkReducedModel, OccamError, readJsonFile, ReducedModelSchema, SearchResultSchema, zodProblem, type ReducedModel } from '@occam/core';
 import type { ZodError } from 'zod';
 import { ComparisonMatrixSchema, type ComparisonMatrix } from './comparisonMatrix.js';
 import { CompareResultViewSchema, matricesFromCompare } from './compareResult.js';
@@ -28,6 +28,7 @@ export function parseResult(json: unknown, file: string): ReportResult {
   };
   switch (format) {
     case 'occam.reduced-model': {
+      checkFilterSampleCounts(json, file);
       const model = parse(ReducedModelSchema);
       checkReducedModel(model, file);
       return { kind: 'model', path: file, model };

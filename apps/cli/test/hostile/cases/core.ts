@@ -421,6 +421,15 @@ export const cases: HostileCase[] = [
 
   // ───────────── Dataset manifests: content ─────────────
   fitCase('manifest-absent', (d) => rm(join(d, 'ds/manifest.json')), [/ds\/manifest\.json: not found/]),
+  fitCase(
+    'manifest-json-symlink-escape',
+    async (d) => {
+      await cp(join(d, 'ds/manifest.json'), join(d, 'elsewhere.json'));
+      await rm(join(d, 'ds/manifest.json'));
+      await symlink(join(d, 'elsewhere.json'), join(d, 'ds/manifest.json'));
+    },
+    [/ds\/manifest\.json: resolves \(through a symbolic link\) to .*elsewhere\.json, outside the dataset directory/],
+  ),
   fitCase('manifest-not-json', (d) => writeFile(join(d, 'ds/manifest.json'), '{"format": "occam.dataset",'), [/ds\/manifest\.json: not valid JSON/]),
   fitCase('manifest-missing-nbins', (d) => manifest(d, (m) => delete m.nBins), [/ds\/manifest\.json: invalid content\n\s+nBins:/]),
   fitCase('manifest-ntrials-string', (d) => manifest(d, (m) => (m.nTrials = '60')), [/ds\/manifest\.json: invalid content\n\s+nTrials:/]),
