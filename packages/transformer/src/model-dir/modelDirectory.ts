@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { OccamError } from '@occam/core';
@@ -84,13 +84,23 @@ async function fetchHubFolder(id: string, dir: string, onnxFile: string | undefi
     const target = join(dir, f);
     if (existsSync(target)) continue;
     const url = `https://huggingface.co/${id}/resolve/main/${f}`;
-    const res = await fetch(url);
-    if (!res.ok) {
-      if (f === 'tokenizer_config.json') continue;
-      throw new OccamError(`${url}: HTTP ${res.status}`);
+    let body: Uint8Array;
+    try {
+      const res = await fetch(url);
+      if (!res.ok) {
+        if (f === 'tokenizer_config.json') continue;
+        throw new OccamError(`${url}: HTTP ${res.status}${res.status === 404 ? ` (no such file in ${id}; check the id, or give onnxFile)` : ''}`, { file: url });
+      }
+      body = new Uint8Array(await res.arrayBuffer());
+    } catch (error) {
+      if (error instanceof OccamError) throw error;
+      throw new OccamError(`${url}: cannot download (${(error as Error).message}); check the network, or give the path of a local model folder`, { file: url });
     }
     await mkdir(join(target, '..'), { recursive: true });
-    await writeFile(target, new Uint8Array(await res.arrayBuffer()));
+    // written aside and renamed, so an interrupted download never leaves a partial file that a later run would trust
+    const partial = `${target}.${process.pid}.partial`;
+    await writeFile(partial, body);
+    await rename(partial, target);
   }
 }
 
