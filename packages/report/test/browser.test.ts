@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import type { ReducedModel } from '@occam/core';
 import { buildReport, ComparisonMatrixSchema, DynamicsResultSchema, reportDataForModel, ParetoFrontSchema, writeReport } from '@occam/report';
 import { dynamics, fittedLanguageModel, fittedNeuron, search, transfer, universality } from './fixtures.js';
 
@@ -90,6 +91,7 @@ describe.skipIf(!hasChromium)(suite, () => {
   let browser: Browser;
   let page: Page;
   let lmPage: Page;
+  let stressPage: Page;
   let file: string;
   const consoleErrors: string[] = [];
   const requests: string[] = [];
@@ -140,6 +142,23 @@ describe.skipIf(!hasChromium)(suite, () => {
       ),
     );
     lmPage = await open(lmFile);
+    // Crowded and long-labelled cases no bundled model has: 3 groups whose names are longer than a legend row,
+    // 7 and 30 groups, and several models on one page.
+    const relabel = (model: ReducedModel, count: number, name: (i: number) => string): ReducedModel => {
+      const groups = Array.from({ length: count }, (_, i) => ({ ...model.filters.groups[i % model.filters.groups.length], label: name(i) }));
+      return { ...model, layout: { ...model.layout, groups: groups.map((g) => g.label) }, filters: { ...model.filters, groups } };
+    };
+    const long = (i: number) => `component=attention-output-projection, layer=${i}, head=${i + 10}, sign=${i % 2 ? 'neg' : 'pos'}, feature=direct-effect-on-the-answer-logit`;
+    const stressFile = join(dirname(file), 'report-stress.html');
+    await writeReport(
+      stressFile,
+      buildReport([
+        { model: relabel(lm.model, 3, long), label: 'three long-named groups', control: { model: relabel(lm.control, 3, long), label: 'random-weights control' } },
+        { model: relabel(lm.model, 7, long), label: 'seven long-named groups' },
+        { model: relabel(lm.model, 30, (i) => `component=mlp-neurons, layer=${i}, sign=${i % 2 ? 'neg' : 'pos'}`), label: 'thirty groups' },
+      ]),
+    );
+    stressPage = await open(stressFile);
   });
 
   afterAll(async () => {
@@ -247,6 +266,12 @@ describe.skipIf(!hasChromium)(suite, () => {
     expect(body).toContain('0.181 [0.120, 0.243]');
     expect(body).not.toMatch(/excitatory|inhibitory|Γ|reduced neuron|PSTH/);
     expect(existsSync(LM_SCREENSHOT)).toBe(true);
+    expect(consoleErrors).toEqual([]);
+  });
+  it('crowded and long-labelled language models: no overlapping or clipped text either', async () => {
+    const { texts, problems } = await textProblems(stressPage);
+    expect(texts).toBeGreaterThan(150);
+    expect(problems).toEqual([]);
     expect(consoleErrors).toEqual([]);
   });
 });

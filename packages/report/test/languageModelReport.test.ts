@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { writeDataset, writeReducedModel, type ReducedModel } from '@occam/core';
 import { buildReport, reportDataForModel, reportFromFiles, vocabularyFor } from '@occam/report';
 import { formatMetric } from '../src/page/metricValue.js';
+import { wrapText } from '../src/svg/wrapText.js';
 import { fittedLanguageModel, fittedNeuron, search } from './fixtures.js';
 
 const lm = fittedLanguageModel();
@@ -126,6 +127,18 @@ describe('language-model report', () => {
     expect(visible(html)).toContain('Coincidence factor Γ');
     expect(visible(html)).toContain('trial-to-trial AUROC');
     expect(visible(html)).not.toMatch(/prompt|token offset/);
+  });
+});
+
+describe('wrapText', () => {
+  it('breaks group names after commas, then spaces, then hyphens, never beyond the limit', () => {
+    expect(wrapText('component=attn, layer=0, sign=pos', 40)).toEqual(['component=attn, layer=0, sign=pos']);
+    expect(wrapText('component=attn, layer=0, sign=pos', 20)).toEqual(['component=attn,', 'layer=0, sign=pos']);
+    const long = 'component=attention-output-projection, feature=direct-effect-on-the-answer-logit (1 atom)';
+    const lines = wrapText(long, 30);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(30);
+    expect(lines).toEqual(['component=attention-output-', 'projection,', 'feature=direct-effect-on-the-', 'answer-logit (1 atom)']);
+    expect(lines.join('').replace(/\s/g, '')).toBe(long.replace(/\s/g, ''));
   });
 });
 

@@ -98,7 +98,7 @@ export function dynamicsFilterFigure(result: DynamicsResult, group: string, colo
   return chart({
     title: `Temporal filter over training: ${group}`,
     x: { domain: extent(curves.flatMap((c) => c.filter.x), { pad: 0.02 }), label: lagAxisLabel(result.binUnit) },
-    y: { domain: extent(curves.flatMap((c) => c.filter.y), { includeZero: true, pad: 0.08 }), label: 'weight (Δ linear predictor per input)', grid: true },
+    y: { domain: extent(curves.flatMap((c) => c.filter.y), { includeZero: true, pad: 0.08 }), label: `weight (Δ linear predictor per ${result.binUnit === 'token' ? 'unit of atom' : 'input'})`, grid: true },
     legend: [
       { label: `${result.step.name} ${curves[0].step}`, colour: curves[0].colour, symbol: 'line' },
       ...(curves.length > 1 ? [{ label: `${result.step.name} ${curves[curves.length - 1].step}`, colour: curves[curves.length - 1].colour, symbol: 'line' as const }] : []),

@@ -6,6 +6,7 @@ import { dots, linePath, rule } from '../svg/marks.js';
 import { plotFrame } from '../svg/plotFrame.js';
 import { extent, linearScale, tickStep } from '../svg/scale.js';
 import { svgDocument } from '../svg/svgDocument.js';
+import { wrapText } from '../svg/wrapText.js';
 
 export interface FilterPanel {
   /** The group, written above its panel (wrapped at commas). */
@@ -27,23 +28,6 @@ const TITLE_LINE = 15;
 /** Generous average glyph width at 12 px (DejaVu Sans is wide): titles must never run into a neighbour. */
 const CHAR = 7.3;
 
-/** Split "a=1, b=2, c=3" at its commas into lines of at most `max` characters (a longer part gets a line of its own). */
-export function wrapLabel(label: string, max: number): string[] {
-  const parts = label.split(/(?<=,)\s+/);
-  const lines: string[] = [];
-  for (const part of parts) {
-    const last = lines[lines.length - 1];
-    if (last !== undefined && last.length + 1 + part.length <= max) lines[lines.length - 1] = `${last} ${part}`;
-    else lines.push(part);
-  }
-  return lines.flatMap((line) => {
-    if (line.length <= max) return [line];
-    const out: string[] = [];
-    for (let i = 0; i < line.length; i += max) out.push(line.slice(i, i + max));
-    return out;
-  });
-}
-
 /**
  * Small multiples: one panel per group on shared x and y axes, so any number of groups stays readable
  * and comparable (one overlaid plot with a legend per group stops working past a handful). Tick labels
@@ -62,7 +46,7 @@ export function filterPanelsFigure(options: { title: string; xLabel: string; yLa
   const left = 36 + longestTick * 8;
   const panelWidth = (WIDTH - left - RIGHT - (cols - 1) * GAP_X) / cols;
   const maxChars = Math.max(8, Math.floor(panelWidth / CHAR));
-  const titles = panels.map((p) => wrapLabel(p.label, maxChars));
+  const titles = panels.map((p) => wrapText(p.label, maxChars));
   const titleLines = Math.max(1, ...titles.map((t) => t.length));
   const header = titleLines * TITLE_LINE + 4;
   const rowHeight = header + PLOT_HEIGHT + TICK_LABELS + GAP_Y;

@@ -2,7 +2,14 @@ import type { ReducedModel } from '@occam/core';
 import { formatSignificant } from '../svg/format.js';
 import { divergingColour } from '../style/palette.js';
 import { lagAxisLabel, weightAxisLabel } from '../style/units.js';
+import { TICK_LINE } from '../svg/axis.js';
+import { wrapText } from '../svg/wrapText.js';
 import { heatmap, maxAbs } from './heatmap.js';
+
+const WIDTH = 960;
+/** Row names get at most this much of the width (wrapped at commas beyond it), the cells the rest. */
+const LABEL_SHARE = 0.36;
+const LABEL_CHAR = 7.6;
 
 /** Every group's temporal filter as rows of a matrix over the lags any group has (null where a group has none). */
 export function temporalMatrix(model: ReducedModel): { lags: number[]; values: (number | null)[][] } {
@@ -30,15 +37,17 @@ export function offsetHeatmapFigure(model: ReducedModel, options: { title: strin
   const groups = model.filters.groups;
   const unit = model.filters.binUnit === 'token' ? 'tokens' : model.filters.binUnit;
   const vmax = options.vmax;
+  const names = groups.map((g) => wrapText(g.label, (WIDTH * LABEL_SHARE) / LABEL_CHAR));
+  const pitch = Math.max(22, Math.max(...names.map((n) => n.length)) * TICK_LINE + 6);
   return heatmap({
     title: options.title,
-    width: 960,
-    height: Math.max(300, 110 + groups.length * 22),
+    width: WIDTH,
+    height: Math.max(300, 110 + groups.length * pitch),
     columns: lags,
     rows: groups.map((_, i) => i),
     values,
     x: { label: lagAxisLabel(model.filters.binUnit) },
-    y: { label: 'group', tickLabels: groups.map((g, i) => ({ value: i, label: g.label })), reversed: true },
+    y: { label: 'group', tickLabels: names.map((lines, i) => ({ value: i, label: lines.join('\n') })), reversed: true },
     colour: (v) => divergingColour(v / vmax),
     range: [-vmax, vmax],
     colourLabel: options.weightLabel ?? weightAxisLabel(model.nonlinearity.link, model.filters.binUnit),

@@ -33,6 +33,8 @@ export function trialTracesFigure(prediction: ReportPrediction, family: string, 
   const step = ticks.length > 1 ? ticks[1] - ticks[0] : 1;
   while (ticks[ticks.length - 1] < top) ticks.push(Number((ticks[ticks.length - 1] + step).toPrecision(12)));
   const yMax = ticks[ticks.length - 1] || 1;
+  // Room right of the lanes for each lane's name (bold), so it never sits on the data.
+  const RIGHT = 24 + Math.max(...examples.map((ex) => `${words.trial} ${ex.trial}`.length), 1) * 8.4;
   const items: LegendItem[] = [
     { label: 'model prediction', colour: SERIES.model, symbol: 'line' },
     { label: words.kind === 'language-model' ? 'position only (training mean per position)' : 'time only (training PSTH)', colour: SERIES.baseline, symbol: 'dashed' },
@@ -48,7 +50,7 @@ export function trialTracesFigure(prediction: ReportPrediction, family: string, 
     const frame = plotFrame({
       width: WIDTH,
       height: laneTop + LANE,
-      margin: { top: laneTop + 4, right: 20, bottom: 10, left: LEFT },
+      margin: { top: laneTop + 4, right: RIGHT, bottom: 10, left: LEFT },
       x: { domain: trialDomain(time, nBins) },
       y: { domain: [0, spikes ? yMax * 1.4 : yMax * 1.05] },
     });
@@ -65,7 +67,7 @@ export function trialTracesFigure(prediction: ReportPrediction, family: string, 
     } else {
       laneParts.push(linePath(frame, times, ex.recorded, { series: 'recorded', stroke: SERIES.recorded, width: 1.4 }));
     }
-    laneParts.push(text(`${words.trial} ${ex.trial}`, { x: frame.right - 4, y: frame.top + 10, 'text-anchor': 'end', fill: '#333333', 'font-weight': 'bold' }));
+    laneParts.push(text(`${words.trial} ${ex.trial}`, { x: frame.right + 10, y: (frame.top + frame.bottom) / 2 + 4, fill: '#333333', 'font-weight': 'bold' }));
     if (k === examples.length - 1) laneParts.push(bottomAxis({ ...frame, bottom: frame.bottom }, { label: timeAxisLabel(time.unit) }));
     parts.push(el('g', { class: 'lane' }, ...laneParts));
   });

@@ -1,10 +1,14 @@
 import { SearchResultSchema, type SearchResult } from '@occam/core';
 import type { ParetoFront } from './paretoFront.js';
 
-const METRIC_NAMES: Record<SearchResult['options']['rankBy'], { name: string; baseline: number }> = {
+// Keyed by string, not by the schema's enum: a search written with a ranking this report does not know yet
+// still draws (under the metric's own name).
+const METRIC_NAMES: Record<string, { name: string; baseline: number | null }> = {
   llGainOverPsth: { name: 'log-likelihood gain over the PSTH (bits/event)', baseline: 0 },
   trialToTrialAuroc: { name: 'trial-to-trial AUROC', baseline: 0.5 },
+  stratifiedAuroc: { name: 'position-stratified AUROC', baseline: 0.5 },
 };
+const SUFFICIENCY_NAMES: Record<string, string> = { auroc: 'AUROC', trialToTrialAuroc: 'trial-to-trial AUROC', stratifiedAuroc: 'position-stratified AUROC' };
 
 /**
  * occam's search output (`occam.search`: core's runSearch) as the report's Pareto view: each candidate
@@ -15,11 +19,11 @@ const METRIC_NAMES: Record<SearchResult['options']['rankBy'], { name: string; ba
 export function paretoFromSearch(input: SearchResult, title?: string): ParetoFront {
   // Fields added after version 1 (notes' sources) default when absent: parse, do not trust the object's age.
   const result = SearchResultSchema.parse(input);
-  const metric = METRIC_NAMES[result.options.rankBy];
+  const metric = METRIC_NAMES[result.options.rankBy] ?? { name: result.options.rankBy, baseline: null };
   const front = new Set(result.paretoFront);
   const f3 = (v: number | null) => (v === null ? '—' : v.toFixed(3));
   const notes = [
-    `Minimal sufficient model: the fewest parameters whose held-out ${result.options.sufficientBy === 'auroc' ? 'AUROC' : 'trial-to-trial AUROC'} is within ${result.options.tolerance} of the best candidate's.`,
+    `Minimal sufficient model: the fewest parameters whose held-out ${SUFFICIENCY_NAMES[result.options.sufficientBy ?? 'auroc'] ?? result.options.sufficientBy} is within ${result.options.tolerance} of the best candidate's.`,
     ...result.ablations.map(
       (a) => `Ablation of the chosen model — ${a.family}: ${a.from} → ${a.to}: Δ${result.options.rankBy} ${f3(a.deltaRank)}, ΔAUROC ${f3(a.deltaAuroc)}, Δtrial-to-trial AUROC ${f3(a.deltaTrialToTrialAuroc)}.`,
     ),
@@ -41,7 +45,7 @@ export function paretoFromSearch(input: SearchResult, title?: string): ParetoFro
     format: 'occam.pareto',
     version: 1,
     title: title ?? `Model search (${result.candidates.length} candidates, ranked by ${metric.name})`,
-    metric: { name: metric.name, higherIsBetter: true, baseline: { name: 'time only (PSTH)', value: metric.baseline } },
+    metric: { name: metric.name, higherIsBetter: true, baseline: metric.baseline === null ? null : { name: 'time only (PSTH)', value: metric.baseline } },
     candidates: result.candidates.map((c) => {
       const families = result.families.flatMap((f) => {
         const label = f.levels[c.levels[f.name] ?? 0];

@@ -197,7 +197,7 @@ function predictionFigures(model: ReducedModel, prediction: ReportPrediction, id
       id: ids.take(sectionId, 'roc'),
       title: 'ROC curve',
       svg: rocFigure(r, target, words),
-      caption: `Scored ${words.bins} of ${r.trials} ${which} ${words.trials} (${r.bins} ${words.bins}, ${r.events} with ${escapeHtml(target)}). The model’s AUROC ${formatNumber(r.model.auroc)} stands beside ${words.baselineLong}’s ${formatNumber(r.psth.auroc)} and the constant-rate null (the diagonal, 0.5). The ${escapeHtml(words.acrossTrials)} in the table is the figure the baseline cannot game.${note}`,
+      caption: `Scored ${words.bins} of ${r.trials} ${which} ${words.trials} (${r.bins} ${words.bins}, ${r.events} with ${escapeHtml(target)}). The model’s AUROC ${formatNumber(r.model.auroc)} stands beside ${formatNumber(r.psth.auroc)} for ${words.baselineLong} and 0.5 for the constant-rate null (the diagonal). The ${escapeHtml(words.acrossTrials)} in the table is the figure the baseline cannot game.${note}`,
     });
   }
   if (prediction.examples.length) {

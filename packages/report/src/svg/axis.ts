@@ -10,7 +10,7 @@ export interface AxisOptions {
   ticks?: number[];
   /** Tick label text (default: as many decimals as the tick step needs). */
   format?: (value: number) => string;
-  /** Categorical ticks: a label at each value (heatmap rows, raster trials). */
+  /** Categorical ticks: a label at each value (heatmap rows, raster trials); on the y axis "\n" starts a new line. */
   tickLabels?: { value: number; label: string }[];
   /** Light grid lines across the plot at each tick. */
   grid?: boolean;
@@ -27,6 +27,8 @@ export function slantedLabelDepth(labels: string[]): number {
 }
 
 const AXIS = '#4d4d4d';
+/** Line pitch of a multi-line y tick label. */
+export const TICK_LINE = 14;
 const GRID = '#e6e6e6';
 
 function tickList(scaleTicks: (n?: number) => number[], options: AxisOptions): { value: number; label: string }[] {
@@ -63,7 +65,9 @@ export function leftAxis(frame: PlotFrame, options: AxisOptions): string {
     const y = frame.y(t.value);
     if (options.grid) parts.push(el('line', { x1: frame.left, x2: frame.right, y1: y, y2: y, stroke: GRID, 'stroke-width': 1 }));
     parts.push(el('line', { x1: x - 5, x2: x, y1: y, y2: y, stroke: AXIS }));
-    if (!options.hideTickLabels) parts.push(text(t.label, { x: x - 8, y: y + 4, 'text-anchor': 'end', fill: '#333333' }));
+    if (options.hideTickLabels) continue;
+    const lines = t.label.split('\n');
+    lines.forEach((line, k) => parts.push(text(line, { x: x - 8, y: y + 4 + (k - (lines.length - 1) / 2) * TICK_LINE, 'text-anchor': 'end', fill: '#333333' })));
   }
   parts.push(el('line', { x1: x, x2: x, y1: frame.top, y2: frame.bottom, stroke: AXIS }));
   const cy = (frame.top + frame.bottom) / 2;

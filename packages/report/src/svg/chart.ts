@@ -30,6 +30,7 @@ export interface ChartOptions {
 export const CHART_WIDTH = 480;
 export const CHART_HEIGHT = 340;
 const CHAR = 7;
+const CATEGORY_CHAR = 7.6;
 
 /** Left margin wide enough for the longest y tick label and the rotated axis label. */
 function leftMargin(y: ChartAxis): number {
@@ -41,8 +42,9 @@ function leftMargin(y: ChartAxis): number {
     const step = tickStep(ticks);
     labels = ticks.map((v) => (y.format ? y.format(v) : formatTick(v, step)));
   }
-  const longest = labels.reduce((m, l) => Math.max(m, l.length), 1);
-  return Math.max(52, 34 + longest * CHAR);
+  const longest = labels.flatMap((l) => l.split('\n')).reduce((m, l) => Math.max(m, l.length), 1);
+  // Category names (group labels) hold wide letters and '='; numbers are narrow digits.
+  return Math.max(52, 34 + longest * (y.tickLabels ? CATEGORY_CHAR : CHAR));
 }
 
 /** A complete x–y figure: legend on top, axes with labels and units, the data, as one standalone SVG. */

@@ -1,4 +1,5 @@
 import { el, text } from './markup.js';
+import { wrapText } from './wrapText.js';
 
 export interface LegendItem {
   label: string;
@@ -7,36 +8,54 @@ export interface LegendItem {
   symbol: 'line' | 'dashed' | 'dotted' | 'dot' | 'swatch' | 'tick';
 }
 
-const CHAR = 6.8; // average glyph width at 12 px (DejaVu Sans / Helvetica)
+/** Average glyph width at 12 px, on the generous side (DejaVu Sans is wide): a legend must not run past its room. */
+const CHAR = 7.0;
 const SYMBOL = 26;
 const GAP = 16;
 const ROW = 17;
 
-function itemWidth(item: LegendItem): number {
-  return SYMBOL + item.label.length * CHAR + GAP;
+/** One item placed: its lines of text (several only when its label is wider than the legend). */
+interface Placed {
+  item: LegendItem;
+  lines: string[];
+  width: number;
 }
 
-/** Rows of items that fit in `width` pixels. */
-export function legendRows(items: LegendItem[], width: number): LegendItem[][] {
-  const rows: LegendItem[][] = [];
-  let row: LegendItem[] = [];
+function place(item: LegendItem, width: number): Placed {
+  const full = SYMBOL + item.label.length * CHAR + GAP;
+  if (full <= width) return { item, lines: [item.label], width: full };
+  const lines = wrapText(item.label, (width - SYMBOL - GAP) / CHAR);
+  return { item, lines, width };
+}
+
+/** Rows of items that fit in `width` pixels; an item too wide for a row wraps onto lines of its own. */
+export function legendRows(items: LegendItem[], width: number): Placed[][] {
+  const rows: Placed[][] = [];
+  let row: Placed[] = [];
   let used = 0;
   for (const item of items) {
-    const w = itemWidth(item);
-    if (row.length > 0 && used + w > width) {
+    const p = place(item, width);
+    if (row.length > 0 && (used + p.width > width || p.lines.length > 1)) {
       rows.push(row);
       row = [];
       used = 0;
     }
-    row.push(item);
-    used += w;
+    row.push(p);
+    used += p.width;
+    if (p.lines.length > 1) {
+      rows.push(row);
+      row = [];
+      used = 0;
+    }
   }
   if (row.length) rows.push(row);
   return rows;
 }
 
+const rowLines = (row: Placed[]) => Math.max(...row.map((p) => p.lines.length));
+
 export function legendHeight(items: LegendItem[], width: number): number {
-  return items.length === 0 ? 0 : legendRows(items, width).length * ROW + 4;
+  return items.length === 0 ? 0 : legendRows(items, width).reduce((h, row) => h + rowLines(row) * ROW, 0) + 4;
 }
 
 function symbol(item: LegendItem, x: number, y: number): string {
@@ -63,13 +82,16 @@ function symbol(item: LegendItem, x: number, y: number): string {
 /** A legend that flows left to right from (x, y), wrapping at `width`. */
 export function legend(items: LegendItem[], x: number, y: number, width: number): string {
   const parts: string[] = [];
-  legendRows(items, width).forEach((row, r) => {
+  let top = y;
+  for (const row of legendRows(items, width)) {
     let cx = x;
-    const cy = y + r * ROW + 8;
-    for (const item of row) {
-      parts.push(symbol(item, cx, cy), text(item.label, { x: cx + SYMBOL, y: cy + 4, fill: '#1a1a1a' }));
-      cx += itemWidth(item);
+    const cy = top + 8;
+    for (const p of row) {
+      parts.push(symbol(p.item, cx, cy));
+      p.lines.forEach((line, k) => parts.push(text(line, { x: cx + SYMBOL, y: cy + 4 + k * ROW, fill: '#1a1a1a' })));
+      cx += p.width;
     }
-  });
+    top += rowLines(row) * ROW;
+  }
   return el('g', { class: 'legend' }, ...parts);
 }
