@@ -238,6 +238,7 @@ describe.skipIf(!trained)(needs('what a control shows on the induction model (st
     const control = await LanguageModel.load(out, { threads: 1 });
     const spec = (groupBy: string[]) => ({
       groupBy,
+      includeReadoutAtoms: true, // a spec leaves readsReadout atoms out otherwise; here they are the point
       temporal: { minLag: 0, maxLag: 0, basis: { kind: 'raw' as const } },
       family: 'bernoulli' as const,
       regularization: { ridge: 1, smoothness: 0 },

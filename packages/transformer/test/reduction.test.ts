@@ -56,6 +56,7 @@ async function reduce(dir: string, families: AtomFamily[] = ALL_OLD): Promise<Me
     }
     const fit = fitReducedModel(dataset, {
       groupBy: ['component', 'layer', 'sign'],
+      includeReadoutAtoms: readout,
       temporal: { minLag: 0, maxLag: period + 2, basis: { kind: 'raw' } },
       structure: 'full',
       family: 'bernoulli',
