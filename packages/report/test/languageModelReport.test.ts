@@ -2,11 +2,11 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeDataset, writeReducedModel, type ReducedModel } from '@occam/core';
-import { buildReport, reportDataForModel, reportFromFiles, vocabularyFor } from '@occam/report';
+import { SpecSchema, writeDataset, writeReducedModel, type ReducedModel, type SearchResult } from '@occam/core';
+import { buildReport, paretoFromSearch, reportDataForModel, reportFromFiles, vocabularyFor } from '@occam/report';
 import { formatMetric } from '../src/page/metricValue.js';
 import { wrapText } from '../src/svg/wrapText.js';
-import { fittedLanguageModel, fittedNeuron, search } from './fixtures.js';
+import { fittedLanguageModel, fittedNeuron, lmSpec, search } from './fixtures.js';
 
 const lm = fittedLanguageModel();
 const selectivity = { bitsPerEvent: { estimate: 0.181, low: 0.12, high: 0.243 }, stratifiedAuroc: { estimate: 0.21, low: 0.15, high: 0.27 }, level: 0.95 };
@@ -127,6 +127,36 @@ describe('language-model report', () => {
     expect(visible(html)).toContain('Coincidence factor Γ');
     expect(visible(html)).toContain('trial-to-trial AUROC');
     expect(visible(html)).not.toMatch(/prompt|token offset/);
+  });
+});
+
+describe('language-model search', () => {
+  it('names the position-only baseline, not the PSTH, when the search split by transformer attributes', () => {
+    const candidate = (key: string, parameters: number, on: number, gain: number) => ({
+      key,
+      levels: { 'split by component': on },
+      spec: SpecSchema.parse(on ? lmSpec : { ...lmSpec, groupBy: [] }),
+      parameters,
+      familiesUsed: on,
+      metrics: { auroc: 0.9, psthAuroc: 0.8, llGainOverPsth: gain, trialToTrialAuroc: 0.7, pseudoR2: 0.3 },
+      foundBy: ['forward'],
+    });
+    const result = {
+      format: 'occam.search',
+      version: 1,
+      options: { maxLag: 12, minLag: 0, family: 'bernoulli', ridge: 1, folds: 3, seed: 0, tolerance: 0.005, rankBy: 'llGainOverPsth', strategies: ['forward'], ignoreAttributes: [], history: false },
+      families: [{ name: 'split by component', levels: ['off', 'on'] }],
+      candidates: [candidate('a', 14, 0, 0.1), candidate('b', 196, 1, 0.3)],
+      paretoFront: ['a', 'b'],
+      best: 'b',
+      minimal: 'b',
+      ablations: [],
+      paths: { forward: ['a', 'b'] },
+    } as unknown as SearchResult;
+    const pareto = paretoFromSearch(result);
+    expect(pareto.metric.baseline).toEqual({ name: 'position only (mean per position)', value: 0 });
+    expect(pareto.metric.name).toBe('log-likelihood gain over the position-only baseline (bits/event)');
+    expect(visible(buildReport([], { search: [pareto] }))).not.toMatch(/PSTH/);
   });
 });
 

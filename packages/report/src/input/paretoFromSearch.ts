@@ -19,13 +19,20 @@ const SUFFICIENCY_NAMES: Record<string, string> = { auroc: 'AUROC', trialToTrial
 export function paretoFromSearch(input: SearchResult, title?: string): ParetoFront {
   // Fields added after version 1 (notes' sources) default when absent: parse, do not trust the object's age.
   const result = SearchResultSchema.parse(input);
-  const metric = METRIC_NAMES[result.options.rankBy] ?? { name: result.options.rankBy, baseline: null };
+  const known = METRIC_NAMES[result.options.rankBy] ?? { name: result.options.rankBy, baseline: null };
+  // A search result names no bin unit: a language model's shows in what it split by (the transformer
+  // adapter's attributes) or in the stratified AUROC that search picks for token positions.
+  const languageModel =
+    String(result.options.sufficientBy) === 'stratifiedAuroc' ||
+    result.candidates.some((c) => c.spec.groupBy.some((a) => a === 'component' || a === 'head'));
+  const baselineName = languageModel ? 'position only (mean per position)' : 'time only (PSTH)';
+  const metric = languageModel ? { ...known, name: known.name.replace('the PSTH', 'the position-only baseline') } : known;
   const front = new Set(result.paretoFront);
   const f3 = (v: number | null) => (v === null ? '—' : v.toFixed(3));
   const notes = [
     `Minimal sufficient model: the fewest parameters whose held-out ${SUFFICIENCY_NAMES[result.options.sufficientBy ?? 'auroc'] ?? result.options.sufficientBy} is within ${result.options.tolerance} of the best candidate's.`,
     ...result.ablations.map(
-      (a) => `Ablation of the chosen model — ${a.family}: ${a.from} → ${a.to}: Δ${result.options.rankBy} ${f3(a.deltaRank)}, ΔAUROC ${f3(a.deltaAuroc)}, Δtrial-to-trial AUROC ${f3(a.deltaTrialToTrialAuroc)}.`,
+      (a) => `Ablation of the chosen model — ${a.family}: ${a.from} → ${a.to}: Δ${result.options.rankBy} ${f3(a.deltaRank)}, ΔAUROC ${f3(a.deltaAuroc)}, Δ${languageModel ? 'prompt-to-prompt' : 'trial-to-trial'} AUROC ${f3(a.deltaTrialToTrialAuroc)}.`,
     ),
     ...(result.minimalFilters.length ? [`The chosen model's temporal filters peak at lag: ${result.minimalFilters.map((m) => `${m.group} ${m.peakLag}`).join('; ')}.`] : []),
     ...(result.groupLasso
@@ -45,14 +52,14 @@ export function paretoFromSearch(input: SearchResult, title?: string): ParetoFro
     format: 'occam.pareto',
     version: 1,
     title: title ?? `Model search (${result.candidates.length} candidates, ranked by ${metric.name})`,
-    metric: { name: metric.name, higherIsBetter: true, baseline: metric.baseline === null ? null : { name: 'time only (PSTH)', value: metric.baseline } },
+    metric: { name: metric.name, higherIsBetter: true, baseline: metric.baseline === null ? null : { name: baselineName, value: metric.baseline } },
     candidates: result.candidates.map((c) => {
       const families = result.families.flatMap((f) => {
         const label = f.levels[c.levels[f.name] ?? 0];
         return label === undefined || label === 'off' ? [] : [`${f.name}: ${label}`];
       });
       const bits = [
-        `AUROC ${c.metrics.auroc?.toFixed(3) ?? '—'} (PSTH ${c.metrics.psthAuroc?.toFixed(3) ?? '—'})`,
+        `AUROC ${c.metrics.auroc?.toFixed(3) ?? '—'} (${languageModel ? 'position only' : 'PSTH'} ${c.metrics.psthAuroc?.toFixed(3) ?? '—'})`,
         `found by ${c.foundBy.join(', ')}`,
         c.key === result.best ? 'best' : null,
         c.key === result.minimal ? 'minimal sufficient' : null,
