@@ -61,3 +61,4 @@ export { weightTensors, normTensors, type WeightTensor, type NormTensor, type We
 export { architectureDifferences, loadControlModel } from './controls/loadControl.js';
 export { extractWithControl, type ControlledExtraction } from './controls/extractWithControl.js';
 export { runLmExtractWithControl, type ControlChoice, type LmExtractWithControlArgs, type LmExtractWithControlResult } from './controls/runLmExtractWithControl.js';
+export { reduceLanguageModel, type ReduceLanguageModelArgs, type ReduceLanguageModelResult } from './reduce/reduceLanguageModel.js';

@@ -1,13 +1,13 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkOutputPath, fitReducedModel, readDataset, SpecSchema, writeReducedModel, zodProblem } from '@occam/core';
-import { LanguageModel, runLmExtract } from '@occam/transformer';
-import { UsageError, inputsOf, requireString, type Command, type Io } from '../cli.js';
+import { checkOutputPath, SpecSchema, writeReducedModel, zodProblem, type Interval, type ReducedModel } from '@occam/core';
+import { LanguageModel, reduceLanguageModel, runLmExtract, type ControlChoice, type LmExtractArgs } from '@occam/transformer';
+import { UsageError, inputsOf, numberOption, requireString, type Command, type Io } from '../cli.js';
 import { summaryTable } from '../summaryTable.js';
 import { readJsonFile } from './fit.js';
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-const LM_SPEC = join(repoRoot, 'examples/lm-induction.spec.json');
+export const LM_SPEC = join(repoRoot, 'examples/lm-default.spec.json');
 
 const extractOptions = {
   model: { type: 'string' },
@@ -19,13 +19,13 @@ const extractOptions = {
   compress: { type: 'boolean' },
 } as const;
 
-async function extract(values: Record<string, unknown>, out: string, io: Io) {
+/** The extraction arguments every lm command shares, checked. */
+function extractArgs(values: Record<string, unknown>, out: string): LmExtractArgs {
   const padding = values.padding;
   if (padding !== undefined && padding !== 'left' && padding !== 'right') throw new UsageError(`--padding must be left or right`);
   const batch = values['batch-size'] === undefined ? undefined : Number(values['batch-size']);
   if (batch !== undefined && !(Number.isInteger(batch) && batch > 0)) throw new UsageError(`--batch-size must be a positive integer`);
-  const tick = io.progress('extracting');
-  return runLmExtract({
+  return {
     model: requireString(values, 'model'),
     condition: requireString(values, 'condition'),
     behaviour: requireString(values, 'behaviour'),
@@ -35,8 +35,12 @@ async function extract(values: Record<string, unknown>, out: string, io: Io) {
     allowRemote: values['allow-remote'] === true,
     compress: values.compress === true,
     force: values.force === true,
-    onProgress: tick,
-  });
+    ...(values['include-readout-atoms'] === true ? { atoms: { includeReadoutAtoms: true } } : {}),
+  };
+}
+
+async function extract(values: Record<string, unknown>, out: string, io: Io) {
+  return runLmExtract({ ...extractArgs(values, out), onProgress: io.progress('extracting') });
 }
 
 export const lmHooksCommand: Command = {
@@ -64,37 +68,101 @@ export const lmExtractCommand: Command = {
   summary: 'run a language model under a prompt condition and write per-token atoms and a behaviour as a Dataset',
   usage: 'occam lm extract --model DIR --condition FILE --behaviour B --out DATASET [--batch-size 32] [--padding left|right] [--compress]',
   example: 'occam lm extract --model data/models/induction-2l-s1 --condition examples/repeated-random.condition.json --behaviour next-token-correct --out out/lm-dataset',
-  options: { ...extractOptions, out: { type: 'string' } },
+  options: { ...extractOptions, out: { type: 'string' }, 'include-readout-atoms': { type: 'boolean' } },
   outputs: [{ option: 'out', kind: 'directory' }],
   inputs: (v) => [v.model as string, v.condition as string],
   async run({ values, io }) {
     const out = requireString(values, 'out');
     const result = await extract(values, out, io);
+    if (result.readoutNote && !io.json) io.err(`note: ${result.readoutNote}`);
     if (io.json) io.out(JSON.stringify(result));
     else if (!io.quiet) io.out(`wrote ${out}: ${JSON.stringify(result)}`);
   },
 };
 
+/** How a control comparison reads in a terminal: the selectivity with its interval, the control's own gains, the warning. */
+export function controlText(model: ReducedModel, controlNote: string | null): string {
+  const c = model.control;
+  if (!c) return controlNote ? `control: ${controlNote}` : 'control: none run (--control none): no figure here can be told apart from what any network of this shape gives';
+  const f = (i: Interval, digits: number) => (i.estimate === null ? '—' : `${i.estimate.toFixed(digits)}${i.low === null || i.high === null ? '' : ` [${i.low.toFixed(digits)}, ${i.high.toFixed(digits)}]`}`);
+  const pct = Math.round(100 * c.bootstrap.level);
+  const rate = (r: number | null) => (r === null ? '—' : r.toFixed(3));
+  const lines = [
+    `control: ${c.control.kind}${c.control.seed !== undefined ? ` (seed ${c.control.seed})` : ''}${c.control.source ? ` from ${c.control.source}` : ''} — same prompts, atoms, spec and held-out prompts`,
+    `                                       trained model              control             selectivity (trained − control)`,
+    `  gain over position baseline, bits/event  ${f(c.gains.system.bitsPerEvent, 3).padEnd(26)} ${f(c.gains.control.bitsPerEvent, 3).padEnd(26)} ${f(c.selectivity.bitsPerEvent, 3)}`,
+    `  stratified AUROC − 0.5                   ${f(c.gains.system.stratifiedAuroc, 3).padEnd(26)} ${f(c.gains.control.stratifiedAuroc, 3).padEnd(26)} ${f(c.selectivity.stratifiedAuroc, 3)}`,
+    `  behaviour rate (held-out positions)      ${rate(c.eventRate.system).padEnd(26)} ${rate(c.eventRate.control)}`,
+    `  [${pct} % paired intervals: ${c.bootstrap.resamples} resamples of the ${c.bootstrap.trials} held-out prompts, seed ${c.bootstrap.seed}]`,
+  ];
+  if (c.warning) lines.push(`warning: ${c.warning}`);
+  return lines.join('\n');
+}
+
 export const lmReduceCommand: Command = {
   name: 'lm reduce',
-  summary: 'extract a behaviour under a condition and reduce it (extract → fit → summary)',
-  usage: 'occam lm reduce --model DIR --condition FILE --behaviour B --out MODEL [--spec FILE] [--dataset DIR]',
-  example: 'occam lm reduce --model data/models/induction-2l-s1 --condition examples/repeated-random.condition.json --behaviour next-token-correct --out lm.model.json',
-  options: { ...extractOptions, out: { type: 'string' }, spec: { type: 'string' }, dataset: { type: 'string' } },
+  summary: 'extract a behaviour under a condition and reduce it beside a random-weights control (extract → fit → selectivity)',
+  usage:
+    'occam lm reduce --model DIR --condition FILE --behaviour B --out MODEL.json [--control random|none|DIR] [--control-seed 0] [--spec FILE] [--dataset DIR] [--include-readout-atoms] [--resamples 1000]',
+  example: 'occam lm reduce --model data/models/copy-l6-s1 --condition examples/stochastic-copy.condition.json --behaviour next-token-correct --out copy.model.json',
+  options: {
+    ...extractOptions,
+    out: { type: 'string' },
+    spec: { type: 'string' },
+    dataset: { type: 'string' },
+    control: { type: 'string' },
+    'control-seed': { type: 'string' },
+    'include-readout-atoms': { type: 'boolean' },
+    resamples: { type: 'string' },
+  },
   outputs: [{ option: 'out', kind: 'file' }],
-  inputs: (v) => [v.model as string, v.condition as string, v.spec as string],
+  inputs: (v) => [v.model as string, v.condition as string, v.spec as string, ...(typeof v.control === 'string' && !['random', 'none'].includes(v.control) ? [v.control] : [])],
   async run({ values, positionals, io }) {
     const out = requireString(values, 'out');
-    const datasetDir = typeof values.dataset === 'string' ? values.dataset : out.replace(/\.json$/, '') + '.dataset';
-    await checkOutputPath({ path: datasetDir, kind: 'directory', label: '--dataset', inputs: inputsOf(lmReduceCommand, values, positionals), force: values.force === true });
-    await extract(values, datasetDir, io);
-    const ds = await readDataset(datasetDir);
+    const stem = out.replace(/\.json$/, '');
+    const datasetDir = typeof values.dataset === 'string' ? values.dataset : `${stem}.dataset`;
+    const controlArg = (values.control as string | undefined) ?? 'random';
+    const controlSeed = numberOption(values, 'control-seed', 0)!;
+    if (!Number.isInteger(controlSeed)) throw new UsageError(`--control-seed must be a whole number, got ${controlSeed}`);
+    const control: ControlChoice | null = controlArg === 'none' ? null : controlArg === 'random' ? { kind: 'random-weights', seed: controlSeed } : controlArg;
+    const controlOut = `${stem}.control.dataset`;
+    const controlModelOut = `${stem}.control.model`;
+    const controlJson = `${stem}.control.json`;
+    const resamples = numberOption(values, 'resamples', 1000)!;
+    if (!(Number.isInteger(resamples) && resamples >= 1)) throw new UsageError(`--resamples must be a whole number ≥ 1, got ${resamples}`);
+    const inputs = inputsOf(lmReduceCommand, values, positionals);
+    const force = values.force === true;
+    await checkOutputPath({ path: datasetDir, kind: 'directory', label: '--dataset', inputs, force });
+    if (control) {
+      await checkOutputPath({ path: controlOut, kind: 'directory', label: 'control dataset', inputs, force });
+      await checkOutputPath({ path: controlJson, kind: 'file', label: 'control model', inputs, force });
+      if (typeof control !== 'string') await checkOutputPath({ path: controlModelOut, kind: 'directory', label: 'control network', inputs, force });
+    }
     const specPath = typeof values.spec === 'string' ? values.spec : LM_SPEC;
     const parsed = SpecSchema.safeParse(await readJsonFile(specPath));
     if (!parsed.success) throw zodProblem(specPath, parsed.error);
-    const model = fitReducedModel(ds, parsed.data, { datasetPath: datasetDir, specFile: specPath });
-    await writeReducedModel(out, model);
-    if (io.json) io.out(JSON.stringify({ model: out, dataset: datasetDir, metrics: model.metrics }));
-    else if (!io.quiet) io.out(`${summaryTable(model)}\n\ndataset: ${datasetDir}\nmodel:   ${out}`);
+    const includeReadout = values['include-readout-atoms'] === true;
+    const spec = includeReadout ? { ...parsed.data, includeReadoutAtoms: true } : parsed.data;
+    const tick = io.progress(control ? 'extracting (model and control)' : 'extracting');
+    const r = await reduceLanguageModel({
+      ...extractArgs(values, datasetDir),
+      onProgress: tick,
+      atoms: includeReadout ? { includeReadoutAtoms: true } : undefined,
+      spec,
+      specFile: specPath,
+      control,
+      controlOut,
+      controlModelOut,
+      bootstrap: { resamples },
+    });
+    await writeReducedModel(out, r.model);
+    if (r.controlModel) await writeReducedModel(controlJson, r.controlModel);
+    if (r.model.control?.warning && !io.json) io.err(`warning: ${r.model.control.warning}`);
+    if (includeReadout && !io.json) io.err('note: --include-readout-atoms: the direct-effect atoms project onto the behaviour\'s own readout — they decompose the answer, so they predict it whatever the weights');
+    if (io.json) io.out(JSON.stringify({ model: out, dataset: datasetDir, metrics: r.model.metrics, control: r.model.control ?? null, controlModel: r.controlModel ? controlJson : null, controlNote: r.controlNote }));
+    else if (!io.quiet) {
+      const written = [`dataset: ${datasetDir}`, `model:   ${out}`, ...(r.controlModel ? [`control: ${controlJson} (dataset ${controlOut})`] : [])];
+      io.out(`${summaryTable(r.model)}\n\n${controlText(r.model, r.controlNote)}\n\n${written.join('\n')}`);
+    }
   },
 };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SpecSchema } from '../spec/schema.js';
+import { ControlComparisonSchema } from './controlComparison.js';
 
 /** JSON has no NaN: undefined metrics (e.g. AUROC with no events) are null. */
 const num = z.number().nullable();
@@ -190,5 +191,7 @@ export const ReducedModelSchema = z.object({
     trainTrials: z.array(z.number().int()),
     testTrials: z.array(z.number().int()),
   }),
+  /** The same extraction, spec and held-out trials on a control system, and the selectivity (absent: no control run). */
+  control: ControlComparisonSchema.optional(),
 });
 export type ReducedModel = z.infer<typeof ReducedModelSchema>;
