@@ -284,12 +284,8 @@ function readoutSentence(plan: AtomPlan, label: string): string {
  * component it came from): one per prompt, '' where a prompt has none; null when no prompt has one.
  */
 export function trialLabels(prompts: Prompt[]): string[] | null {
-  const labelOf = (p: Prompt): string | null => {
-    const v = (p as Prompt & { label?: unknown }).label;
-    return typeof v === 'string' && v !== '' ? v : null;
-  };
-  if (!prompts.some((p) => labelOf(p) !== null)) return null;
-  return prompts.map((p) => labelOf(p) ?? '');
+  if (!prompts.some((p) => p.label)) return null;
+  return prompts.map((p) => p.label ?? '');
 }
 
 /**
