@@ -230,3 +230,44 @@ describe('input patterns for a tokenizer without BOS', () => {
     await expect(resolveInputPatterns({ maxOffset: 2, features: ['is-bos'] }, noBos, 10)).rejects.toThrow(/is-bos needs a tokenizer with a BOS token/);
   });
 });
+
+describe('input patterns on the stochastic-copy and mixture conditions', () => {
+  it('matches-next at offset L − 1 marks exactly the scored positions whose next token is a copy; mixture labels reach the Dataset', async () => {
+    const model = await LanguageModel.load(tinyLlama, { threads: 1 });
+    try {
+      const L = 4;
+      const condition = {
+        kind: 'mixture' as const,
+        count: 24,
+        seed: 2,
+        components: [
+          { label: 'copy', weight: 2, condition: { kind: 'stochastic-copy' as const, lag: L, copyProbability: 0.5, length: 14 } },
+          { label: 'induction', weight: 1, condition: { kind: 'repeated-random' as const, period: 6 } },
+        ],
+      };
+      const prompts = await loadCondition(condition, { size: model.vocabSize, tokenizer: model.tokenizer });
+      const { dataset } = await extractDataset(model, prompts, { kind: 'next-token-correct' }, { atoms: { families: ['input-patterns'], inputPatterns: { maxOffset: 8 } } });
+      const m = dataset.manifest;
+      expect(m.metadata.trialLabels).toEqual(prompts.prompts.map((p) => p.label));
+      expect(new Set(m.metadata.trialLabels as string[])).toEqual(new Set(['copy', 'induction']));
+      const a = m.atoms.findIndex((x) => x.id === `input.matches-next.${L - 1}`);
+      let copies = 0;
+      let scoredCopyPositions = 0;
+      prompts.prompts.forEach((p, trial) => {
+        if (p.label !== 'copy') return;
+        for (let t = 0; t + 1 < p.tokens.length; t++) {
+          if (!dataset.scored[trial * m.nBins + t]) continue;
+          scoredCopyPositions++;
+          // the condition never draws the lagged token by chance: equal means copied
+          const copied = p.tokens[t + 1] === p.tokens[t + 1 - L] ? 1 : 0;
+          copies += copied;
+          expect(dataset.inputs[(a * m.nTrials + trial) * m.nBins + t]).toBe(copied);
+        }
+      });
+      expect(copies).toBeGreaterThan(scoredCopyPositions * 0.3);
+      expect(copies).toBeLessThan(scoredCopyPositions * 0.7);
+    } finally {
+      await model.dispose();
+    }
+  });
+});
