@@ -145,13 +145,12 @@ export const lmSpec: SpecInput = {
 
 /**
  * A language-model dataset shaped like `occam lm reduce` writes for a period-10 repeated-random condition
- * (prompts × 21 token positions, a "repeatStart" marker, target next-token-correct): after the repeat
- * starts, an induction head's direct effect (L1.H0 at offset 0, larger once there is something to copy) and
- * a previous-token head (L0.H1 at offset 9) drive a correct prediction, scaled by `strength`; 0 gives a
- * control whose behaviour depends on position alone.
+ * (prompts × 21 token positions, a "repeatStart" marker, target next-token-correct): the layer-1 heads' direct effects at offset 0 (L1.H0 larger once there is something to copy) and
+ * the layer-0 heads' at offset 9 drive a correct prediction, scaled by `strength`; 0 gives a control whose
+ * behaviour depends on position alone.
  */
 export function languageModelDataset(options: { seed?: number; strength?: number; nTrials?: number } = {}): Dataset {
-  const { seed = 11, strength = 3, nTrials = 400 } = options;
+  const { seed = 11, strength = 2, nTrials = 400 } = options;
   const nBins = 21;
   const repeatStart = 11;
   const atoms = transformerAtoms();
@@ -173,7 +172,9 @@ export function languageModelDataset(options: { seed?: number; strength?: number
   for (let t = 0; t < nTrials; t++)
     for (let b = 1; b < nBins; b++) {
       scored[t * nBins + b] = 1;
-      const drive = -2.5 + (strength > 0 ? 2.5 * strength * at('L1.H0.attn.pos', t, b) + (b >= 9 ? strength * at('L0.H1.attn.pos', t, b - 9) : 0) : b >= repeatStart ? 2.5 : 0);
+      let heads = 0;
+      for (let h = 0; h < 4; h++) heads += at(`L1.H${h}.attn.pos`, t, b) + (b >= 9 ? 0.5 * at(`L0.H${h}.attn.pos`, t, b - 9) : 0);
+      const drive = strength > 0 ? -5 + strength * heads : b >= repeatStart ? 1.5 : -1.5;
       target[t * nBins + b] = rand() < 1 / (1 + Math.exp(-drive)) ? 1 : 0;
     }
   return createDataset(
