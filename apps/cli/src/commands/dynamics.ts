@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkSpecForDataset, fitReducedModel, readDataset, SpecSchema, trainingDynamics, writeFileAtomic, zodProblem, type DynamicsMetric, type ReducedModel } from '@occam/core';
-import { runLmExtract } from '@occam/transformer';
 import { UsageError, requireString, type Command } from '../cli.js';
 import { readJsonFile } from './fit.js';
 
@@ -44,7 +43,7 @@ export const dynamicsCommand: Command = {
       for (let i = 0; i < dirs.length; i++) {
         tick(i, dirs.length);
         const ds = join(tmp, `step-${dirs[i].step}`);
-        const extracted = await runLmExtract({ model: dirs[i].dir, condition: requireString(values, 'condition'), behaviour: requireString(values, 'behaviour'), out: ds });
+        const extracted = await (await import('@occam/transformer')).runLmExtract({ model: dirs[i].dir, condition: requireString(values, 'condition'), behaviour: requireString(values, 'behaviour'), out: ds });
         const data = await readDataset(ds);
         checkSpecForDataset(parsed.data, data, { specFile: specPath, dataset: `the dataset of checkpoint ${dirs[i].dir}` });
         let model: ReducedModel | null = null;

@@ -1,5 +1,15 @@
-import { checkSpecForDataset, fitReducedModel, readDataset, readJsonFile, readSpecFile, writeReducedModel } from '@occam/core';
-import { requireString, type Command } from '../cli.js';
+import {
+  checkSpecForDataset,
+  compareWithControl,
+  fitReducedModel,
+  fitReducedModelWithPredictions,
+  readDataset,
+  readJsonFile,
+  readSpecFile,
+  writeReducedModel,
+} from '@occam/core';
+import { UsageError, numberOption, requireString, type Command } from '../cli.js';
+import { controlText } from '../controlText.js';
 import { summaryTable } from '../summaryTable.js';
 
 export { readJsonFile };
@@ -7,11 +17,11 @@ export { readJsonFile };
 export const fitCommand: Command = {
   name: 'fit',
   summary: 'fit a reduced model (spec) to a dataset and score it against its baselines',
-  usage: 'occam fit --data DIR --spec FILE --out FILE [--json] [--quiet]',
+  usage: 'occam fit --data DIR --spec FILE --out FILE [--control-data DIR] [--resamples 1000] [--json] [--quiet]',
   example: 'occam fit --data out/demo/dataset --spec examples/published-neuron.spec.json --out model.json',
-  options: { data: { type: 'string' }, spec: { type: 'string' }, out: { type: 'string' } },
+  options: { data: { type: 'string' }, spec: { type: 'string' }, out: { type: 'string' }, 'control-data': { type: 'string' }, resamples: { type: 'string' } },
   outputs: [{ option: 'out', kind: 'file' }],
-  inputs: (v) => [v.data as string, v.spec as string],
+  inputs: (v) => [v.data as string, v.spec as string, v['control-data'] as string],
   async run({ values, io }) {
     const dataDir = requireString(values, 'data');
     const specPath = requireString(values, 'spec');
@@ -20,9 +30,25 @@ export const fitCommand: Command = {
     const ds = await readDataset(dataDir);
     checkSpecForDataset(spec, ds, { specFile: specPath, dataset: dataDir });
     const tick = io.progress('fitting');
-    const model = fitReducedModel(ds, spec, { datasetPath: dataDir, specFile: specPath, onProgress: (_s, d, n) => tick(d, n) });
+    const controlDir = values['control-data'] as string | undefined;
+    let model;
+    if (controlDir === undefined) {
+      model = fitReducedModel(ds, spec, { datasetPath: dataDir, specFile: specPath, onProgress: (_s, d, n) => tick(d, n) });
+    } else {
+      // The same spec on a control system's dataset (e.g. `lm reduce`'s <name>.control.dataset): same trials, same held-out split.
+      const resamples = numberOption(values, 'resamples', 1000)!;
+      if (!(Number.isInteger(resamples) && resamples >= 1)) throw new UsageError(`--resamples must be a whole number ≥ 1, got ${resamples}`);
+      const cds = await readDataset(controlDir);
+      checkSpecForDataset(spec, cds, { specFile: specPath, dataset: controlDir });
+      const own = fitReducedModelWithPredictions(ds, spec, { datasetPath: dataDir, specFile: specPath, onProgress: (_s, d, n) => tick(d, n) });
+      const ctl = fitReducedModelWithPredictions(cds, spec, { datasetPath: controlDir, specFile: specPath });
+      const about = (cds.manifest.metadata.control as { kind?: string; source?: string; seed?: number } | undefined) ?? {};
+      const comparison = compareWithControl(own.heldOut, ctl.heldOut, { kind: about.kind ?? 'control', source: about.source, seed: about.seed, dataset: controlDir }, { resamples });
+      model = { ...own.model, control: comparison };
+    }
     await writeReducedModel(outPath, model);
+    if (model.control?.warning && !io.json) io.err(`warning: ${model.control.warning}`);
     if (io.json) io.out(JSON.stringify(model));
-    else if (!io.quiet) io.out(`${summaryTable(model)}\nwrote ${outPath}`);
+    else if (!io.quiet) io.out(`${summaryTable(model)}\n${model.control ? `\n${controlText(model, null)}\n` : ''}wrote ${outPath}`);
   },
 };

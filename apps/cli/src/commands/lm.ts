@@ -1,8 +1,13 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkOutputPath, SpecSchema, writeReducedModel, zodProblem, type Interval, type ReducedModel } from '@occam/core';
-import { LanguageModel, reduceLanguageModel, runLmExtract, type ControlChoice, type LmExtractArgs } from '@occam/transformer';
+import { checkOutputPath, SpecSchema, writeReducedModel, zodProblem } from '@occam/core';
+import type { ControlChoice, LmExtractArgs } from '@occam/transformer';
+
+// The transformer adapter (onnxruntime) is loaded only by the commands that run a model: every other
+// command starts without it (half the CLI's start-up time).
+const transformer = () => import('@occam/transformer');
 import { UsageError, inputsOf, numberOption, requireString, type Command, type Io } from '../cli.js';
+import { controlText } from '../controlText.js';
 import { summaryTable } from '../summaryTable.js';
 import { readJsonFile } from './fit.js';
 
@@ -40,7 +45,7 @@ function extractArgs(values: Record<string, unknown>, out: string): LmExtractArg
 }
 
 async function extract(values: Record<string, unknown>, out: string, io: Io) {
-  return runLmExtract({ ...extractArgs(values, out), onProgress: io.progress('extracting') });
+  return (await transformer()).runLmExtract({ ...extractArgs(values, out), onProgress: io.progress('extracting') });
 }
 
 export const lmHooksCommand: Command = {
@@ -52,7 +57,7 @@ export const lmHooksCommand: Command = {
   async run({ positionals, io }) {
     const dir = positionals[0];
     if (!dir) throw new UsageError('give the model directory (config.json, tokenizer.json, onnx/model.onnx)');
-    const model = await LanguageModel.load(dir, { threads: 1 });
+    const model = await (await transformer()).LanguageModel.load(dir, { threads: 1 });
     try {
       const shapes = await model.hookShapes();
       if (io.json) io.out(JSON.stringify(shapes));
@@ -79,25 +84,6 @@ export const lmExtractCommand: Command = {
     else if (!io.quiet) io.out(`wrote ${out}: ${JSON.stringify(result)}`);
   },
 };
-
-/** How a control comparison reads in a terminal: the selectivity with its interval, the control's own gains, the warning. */
-export function controlText(model: ReducedModel, controlNote: string | null): string {
-  const c = model.control;
-  if (!c) return controlNote ? `control: ${controlNote}` : 'control: none run (--control none): no figure here can be told apart from what any network of this shape gives';
-  const f = (i: Interval, digits: number) => (i.estimate === null ? '—' : `${i.estimate.toFixed(digits)}${i.low === null || i.high === null ? '' : ` [${i.low.toFixed(digits)}, ${i.high.toFixed(digits)}]`}`);
-  const pct = Math.round(100 * c.bootstrap.level);
-  const rate = (r: number | null) => (r === null ? '—' : r.toFixed(3));
-  const lines = [
-    `control: ${c.control.kind}${c.control.seed !== undefined ? ` (seed ${c.control.seed})` : ''}${c.control.source ? ` from ${c.control.source}` : ''} — same prompts, atoms, spec and held-out prompts`,
-    `                                       trained model              control             selectivity (trained − control)`,
-    `  gain over position baseline, bits/event  ${f(c.gains.system.bitsPerEvent, 3).padEnd(26)} ${f(c.gains.control.bitsPerEvent, 3).padEnd(26)} ${f(c.selectivity.bitsPerEvent, 3)}`,
-    `  stratified AUROC − 0.5                   ${f(c.gains.system.stratifiedAuroc, 3).padEnd(26)} ${f(c.gains.control.stratifiedAuroc, 3).padEnd(26)} ${f(c.selectivity.stratifiedAuroc, 3)}`,
-    `  behaviour rate (held-out positions)      ${rate(c.eventRate.system).padEnd(26)} ${rate(c.eventRate.control)}`,
-    `  [${pct} % paired intervals: ${c.bootstrap.resamples} resamples of the ${c.bootstrap.trials} held-out prompts, seed ${c.bootstrap.seed}]`,
-  ];
-  if (c.warning) lines.push(`warning: ${c.warning}`);
-  return lines.join('\n');
-}
 
 export const lmReduceCommand: Command = {
   name: 'lm reduce',
@@ -144,7 +130,7 @@ export const lmReduceCommand: Command = {
     const includeReadout = values['include-readout-atoms'] === true;
     const spec = includeReadout ? { ...parsed.data, includeReadoutAtoms: true } : parsed.data;
     const tick = io.progress(control ? 'extracting (model and control)' : 'extracting');
-    const r = await reduceLanguageModel({
+    const r = await (await transformer()).reduceLanguageModel({
       ...extractArgs(values, datasetDir),
       onProgress: tick,
       atoms: includeReadout ? { includeReadoutAtoms: true } : undefined,

@@ -198,7 +198,7 @@ export const neuronReduceCommand: Command = {
   example: 'occam neuron reduce --data data/neuron/L5PT-a --out L5PT-a.model.json --ablations',
   options: { ...importOptions, data: { type: 'string' }, spec: { type: 'string' }, out: { type: 'string' }, ablations: { type: 'boolean' } },
   outputs: [{ option: 'out', kind: 'file' }],
-  inputs: (v) => [v.isf as string, v.data as string, v.spec as string],
+  inputs: (v) => [...IMPORT_PATH_OPTIONS.map((k) => v[k] as string | undefined), v.data as string, v.spec as string],
   async run({ values, io }) {
     const out = requireString(values, 'out');
     if (!values.isf === !values.data) throw new UsageError('give exactly one of --isf DIR or --data DATASET');
