@@ -80,6 +80,7 @@ function decidingNote(model: ReducedModel): string {
  */
 export function metricBlockTable(block: MetricBlock, fixedBins: number[], caption: string, words: Vocabulary): string {
   const t2t = block.trialToTrialAuroc;
+  const events = (n: number) => (words.kind === 'language-model' ? `${n} with the behaviour` : `${n} events`);
   const rows = [
     scoreRow('AUROC per ' + words.bin, `all scored ${words.bins}`, 'auroc', block),
     scoreRow('log-likelihood per ' + words.bin, 'nats, higher is better', 'logLikPerBin', block, 5),
@@ -87,7 +88,7 @@ export function metricBlockTable(block: MetricBlock, fixedBins: number[], captio
     scoreRow('Brier score', 'lower is better', 'brier', block, 5),
     scoreRow('accuracy', 'best threshold; null: majority class', 'accuracy', block, 4, block.nullAccuracy),
     `<tr class="t2t"><th scope="row">${escapeHtml(words.acrossTrials)}<span class="hint">${escapeHtml(
-      `${words.trials} compared at fixed ${binList(fixedBins, words)}, ${t2t.bins} ${words.bins}, ${t2t.events} events; ${words.baselineShort} = 0.5 by construction`,
+      `${words.trials} compared at fixed ${binList(fixedBins, words)}, ${t2t.bins} ${words.bins}, ${events(t2t.events)}; ${words.baselineShort} = 0.5 by construction`,
     )}</span></th>` +
       cell(withBlockInterval(block, 'model', 'trialToTrialAuroc', t2t.model), 3, true) +
       '<td class="num">—</td>' +
@@ -97,7 +98,7 @@ export function metricBlockTable(block: MetricBlock, fixedBins: number[], captio
   ];
   const gain = block.gainOverPsth;
   return (
-    `<table class="metrics"><caption>${escapeHtml(caption)}: ${block.model.bins} ${words.bins}, ${block.model.events} events</caption>` +
+    `<table class="metrics"><caption>${escapeHtml(caption)}: ${block.model.bins} ${words.bins}, ${events(block.model.events)}</caption>` +
     '<thead><tr><th scope="col">measure</th><th scope="col" class="model">model</th><th scope="col">lookup nonlinearity</th>' +
     `<th scope="col">${escapeHtml(words.baselineShort)}</th><th scope="col">constant null</th></tr></thead>` +
     `<tbody>${rows.join('')}</tbody></table>` +
