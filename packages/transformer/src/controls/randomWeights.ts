@@ -138,7 +138,21 @@ export async function writeRandomWeightsControl(modelDir: string, out: string, o
 
   const redrawn: RedrawnTensor[] = [];
   const kept: RandomWeightsControl['kept'] = norms.map((n) => ({ name: n.key, why: n.role }));
-  const drawnByContent = new Map<string, { name: string; values: Float64Array }>();
+  // tensors drawn so far by content (type, shape, bytes): a later copy is re-drawn from the first's seed, so no draw is kept in memory
+  // (the draws of tensor `name`, of shape srcDims, transposed when this content is stored the other way round)
+  interface Drawn {
+    name: string;
+    count: number;
+    mean: number;
+    std: number;
+    srcDims: number[];
+    transposed: boolean;
+  }
+  const drawnByContent = new Map<string, Drawn>();
+  const drawOf = (d: Drawn) => {
+    const v = normalDraws(d.count, d.mean, d.std, tensorSeed(seed, d.name));
+    return d.transposed ? transposed(v, d.srcDims[0], d.srcDims[1]) : v;
+  };
   for (const w of weights) {
     const { ref } = w;
     const count = ref.dims.reduce((a, b) => a * b, 1);
@@ -158,17 +172,16 @@ export async function writeRandomWeightsControl(modelDir: string, out: string, o
     const contentKey = `${ref.dataType}:${ref.dims.join('x')}:${createHash('sha256').update(target).digest('hex')}`;
     const { mean, std } = moments(original);
     // a tied weight stored twice (the unembedding as a transposed copy of the embedding, or a plain copy) is drawn once
-    let tied = drawnByContent.get(contentKey);
-    let values: Float64Array;
-    if (tied) values = tied.values;
-    else {
-      const twin = ref.dims.length === 2 ? drawnByContent.get(`${ref.dataType}:${ref.dims[1]}x${ref.dims[0]}:${createHash('sha256').update(transposedBytes(target, ref.dims, width)).digest('hex')}`) : undefined;
+    let tied = drawnByContent.get(contentKey) ?? null;
+    if (!tied && ref.dims.length === 2) {
+      const twin = drawnByContent.get(`${ref.dataType}:${ref.dims[1]}x${ref.dims[0]}:${createHash('sha256').update(transposedBytes(target, ref.dims, width)).digest('hex')}`);
       if (twin) {
-        tied = twin;
-        values = transposed(twin.values, ref.dims[1], ref.dims[0]);
-      } else values = normalDraws(count, mean, std, tensorSeed(seed, w.key));
-      drawnByContent.set(contentKey, { name: w.key, values });
+        tied = { ...twin, transposed: !twin.transposed };
+        drawnByContent.set(contentKey, tied);
+      }
     }
+    if (!tied) drawnByContent.set(contentKey, { name: w.key, count, mean, std, srcDims: ref.dims, transposed: false });
+    const values = drawOf(tied ?? drawnByContent.get(contentKey)!);
     encodeFloatsInto(values, ref.dataType, target, w.key);
     redrawn.push({ name: w.key, role: w.role, dims: ref.dims, mean, std, tiedTo: tied ? tied.name : null });
   }
