@@ -17,7 +17,8 @@ import {
   type PromptSet,
   type RandomWeightsControl,
 } from '@occam/transformer';
-import { float32ToFloat16 } from '../src/controls/tensorEncoding.js';
+import { encodeFloatsInto, float32ToFloat16 } from '../src/controls/tensorEncoding.js';
+import { readTensorFloat32, type OnnxModel } from '@occam/transformer';
 import { needs, tinyLlama, tinyLlamaPast, tinyLm } from './fixtures.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'occam-controls-'));
@@ -92,6 +93,19 @@ describe('float16 encoding of re-drawn weights', () => {
     expect(float32ToFloat16(1 + 2 ** -11)).toBe(0x3c00); // tie → even
     expect(float32ToFloat16(1 + 3 * 2 ** -11)).toBe(0x3c02);
     expect(float32ToFloat16(0.1)).toBe(0x2e66);
+  });
+
+  it('a float16 / float64 raw_data range written by encodeFloatsInto reads back (readTensorFloat32) as the values rounded to that type', async () => {
+    const values = Float64Array.from({ length: 257 }, (_, i) => Math.sin(i) * 3 * 10 ** ((i % 7) - 4));
+    for (const [dataType, width, tol] of [[10, 2, 2 ** -11], [11, 8, 1e-7], [1, 4, 2 ** -24]] as const) {
+      const bytes = new Uint8Array(16 + values.length * width);
+      encodeFloatsInto(values, dataType, bytes.subarray(16), 'w');
+      const model = { bytes } as unknown as OnnxModel;
+      const back = await readTensorFloat32(model, { name: 'w', dims: [values.length], dataType, raw: { start: 16, end: bytes.length }, values: null, external: null }, tmp);
+      values.forEach((v, i) => expect(Math.abs(back[i] - v)).toBeLessThanOrEqual(Math.max(Math.abs(v) * tol, 2 ** -24)));
+    }
+    expect(() => encodeFloatsInto(values, 10, new Uint8Array(3), 'w')).toThrow(/3 bytes of data for 257 values/);
+    expect(() => encodeFloatsInto(values, 7, new Uint8Array(8 * 257), 'w')).toThrow(/not a float type/);
   });
 });
 
