@@ -255,6 +255,12 @@ describe('template word lists and condition-relative paths', () => {
     const e = await errorOf(loadCondition(long, vocab));
     expect(e.message).toMatch(new RegExp(`^${long}:2: the prompt has 40 tokens, more than the model's context of 32 positions`));
     expect(e.where).toMatchObject({ file: long, line: 2 });
+    const unk = file('unk.jsonl', '{"text": "t1 <unk> t2"}\n{"text": "t1 hello t2 world"}\n');
+    expect((await errorOf(loadCondition(unk, vocab))).message).toBe(
+      `${unk}:2: 'hello', 'world' are not in the model's vocabulary (the tokenizer maps them to its unknown token); use words of the vocabulary, or give "tokens"`,
+    );
+    const tpl = file('unk.condition.json', JSON.stringify({ kind: 'template', template: '{A} t1', slots: { A: ['Paris'] }, count: 2 }));
+    expect((await errorOf(loadCondition(tpl, vocab))).message).toMatch(/unk\.condition\.json: template: prompt 0 \("Paris t1"\): 'Paris' is not in the model's vocabulary/);
     const dupe = file('dupe.jsonl', '{"text": "t1", "id": "a"}\n{"text": "t2", "id": "a"}\n');
     expect((await errorOf(loadCondition(dupe, vocab))).message).toMatch(/dupe\.jsonl:2: id "a" was already used on line 1/);
   });

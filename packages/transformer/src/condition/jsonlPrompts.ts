@@ -2,7 +2,7 @@ import { OccamError } from '@occam/core';
 import { readConditionFile } from './conditionFiles.js';
 import type { Prompt, PromptSet } from './promptSet.js';
 import { PromptLineSchema } from './schema.js';
-import { withBos, type Vocabulary } from './vocabulary.js';
+import { unknownWords, withBos, type Vocabulary } from './vocabulary.js';
 
 /**
  * Prompts from a JSONL file, one object per line: {"text": "..."} (tokenised, BOS put first unless
@@ -40,6 +40,8 @@ export async function readJsonlPrompts(path: string, vocab: Vocabulary, bos: boo
       if (p.text!.trim() === '') throw new OccamError(`${where}: "text" is empty; give the prompt's text, or remove the line`, { file: path, line, field: 'text' });
       const content = vocab.tokenizer.encode(p.text!, { bos: false });
       if (content.length === 0) throw new OccamError(`${where}: "text" has no tokens`, { file: path, line, field: 'text' });
+      const unknown = unknownWords(p.text!, content, vocab);
+      if (unknown) throw new OccamError(`${where}: ${unknown}`, { file: path, line, field: 'text' });
       tokens = withBos(content, vocab, bos);
     }
     if (p.scored) {

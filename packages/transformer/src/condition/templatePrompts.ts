@@ -2,7 +2,7 @@ import { mulberry32, OccamError } from '@occam/core';
 import { conditionPath, readConditionFile, type ConditionBase } from './conditionFiles.js';
 import type { Prompt, PromptSet } from './promptSet.js';
 import type { TemplatePrompts } from './schema.js';
-import { withBos, type Vocabulary } from './vocabulary.js';
+import { unknownWords, withBos, type Vocabulary } from './vocabulary.js';
 
 const SLOT = /\{(\w+)\}/g;
 
@@ -28,7 +28,10 @@ export function templatePrompts(c: TemplatePrompts, vocab: Vocabulary, wordLists
     const pick: Record<string, string> = {};
     for (const n of names) pick[n] = values[n][Math.floor(rand() * values[n].length)];
     const text = c.template.replace(SLOT, (_, n: string) => pick[n]);
-    prompts.push({ id: `tpl-${i}`, tokens: withBos(vocab.tokenizer.encode(text, { bos: false }), vocab, c.bos), scored: null });
+    const content = vocab.tokenizer.encode(text, { bos: false });
+    const unknown = unknownWords(text, content, vocab);
+    if (unknown) throw new OccamError(`template: prompt ${i} ("${text.length > 80 ? text.slice(0, 80) + '…' : text}"): ${unknown}`, { field: 'template' });
+    prompts.push({ id: `tpl-${i}`, tokens: withBos(content, vocab, c.bos), scored: null });
   }
   const lists = Object.fromEntries(Object.entries(c.slots).flatMap(([n, v]) => (Array.isArray(v) ? [] : [[n, { file: v.file, values: values[n]?.length ?? 0 }]])));
   return { name: 'template', prompts, markers: {}, metadata: { template: c.template, seed: c.seed, ...(Object.keys(lists).length ? { wordLists: lists } : {}) } };

@@ -48,6 +48,8 @@ export interface LmTokenizer {
    * null when neither the model nor its config says. Prompts are checked against it before a forward pass.
    */
   contextLength: number | null;
+  /** The id text outside the vocabulary maps to (WordLevel / WordPiece tokenizers), or null. */
+  unkId: number | null;
 }
 
 /**
@@ -98,5 +100,6 @@ export async function loadLmTokenizer(dir: string, config: Record<string, unknow
     padId,
     specialIds,
     contextLength,
+    unkId: orNull(tok.unk_token_id),
   };
 }

@@ -188,6 +188,42 @@ export const cases: HostileCase[] = [
   promptsCase('lm/prompts-line-neither', '{"prompt": "t1 t2"}\n', [/p\.jsonl:1: .*exactly one of "text"/]),
   promptsCase('lm/prompts-line-array', '[1, 5, 6]\n', [/p\.jsonl:1: /]),
   promptsCase('lm/prompts-empty-text', '{"text": "t1 t2"}\n{"text": ""}\n', [/p\.jsonl:2: "text" is empty/]),
+  promptsCase('lm/prompts-words-outside-vocabulary', '{"text": "t1 t2 t3"}\n{"text": "the cat sat"}\n', [/p\.jsonl:2: 'the', 'cat', 'sat' are not in the model's vocabulary/]),
+  conditionCase('lm/condition-template-word-outside-vocabulary', { kind: 'template', template: '{A} t1 {A}', slots: { A: { file: 'w.txt' } }, count: 6, seed: 1 }, [/c\.json: template: prompt \d+ \("Paris t1 Paris"\): 'Paris' is not in the model's vocabulary/], { 'w.txt': 'Paris\n' }),
+  {
+    name: 'lm/ok-prompts-with-bom-crlf-and-unk-token',
+    setup: async (dir, fx) => {
+      await write(dir, { 'p.jsonl': '\uFEFF{"text": "t1 t2 t1 t2"}\r\n{"text": "t3 <unk> t3"}\r\n\r\n' });
+      return extract(fx.lmModel, 'p.jsonl');
+    },
+    expect: { exit: 0, stdout: [/"prompts":2/] },
+  },
+  {
+    name: 'lm/hooks-external-data-escapes',
+    setup: async (dir) => {
+      await cp(TINY_LLAMA, join(dir, 'model'), { recursive: true });
+      await relocate(join(dir, 'model'), '../outside.data');
+      return ['lm', 'hooks', 'model'];
+    },
+    expect: { exit: 1, stderr: [/model\/onnx\/model\.onnx: tensor '[^']+' keeps its data in external file '\.\.\/outside\.data', which leaves the model folder/] },
+  },
+  {
+    name: 'lm/hooks-model-without-tokenizer',
+    setup: async (dir, fx) => {
+      await cp(fx.lmModel, join(dir, 'model'), { recursive: true });
+      await rm(join(dir, 'model/tokenizer.json'));
+      return ['lm', 'hooks', 'model'];
+    },
+    expect: { exit: 1, stderr: [/model\/tokenizer\.json: missing/] },
+  },
+  {
+    name: 'lm/reduce-prompt-longer-than-context',
+    setup: async (dir, fx) => {
+      await write(dir, { 'p.jsonl': `{"tokens": [1, 5, 6]}\n${json({ tokens: Array.from({ length: 40 }, () => 9) })}\n` });
+      return ['lm', 'reduce', '--model', fx.lmModel, '--condition', 'p.jsonl', '--behaviour', 'next-token-correct', '--out', 'lm.model.json'];
+    },
+    expect: { exit: 1, stderr: [/p\.jsonl:2: the prompt has 40 tokens, more than the model's context of 32 positions/] },
+  },
   promptsCase('lm/prompts-empty-tokens', '{"tokens": []}\n', [/p\.jsonl:1: tokens: /]),
   promptsCase('lm/prompts-tokens-longer-than-context', `{"tokens": [1, 5]}\n${json({ tokens: Array.from({ length: 33 }, (_, i) => 4 + (i % 60)) })}\n`, [/p\.jsonl:2: the prompt has 33 tokens, more than the model's context of 32 positions/]),
   promptsCase('lm/prompts-text-longer-than-context', `${json({ text: Array.from({ length: 40 }, (_, i) => `t${i % 64}`).join(' ') })}\n`, [/p\.jsonl:1: the prompt has 41 tokens, more than the model's context of 32 positions/]),
