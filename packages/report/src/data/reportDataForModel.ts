@@ -1,6 +1,7 @@
 import { auroc, predictReducedModel, psthBaseline, rocCurve, simulateReducedModel, type Dataset, type ReducedModel } from '@occam/core';
 import type { ReportPrediction, RocSeries } from './reportPrediction.js';
 import { subsetTrials } from './subsetTrials.js';
+import { vocabularyForUnit } from '../style/vocabulary.js';
 
 export interface ReportDataOptions {
   /** At most this many trials (evenly spaced among the held-out ones) for the ROC and the PSTH. Default 2000. */
@@ -36,12 +37,14 @@ function chooseTrials(model: ReducedModel, ds: Dataset): { used: number[]; train
   const all = Array.from({ length: n }, (_, i) => i);
   const prov = model.provenance;
   const sameShape = prov.dataset.nTrials === n && prov.dataset.nBins === ds.manifest.nBins;
+  const words = vocabularyForUnit(ds.manifest.binUnit);
+  const baseline = words.kind === 'language-model' ? 'position-only baseline is this dataset’s own mean per position' : 'time-only baseline is this dataset’s own PSTH';
   if (!sameShape) {
     return {
       used: all,
       train: all,
       kind: 'all',
-      note: `this dataset (${n} trials × ${ds.manifest.nBins} bins) is not the one the model was fitted on (${prov.dataset.nTrials} × ${prov.dataset.nBins}): every trial is new data; the time-only baseline is this dataset's own PSTH`,
+      note: `this dataset (${n} ${words.trials} × ${ds.manifest.nBins} ${words.bins}) is not the one the model was fitted on (${prov.dataset.nTrials} × ${prov.dataset.nBins}): every ${words.trial} is new data; the ${baseline}`,
     };
   }
   if (prov.testTrials.length > 0) return { used: prov.testTrials.slice().sort((a, b) => a - b), train: prov.trainTrials, kind: 'held-out', note: null };
@@ -51,8 +54,8 @@ function chooseTrials(model: ReducedModel, ds: Dataset): { used: number[]; train
     kind: 'all',
     note:
       model.metrics.testKind === 'kfold'
-        ? `k-fold fit: the final model saw every trial, so these figures are in-sample; the table's test column is the ${model.metrics.folds}-fold out-of-fold score`
-        : 'the model lists no held-out trials: these figures are in-sample',
+        ? `k-fold fit: the final model saw every ${words.trial}, so these figures are in-sample; the table's test column is the ${model.metrics.folds}-fold out-of-fold score`
+        : `the model lists no held-out ${words.trials}: these figures are in-sample`,
   };
 }
 
