@@ -208,6 +208,7 @@ describe.skipIf(!trained)(needs('random-weights control of the tiny-lm GPT-2 exp
     expect(err.message).toMatch(/does not have the architecture of/);
     expect(err.message).toMatch(/vocabulary size 24 \(trained: 68\)/);
     expect(err.message).toMatch(/blocks\.0\.attn\.hook_z: shape/);
+    await expect(loadControlModel(trained!, source, { threads: 1 })).rejects.toThrow(/is the trained model itself/);
   });
 
   it('runLmExtractWithControl writes both Datasets and the control model, and reuses that model', async () => {

@@ -44,6 +44,10 @@ export async function architectureDifferences(trained: LanguageModel, control: L
  */
 export async function loadControlModel(dir: string, trained: LanguageModel, options: LoadOptions = {}): Promise<LanguageModel> {
   const control = await LanguageModel.load(dir, options);
+  if (control.directory.onnxPath === trained.directory.onnxPath) {
+    await control.dispose();
+    throw new OccamError(`control model ${dir} is the trained model itself (${trained.directory.onnxPath}); a control must be another network of the same architecture`, { file: dir });
+  }
   let differences: string[];
   try {
     differences = await architectureDifferences(trained, control);
