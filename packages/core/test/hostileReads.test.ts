@@ -109,6 +109,11 @@ describe('JSON files', () => {
     await expect(readJsonFile(d)).rejects.toThrow(/json-kinds: (the JSON file is a directory|cannot read the JSON file \(is a directory\))/);
     await expect(readJsonFile(join(d, 'nope.json'))).rejects.toThrow(/nope\.json: cannot read the JSON file \(not found\)/);
   });
+  it('hold a file whose stat size lies (a /proc file says 0 bytes) to the limit while reading', async () => {
+    await expect(readJsonFile('/proc/self/status', { limits: { maxJsonBytes: 100 } })).rejects.toThrow(
+      /\/proc\/self\/status: the JSON file is larger than it says, over the 100 B limit on JSON files/,
+    );
+  });
   it('accept a UTF-8 byte-order mark', async () => {
     const d = await folder('json-bom');
     await writeFile(join(d, 'spec.json'), '\ufeff' + JSON.stringify(spec));
