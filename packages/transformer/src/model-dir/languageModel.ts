@@ -122,9 +122,19 @@ export class LanguageModel {
       if (!(error instanceof OccamError)) throw error;
       throw new OccamError(`${error.message}: not a readable ONNX model (damaged, truncated or another format); export it again`, { file: directory.onnxPath });
     }
+    if (onnx.graph.nodes.length === 0) {
+      throw new OccamError(`${directory.onnxPath}: the file holds no graph nodes (${bytes.length} bytes): not an ONNX model, or an empty one; export it again`, { file: directory.onnxPath });
+    }
     checkExternalData(onnx, directory.onnxPath);
     const graph = new GraphIndex(onnx);
-    const structure = discoverModelStructure(graph);
+    let structure: ModelStructure;
+    try {
+      structure = discoverModelStructure(graph);
+    } catch (error) {
+      // the layout messages describe the graph; say which file it is
+      if (error instanceof OccamError && !error.where?.file) throw new OccamError(`${directory.onnxPath}: ${error.message}`, { ...error.where, file: directory.onnxPath });
+      throw error;
+    }
     const tokenizer = await loadLmTokenizer(directory.dir, directory.config, { contextLength: positionTableRows(graph, structure) });
     return new LanguageModel(directory, tokenizer, onnx, graph, structure, options);
   }

@@ -265,8 +265,24 @@ export const cases: HostileCase[] = [
     await rm(join(m, 'onnx/model.onnx'));
     await mkdir(join(m, 'onnx/model.onnx'));
   }, [/model\/onnx\/model\.onnx: expected the ONNX graph as a regular file/]),
-  modelCase('lm/model-onnx-truncated', async (m) => truncate(join(m, 'onnx/model.onnx'), 20000), [/model\/onnx\/model\.onnx/]),
-  modelCase('lm/model-onnx-not-protobuf', (m) => writeFile(join(m, 'onnx/model.onnx'), 'this is text, not an ONNX protobuf\n'.repeat(40)), [/model\/onnx\/model\.onnx/]),
+  modelCase('lm/model-onnx-truncated', async (m) => truncate(join(m, 'onnx/model.onnx'), 20000), [/model\/onnx\/model\.onnx: .*not a readable ONNX model .*export it again/]),
+  modelCase('lm/model-onnx-not-protobuf', (m) => writeFile(join(m, 'onnx/model.onnx'), 'this is text, not an ONNX protobuf\n'.repeat(40)), [/model\/onnx\/model\.onnx: .*not a readable ONNX model/]),
+  modelCase('lm/model-onnx-empty', (m) => writeFile(join(m, 'onnx/model.onnx'), ''), [/model\/onnx\/model\.onnx: the file holds no graph nodes \(0 bytes\)/]),
+  modelCase(
+    'lm/model-onnx-not-a-transformer',
+    // a valid ONNX file (opset 17) whose graph is one Identity node: nothing to hook
+    (m) => {
+      const tensorType = (elem: number) => bytesField(2, bytesField(1, varintField(1, elem)));
+      const graph = [
+        ...bytesField(1, [...stringField(1, 'input_ids'), ...stringField(2, 'logits'), ...stringField(4, 'Identity')]),
+        ...stringField(2, 'g'),
+        ...bytesField(11, [...stringField(1, 'input_ids'), ...tensorType(7)]),
+        ...bytesField(12, [...stringField(1, 'logits'), ...tensorType(7)]),
+      ];
+      return writeFile(join(m, 'onnx/model.onnx'), Uint8Array.from([...varintField(1, 8), ...bytesField(8, varintField(2, 17)), ...bytesField(7, graph)]));
+    },
+    [/model\/onnx\/model\.onnx: unknown model layout/],
+  ),
   modelCase(
     'lm/model-onnx-unknown-operator',
     // a node onnxruntime has no kernel for: the load failure is onnxruntime's own, wrapped naming the file
