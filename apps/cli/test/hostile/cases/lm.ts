@@ -332,6 +332,35 @@ export const cases: HostileCase[] = [
     expect: { exit: 0, stdout: [/wrote out: .*"prompts":2/] },
   },
 
+  {
+    name: 'lm/external-data-link-inside-folder-ok',
+    // a hub-cache style layout: the data file is a link to a blob in the same folder tree
+    setup: async (dir) => {
+      const model = join(dir, 'model');
+      await cp(TINY_LLAMA, model, { recursive: true });
+      await mkdir(join(model, 'onnx/blobs'));
+      await rename(join(model, 'onnx/model.onnx_data'), join(model, 'onnx/blobs/5f3a'));
+      await symlink('blobs/5f3a', join(model, 'onnx/model.onnx_data'));
+      await write(dir, { 'p.jsonl': '{"text": "w1 w2 w3 w1 w2 w3"}\n' });
+      return extract('model', 'p.jsonl');
+    },
+    expect: { exit: 0, stdout: [/"prompts":1/] },
+  },
+  {
+    name: 'lm/external-data-in-subfolder-ok',
+    setup: async (dir) => {
+      const model = join(dir, 'model');
+      await cp(TINY_LLAMA, model, { recursive: true });
+      await mkdir(join(model, 'onnx/sub'));
+      await rename(join(model, 'onnx/model.onnx_data'), join(model, 'onnx/sub/weights.data'));
+      await relocate(model, 'sub/weights.data'.slice(0, 15)); // 'sub/weights.dat'
+      await rename(join(model, 'onnx/sub/weights.data'), join(model, 'onnx/sub/weights.dat'));
+      await write(dir, { 'p.jsonl': '{"text": "w1 w2 w3 w1 w2 w3"}\n' });
+      return extract('model', 'p.jsonl');
+    },
+    expect: { exit: 0, stdout: [/"prompts":1/] },
+  },
+
   // ---------------------------------------------------------------------------------------- behaviours, batching
   {
     name: 'lm/behaviour-unknown',
