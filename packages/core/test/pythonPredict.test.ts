@@ -129,10 +129,10 @@ describe.skipIf(!hasNumpy)('python/occam_numpy predicts what occam predicts (max
   it('(c) exclude, a raw spatial basis and atoms that read the readout (left out unless includeReadoutAtoms); poisson', async () => {
     const atoms: Atom[] = [];
     for (const type of ['excitatory', 'inhibitory', 'modulatory']) {
-      for (const distance of [50, 100, 150]) {
-        atoms.push({ id: `${type}-${distance}`, attributes: { type, distance, readsReadout: distance === 150 && type === 'excitatory' ? 'yes' : 'no' } });
-      }
+      for (const distance of [50, 100, 150]) atoms.push({ id: `${type}-${distance}`, attributes: { type, distance, readsReadout: 'no' } });
     }
+    // Beside an ordinary atom with the same group and distance, so its column is fitted and leaving it in would show.
+    atoms.push({ id: 'excitatory-100-readout', attributes: { type: 'excitatory', distance: 100, readsReadout: 'yes' } });
     const planted = neuronDataset(atoms, 7, 'poisson', { type: ['modulatory'] });
     const ds = createDataset({ ...planted.manifest, target: { kind: 'count', name: 'spikes' } }, planted);
     const spec: SpecInput = {
