@@ -72,4 +72,5 @@ export { checkSpecForDataset, type SpecCheckOptions } from './spec/checkSpecForD
 export { checkReducedModel, checkFilterSampleCounts } from './model/modelFile.js';
 export { checkModelForDataset } from './model/checkModelForDataset.js';
 export { readSpecFile } from './spec/readSpecFile.js';
+export { candidatesBesideControl } from './search/candidatesBesideControl.js';
 export { ControlComparisonSchema, compareWithControl, CONTROL_WARNING_SHARE, type ControlComparison } from './model/controlComparison.js';

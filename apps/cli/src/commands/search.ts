@@ -1,4 +1,4 @@
-import { readDataset, runSearch, writeFileAtomic, type SearchResult } from '@occam/core';
+import { candidatesBesideControl, readDataset, runSearch, writeFileAtomic, type SearchResult } from '@occam/core';
 import { UsageError, numberOption, requireString, type Command } from '../cli.js';
 
 export function searchTable(r: SearchResult): string {
@@ -16,12 +16,24 @@ export function searchTable(r: SearchResult): string {
   lines.push('', `minimal sufficient model (fewest parameters with ${decided} within ${r.options.tolerance} of the best): ${r.minimal}`);
   if (r.options.includeReadoutAtoms) lines.push('note: candidates may use atoms that read the behaviour\'s own readout (--include-readout-atoms): they decompose the answer and predict it whatever the weights');
   if (r.minimalFilters.length) lines.push(`its temporal filters peak at lag: ${r.minimalFilters.map((f) => `${f.group} ${f.peakLag}`).join('; ')}`);
+  const spatialPeaks = r.minimalFilters.filter((f) => f.spatial);
+  if (spatialPeaks.length) lines.push(`its filters over ${spatialPeaks[0].spatial!.attribute} peak at: ${spatialPeaks.map((f) => `${f.group} ${f.spatial!.peak}`).join('; ')}`);
   lines.push( 'ablations of the minimal model (each family lowered one level):');
   for (const a of r.ablations) lines.push(`  ${a.family}: ${a.from} → ${a.to}   Δ${rank} ${f(a.deltaRank)}   ΔAUROC ${f(a.deltaAuroc)}   Δtrial-to-trial AUROC ${f(a.deltaTrialToTrialAuroc)}   Δstratified AUROC ${f(a.deltaStratifiedAuroc)}`);
   for (const [strategy, path] of Object.entries(r.paths)) lines.push(`${strategy} path: ${path.length} step(s), ended at: ${path[path.length - 1]}`);
   if (r.groupLasso) {
     const entered = r.groupLasso.blocks.filter((b) => b.enteredAt !== null).sort((a, b) => b.enteredAt! - a.enteredAt!);
     lines.push(`group-lasso entry order (λ, largest first): ${entered.map((b) => `${b.family}: ${b.level} (${b.enteredAt!.toExponential(2)})`).join(' → ') || 'nothing entered'}`);
+  }
+  for (const c of r.control ?? []) {
+    const s = c.comparison?.selectivity;
+    const f = (i: { estimate: number | null; low: number | null; high: number | null } | undefined) =>
+      !i || i.estimate === null ? '—' : `${i.estimate.toFixed(3)}${i.low === null || i.high === null ? '' : ` [${i.low.toFixed(3)}, ${i.high.toFixed(3)}]`}`;
+    lines.push(
+      c.comparison
+        ? `beside the ${c.comparison.control.kind} control, the ${c.role} candidate's selectivity: ${f(s?.bitsPerEvent)} bits/event, ${f(s?.stratifiedAuroc)} stratified AUROC (control gain ${f(c.comparison.gains.control.bitsPerEvent)} bits/event)${c.comparison.warning ? `\n  warning: ${c.comparison.warning}` : ''}`
+        : `beside the control, the ${c.role} candidate: ${c.note}`,
+    );
   }
   if (r.redundantAttributes.length) lines.push(`skipped (same information as another attribute): ${r.redundantAttributes.join(', ')}`);
   return lines.join('\n');
@@ -31,7 +43,7 @@ export const searchCommand: Command = {
   name: 'search',
   summary: 'search feature families (groupings, resolutions, lag windows, history, structure) for the minimal sufficient model',
   usage:
-    'occam search --data DIR --max-lag N --out FILE [--folds 3] [--tolerance 0.005] [--sufficient-by auroc|trialToTrialAuroc|stratifiedAuroc] [--rank-by llGainOverPsth|trialToTrialAuroc|stratifiedAuroc] [--include-readout-atoms] [--strategies forward,backward,groupLasso] [--ignore ATTR,…] [--exclude ATTR=VALUE,…] [--min-lag 0] [--threads N] [--checkpoint FILE] [--seed 0]',
+    'occam search --data DIR --max-lag N --out FILE [--folds 3] [--tolerance 0.005] [--sufficient-by auroc|trialToTrialAuroc|stratifiedAuroc] [--rank-by llGainOverPsth|trialToTrialAuroc|stratifiedAuroc] [--include-readout-atoms] [--control-data DIR] [--strategies forward,backward,groupLasso] [--ignore ATTR,…] [--exclude ATTR=VALUE,…] [--min-lag 0] [--threads N] [--checkpoint FILE] [--seed 0]',
   example: 'occam search --data out/demo/dataset --max-lag 40 --out search.json --checkpoint search.ckpt.jsonl',
   options: {
     data: { type: 'string' },
@@ -50,9 +62,10 @@ export const searchCommand: Command = {
     exclude: { type: 'string', multiple: true },
     'sufficient-by': { type: 'string' },
     'include-readout-atoms': { type: 'boolean' },
+    'control-data': { type: 'string' },
   },
   outputs: [{ option: 'out', kind: 'file' }],
-  inputs: (v) => [v.data as string],
+  inputs: (v) => [v.data as string, v['control-data'] as string],
   async run({ values, io }) {
     const ds = await readDataset(requireString(values, 'data'));
     const out = requireString(values, 'out');
@@ -98,6 +111,14 @@ export const searchCommand: Command = {
       },
       { checkpoint: typeof values.checkpoint === 'string' ? values.checkpoint : undefined, onProgress: tick, threads },
     );
+    const controlDir = values['control-data'] as string | undefined;
+    if (controlDir !== undefined) {
+      const cds = await readDataset(controlDir);
+      const about = (cds.manifest.metadata.control as { kind?: string; source?: string; seed?: number } | undefined) ?? {};
+      const pick = (key: string) => result.candidates.find((c) => c.key === key)!;
+      const roles = [{ role: 'minimal', candidate: pick(result.minimal) }, ...(result.best !== result.minimal ? [{ role: 'best', candidate: pick(result.best) }] : [])];
+      result.control = candidatesBesideControl(ds, cds, roles, { kind: about.kind ?? 'control', source: about.source, seed: about.seed, dataset: controlDir });
+    }
     await writeFileAtomic(out, JSON.stringify(result, null, 1) + '\n');
     if (io.json) io.out(JSON.stringify(result));
     else if (!io.quiet) io.out(`${searchTable(result)}\nwrote ${out}`);

@@ -45,9 +45,12 @@ function specOf(plans: FamilyPlan[], levels: Levels, options: ReturnType<typeof 
  */
 function minimalFilters(ds: Dataset, spec: Spec): SearchResult['minimalFilters'] {
   const model = fitReducedModel(ds, spec, { coincidence: false, bootstrap: false });
+  const peakOf = (y: number[]) => y.reduce((best, v, i) => (Math.abs(v) > Math.abs(y[best]) ? i : best), 0);
   return model.filters.groups.map((g) => {
-    const peak = g.temporal.y.reduce((best, y, i) => (Math.abs(y) > Math.abs(g.temporal.y[best]) ? i : best), 0);
-    return { group: g.label, peakLag: g.temporal.x[peak], temporal: g.temporal };
+    const peak = peakOf(g.temporal.y);
+    // With a filter over an ordered attribute (a language model's token offset, a neuron's soma distance), where it peaks.
+    const spatial = spec.spatial && g.spatial.x.length > 1 ? { attribute: spec.spatial.attribute, peak: g.spatial.x[peakOf(g.spatial.y)], filter: g.spatial } : null;
+    return { group: g.label, peakLag: g.temporal.x[peak], temporal: g.temporal, ...(spatial ? { spatial } : {}) };
   });
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ControlComparisonSchema } from '../model/controlComparison.js';
 import { FamilySchema, SpecSchema } from '../spec/schema.js';
 
 export const SearchOptionsSchema = z.object({
@@ -78,7 +79,15 @@ export const SearchResultSchema = z.object({
   paths: z.record(z.string(), z.array(z.string())),
   /** The minimal model refitted on all trials: each group's temporal filter and the lag where |weight| peaks. */
   minimalFilters: z
-    .array(z.object({ group: z.string(), peakLag: z.number(), temporal: z.object({ x: z.array(z.number()), y: z.array(z.number()) }) }))
+    .array(
+      z.object({
+        group: z.string(),
+        peakLag: z.number(),
+        temporal: z.object({ x: z.array(z.number()), y: z.array(z.number()) }),
+        /** The filter over the spec's ordered attribute and where |weight| peaks (absent without one). */
+        spatial: z.object({ attribute: z.string(), peak: z.number(), filter: z.object({ x: z.array(z.number()), y: z.array(z.number()) }) }).optional(),
+      }),
+    )
     .default([]),
   /** The group-lasso route: its λ values (decreasing), its blocks and where each entered, and the candidate key each λ selects. */
   groupLasso: z
@@ -89,6 +98,10 @@ export const SearchResultSchema = z.object({
       /** λ values whose fit stopped at the step limit (their selection is still reported, less certain). */
       unconverged: z.number().int().default(0),
     })
+    .optional(),
+  /** The minimal and best candidates fitted on a control system's dataset, with their selectivity (absent: no control given). */
+  control: z
+    .array(z.object({ role: z.string(), key: z.string(), comparison: ControlComparisonSchema.nullable(), note: z.string().nullable() }))
     .optional(),
 });
 export type SearchResult = z.infer<typeof SearchResultSchema>;
