@@ -70,10 +70,12 @@ export function checkFilterSampleCounts(json: unknown, file: string, overrides: 
   if (Array.isArray(filters.groups)) {
     filters.groups.forEach((g: { spatial?: unknown; temporal?: unknown; full?: { z?: unknown } } | null, i) => {
       curves.push([`filters.groups.${i}.spatial`, g?.spatial], [`filters.groups.${i}.temporal`, g?.temporal]);
+      // The full filter is a grid (attribute values × lags): each axis is held to the same bound as a curve.
       const z = g?.full?.z;
-      const cells = Array.isArray(z) ? z.reduce((s: number, row: unknown) => s + length(row), 0) : 0;
-      if (cells > limits.maxFilterSamples) {
-        throw new OccamError(`${file}: filters.groups.${i}.full has ${cells} values, over ${limitText('maxFilterSamples', limits, 'points per filter')}`, {
+      let side = Array.isArray(z) ? z.length : 0;
+      if (Array.isArray(z) && side <= limits.maxFilterSamples) for (const row of z) side = Math.max(side, length(row));
+      if (side > limits.maxFilterSamples) {
+        throw new OccamError(`${file}: filters.groups.${i}.full has an axis of ${side} points, over ${limitText('maxFilterSamples', limits, 'points per filter curve')}`, {
           file,
           field: `filters.groups.${i}.full`,
         });

@@ -5,6 +5,7 @@ import { dots, linePath, rule } from '../svg/marks.js';
 import { extent } from '../svg/scale.js';
 import { SERIES } from '../style/palette.js';
 import { attributeAxisLabel, historyAxisLabel, lagAxisLabel, weightAxisLabel } from '../style/units.js';
+import { thinLine } from './thinForFigure.js';
 
 export interface FilterSeries {
   label: string;
@@ -19,6 +20,7 @@ export interface FilterSeries {
 
 /** Filters as functions of one axis, one line per series, with y = 0 marked; the legend above the plot. */
 export function filterPlot(options: { title: string; xLabel: string; yLabel: string; series: FilterSeries[]; legendExtra?: LegendItem[] }): string {
+  options = { ...options, series: options.series.map((s) => ({ ...s, ...thinLine(s.x, s.y) })) };
   const xs = options.series.flatMap((s) => s.x);
   const ys = options.series.flatMap((s) => s.y);
   const few = options.series.every((s) => s.x.length <= 40);

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { checkReducedModel, type ReducedModel } from '@occam/core';
+import { buildReport, parseResult } from '@occam/report';
+import { thinIndices, thinLine } from '../src/figures/thinForFigure.js';
+import { fittedNeuron } from './fixtures.js';
+
+const { model } = fittedNeuron();
+
+/** The fitted fixture model with a history filter of n points and group 0's full filter widened to `lags` lags. */
+function withLongFilters(n: number, lags: number): ReducedModel {
+  const m = structuredClone(model);
+  m.filters.history = { x: Array.from({ length: n }, (_, i) => i + 1), y: Array.from({ length: n }, (_, i) => (i === 12_345 ? -9 : -Math.exp(-i / 1000))) };
+  const g = m.filters.groups[0];
+  g.full = { x: g.full.x, lag: Array.from({ length: lags }, (_, l) => l), z: g.full.x.map((_, r) => Array.from({ length: lags }, (__, l) => Math.sin((r + 1) * l / 500))) };
+  return m;
+}
+
+describe('figure sizes', () => {
+  it('a model with a 90 000-point history and a 20 000-lag full filter still gives a report of a normal size', () => {
+    const m = withLongFilters(90_000, 20_000);
+    expect(() => checkReducedModel(m, 'long.json')).not.toThrow(); // under the 100 000-point limit: drawn, thinned
+    const html = buildReport([{ model: m, label: 'long' }]);
+    const plain = buildReport([{ model, label: 'long' }]);
+    expect(html.length - plain.length).toBeLessThan(400_000);
+    expect(html).toMatch(new RegExp(`Full filter: ${m.filters.groups[0].label.replace(/[()=]/g, '.')} \\(\\d+ of \\d+ values × 200 of 20000 lags shown\\)`));
+  });
+  it('a model over the sample limit is refused when read, naming the file', () => {
+    const m = withLongFilters(5_000_000, 10);
+    expect(() => parseResult(JSON.parse(JSON.stringify(m)), 'huge.model.json')).toThrow(
+      /huge\.model\.json: filters\.history has 5000000 sample points, over the 100000 limit on points per filter curve \(set OCCAM_MAX_FILTER_SAMPLES to raise it\)/,
+    );
+  });
+  it('thinning keeps each bucket\'s extremes, in order, and the ends of an index range', () => {
+    const xs = Array.from({ length: 100_000 }, (_, i) => i);
+    const ys = xs.map((i) => (i === 54_321 ? 7 : i === 1_234 ? -7 : 0));
+    const t = thinLine(xs, ys, 1000);
+    expect(t.x.length).toBeLessThanOrEqual(1000);
+    expect(t.x).toContain(54_321);
+    expect(t.x).toContain(1_234);
+    expect(t.x.every((v, i) => i === 0 || v > t.x[i - 1])).toBe(true);
+    expect(thinLine([1, 2, 3], [4, 5, 6])).toEqual({ x: [1, 2, 3], y: [4, 5, 6] });
+    expect(thinIndices(1001, 11)).toEqual([0, 100, 200, 300, 400, 500, 600, 700, 800, 900, 1000]);
+  });
+});
