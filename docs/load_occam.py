@@ -1,31 +1,27 @@
-"""Load an occam Dataset (NumPy arrays) and ReducedModel (JSON) with numpy and json only, and plot a filter.
+"""Load an occam Dataset (NumPy arrays) and ReducedModel (JSON) with numpy and json only, predict, and plot a filter.
 
-    python3 docs/load_occam.py out/demo/dataset out/demo/model.json [filter.png]
+    npx occam demo --out out/demo        # fits data/neuron/v1-C2, writes out/demo/model.json
+    python3 docs/load_occam.py data/neuron/v1-C2 out/demo/model.json [filter.png]
 
 The dataset is a directory: manifest.json plus inputs/target/scored arrays saved as .npy (or .npy.gz, which is
-the same bytes gzip-compressed). The model JSON holds every filter already sampled as a function.
+the same bytes gzip-compressed). The model JSON holds every filter already sampled as a function, and the
+coefficients that python/occam_numpy turns into per-bin predictions equal to occam's.
 """
-import gzip
-import json
 import os
 import sys
 
 import numpy as np
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+import occam_numpy  # noqa: E402  (the repository's python/ folder, added above)
 
-def load_array(path):
-    if path.endswith(".gz"):
-        with gzip.open(path, "rb") as f:
-            return np.load(f)
-    return np.load(path)
+load_array = occam_numpy.load_array
 
 
 def load_dataset(directory):
-    with open(os.path.join(directory, "manifest.json")) as f:
-        manifest = json.load(f)
-    files = manifest.get("files", {"inputs": "inputs.npy", "target": "target.npy", "scored": "scored.npy"})
-    arrays = {name: load_array(os.path.join(directory, files[name])) for name in ("inputs", "target", "scored")}
-    return manifest, arrays
+    """(manifest, {"inputs", "target", "scored"}) — the shape this script has always returned."""
+    ds = occam_numpy.load_dataset(directory)
+    return ds.manifest, {"inputs": ds.inputs, "target": ds.target, "scored": ds.scored}
 
 
 def main():
@@ -35,15 +31,16 @@ def main():
     inputs, target, scored = arrays["inputs"], arrays["target"], arrays["scored"]
     assert inputs.shape == (len(manifest["atoms"]), manifest["nTrials"], manifest["nBins"]), inputs.shape
     assert target.shape == scored.shape == (manifest["nTrials"], manifest["nBins"])
-    with open(model_path) as f:
-        model = json.load(f)
-    assert model["format"] == "occam.reduced-model"
+    model = occam_numpy.load_model(model_path)
     unit = model["filters"]["binUnit"]
     test = model["metrics"]["test"]
     print(f"dataset: {inputs.shape[0]} atoms x {inputs.shape[1]} trials x {inputs.shape[2]} bins ({inputs.dtype}), "
           f"{int(target[scored == 1].sum())} events in {int(scored.sum())} scored bins")
     print(f"model: held-out AUROC {test['model']['auroc']:.3f} vs PSTH {test['psth']['auroc']:.3f}, "
           f"trial-to-trial AUROC {test['trialToTrialAuroc']['model']:.3f}")
+    pred = occam_numpy.predict(model, occam_numpy.Dataset(manifest, inputs, target, scored))
+    print(f"predicted: {len(pred.eta)} scored bins, mean predicted {pred.mean.mean():.4f} vs observed "
+          f"{pred.target.mean():.4f} per bin (linear predictor {pred.eta.min():.2f} to {pred.eta.max():.2f})")
     for group in model["filters"]["groups"]:
         lag = np.array(group["temporal"]["x"])
         weight = np.array(group["temporal"]["y"])
