@@ -15,7 +15,9 @@ export function searchTable(r: SearchResult): string {
   const decided = { auroc: 'held-out AUROC', trialToTrialAuroc: 'trial-to-trial AUROC (fixed bins)', stratifiedAuroc: 'position-stratified AUROC' }[r.options.sufficientBy ?? 'auroc'];
   lines.push('', `minimal sufficient model (fewest parameters with ${decided} within ${r.options.tolerance} of the best): ${r.minimal}`);
   if (r.options.includeReadoutAtoms) lines.push('note: candidates may use atoms that read the behaviour\'s own readout (--include-readout-atoms): they decompose the answer and predict it whatever the weights');
-  if (r.minimalFilters.length) lines.push(`its temporal filters peak at lag: ${r.minimalFilters.map((f) => `${f.group} ${f.peakLag}`).join('; ')}`);
+  if (r.minimalFilters.some((f) => f.temporal.x.length > 1)) lines.push(`its temporal filters peak at lag: ${r.minimalFilters.map((f) => `${f.group} ${f.peakLag}`).join('; ')}`);
+  const strongest = r.minimalFilters.filter((f) => f.netWeight !== undefined).sort((a, b) => Math.abs(b.netWeight!) - Math.abs(a.netWeight!));
+  if (strongest.length > 3) lines.push(`its strongest groups (net filter weight): ${strongest.slice(0, 3).map((f) => `${f.group} ${f.netWeight!.toFixed(2)}`).join('; ')}`);
   const spatialPeaks = r.minimalFilters.filter((f) => f.spatial);
   if (spatialPeaks.length) lines.push(`its filters over ${spatialPeaks[0].spatial!.attribute} peak at: ${spatialPeaks.map((f) => `${f.group} ${f.spatial!.peak}`).join('; ')}`);
   lines.push( 'ablations of the minimal model (each family lowered one level):');

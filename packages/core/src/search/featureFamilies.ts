@@ -30,6 +30,14 @@ function quantileEdges(values: number[], bins: number): number[] {
   return [...new Set(edges)];
 }
 
+/** Edges that put each distinct whole number in its own bin: [v − ½, v + ½) for every value v. */
+function perValueEdges(values: number[]): number[] {
+  const sorted = [...new Set(values)].sort((a, b) => a - b);
+  const edges = [sorted[0] - 0.5];
+  for (let i = 0; i < sorted.length; i++) edges.push(i + 1 < sorted.length ? (sorted[i] + sorted[i + 1]) / 2 : sorted[i] + 0.5);
+  return edges;
+}
+
 /** How an attribute orders (numeric) or partitions (categorical) the atoms; equal signatures, same information. */
 function attributeSignature(atoms: Atom[], attr: string): string {
   const vs = atoms.map((a) => a.attributes[attr]);
@@ -57,8 +65,9 @@ export function redundantAttributes(atoms: Atom[], options: Pick<SearchOptions, 
 /**
  * Feature families from the dataset's own attributes — nothing hand-listed:
  * - a categorical attribute with ≥ 2 values: split groups by it (off / on);
- * - a numeric attribute with ≥ 3 values: off / coarse bins / a smooth filter over it / fine bins (at most
- *   one attribute at a time carries the smooth filter: a spec has one spatial axis);
+ * - a numeric attribute with ≥ 3 values: off / coarse bins / a smooth filter over it / fine bins / one group
+ *   per value (whole numbers, ≤ 32 values) (at most one attribute at a time carries the smooth filter: a spec
+ *   has one spatial axis);
  * - the lag window: quarter / half / full window (log-spaced bases), and per-lag weights over a short full
  *   window (≤ 32 lags);
  * - the output history: off / on; the filter structure: separable / full.
@@ -89,8 +98,11 @@ export function featureFamilies(atoms: Atom[], options: SearchOptions): FamilyPl
       const fine = quantileEdges(nums, Math.min(6, distinct.length));
       const lo = Math.min(...nums);
       const hi = Math.max(...nums);
+      // A few whole-number values (token offsets, layers) also get one group per value: bins blur a look-back
+      // at one exact offset (e.g. a copy lag of 6 inside the bin [4, 8)), which a group per value resolves.
+      const perValue = distinct.length > fine.length - 1 && distinct.length <= 32 && nums.every(Number.isInteger) ? perValueEdges(nums) : null;
       // Ordered by flexibility: a smooth filter (a few basis weights) sits between coarse and fine bins.
-      const levels = ['off', `${coarse.length - 1} bins`, 'smooth filter', `${fine.length - 1} bins`];
+      const levels = ['off', `${coarse.length - 1} bins`, 'smooth filter', `${fine.length - 1} bins`, ...(perValue ? ['one group per value'] : [])];
       plans.push({
         name: `${attr}`,
         levels,
@@ -98,6 +110,7 @@ export function featureFamilies(atoms: Atom[], options: SearchOptions): FamilyPl
         apply: (l, s) => {
           if (l === 1) s.groupBy.push({ attribute: attr, edges: coarse });
           if (l === 3) s.groupBy.push({ attribute: attr, edges: fine });
+          if (l === 4 && perValue) s.groupBy.push({ attribute: attr, edges: perValue });
           if (l === 2) {
             // Peaks span the attribute's range; a large offset keeps the spacing near-linear and the log defined.
             const span = hi - lo;
@@ -115,7 +128,8 @@ export function featureFamilies(atoms: Atom[], options: SearchOptions): FamilyPl
   // A short full window (token offsets) also gets one free weight per lag: a log-spaced basis blurs a
   // look-back at a long offset (e.g. an induction period of 10 tokens), which per-lag weights resolve.
   const perLag = L - options.minLag + 1 <= 32;
-  plans.push({
+  // A window of one lag (atoms that carry their own offset, read at lag 0) has nothing to choose.
+  if (L > options.minLag) plans.push({
     name: 'lag window',
     levels: [...windows.map((w) => `${options.minLag}–${w} bins`), ...(perLag ? [`${options.minLag}–${L} bins, per lag`] : [])],
     apply: (l, s) => {

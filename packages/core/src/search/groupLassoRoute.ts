@@ -38,7 +38,7 @@ function emptyDraft(temporal: SpecDraft['temporal']): SpecDraft {
 }
 
 function toSpec(draft: SpecDraft, options: SearchOptions): Spec {
-  return SpecSchema.parse({ ...draft, exclude: options.exclude, structure: 'full', family: options.family, regularization: { ridge: 0, smoothness: 0 } });
+  return SpecSchema.parse({ ...draft, exclude: options.exclude, includeReadoutAtoms: options.includeReadoutAtoms, structure: 'full', family: options.family, regularization: { ridge: 0, smoothness: 0 } });
 }
 
 /**
@@ -54,7 +54,12 @@ function toSpec(draft: SpecDraft, options: SearchOptions): Spec {
  * at its first level and the caller tries the other on its best candidate.
  */
 export function groupLassoRoute(ds: Dataset, plans: FamilyPlan[], options: SearchOptions, path: { nLambda?: number } = {}): GroupLassoRoute {
-  const lagPlan = plans.find((p) => p.name === 'lag window')!;
+  // Without a lag-window family (a one-lag window), the pooled inputs are read at that lag, unpenalised.
+  const lagPlan: FamilyPlan = plans.find((p) => p.name === 'lag window') ?? {
+    name: 'lag window',
+    levels: ['the only window'],
+    apply: (_l, s) => void (s.temporal = { minLag: options.minLag, maxLag: options.maxLag, basis: { kind: 'raw' } }),
+  };
   const windows = lagPlan.levels.map((_, l) => {
     const d = emptyDraft({ minLag: 0, maxLag: 1, basis: { kind: 'raw' } });
     lagPlan.apply(l, d);

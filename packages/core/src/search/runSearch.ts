@@ -50,7 +50,8 @@ function minimalFilters(ds: Dataset, spec: Spec): SearchResult['minimalFilters']
     const peak = peakOf(g.temporal.y);
     // With a filter over an ordered attribute (a language model's token offset, a neuron's soma distance), where it peaks.
     const spatial = spec.spatial && g.spatial.x.length > 1 ? { attribute: spec.spatial.attribute, peak: g.spatial.x[peakOf(g.spatial.y)], filter: g.spatial } : null;
-    return { group: g.label, peakLag: g.temporal.x[peak], temporal: g.temporal, ...(spatial ? { spatial } : {}) };
+    const netWeight = g.full.z.reduce((s, row) => s + row.reduce((a, b) => a + b, 0), 0);
+    return { group: g.label, peakLag: g.temporal.x[peak], netWeight, temporal: g.temporal, ...(spatial ? { spatial } : {}) };
   });
 }
 

@@ -4,7 +4,7 @@ import { FamilySchema, SpecSchema } from '../spec/schema.js';
 
 export const SearchOptionsSchema = z.object({
   /** Longest lag window to consider (bins); shorter windows are tried too. */
-  maxLag: z.number().int().positive(),
+  maxLag: z.number().int().nonnegative(),
   minLag: z.number().int().nonnegative().default(0),
   family: FamilySchema.default('bernoulli'),
   ridge: z.number().nonnegative().default(1),
@@ -83,6 +83,8 @@ export const SearchResultSchema = z.object({
       z.object({
         group: z.string(),
         peakLag: z.number(),
+        /** The group's whole filter summed (attribute values × lags): how strongly and in which direction it drives the output. */
+        netWeight: z.number().optional(),
         temporal: z.object({ x: z.array(z.number()), y: z.array(z.number()) }),
         /** The filter over the spec's ordered attribute and where |weight| peaks (absent without one). */
         spatial: z.object({ attribute: z.string(), peak: z.number(), filter: z.object({ x: z.array(z.number()), y: z.array(z.number()) }) }).optional(),
