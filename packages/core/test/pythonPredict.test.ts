@@ -160,14 +160,17 @@ describe.skipIf(!hasNumpy)('python/occam_numpy predicts what occam predicts (max
   it('refuses, like occam, a dataset with a group the model does not know', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'occam-pypredict-'));
     const ds = neuronDataset(neuronLikeAtoms(3), 9);
-    const model = fitReducedModel(ds, { ...neuronSpec, exclude: { type: ['inhibitory'] } });
-    await writeReducedModel(join(dir, 'model.json'), model);
-    const other = fitReducedModel(ds, neuronSpec);
-    await writeReducedModel(join(dir, 'other.json'), { ...other, spec: { ...other.spec, exclude: {} }, layout: { ...other.layout, groups: ['type=excitatory'] } });
-    await writeDataset(join(dir, 'ds'), ds);
-    const run = spawnSync(python, ['-m', 'occam_numpy', join(dir, 'ds'), join(dir, 'other.json')], { env: pythonEnv, encoding: 'utf8' });
+    await writeReducedModel(join(dir, 'model.json'), fitReducedModel(ds, neuronSpec));
+    // The same recordings with the inhibitory atoms typed differently: a group the model was never fitted on.
+    const atoms = ds.manifest.atoms.map((a) => (a.attributes.type === 'inhibitory' ? { ...a, attributes: { ...a.attributes, type: 'fast-spiking' } } : a));
+    const renamed = createDataset({ ...ds.manifest, atoms }, ds);
+    await writeDataset(join(dir, 'ds'), renamed);
+    const model = await readReducedModel(join(dir, 'model.json'));
+    const unknown = /dataset has group 'type=fast-spiking' that the model does not know/;
+    expect(() => predictReducedModel(model, renamed)).toThrow(unknown);
+    const run = spawnSync(python, ['-m', 'occam_numpy', join(dir, 'ds'), join(dir, 'model.json')], { env: pythonEnv, encoding: 'utf8' });
     expect(run.status).toBe(2);
-    expect(run.stderr).toMatch(/dataset has group 'type=inhibitory' that the model does not know/);
+    expect(run.stderr).toMatch(unknown);
     expect(run.stderr).not.toMatch(/Traceback/);
   });
 
