@@ -20,6 +20,11 @@ def main(argv=None):
     except OccamFormatError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    except (KeyError, TypeError, IndexError) as e:
+        # A field missing or of the wrong kind: these files are meant to be written by occam, not by hand.
+        print(f"error: {args.dataset} / {args.model}: unexpected content ({type(e).__name__}: {e}) — "
+              "expected a dataset and a model written by occam (occam fit, occam lm extract, occam neuron …)", file=sys.stderr)
+        return 2
     if args.json:
         out = {
             "trial": pred.trial.tolist(),
