@@ -62,7 +62,7 @@ function deciding(model: ReducedModel): string | null {
   return `deciding figure: held-out ${name} ${value} (${dm.why})`;
 }
 
-/** The summary a scientist reads first: size, baselines beside every figure, intervals, warnings. */
+/** The summary a scientist reads first: size, baselines beside every figure, intervals (warnings go to stderr: fitWarningLines). */
 export function summaryTable(model: ReducedModel): string {
   const m = model.metrics;
   const lines = [
@@ -75,6 +75,13 @@ export function summaryTable(model: ReducedModel): string {
   const decide = deciding(model);
   if (decide) lines.push(decide);
   if (m.coincidence) lines.push(`coincidence factor Γ (±${m.coincidence.deltaBins} bins, simulated vs recorded, test trials): ${fi(m.coincidence.gamma, m.coincidence.interval)}`);
-  for (const w of model.fit.warnings) lines.push(`warning: ${w}`);
   return lines.join('\n');
+}
+
+/**
+ * The fit's warnings, one line each, for stderr: a warning belongs beside the output, not inside it (stdout
+ * may be piped or be JSON; the model file keeps them in fit.warnings). Commands print them unless --quiet.
+ */
+export function fitWarningLines(model: ReducedModel): string[] {
+  return model.fit.warnings.map((w) => `warning: ${w}`);
 }

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { checkOutputPath, fitReducedModel, readDataset, SpecSchema, writeReducedModel, zodProblem } from '@occam/core';
 import { buildReport, reportDataForModel, writeReport } from '@occam/report';
 import type { Command } from '../cli.js';
-import { summaryTable } from '../summaryTable.js';
+import { fitWarningLines, summaryTable } from '../summaryTable.js';
 import { readJsonFile } from './fit.js';
 import { PUBLISHED_SPEC } from './neuron.js';
 
@@ -38,6 +38,7 @@ export const demoCommand: Command = {
       title: 'occam demo: a detailed neuron reduced to three features',
     });
     await writeReport(reportPath, html);
+    if (!io.quiet) for (const line of fitWarningLines(model)) io.err(line);
     if (io.json) io.out(JSON.stringify({ dataset: DEMO_DATASET, model: modelPath, report: reportPath, metrics: model.metrics }));
     else if (!io.quiet) io.out(`${summaryTable(model)}\n\ndataset: ${DEMO_DATASET}\nmodel:   ${modelPath}\nreport:  ${reportPath}`);
   },

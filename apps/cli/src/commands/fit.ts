@@ -10,7 +10,7 @@ import {
 } from '@occam/core';
 import { UsageError, numberOption, requireString, type Command } from '../cli.js';
 import { controlText } from '../controlText.js';
-import { summaryTable } from '../summaryTable.js';
+import { fitWarningLines, summaryTable } from '../summaryTable.js';
 
 export { readJsonFile };
 
@@ -48,6 +48,7 @@ export const fitCommand: Command = {
     }
     await writeReducedModel(outPath, model);
     if (model.control?.warning && !io.json) io.err(`warning: ${model.control.warning}`);
+    if (!io.quiet) for (const line of fitWarningLines(model)) io.err(line);
     if (io.json) io.out(JSON.stringify(model));
     else if (!io.quiet) io.out(`${summaryTable(model)}\n${model.control ? `\n${controlText(model, null)}\n` : ''}wrote ${outPath}`);
   },

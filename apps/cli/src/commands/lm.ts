@@ -8,7 +8,7 @@ import type { ControlChoice, LmExtractArgs } from '@occam/transformer';
 const transformer = () => import('@occam/transformer');
 import { UsageError, inputsOf, numberOption, requireString, type Command, type Io } from '../cli.js';
 import { controlText } from '../controlText.js';
-import { summaryTable } from '../summaryTable.js';
+import { fitWarningLines, summaryTable } from '../summaryTable.js';
 import { readJsonFile } from './fit.js';
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -145,6 +145,7 @@ export const lmReduceCommand: Command = {
     if (r.controlModel) await writeReducedModel(controlJson, r.controlModel);
     if (r.model.control?.warning && !io.json) io.err(`warning: ${r.model.control.warning}`);
     if (includeReadout && !io.json) io.err('note: --include-readout-atoms: the direct-effect atoms project onto the behaviour\'s own readout — they decompose the answer, so they predict it whatever the weights');
+    if (!io.quiet) for (const line of fitWarningLines(r.model)) io.err(line);
     if (io.json) io.out(JSON.stringify({ model: out, dataset: datasetDir, metrics: r.model.metrics, control: r.model.control ?? null, controlModel: r.controlModel ? controlJson : null, controlNote: r.controlNote }));
     else if (!io.quiet) {
       const written = [`dataset: ${datasetDir}`, `model:   ${out}`, ...(r.controlModel ? [`control: ${controlJson} (dataset ${controlOut})`] : [])];

@@ -13,7 +13,7 @@ import {
 } from '@occam/core';
 import { isfToDataset, MAX_SPIKE_THRESHOLD_MV, readCellTypeMap } from '@occam/neuron';
 import { UsageError, requireString, type Command, type Io } from '../cli.js';
-import { summaryTable } from '../summaryTable.js';
+import { fitWarningLines, summaryTable } from '../summaryTable.js';
 import { readJsonFile } from './fit.js';
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -219,6 +219,7 @@ export const neuronReduceCommand: Command = {
       });
       t2(variants.length, variants.length);
     }
+    if (!io.quiet) for (const line of fitWarningLines(model)) io.err(line);
     if (io.json) io.out(JSON.stringify({ model: out, metrics: model.metrics, ablations: values.ablations ? rows : undefined }));
     else if (!io.quiet) io.out(`${summaryTable(model)}\n\n${values.ablations ? ablationTable(rows) + '\n\n' : ''}wrote ${out}`);
   },

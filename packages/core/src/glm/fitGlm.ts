@@ -1,8 +1,8 @@
 import { OccamError } from '../errors.js';
 import type { Family } from '../spec/schema.js';
 import { familyOps, type FamilyOps } from './families.js';
-import { evaluateObjective, RowPasses, type GlmData } from './objective.js';
-import { applyPenalty, type Penalty } from './penalty.js';
+import { evaluateObjective, linearPredictor, RowPasses, type GlmData } from './objective.js';
+import { applyPenalty, ridgePenalty, type Penalty } from './penalty.js';
 import { Cholesky } from './kernels/cholesky.js';
 import { SegmentWorker } from './kernels/segmentWorker.js';
 
@@ -36,6 +36,23 @@ export interface GlmFitOptions {
    * OCCAM_GLM_THREADS=1 in the environment turns it off.
    */
   parallel?: boolean;
+  /**
+   * Warn about columns that are zero in every fitted bin (default true; see judgeZeroColumns). The inner
+   * fits of an alternation turn it off: their contracted columns are the full design's, already judged.
+   */
+  checkEmptyColumns?: boolean;
+  /**
+   * Bernoulli: when some |η| is large, check whether the penalised optimum is pushed toward the boundary
+   * (separationLadder; refits, so it costs up to two fits). Default true. Off for cross-validation folds,
+   * search candidates and the inner fits of an alternation (fitSeparable checks its final factors itself).
+   */
+  checkSeparation?: boolean;
+  /**
+   * Judges the columns that are zero in every fitted bin: returns the warning, or null when their emptiness
+   * is expected (a caller that knows the design's structure, e.g. model/zeroColumnWarning). Without it any
+   * empty column is warned about.
+   */
+  judgeZeroColumns?: (columns: number[]) => string | null;
 }
 
 export interface GlmFit {
@@ -51,6 +68,11 @@ export interface GlmFit {
 
 /** A solver's result; maxAbsEta is that of its last evaluation (for the separation check). */
 type SolverResult = Omit<GlmFit, 'warnings'> & { maxAbsEta: number };
+
+/** Set by factorHessian when a Hessian needed a diagonal jitter to factor: the end-of-fit rank check runs then. */
+interface FactorFlags {
+  jittered: boolean;
+}
 
 interface Problem {
   d: GlmData;
@@ -126,27 +148,146 @@ function fitProblem(prob: Problem, beta: Float64Array, options: GlmFitOptions): 
   const hessianRows =
     options.hessianRows ?? (solver === 'preconditionedLbfgs' ? Math.max(minimumRows, Math.floor(gradientPassCost(d.n, d.p) / gramCostPerRow(d.p))) : minimumRows);
   const warnings: string[] = [];
-  const zeroCols = zeroColumns(d);
-  if (zeroCols.length > 0) {
-    warnings.push(`${zeroCols.length} design column(s) are zero in every fitted bin (empty group or lag range); their weights stay 0`);
-  }
-  const fit =
-    solver === 'lbfgs'
-      ? lbfgs(prob, beta, options, warnings, null)
-      : solver === 'preconditionedLbfgs'
-        ? lbfgs(prob, beta, options, warnings, preconditionPlan(d, hessianRows))
-        : newton(prob, beta, options, warnings, solver === 'subsampledNewton' && hessianRows < d.n ? subsample(d, hessianRows) : null);
-  // Separation: without a penalty the likelihood keeps rising as |β| grows; the fitted η runs off.
-  const { maxAbsEta, ...result } = fit;
-  if (options.family === 'bernoulli') {
-    if (maxAbsEta > 30) {
-      warnings.push(
-        `possible (quasi-)complete separation: some bins are predicted with probability ≈ 0 or 1 (|η| up to ${maxAbsEta.toFixed(0)}); ` +
-          'coefficients are not identifiable without a penalty — increase regularization.ridge',
-      );
+  if (options.checkEmptyColumns !== false) {
+    const empty = zeroColumns(d);
+    if (empty.length > 0) {
+      const warning = options.judgeZeroColumns
+        ? options.judgeZeroColumns(empty)
+        : `${empty.length} design column(s) are zero in every fitted bin (empty group or lag range); their weights stay 0`;
+      if (warning) warnings.push(warning);
     }
   }
+  const flags: FactorFlags = { jittered: false };
+  const fit = solve(prob, beta, options, solver, hessianRows, warnings, flags);
+  const { maxAbsEta, ...result } = fit;
+  if (flags.jittered) {
+    const singular = singularAtOptimum(prob, result.beta);
+    if (singular) warnings.push(singular);
+  }
+  if (options.family === 'bernoulli' && options.checkSeparation !== false) {
+    const pushed = separationCheck(prob, result.beta, maxAbsEta, options, solver, hessianRows);
+    if (pushed) warnings.push(pushed);
+  }
   return { ...result, warnings };
+}
+
+function solve(
+  prob: Problem,
+  beta: Float64Array,
+  options: GlmFitOptions,
+  solver: GlmFit['solver'],
+  hessianRows: number,
+  warnings: string[],
+  flags: FactorFlags,
+): SolverResult {
+  const { d } = prob;
+  return solver === 'lbfgs'
+    ? lbfgs(prob, beta, options, warnings, null, flags)
+    : solver === 'preconditionedLbfgs'
+      ? lbfgs(prob, beta, options, warnings, preconditionPlan(d, hessianRows), flags)
+      : newton(prob, beta, options, warnings, solver === 'subsampledNewton' && hessianRows < d.n ? subsample(d, hessianRows) : null, flags);
+}
+
+/** |η| beyond which an unpenalised fit's bins are at probability 0 or 1 for all practical purposes. */
+const SUSPICIOUS_ETA = 30;
+/** |η| beyond which a bin is predicted with probability within 1e-6 of 0 or 1. */
+const CONFIDENT_ETA = 13.8;
+
+/**
+ * Separation, reported only when the penalised optimum is pushed toward the boundary where it does harm.
+ * Large |η| alone is no sign of trouble: strong inhibition predicts p ≈ 0 where y = 0 in every bin, and the
+ * refractory bins after a spike never hold one — the unpenalised optimum is at infinity there, and the
+ * penalised one predicts the same. What is worth a warning, with a penalty: bins that hold the other class
+ * (an event predicted at p < 10⁻⁶, or a silent bin at p > 1 − 10⁻⁶), fitted or not — rows of weight 0 are
+ * the held-out trials when fitReducedModel fits a split — and pushed further that way as the penalty shrinks
+ * (separationLadder). Without a penalty, any fitted bin the ladder keeps pushing toward 0 or 1. Cheap when
+ * nothing is suspicious: one pass for η, no refit.
+ */
+function separationCheck(prob: Problem, beta: Float64Array, maxAbsEta: number, options: GlmFitOptions, solver: GlmFit['solver'], hessianRows: number): string | null {
+  const { d } = prob;
+  const penalised = prob.pen.P.some((v) => v !== 0);
+  const eta = linearPredictor(d, beta);
+  const wrongEnd = (i: number, e: number) => (d.y[i] > 0 ? e < -CONFIDENT_ETA : e > CONFIDENT_ETA);
+  if (penalised) {
+    let suspicious = false;
+    for (let i = 0; i < d.n && !suspicious; i++) if (wrongEnd(i, eta[i])) suspicious = true;
+    if (!suspicious) return null;
+  } else if (!(maxAbsEta > SUSPICIOUS_ETA)) return null;
+  const [e0, e1, e2] = separationLadder(prob, beta, eta, options, solver, hessianRows);
+  // Pushed: both steps move η outward, by > 1 and the second by more than half the first — the signature of
+  // an optimum at infinity (β grows like log 1/λ), where a finite one's moves shrink in proportion to λ.
+  const pushed = (i: number) => {
+    const d1 = e1[i] - e0[i];
+    const d2 = e2[i] - e1[i];
+    return Math.sign(d1) === Math.sign(d2) && Math.sign(d2) === Math.sign(e2[i]) && Math.abs(d1) > 1 && Math.abs(d2) > 0.5 * Math.abs(d1);
+  };
+  let count = 0;
+  let fitted = 0;
+  let heldOut = 0;
+  for (let i = 0; i < d.n; i++) {
+    const inFit = !d.weights || d.weights[i] !== 0;
+    if (penalised ? wrongEnd(i, e0[i]) && pushed(i) : inFit && pushed(i) && Math.abs(prob.fam.mean(e2[i]) - prob.fam.mean(e0[i])) > 0.01) {
+      count++;
+      if (inFit) fitted++;
+      else heldOut++;
+    }
+  }
+  if (count === 0) return null;
+  if (!penalised) {
+    return `quasi-complete separation: without a penalty the optimum is at infinity — ${count} fitted bins go on toward probability 0 or 1 as a ridge shrinks; the coefficients are not determined by the data — set regularization.ridge > 0`;
+  }
+  return (
+    `quasi-complete separation: ${count} bins that hold the other class (${fitted} fitted, ${heldOut} not fitted: held out) are predicted within 10⁻⁶ of the wrong end, ` +
+    'and shrinking the penalty pushes them further — the penalty alone holds those coefficients and they generalise badly; ' +
+    'increase regularization.ridge, or drop the inputs that separate the training classes'
+  );
+}
+
+/**
+ * The fit refitted with its penalty shrunk 100× and 10 000× (warm starts; without a penalty, ridges 1, 0.01
+ * and 10⁻⁴ stand in): the linear predictor on every row at each step, starting from the fit's own (eta).
+ */
+function separationLadder(
+  prob: Problem,
+  fitted: Float64Array,
+  eta: Float64Array,
+  options: GlmFitOptions,
+  solver: GlmFit['solver'],
+  hessianRows: number,
+): [Float64Array, Float64Array, Float64Array] {
+  const { d } = prob;
+  const penalised = prob.pen.P.some((v) => v !== 0);
+  const scales = penalised ? [1e-2, 1e-4] : [1, 1e-2, 1e-4];
+  const base = penalised ? prob.pen : ridgePenalty(d.p, 1);
+  const etas: Float64Array[] = penalised ? [eta] : [];
+  let beta = fitted;
+  for (const scale of scales) {
+    const pen: Penalty = { p: base.p, P: base.P.map((v) => v * scale) };
+    // Tolerances far below the fit's own: near a separated optimum the gradient is tiny long before η stops
+    // moving (8 events at η = 12 leave a gradient of 5·10⁻⁵), so the fit's stopping rule would stall every
+    // step at the same η and hide the push. The iteration cap bounds the cost instead.
+    const capped: GlmFitOptions = { ...options, tol: 1e-15, gradTol: 1e-14, maxIter: solver === 'newton' || solver === 'subsampledNewton' ? 50 : 300 };
+    beta = solve({ ...prob, pen }, beta.slice(), capped, solver, hessianRows, [], { jittered: false }).beta;
+    etas.push(linearPredictor(d, beta));
+  }
+  const k = etas.length;
+  return [etas[k - 3], etas[k - 2], etas[k - 1]];
+}
+
+/**
+ * After a fit whose Hessian needed a jitter: is the penalised Hessian singular at the optimum itself?
+ * Only then are the coefficients not unique, or so weakly determined that the jitter picked them; otherwise
+ * the jitter merely steered the early steps (a subsampled Hessian, a start far from the optimum) and the
+ * optimum is the one the penalty defines. A ridge of any useful size keeps it regular whatever the data.
+ */
+function singularAtOptimum(prob: Problem, beta: Float64Array): string | null {
+  const q = prob.d.p + 1;
+  const hess = prob.passes.evaluate(beta, true).hess!;
+  applyPenalty(prob.pen, beta, undefined, hess);
+  for (let a = 1; a < q; a++) if (hess[a * q + a] === 0) hess[a * q + a] = 1;
+  const chol = Cholesky.factor(hess, q);
+  if (chol && chol.smallestPivotRatio() >= 1e-13) return null;
+  return 'rank-deficient or collinear design: the penalised Hessian is singular at the optimum, so the coefficients are not unique (collinear columns share their weight arbitrarily) — add regularization.ridge > 0';
 }
 
 /**
@@ -274,7 +415,7 @@ function evaluateNewton(prob: Problem, beta: Float64Array, sub: GlmData | null, 
   return { ev, value };
 }
 
-function newton(prob: Problem, beta: Float64Array, options: GlmFitOptions, warnings: string[], sub: GlmData | null): SolverResult {
+function newton(prob: Problem, beta: Float64Array, options: GlmFitOptions, warnings: string[], sub: GlmData | null, flags: FactorFlags): SolverResult {
   const tol = options.tol ?? 1e-10;
   const gradTol = options.gradTol ?? 1e-8;
   const maxIter = options.maxIter ?? 100;
@@ -285,12 +426,11 @@ function newton(prob: Problem, beta: Float64Array, options: GlmFitOptions, warni
   const first = evaluateNewton(prob, beta, sub, true);
   let ev = first.ev;
   let f = first.value;
-  const flags = { rankWarned: false };
   for (let iter = 1; iter <= maxIter; iter++) {
     if (!ev.hess) ev.hess = frozen!.slice();
     const hess = ev.hess;
     if (sub && refresh) frozen = hess.slice();
-    const chol = factorHessian(hess, q, warnings, flags);
+    const chol = factorHessian(hess, q, flags);
     const step = chol.solve(ev.grad).map((g) => -g);
     // Step halving on the penalised objective keeps every iteration a descent step.
     let t = 1;
@@ -336,10 +476,10 @@ interface PreconditionPlan {
 }
 
 /** Cholesky factor of the penalised Hessian at beta, summed over `rows` (a weighted subsample or all rows). */
-function hessianPreconditioner(prob: Problem, rows: GlmData, beta: Float64Array, warnings: string[], flags: { rankWarned: boolean }): Cholesky {
+function hessianPreconditioner(prob: Problem, rows: GlmData, beta: Float64Array, flags: FactorFlags): Cholesky {
   const hess = rows === prob.d ? prob.passes.evaluate(beta, true).hess! : evaluateObjective(rows, prob.fam, beta, true).hess!;
   applyPenalty(prob.pen, beta, undefined, hess);
-  return factorHessian(hess, prob.d.p + 1, warnings, flags);
+  return factorHessian(hess, prob.d.p + 1, flags);
 }
 
 /**
@@ -355,7 +495,7 @@ function hessianPreconditioner(prob: Problem, rows: GlmData, beta: Float64Array,
  * designs it is still making percent-size moves) or by step 20. A Hessian built at the start (β = constant
  * rate, far from the optimum) is rebuilt once, after the first big steps.
  */
-function lbfgs(prob: Problem, beta: Float64Array, options: GlmFitOptions, warnings: string[], plan: PreconditionPlan | null): SolverResult {
+function lbfgs(prob: Problem, beta: Float64Array, options: GlmFitOptions, warnings: string[], plan: PreconditionPlan | null, flags: FactorFlags): SolverResult {
   const gradTol = options.gradTol ?? 1e-9;
   const tol = options.tol ?? 1e-14;
   const maxIter = options.maxIter ?? 5000;
@@ -364,14 +504,13 @@ function lbfgs(prob: Problem, beta: Float64Array, options: GlmFitOptions, warnin
   const S: Float64Array[] = [];
   const Y: Float64Array[] = [];
   const rho: number[] = [];
-  const flags = { rankWarned: false };
   const evalAt = (b: Float64Array) => {
     const e = prob.passes.evaluate(b, false);
     const v = e.value + applyPenalty(prob.pen, b, e.grad);
     return { v, g: e.grad, maxAbsEta: e.maxAbsEta };
   };
   let { v: f, g, maxAbsEta } = evalAt(beta);
-  let precond = plan?.fromStart ? hessianPreconditioner(prob, plan.rows(), beta, warnings, flags) : null;
+  let precond = plan?.fromStart ? hessianPreconditioner(prob, plan.rows(), beta, flags) : null;
   let rebuildAfterFirstSteps = precond !== null;
   let builtAt = 0;
   const solverName = () => (precond ? 'preconditionedLbfgs' : 'lbfgs');
@@ -446,7 +585,7 @@ function lbfgs(prob: Problem, beta: Float64Array, options: GlmFitOptions, warnin
       plan !== null &&
       (precond ? (rebuildAfterFirstSteps && (change < 1e-3 || iter >= 4)) || iter - builtAt >= plan.rebuildEvery : iter >= 8 && (change > 1e-4 || iter >= 20));
     if (build) {
-      precond = hessianPreconditioner(prob, plan!.rows(), beta, warnings, flags);
+      precond = hessianPreconditioner(prob, plan!.rows(), beta, flags);
       rebuildAfterFirstSteps = false;
       builtAt = iter;
     }
@@ -457,17 +596,15 @@ function lbfgs(prob: Problem, beta: Float64Array, options: GlmFitOptions, warnin
 
 /**
  * Cholesky factor of a (penalised) Hessian, made solvable: columns that are zero everywhere have zero
- * Hessian rows, so they are pinned to 1; a singular or nearly singular matrix (collinear columns, no ridge)
- * gets a warning once per fit and a small diagonal jitter (1e-8 of the mean diagonal). Modifies hess.
+ * Hessian rows, so they are pinned to 1; a singular or nearly singular matrix (collinear columns, no ridge;
+ * or a subsampled Hessian early in a fit) gets a small diagonal jitter (1e-8 of the mean diagonal) and sets
+ * flags.jittered, so the fit checks at its end whether the singularity is real (singularAtOptimum). Modifies hess.
  */
-function factorHessian(hess: Float64Array, q: number, warnings: string[], flags: { rankWarned: boolean }): Cholesky {
+function factorHessian(hess: Float64Array, q: number, flags: FactorFlags): Cholesky {
   for (let a = 1; a < q; a++) if (hess[a * q + a] === 0) hess[a * q + a] = 1;
   let chol = Cholesky.factor(hess, q);
   if (!chol || chol.smallestPivotRatio() < 1e-13) {
-    if (!flags.rankWarned) {
-      warnings.push('rank-deficient or collinear design: the Hessian is singular; coefficients are not unique — add regularization.ridge > 0');
-      flags.rankWarned = true;
-    }
+    flags.jittered = true;
     let trace = 0;
     for (let a = 0; a < q; a++) trace += hess[a * q + a];
     for (let scale = 1e-8; ; scale *= 100) {

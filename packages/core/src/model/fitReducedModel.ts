@@ -21,6 +21,7 @@ import { sampleFilters } from './sampleFilters.js';
 import type { Metrics, ReducedModel } from './schema.js';
 import { scoreBlock, scoredRows, type AccuracyThresholds, type Predictions } from './scoreBlock.js';
 import { simulateOutput } from './simulate.js';
+import { zeroColumnWarning } from './zeroColumnWarning.js';
 
 export interface FitProgress {
   (stage: string, done: number, total: number): void;
@@ -36,11 +37,21 @@ interface CoreFit {
   warnings: string[];
 }
 
-/** Fit the spec's structure on the rows with weight 1. */
-function fitCore(spec: Spec, layout: DesignLayout, data: GlmData): CoreFit {
+/**
+ * Fit the spec's structure on the rows with weight 1. `diagnose`: look for empty columns and separation
+ * (the fit whose warnings are reported; cross-validation folds skip it — the separation check refits).
+ */
+function fitCore(spec: Spec, layout: DesignLayout, data: GlmData, diagnose: boolean): CoreFit {
   const penalty = designPenalty(spec, layout);
-  const full = fitGlm(data, { family: spec.family, penalty });
-  if (spec.structure === 'full' || (layout.K === 1 && layout.J === 1)) {
+  const fullIsModel = spec.structure === 'full' || (layout.K === 1 && layout.J === 1);
+  const full = fitGlm(data, {
+    family: spec.family,
+    penalty,
+    checkEmptyColumns: diagnose,
+    checkSeparation: diagnose && fullIsModel,
+    judgeZeroColumns: zeroColumnWarning(layout),
+  });
+  if (fullIsModel) {
     return { beta: full.beta, separable: null, solver: full.solver, iterations: full.iterations, alternations: null, converged: full.converged, warnings: full.warnings };
   }
   const sep = fitSeparable(data, { G: layout.groups.length, K: layout.K, J: layout.J, H: layout.H }, {
@@ -50,6 +61,7 @@ function fitCore(spec: Spec, layout: DesignLayout, data: GlmData): CoreFit {
     spatialOrdered: layout.spatial.ordered,
     temporalOrdered: layout.temporal.ordered,
     fullFit: full,
+    checkSeparation: diagnose,
   });
   return {
     beta: sep.beta,
@@ -97,6 +109,12 @@ export interface FitOptions {
    * validation seed); false skips them.
    */
   bootstrap?: BootstrapOptions | false;
+  /**
+   * Diagnose the reported fit for warnings (default true): unexpected empty columns, and the separation check,
+   * which refits at smaller penalties when some |η| is large. A search's candidates skip it (no one reads
+   * their warnings).
+   */
+  diagnose?: boolean;
 }
 
 /** Which figure decides, and why (stored in the metrics and printed beside them). */
@@ -182,12 +200,12 @@ export function fitReducedModelWithPredictions(
   const coincidenceDelta = 2;
   const spikeLike = spec.family !== 'gaussian' && options.coincidence !== false;
 
-  const fitOn = (trainTrials: number[]) => {
+  const fitOn = (trainTrials: number[], diagnose: boolean) => {
     const trainSet = new Set(trainTrials);
     const trainRows = rowsOfTrials(design, trainSet);
     const weights = new Float64Array(design.n);
     for (const r of trainRows) weights[r] = 1;
-    const core = fitCore(spec, layout, { ...base, weights });
+    const core = fitCore(spec, layout, { ...base, weights }, diagnose && options.diagnose !== false);
     const eta = linearPredictor(base, core.beta);
     const mu = meanFromEta(spec.family, eta);
     const psthRate = psthBaseline(y, design.bin, trainRows, nBins, binary);
@@ -233,7 +251,8 @@ export function fitReducedModelWithPredictions(
   for (let i = 0; i < plan.length; i++) {
     const part = plan[i];
     progress('fit', i, plan.length + (testKind === 'kfold' ? 1 : 0));
-    const f = fitOn(part.train);
+    // Only the fit that becomes the model is diagnosed: its warnings are the ones reported.
+    const f = fitOn(part.train, testKind === 'split' || (options.refit === false && i === plan.length - 1));
     if (i === 0) fixedBins = peakBins(f.psthRate);
     if (heldOutThresholds && f.thresholds) {
       heldOutThresholds.model[i] = f.thresholds.model;
@@ -264,7 +283,7 @@ export function fitReducedModelWithPredictions(
   }
   if (final === null) {
     progress('fit', plan.length, plan.length + 1);
-    final = fitOn(Array.from({ length: nTrials }, (_, i) => i));
+    final = fitOn(Array.from({ length: nTrials }, (_, i) => i), true);
   }
   const fin: ReturnType<typeof fitOn> = final;
   progress('fit', 1, 1);

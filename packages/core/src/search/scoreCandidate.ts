@@ -8,7 +8,7 @@ export type CandidateScore = Pick<Candidate, 'parameters' | 'metrics'>;
 
 /** Cross-validated scores of one spec. Only held-out scores matter: no final refit, no spike-train simulation. */
 export function scoreCandidate(ds: Dataset, spec: Spec): CandidateScore {
-  const model = fitReducedModel(ds, spec, { coincidence: false, refit: false, bootstrap: false });
+  const model = fitReducedModel(ds, spec, { coincidence: false, refit: false, bootstrap: false, diagnose: false });
   const t = model.metrics.test;
   return {
     parameters: model.fit.parameters,
