@@ -270,13 +270,13 @@ describe('condition limits', () => {
   it('refuses a count that would make more tokens than the limit before generating, and a file over the size limit before reading', async () => {
     const t0 = Date.now();
     const e = await errorOf(loadCondition({ kind: 'stochastic-copy', lag: 2, copyProbability: 0.5, length: 20, count: 1e9 }, vocab));
-    expect(e.message).toBe("condition: 1000000000 prompts × 21 tokens is more than the 8000000 prompt tokens allowed in one condition (raise it with OCCAM_MAX_PROMPT_TOKENS, or lower count)");
+    expect(e.message).toBe("condition: 1000000000 prompts × 21 tokens is more than the 1000000 prompt tokens allowed in one condition (raise it with OCCAM_MAX_PROMPT_TOKENS, or lower count)");
     expect((await errorOf(loadCondition({ kind: 'mixture', count: 2e9, components: [{ label: 'a', weight: 1, condition: { kind: 'repeated-random', period: 3 } }] }, vocab))).message).toMatch(/2000000000 prompts is more than/);
     expect(Date.now() - t0).toBeLessThan(1000);
     const big = file('big.jsonl', '');
     const { truncateSync } = await import('node:fs');
-    truncateSync(big, 40 * 1024 ** 2);
-    expect((await errorOf(loadCondition(big, vocab))).message).toBe(`${big}: prompts file is ${40 * 1024 ** 2} bytes, over the 32 MiB limit for condition inputs (raise it with OCCAM_MAX_PROMPT_FILE_BYTES)`);
+    truncateSync(big, 5 * 1024 ** 2);
+    expect((await errorOf(loadCondition(big, vocab))).message).toBe(`${big}: prompts file is ${5 * 1024 ** 2} bytes, over the 4 MiB limit for condition inputs (raise it with OCCAM_MAX_PROMPT_FILE_BYTES)`);
   });
 
   it('takes raised limits from the environment and rejects a malformed one', async () => {

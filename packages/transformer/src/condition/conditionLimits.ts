@@ -4,9 +4,10 @@ import type { Condition } from './schema.js';
 /**
  * Bounds on a condition, so a typo (`"count": 1e9`) or a hostile file fails at once with a message
  * rather than filling memory: the bytes of one input file (prompts, word list, text, condition) and
- * the tokens of all prompts together. 8 M tokens is far beyond what an extraction runs in reasonable
- * time on a CPU (the bundled models take ~1 s per 10 k tokens) and ~100 MB of prompt arrays. Raised per
- * run with the environment variables below, like core's OCCAM_MAX_* limits.
+ * the tokens of all prompts together. 1 M tokens is 80× the bundled examples and already a ~0.8 GB
+ * Dataset with 200 atoms; 4 MiB of natural text tokenises to ~1 M tokens using ~250 MB (the tokenizer
+ * holds ~60× the text while it runs). Raised per run with the environment variables below, like core's
+ * OCCAM_MAX_* limits.
  */
 export interface ConditionLimits {
   /** `OCCAM_MAX_PROMPT_FILE_BYTES` */
@@ -15,7 +16,7 @@ export interface ConditionLimits {
   maxTokens: number;
 }
 
-export const DEFAULT_CONDITION_LIMITS: Readonly<ConditionLimits> = Object.freeze({ maxInputBytes: 32 * 1024 ** 2, maxTokens: 8_000_000 });
+export const DEFAULT_CONDITION_LIMITS: Readonly<ConditionLimits> = Object.freeze({ maxInputBytes: 4 * 1024 ** 2, maxTokens: 1_000_000 });
 export const CONDITION_LIMIT_ENV = Object.freeze({ maxInputBytes: 'OCCAM_MAX_PROMPT_FILE_BYTES', maxTokens: 'OCCAM_MAX_PROMPT_TOKENS' });
 
 /** The limits in force: defaults, then the environment ("64M" / "2G" for bytes, a whole number for tokens). */

@@ -153,11 +153,11 @@ export const cases: HostileCase[] = [
     },
     expect: { exit: 1, stderr: [/cond\/c\.json: path 'p\.jsonl' resolves to .*outside the condition file's folder/] },
   },
-  conditionCase('lm/condition-copy-count-huge', { ...copyCond, count: 1e9 }, [/c\.json: 1000000000 prompts × 32 tokens is more than the 8000000 prompt tokens allowed/, /OCCAM_MAX_PROMPT_TOKENS/]),
+  conditionCase('lm/condition-copy-count-huge', { ...copyCond, count: 1e9 }, [/c\.json: 1000000000 prompts × 32 tokens is more than the 1000000 prompt tokens allowed/, /OCCAM_MAX_PROMPT_TOKENS/]),
   conditionCase(
     'lm/condition-mixture-count-huge',
     { kind: 'mixture', count: 5e9, components: [{ label: 'a', weight: 1, condition: { ...copyCond, count: undefined } }] },
-    [/c\.json: 5000000000 prompts is more than the 8000000 prompt tokens allowed/],
+    [/c\.json: 5000000000 prompts is more than the 1000000 prompt tokens allowed/],
   ),
   {
     name: 'lm/prompts-file-over-size-limit',
@@ -166,7 +166,16 @@ export const cases: HostileCase[] = [
       await truncate(join(dir, 'big.jsonl'), 40 * 1024 ** 2); // sparse: 40 MiB of NUL bytes, never read
       return extract(fx.lmModel, 'big.jsonl');
     },
-    expect: { exit: 1, stderr: [/big\.jsonl: prompts file is 41943040 bytes, over the 32 MiB limit for condition inputs \(raise it with OCCAM_MAX_PROMPT_FILE_BYTES\)/] },
+    expect: { exit: 1, stderr: [/big\.jsonl: prompts file is 41943040 bytes, over the 4 MiB limit for condition inputs \(raise it with OCCAM_MAX_PROMPT_FILE_BYTES\)/] },
+  },
+  {
+    name: 'lm/condition-natural-text-over-size-limit',
+    setup: async (dir, fx) => {
+      await write(dir, { 'corpus.txt': '', 'c.json': json({ kind: 'natural-text', path: 'corpus.txt', windowTokens: 16, count: 10 }) });
+      await truncate(join(dir, 'corpus.txt'), 5 * 1024 ** 2);
+      return extract(fx.lmModel, 'c.json');
+    },
+    expect: { exit: 1, stderr: [/corpus\.txt: text file is 5242880 bytes, over the 4 MiB limit for condition inputs \(raise it with OCCAM_MAX_PROMPT_FILE_BYTES\)/] },
   },
   {
     name: 'lm/condition-is-a-folder',
