@@ -113,7 +113,7 @@ describe('stochastic-copy', () => {
   it('rejects prompts longer than the context before any forward pass, naming the condition file, the prompt and the limit', async () => {
     const p = file('too-long.condition.json', JSON.stringify({ ...cond, length: 32 }));
     const e = await errorOf(loadCondition(p, vocab));
-    expect(e.message).toBe(`${p}: prompt 0 (id sc-0): the prompt has 33 tokens, more than the model's context of 32 positions; shorten it (or its condition's length/windowTokens) to at most 32 tokens`);
+    expect(e.message).toBe(`${p}: prompt 0 (id sc-0): the prompt has 33 tokens (BOS included), more than the model's context of 32 positions; make the condition's prompts at most 32 tokens (its length, period × repeats, template or windowTokens)`);
   });
 });
 

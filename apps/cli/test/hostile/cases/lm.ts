@@ -104,11 +104,11 @@ export const cases: HostileCase[] = [
   conditionCase('lm/condition-copy-probability-above-1', { ...copyCond, copyProbability: 1.5 }, [/c\.json: invalid content/, /copyProbability/]),
   conditionCase('lm/condition-copy-lag-zero', { ...copyCond, lag: 0 }, [/c\.json: invalid content/, /lag/]),
   conditionCase('lm/condition-copy-length-not-above-lag', { ...copyCond, length: 6 }, [/c\.json/, /length 6 must exceed lag 6/]),
-  conditionCase('lm/condition-copy-longer-than-context', { ...copyCond, length: 32 }, [/c\.json: prompt 0 \(id sc-0\): the prompt has 33 tokens, more than the model's context of 32 positions/]),
+  conditionCase('lm/condition-copy-longer-than-context', { ...copyCond, length: 32 }, [/c\.json: prompt 0 \(id sc-0\): the prompt has 33 tokens \(BOS included\), more than the model's context of 32 positions; make the condition's prompts at most 32 tokens/]),
   conditionCase('lm/condition-copy-one-token-pool', { ...copyCond, tokens: ['t5', 't5'] }, [/c\.json/, /at least 2 distinct tokens/]),
   conditionCase('lm/condition-copy-unknown-token', { ...copyCond, tokens: ['t5', 'zebra'] }, [/c\.json/, /'zebra' is not a single token/]),
   conditionCase('lm/condition-periodic-rate-negative', { ...periodicCond, corruptionRate: -0.1 }, [/c\.json: invalid content/, /corruptionRate/]),
-  conditionCase('lm/condition-periodic-longer-than-context', { ...periodicCond, length: 40 }, [/c\.json: prompt 0 \(id pc-0\): the prompt has 41 tokens, more than the model's context of 32/]),
+  conditionCase('lm/condition-periodic-longer-than-context', { ...periodicCond, length: 40 }, [/c\.json: prompt 0 \(id pc-0\): the prompt has 41 tokens \(BOS included\), more than the model's context of 32/]),
   conditionCase('lm/condition-periodic-length-not-above-period', { ...periodicCond, length: 5 }, [/c\.json/, /length 5 must exceed period 5/]),
   conditionCase('lm/condition-periodic-distinct-pool-too-small', { ...periodicCond, distinct: true, period: 6, tokens: ['t1', 't2', 't3'] }, [/c\.json/, /distinct tokens need period ≤ 3/]),
   conditionCase(
@@ -129,7 +129,7 @@ export const cases: HostileCase[] = [
   conditionCase(
     'lm/condition-mixture-component-too-long',
     { kind: 'mixture', count: 8, components: [{ label: 'ok', weight: 1, condition: { ...periodicCond, count: undefined } }, { label: 'long', weight: 1, condition: { ...copyCond, count: undefined, length: 35 } }] },
-    [/c\.json: prompt \d+ \(id long\/sc-0\): the prompt has 36 tokens, more than the model's context of 32/],
+    [/c\.json: prompt \d+ \(id long\/sc-0\): the prompt has 36 tokens \(BOS included\), more than the model's context of 32/],
   ),
   conditionCase(
     'lm/condition-word-list-escapes-folder',
@@ -235,7 +235,7 @@ export const cases: HostileCase[] = [
   },
   promptsCase('lm/prompts-empty-tokens', '{"tokens": []}\n', [/p\.jsonl:1: tokens: /]),
   promptsCase('lm/prompts-tokens-longer-than-context', `{"tokens": [1, 5]}\n${json({ tokens: Array.from({ length: 33 }, (_, i) => 4 + (i % 60)) })}\n`, [/p\.jsonl:2: the prompt has 33 tokens, more than the model's context of 32 positions/]),
-  promptsCase('lm/prompts-text-longer-than-context', `${json({ text: Array.from({ length: 40 }, (_, i) => `t${i % 64}`).join(' ') })}\n`, [/p\.jsonl:1: the prompt has 41 tokens, more than the model's context of 32 positions/]),
+  promptsCase('lm/prompts-text-longer-than-context', `${json({ text: Array.from({ length: 40 }, (_, i) => `t${i % 64}`).join(' ') })}\n`, [/p\.jsonl:1: the prompt has 41 tokens \(BOS included\), more than the model's context of 32 positions; shorten it to at most 32 tokens/]),
   promptsCase('lm/prompts-token-outside-vocabulary', '{"tokens": [1, 5, 6]}\n{"tokens": [1, 68]}\n', [/p\.jsonl:2: token id 68 is outside the vocabulary \(size 68\)/]),
   promptsCase('lm/prompts-token-negative', '{"tokens": [1, -3]}\n', [/p\.jsonl:1: tokens\.1: /]),
   promptsCase('lm/prompts-token-fractional', '{"tokens": [1, 2.5]}\n', [/p\.jsonl:1: tokens\.1: /]),
