@@ -29,10 +29,10 @@ function block(label: string, m: MetricBlock): string[] {
   const lines = [
     iv ? `${head}; [${Math.round(iv.level * 100)} % interval: ${iv.resamples} resamples of the ${iv.trials} trials, seed ${iv.seed}]` : head,
     row('', ['model', 'lookup', 'PSTH', 'constant'], w),
-    row('  AUROC per bin', [fi(m.model.auroc, iv?.model.auroc), f(m.lookup?.auroc), fi(m.psth.auroc, iv?.psth.auroc), f(m.constant.auroc)], w),
-    row('  log-likelihood / bin', [fi(m.model.logLikPerBin, iv?.model.logLikPerBin, 5), f(m.lookup?.logLikPerBin, 5), fi(m.psth.logLikPerBin, iv?.psth.logLikPerBin, 5), f(m.constant.logLikPerBin, 5)], w),
-    row('  pseudo-R² (vs constant)', [fi(m.model.pseudoR2, iv?.model.pseudoR2), f(m.lookup?.pseudoR2), fi(m.psth.pseudoR2, iv?.psth.pseudoR2), f(m.constant.pseudoR2)], w),
-    row(`  accuracy (${thresholds})`, [fi(m.model.accuracy, iv?.model.accuracy, 4), f(m.lookup?.accuracy, 4), fi(m.psth.accuracy, iv?.psth.accuracy, 4), f(m.nullAccuracy, 4)], w),
+    row('  AUROC per bin', [fi(m.model.auroc, iv?.model.auroc), fi(m.lookup?.auroc, iv?.lookup?.auroc), fi(m.psth.auroc, iv?.psth.auroc), f(m.constant.auroc)], w),
+    row('  log-likelihood / bin', [fi(m.model.logLikPerBin, iv?.model.logLikPerBin, 5), fi(m.lookup?.logLikPerBin, iv?.lookup?.logLikPerBin, 5), fi(m.psth.logLikPerBin, iv?.psth.logLikPerBin, 5), f(m.constant.logLikPerBin, 5)], w),
+    row('  pseudo-R² (vs constant)', [fi(m.model.pseudoR2, iv?.model.pseudoR2), fi(m.lookup?.pseudoR2, iv?.lookup?.pseudoR2), fi(m.psth.pseudoR2, iv?.psth.pseudoR2), f(m.constant.pseudoR2)], w),
+    row(`  accuracy (${thresholds})`, [fi(m.model.accuracy, iv?.model.accuracy, 4), fi(m.lookup?.accuracy, iv?.lookup?.accuracy, 4), fi(m.psth.accuracy, iv?.psth.accuracy, 4), f(m.nullAccuracy, 4)], w),
     row('  trial-to-trial AUROC (fixed bins)', [fi(m.trialToTrialAuroc.model, iv?.model.trialToTrialAuroc), '', fi(m.trialToTrialAuroc.psth, iv?.psth.trialToTrialAuroc), ''], w),
   ];
   if (m.stratifiedAuroc) lines.push(row('  stratified AUROC (within each bin)', [fi(m.stratifiedAuroc.model, iv?.model.stratifiedAuroc), '', f(m.stratifiedAuroc.psth), ''], w));
@@ -41,6 +41,9 @@ function block(label: string, m: MetricBlock): string[] {
   if (m.stratifiedAuroc && m.stratifiedAuroc.model !== null && m.stratifiedAuroc.psth !== null)
     gain.push(`Δ stratified AUROC ${fi(m.stratifiedAuroc.model - m.stratifiedAuroc.psth, d?.stratifiedAuroc)}`);
   lines.push(`  gain over PSTH${d ? ' (paired intervals)' : ''}: ${gain.join(', ')}`);
+  const ld = iv?.lookupMinusModel;
+  if (m.lookup && m.lookup.logLikPerBin !== null && m.model.logLikPerBin !== null)
+    lines.push(`  lookup − link (paired): log-likelihood / bin ${fi(m.lookup.logLikPerBin - m.model.logLikPerBin, ld?.logLikPerBin, 5)}`);
   for (const flag of m.smallSample?.flagged ?? [])
     lines.push(`  ⚠ few events: ${FIGURE_LABEL[flag.figure] ?? flag.figure} rests on ${flag.events} events (fewer than ${m.smallSample!.minEvents}); it means little, read its interval`);
   return lines;
@@ -72,6 +75,12 @@ export function summaryTable(model: ReducedModel): string {
     ...block(m.testKind === 'kfold' ? `test (${m.folds}-fold out-of-fold)` : 'test (held-out trials)', m.test),
     `fixed bins for trial-to-trial AUROC: ${m.fixedBins.join(', ')}`,
   ];
+  const choice = model.nonlinearity.choice;
+  if (choice)
+    lines.push(
+      `nonlinearity: the headline uses the ${choice.headline === 'lookup' ? 'lookup table' : `${model.nonlinearity.link} link`}, chosen on the training trials ` +
+        `(${choice.folds}-fold CV log-likelihood / bin: lookup ${choice.lookupLogLikPerBin.toFixed(5)}, link ${choice.linkLogLikPerBin.toFixed(5)}; lookup smoothness ${choice.smoothness.toPrecision(2)} chosen on the same folds)`,
+    );
   const decide = deciding(model);
   if (decide) lines.push(decide);
   if (m.coincidence) lines.push(`coincidence factor Γ (±${m.coincidence.deltaBins} bins, simulated vs recorded, test trials): ${fi(m.coincidence.gamma, m.coincidence.interval)}`);

@@ -5,7 +5,7 @@ import { zodProblem } from '../errors.js';
 import { familyOps } from '../glm/families.js';
 import { fitGlm } from '../glm/fitGlm.js';
 import { fitSeparable } from '../glm/fitSeparable.js';
-import { applyLookup, fitLookupNonlinearity, type LookupTable } from '../glm/lookupNonlinearity.js';
+import { applyLookup, chooseLookup, type LookupChoice } from '../glm/lookupNonlinearity.js';
 import { linearPredictor, type GlmData } from '../glm/objective.js';
 import type { BootstrapOptions } from '../bootstrap/bootstrapFigures.js';
 import type { ScoredRows } from '../bootstrap/scoredRows.js';
@@ -22,6 +22,9 @@ import type { Metrics, ReducedModel } from './schema.js';
 import { scoreBlock, scoredRows, type AccuracyThresholds, type Predictions } from './scoreBlock.js';
 import { simulateOutput } from './simulate.js';
 import { zeroColumnWarning } from './zeroColumnWarning.js';
+
+/** Folds of the training trials on which the lookup's smoothness and the headline link are chosen. */
+const LOOKUP_FOLDS = 3;
 
 export interface FitProgress {
   (stage: string, done: number, total: number): void;
@@ -149,7 +152,7 @@ export function fitReducedModelWithPredictions(
   ds: Dataset,
   specInput: SpecInput | Spec,
   options: FitOptions = {},
-): { model: ReducedModel; heldOut: ScoredRows } {
+): { model: ReducedModel; heldOut: ScoredRows; heldOutLookup: ScoredRows | null } {
   const parsed = SpecSchema.safeParse(specInput);
   if (!parsed.success) throw zodProblem(options.specFile ?? 'spec', parsed.error);
   const spec = parsed.data;
@@ -200,6 +203,8 @@ export function fitReducedModelWithPredictions(
   const coincidenceDelta = 2;
   const spikeLike = spec.family !== 'gaussian' && options.coincidence !== false;
 
+  const rowsByTrial: number[][] = Array.from({ length: nTrials }, () => []);
+  for (let r = 0; r < design.n; r++) rowsByTrial[design.trial[r]].push(r);
   const fitOn = (trainTrials: number[], diagnose: boolean) => {
     const trainSet = new Set(trainTrials);
     const trainRows = rowsOfTrials(design, trainSet);
@@ -216,8 +221,18 @@ export function fitReducedModelWithPredictions(
       for (const r of trainRows) s += (y[r] - mu[r]) ** 2;
       sigma2 = Math.max(s / Math.max(trainRows.length, 1), 1e-12);
     }
-    const lookup: LookupTable | null =
-      spec.nonlinearity.kind === 'lookup' && binary ? fitLookupNonlinearity(eta, y, trainRows, spec.nonlinearity.minCount) : null;
+    // The lookup's smoothness and the headline link are chosen on these training trials only (3 folds of them).
+    const choice: LookupChoice | null =
+      spec.nonlinearity.kind === 'lookup' && binary
+        ? chooseLookup(
+            eta,
+            mu,
+            y,
+            trialFolds(trainTrials.length, Math.min(LOOKUP_FOLDS, trainTrials.length), spec.validation.seed + 7919).map((fold) => fold.flatMap((k) => rowsByTrial[trainTrials[k]])),
+            spec.nonlinearity.minCount,
+          )
+        : null;
+    const lookup = choice?.table ?? null;
     const lookupMu = lookup ? eta.map((e) => applyLookup(lookup, e)) : null;
     const psthMu = new Float64Array(design.n);
     for (let r = 0; r < design.n; r++) psthMu[r] = psthRate[design.bin[r]];
@@ -230,7 +245,7 @@ export function fitReducedModelWithPredictions(
           constant: bestThreshold(new Float64Array(design.n).fill(rate), y, trainRows),
         }
       : null;
-    return { core, eta, mu, psthRate, psthMu, rate, sigma2, lookup, lookupMu, thresholds, trainRows };
+    return { core, eta, mu, psthRate, psthMu, rate, sigma2, lookup, choice, lookupMu, thresholds, trainRows };
   };
 
   const peakBins = (psthRate: Float64Array): number[] => {
@@ -364,6 +379,17 @@ export function fitReducedModelWithPredictions(
     nonlinearity: {
       link: spec.family === 'bernoulli' ? 'logit' : spec.family === 'poisson' ? 'log' : 'identity',
       lookup: fin.lookup,
+      ...(fin.choice
+        ? {
+            choice: {
+              headline: fin.choice.headline,
+              smoothness: fin.choice.smoothness,
+              folds: fin.choice.folds,
+              lookupLogLikPerBin: fin.choice.lookupLogLikPerBin,
+              linkLogLikPerBin: fin.choice.linkLogLikPerBin,
+            },
+          }
+        : {}),
     },
     fit: {
       solver: fin.core.solver,
@@ -391,6 +417,11 @@ export function fitReducedModelWithPredictions(
       testTrials: plan.length === 1 ? plan[0].test : [],
     },
   };
-  return { model, heldOut: scoredRows(fam, heldOut, testRows, fixedBins) };
+  const lookupPredictions = heldOut.lookup && heldOutThresholds?.lookup ? { ...heldOut, model: heldOut.lookup, thresholds: { ...heldOutThresholds, model: heldOutThresholds.lookup } } : null;
+  return {
+    model,
+    heldOut: scoredRows(fam, heldOut, testRows, fixedBins),
+    heldOutLookup: lookupPredictions ? scoredRows(fam, lookupPredictions, testRows, fixedBins) : null,
+  };
 }
 

@@ -53,6 +53,9 @@ export const MetricIntervalsSchema = z.object({
   model: FigureIntervalsSchema,
   psth: FigureIntervalsSchema,
   modelMinusPsth: FigureIntervalsSchema,
+  /** The lookup nonlinearity's own figures, and lookup − link paired on the same resampled trials (absent without a lookup). */
+  lookup: FigureIntervalsSchema.optional(),
+  lookupMinusModel: FigureIntervalsSchema.optional(),
 });
 export type MetricIntervals = z.infer<typeof MetricIntervalsSchema>;
 
@@ -165,6 +168,20 @@ export const ReducedModelSchema = z.object({
   nonlinearity: z.object({
     link: z.enum(['logit', 'log', 'identity']),
     lookup: z.object({ wni: z.array(z.number()), p: z.array(z.number()) }).nullable(),
+    /**
+     * How the lookup table was made and which link the headline figures use, decided on the training trials
+     * only: its smoothness by k-fold cross-validation over them, then the table at that smoothness against the
+     * GLM link on the same folds (log-likelihood per training bin). Absent without a lookup, or in older files.
+     */
+    choice: z
+      .object({
+        headline: z.enum(['link', 'lookup']),
+        smoothness: z.number(),
+        folds: z.number().int(),
+        lookupLogLikPerBin: z.number(),
+        linkLogLikPerBin: z.number(),
+      })
+      .optional(),
   }),
   fit: z.object({
     solver: z.string(),

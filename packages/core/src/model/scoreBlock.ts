@@ -1,4 +1,4 @@
-import { bootstrapFigures, type BootstrapOptions, type FigureIntervals } from '../bootstrap/bootstrapFigures.js';
+import { bootstrapFigures, pairedBootstrap, type BootstrapOptions, type FigureIntervals } from '../bootstrap/bootstrapFigures.js';
 import type { ScoredRows } from '../bootstrap/scoredRows.js';
 import type { FamilyOps } from '../glm/families.js';
 import { accuracyAt } from '../metrics/accuracyThreshold.js';
@@ -160,6 +160,13 @@ export function scoreBlock(
       psth: toSchemaIntervals(b.psth),
       modelMinusPsth: toSchemaIntervals(b.modelMinusPsth),
     };
+    if (pred.lookup) {
+      // Lookup against the link on the same resampled trials: is the table worse beyond its interval?
+      const viaLookup: Predictions = { ...pred, model: pred.lookup, thresholds: th ? { ...th, model: th.lookup ?? th.model } : null };
+      const paired = pairedBootstrap(scoredRows(fam, viaLookup, rows, fixedBins), scoredRows(fam, pred, rows, fixedBins), options.bootstrap);
+      intervals.lookup = toSchemaIntervals(paired.a.model);
+      intervals.lookupMinusModel = toSchemaIntervals(paired.difference);
+    }
   }
 
   return {
