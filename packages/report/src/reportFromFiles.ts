@@ -66,7 +66,18 @@ async function readControl(models: number, options: ReportFromFilesOptions): Pro
 export async function reportFromFiles(paths: string[], options: ReportFromFilesOptions = {}): Promise<string> {
   if (paths.length === 0) throw new OccamError('occam report needs at least one result file (a model, search, comparison or dynamics JSON)');
   const results = await Promise.all(paths.map((p) => readResultFile(p)));
-  const pairing = await readControl(results.filter((r) => r.kind === 'model').length, options);
+  const models = results.flatMap((r) => (r.kind === 'model' ? [r] : []));
+  // A model that carries its control comparison (lm reduce, fit --control-data) brings its selectivity, and
+  // its control's model from beside it (<name>.control.json, as lm reduce writes it) unless one is given.
+  const carried = models.length === 1 ? models[0].model.control : undefined;
+  if (carried && options.selectivity === undefined) {
+    options = { ...options, selectivity: { ...carried.selectivity, level: carried.bootstrap.level } };
+    if (options.control === undefined) {
+      const beside = models[0].path.replace(/\.json$/, '') + '.control.json';
+      if (beside !== models[0].path && (await exists(beside))) options = { ...options, control: beside, controlLabel: options.controlLabel ?? `${carried.control.kind} control` };
+    }
+  }
+  const pairing = await readControl(models.length, options);
   const notes = [...(options.notes ?? [])];
   const note = (message: string) => {
     notes.push(message);

@@ -62,3 +62,4 @@ export { architectureDifferences, loadControlModel } from './controls/loadContro
 export { extractWithControl, type ControlledExtraction } from './controls/extractWithControl.js';
 export { runLmExtractWithControl, type ControlChoice, type LmExtractWithControlArgs, type LmExtractWithControlResult } from './controls/runLmExtractWithControl.js';
 export { reduceLanguageModel, type ReduceLanguageModelArgs, type ReduceLanguageModelResult } from './reduce/reduceLanguageModel.js';
+export { reduceCheckpoints, listCheckpoints, type CheckpointReduction } from './reduce/reduceCheckpoints.js';

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -9,9 +9,11 @@ import { DynamicsResultSchema } from '@occam/core';
 import { LanguageModel, loadCondition, padBatch } from '@occam/transformer';
 import { modelsDir, needs, repoRoot } from './fixtures.js';
 
-// `occam dynamics` on the committed checkpoints of the seed-1 induction run, checked against the step where
-// the model itself starts solving the task — measured here from its raw logits, without any reduction.
-const stepsDir = join(modelsDir, 'induction-2l-s1-steps');
+// `occam dynamics`, with its defaults (position-stratified AUROC, input-pattern and internal atoms, each
+// checkpoint beside its own random-weights control), on the committed checkpoints of the stochastic-copy run
+// (lag 6, copy probability 0.6), checked against the step where the model itself starts solving the task —
+// measured here from its raw logits, without any reduction.
+const stepsDir = join(modelsDir, 'copy-l6-s1-steps');
 const checkpoints = existsSync(stepsDir)
   ? readdirSync(stepsDir)
       .filter((d) => /^step-\d+$/.test(d) && existsSync(join(stepsDir, d, 'config.json')))
@@ -19,8 +21,10 @@ const checkpoints = existsSync(stepsDir)
       .sort((a, b) => a.step - b.step)
   : [];
 const have = checkpoints.length >= 5 ? stepsDir : null;
-const conditionFile = join(repoRoot, 'examples/repeated-random.condition.json');
-const period: number = JSON.parse(readFileSync(conditionFile, 'utf8')).period;
+const example = JSON.parse(readFileSync(join(repoRoot, 'examples/stochastic-copy.condition.json'), 'utf8'));
+const lag: number = example.lag;
+// fewer prompts than the example (the test runs 9 checkpoints × model and control)
+let conditionFile = '';
 const bin = join(repoRoot, 'apps/cli/bin/occam.js');
 
 /** Fraction of the condition's scored positions whose top-1 logit is the actual next token (the task accuracy). */
@@ -61,24 +65,26 @@ function steepestRise(steps: number[], v: number[]): number {
   return best;
 }
 
-describe.skipIf(!have)(needs('training dynamics on the induction-2l-s1 checkpoints', have, 'induction-2l-s1-steps'), () => {
-  it('the reduced model changes where the model starts solving the task (within one checkpoint)', async () => {
+describe.skipIf(!have)(needs('training dynamics on the copy-l6-s1 checkpoints', have, 'copy-l6-s1-steps'), () => {
+  it('the reduced model and its selectivity change where the model starts solving the task (within one checkpoint)', async () => {
+    const tmp = await mkdtemp(join(tmpdir(), 'occam-dynamics-test-'));
+    conditionFile = join(tmp, 'copy.condition.json');
+    await writeFile(conditionFile, JSON.stringify({ ...example, count: 200 }));
     const steps = checkpoints.map((c) => c.step);
     const accuracy: number[] = [];
     for (const c of checkpoints) accuracy.push(await taskAccuracy(c.dir));
     // the task is learned over these checkpoints: from chance to mostly solved
     expect(accuracy[0]).toBeLessThan(0.05);
-    expect(accuracy[accuracy.length - 1]).toBeGreaterThan(0.7);
+    expect(accuracy[accuracy.length - 1]).toBeGreaterThan(0.55);
     const rise = steepestRise(steps, accuracy);
 
     // runs the built CLI as a user does (`npm test` builds it first)
     expect(existsSync(join(repoRoot, 'apps/cli/dist/main.js')), 'build the CLI first: npx tsc -b apps/cli').toBe(true);
-    const tmp = await mkdtemp(join(tmpdir(), 'occam-dynamics-test-'));
     try {
       const out = join(tmp, 'dynamics.json');
       await promisify(execFile)(
         'node',
-        [bin, 'dynamics', '--checkpoints', stepsDir, '--condition', conditionFile, '--behaviour', 'next-token-correct', '--metric', 'trialToTrialAuroc', '--out', out, '--quiet'],
+        [bin, 'dynamics', '--checkpoints', stepsDir, '--condition', conditionFile, '--behaviour', 'next-token-correct', '--out', out, '--quiet'],
         { maxBuffer: 1 << 26 },
       );
       const result = DynamicsResultSchema.parse(JSON.parse(await readFile(out, 'utf8')));
@@ -90,27 +96,34 @@ describe.skipIf(!have)(needs('training dynamics on the induction-2l-s1 checkpoin
       const change = (series: string) => result.changes.find((c) => c.series === series)!;
       expect(at(change('behaviourRate').steepest?.step)).toBe(rise);
 
-      const t2t = result.points.map((p) => p.metric!);
-      const token = result.points.map((p) => p.filters.find((f) => f.group.startsWith('component=token'))!.summary['peak lag']);
-      // first checkpoint from which the token-offset filter peaks at the period for good
-      let settled = token.length;
-      while (settled > 0 && token[settled - 1] === period) settled--;
+      expect(result.metric.name).toBe('position-stratified AUROC');
+      const strat = result.points.map((p) => p.metric!);
+      // the input pattern that makes the model right: the next token equals the token lag − 1 back
+      const nextPeak = result.points.map((p) => p.filters.find((f) => f.group.includes('feature=matches-next'))?.summary['peak offset'] ?? null);
+      const sel = result.points.map((p) => p.selectivity!.stratifiedAuroc);
       console.info(
         `[dynamics] steps ${JSON.stringify(steps)}\n  task accuracy ${JSON.stringify(accuracy.map((a) => +a.toFixed(3)))}; steepest rise at step ${steps[rise]}` +
-          `\n  trial-to-trial AUROC ${JSON.stringify(t2t.map((a) => +a.toFixed(3)))}; steepest change at ${change('trialToTrialAuroc').steepest?.step}, abrupt change at ${result.changePoint?.step}` +
-          `\n  token filter peak lag ${JSON.stringify(token)}; at the period (${period}) from step ${steps[settled]}` +
-          `\n  changes ${JSON.stringify(result.changes.map((c) => [c.series, c.steepest?.step, c.abrupt?.step, c.bend?.step]))}`,
+          `\n  stratified AUROC ${JSON.stringify(strat.map((a) => +a.toFixed(3)))}; steepest change at ${change('stratifiedAuroc').steepest?.step}, abrupt change at ${result.changePoint?.step}` +
+          `\n  selectivity ${JSON.stringify(sel.map((i) => [i.estimate, i.low, i.high].map((v) => +(v ?? NaN).toFixed(3))))}` +
+          `\n  matches-next peak offset ${JSON.stringify(nextPeak)}`,
       );
 
-      // the reduced model's held-out trial-to-trial AUROC changes fastest, and jumps, where the task accuracy rises fastest
-      expect(Math.abs(at(change('trialToTrialAuroc').steepest?.step) - rise)).toBeLessThanOrEqual(1);
-      expect(change('trialToTrialAuroc').steepest!.slope).toBeGreaterThan(0);
+      // the reduced model's held-out stratified AUROC changes fastest, and jumps, where the task accuracy rises fastest
+      expect(Math.abs(at(change('stratifiedAuroc').steepest?.step) - rise)).toBeLessThanOrEqual(1);
+      expect(change('stratifiedAuroc').steepest!.slope).toBeGreaterThan(0);
       const cp = result.changePoint!;
       expect(cp).not.toBeNull();
       expect(cp.after).toBeGreaterThan(cp.before);
       expect(Math.abs(at(cp.step) - rise)).toBeLessThanOrEqual(1);
-      // and the filter shape: the token-offset filter locks onto the look-back (the period) there, not before
-      expect(settled).toBeLessThan(token.length);
+      // beside each checkpoint's random-weights control: nothing before training, clearly above 0 after it
+      expect(sel[0].low!).toBeLessThan(0);
+      expect(sel[0].high!).toBeGreaterThan(0);
+      expect(sel[sel.length - 1].low!).toBeGreaterThan(0.2);
+      expect(Math.abs(at(change('selectivity').steepest?.step) - rise)).toBeLessThanOrEqual(1);
+      // and the filter: the trained model's behaviour is read off offset lag − 1
+      expect(nextPeak[nextPeak.length - 1]).toBe(lag - 1);
+      let settled = nextPeak.length;
+      while (settled > 0 && nextPeak[settled - 1] === lag - 1) settled--;
       expect(Math.abs(settled - rise)).toBeLessThanOrEqual(1);
     } finally {
       await rm(tmp, { recursive: true, force: true });

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+const IntervalSchema = z.object({ estimate: z.number().nullable(), low: z.number().nullable(), high: z.number().nullable() });
+
 const SampledSchema = z
   .object({ x: z.array(z.number()), y: z.array(z.number()) })
   .refine((s) => s.x.length === s.y.length, { message: 'x and y must have the same length' });
@@ -31,6 +33,9 @@ export const DynamicsPointSchema = z.object({
   behaviourRate: z.number().nullable().default(null),
   /** v2: every held-out metric of this step's reduced model, by the names `changes[].series` uses. */
   metrics: z.record(z.string(), z.number().nullable()).default({}),
+  /** Beside a control: this step's selectivity (gain − the control's gain) and the control's own gain, with intervals. */
+  selectivity: z.object({ bitsPerEvent: IntervalSchema, stratifiedAuroc: IntervalSchema }).optional(),
+  controlGain: z.object({ bitsPerEvent: IntervalSchema, stratifiedAuroc: IntervalSchema }).optional(),
   filters: z
     .array(
       z.object({

@@ -1,3 +1,4 @@
+import type { ControlComparison } from '../model/controlComparison.js';
 import type { ReducedModel } from '../model/schema.js';
 import { detectChangePoint, piecewiseLinearChange, steepestChange } from './detectChangePoint.js';
 import type { DynamicsChange, DynamicsResult } from './schema.js';
@@ -5,12 +6,13 @@ import type { DynamicsChange, DynamicsResult } from './schema.js';
 export type DynamicsMetric = 'stratifiedAuroc' | 'trialToTrialAuroc' | 'auroc' | 'bitsPerEventOverPsth';
 type MetricKey = DynamicsMetric;
 const METRICS: MetricKey[] = ['auroc', 'stratifiedAuroc', 'trialToTrialAuroc', 'bitsPerEventOverPsth'];
-const NAMES: Record<MetricKey | 'behaviourRate', string> = {
+const NAMES: Record<MetricKey | 'behaviourRate' | 'selectivity', string> = {
   auroc: 'held-out AUROC',
   stratifiedAuroc: 'position-stratified AUROC',
   trialToTrialAuroc: 'trial-to-trial AUROC',
   bitsPerEventOverPsth: 'log-likelihood gain over PSTH (bits/event)',
   behaviourRate: 'behaviour rate (fraction of scored bins with an event)',
+  selectivity: 'selectivity: stratified AUROC of the checkpoint − of its random-weights control',
 };
 const METHODS = {
   steepest: 'largest |central-difference slope| (v[i+1] − v[i−1]) / (step[i+1] − step[i−1]) over interior checkpoints',
@@ -65,7 +67,7 @@ function changesOf(series: string, name: string, steps: number[], values: (numbe
  * trend bends (`changes`). `metric.name` in the result says which figure decided.
  */
 export function trainingDynamics(
-  points: { step: number; model: ReducedModel | null; behaviourRate?: number | null }[],
+  points: { step: number; model: ReducedModel | null; behaviourRate?: number | null; control?: ControlComparison | null }[],
   options: { metric?: MetricKey; title?: string } = {},
 ): DynamicsResult {
   // Default: the figure the reduced models themselves say decides (position-stratified AUROC for token data,
@@ -73,19 +75,32 @@ export function trainingDynamics(
   const decided = points.find((p) => p.model)?.model?.metrics.decidingMetric?.metric;
   const metric: MetricKey = options.metric ?? (decided === 'stratifiedAuroc' ? 'stratifiedAuroc' : 'trialToTrialAuroc');
   const sorted = [...points].sort((a, b) => a.step - b.step);
-  const out: DynamicsResult['points'] = sorted.map(({ step, model, behaviourRate }) => ({
+  const withControl = sorted.some((p) => p.control);
+  const out: DynamicsResult['points'] = sorted.map(({ step, model, behaviourRate, control }) => ({
     step,
     metric: metricValue(model, metric),
     behaviourRate: behaviourRate ?? eventRate(model),
-    metrics: Object.fromEntries(METRICS.map((k) => [k, metricValue(model, k)])),
+    metrics: {
+      ...Object.fromEntries(METRICS.map((k) => [k, metricValue(model, k)])),
+      // Beside a control: what the atoms explain because of what this checkpoint learned.
+      ...(withControl ? { selectivity: control?.selectivity.stratifiedAuroc.estimate ?? null } : {}),
+    },
+    ...(control ? { selectivity: control.selectivity, controlGain: control.gains.control } : {}),
     filters: (model?.filters.groups ?? []).map((g) => {
       let peak = 0;
       g.temporal.y.forEach((y, i) => {
         if (Math.abs(y) > Math.abs(g.temporal.y[peak])) peak = i;
       });
+      // With a filter over an ordered attribute (a language model's token offset), where it peaks too.
+      const attribute = model?.spec.spatial?.attribute;
+      let speak = 0;
+      g.spatial.y.forEach((y, i) => {
+        if (Math.abs(y) > Math.abs(g.spatial.y[speak])) speak = i;
+      });
+      const spatialPeak = attribute && g.spatial.x.length > 1 ? { [`peak ${attribute}`]: g.spatial.x[speak] ?? null } : {};
       return {
         group: g.label,
-        summary: { 'peak lag': g.temporal.x[peak] ?? null, 'net weight': g.temporal.y.reduce((s, y) => s + y, 0) },
+        summary: { 'peak lag': g.temporal.x[peak] ?? null, 'net weight': g.temporal.y.reduce((s, y) => s + y, 0), ...spatialPeak },
         temporal: { x: g.temporal.x, y: g.temporal.y },
       };
     }),
@@ -95,6 +110,7 @@ export function trainingDynamics(
   const changes = [
     changesOf('behaviourRate', NAMES.behaviourRate, steps, out.map((p) => p.behaviourRate)),
     ...METRICS.map((k) => changesOf(k, NAMES[k], steps, out.map((p) => p.metrics[k] ?? null))),
+    ...(withControl ? [changesOf('selectivity', NAMES.selectivity, steps, out.map((p) => p.metrics.selectivity ?? null))] : []),
   ];
   return {
     format: 'occam.dynamics',
