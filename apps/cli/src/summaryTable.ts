@@ -75,6 +75,19 @@ export function summaryTable(model: ReducedModel): string {
     ...block(m.testKind === 'kfold' ? `test (${m.folds}-fold out-of-fold)` : 'test (held-out trials)', m.test),
     `fixed bins for trial-to-trial AUROC: ${m.fixedBins.join(', ')}`,
   ];
+  if (m.repeated) {
+    const r = m.repeated;
+    const spread = (key: keyof typeof r.mean, label: string, digits = 3) =>
+      r.mean[key] === null ? null : `${label} ${f(r.mean[key], digits)} (sd ${f(r.sd[key], digits)}, range ${f(r.min[key], digits)}–${f(r.max[key], digits)})`;
+    const parts = [
+      spread('trialToTrialAuroc', 'trial-to-trial AUROC'),
+      spread('stratifiedAuroc', 'stratified AUROC'),
+      spread('auroc', 'AUROC per bin'),
+      spread('bitsPerEventOverPsth', 'gain over PSTH (bits/event)'),
+      spread('pseudoR2', 'pseudo-R²'),
+    ].filter((x) => x !== null);
+    lines.push(`repeated ${r.folds}-fold cross-validation × ${r.repeats} (fold seeds ${r.seeds[0]}–${r.seeds[r.seeds.length - 1]}; the test block above is repeat 1), mean over repeats with their spread: ${parts.join('; ')}`);
+  }
   const choice = model.nonlinearity.choice;
   if (choice)
     lines.push(

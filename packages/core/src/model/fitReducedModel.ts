@@ -18,8 +18,8 @@ import { trialFolds, trialSplit } from '../validation/trialFolds.js';
 import { OCCAM_VERSION } from '../version.js';
 import { designPenalty } from './designPenalty.js';
 import { sampleFilters } from './sampleFilters.js';
-import type { Metrics, ReducedModel } from './schema.js';
-import { scoreBlock, scoredRows, type AccuracyThresholds, type Predictions } from './scoreBlock.js';
+import type { Metrics, ReducedModel, RepeatFigures } from './schema.js';
+import { repeatFigures, scoreBlock, scoredRows, spreadOf, type Predictions } from './scoreBlock.js';
 import { simulateOutput } from './simulate.js';
 import { zeroColumnWarning } from './zeroColumnWarning.js';
 
@@ -175,16 +175,15 @@ export function fitReducedModelWithPredictions(
     plan.push(trialSplit(nTrials, spec.validation.testFraction, spec.validation.seed));
     testKind = 'split';
   } else {
+    // repeatedKfold: repeat 0 is this k-fold; the other repeats are scored after it (metrics.repeated).
     const f = trialFolds(nTrials, spec.validation.folds, spec.validation.seed);
     folds = f.length;
     f.forEach((test, i) => plan.push({ test, train: f.flatMap((other, j) => (j === i ? [] : other)) }));
     testKind = 'kfold';
   }
 
-  const heldOutThresholds: AccuracyThresholds | null = binary
-    ? { model: [], lookup: spec.nonlinearity.kind === 'lookup' ? [] : null, psth: [], constant: [] }
-    : null;
-  const heldOut: Predictions = {
+  /** Empty out-of-fold predictions, filled fold by fold (recordHeldOut). */
+  const emptyPredictions = (): Predictions => ({
     y,
     trial: design.trial,
     bin: design.bin,
@@ -194,8 +193,10 @@ export function fitReducedModelWithPredictions(
     psth: new Float64Array(design.n),
     constant: new Float64Array(design.n),
     sigma2: 1,
-    thresholds: heldOutThresholds,
-  };
+    thresholds: binary ? { model: [], lookup: spec.nonlinearity.kind === 'lookup' ? [] : null, psth: [], constant: [] } : null,
+  });
+  const heldOut = emptyPredictions();
+  const heldOutThresholds = heldOut.thresholds;
   const testRows: number[] = [];
   const recorded: number[][] = [];
   const simulated: number[][] = [];
@@ -248,6 +249,27 @@ export function fitReducedModelWithPredictions(
     return { core, eta, mu, psthRate, psthMu, rate, sigma2, lookup, choice, lookupMu, thresholds, trainRows };
   };
 
+  /** Fold i's fit predicts its test trials into `into`; returns their rows. */
+  const recordHeldOut = (into: Predictions, i: number, f: ReturnType<typeof fitOn>, testTrials: number[]): number[] => {
+    const th = into.thresholds;
+    if (th && f.thresholds) {
+      th.model[i] = f.thresholds.model;
+      if (th.lookup) th.lookup[i] = f.thresholds.lookup ?? NaN;
+      th.psth[i] = f.thresholds.psth;
+      th.constant[i] = f.thresholds.constant;
+    }
+    const rows = rowsOfTrials(design, new Set(testTrials));
+    for (const r of rows) {
+      into.fold![r] = i;
+      into.model[r] = f.mu[r];
+      if (into.lookup && f.lookupMu) into.lookup[r] = f.lookupMu[r];
+      into.psth[r] = f.psthRate[design.bin[r]];
+      into.constant[r] = f.rate;
+    }
+    into.sigma2 = f.sigma2;
+    return rows;
+  };
+
   const peakBins = (psthRate: Float64Array): number[] => {
     if (Array.isArray(spec.fixedBins)) return spec.fixedBins.filter((b) => b < nBins);
     const scoredBins = new Set(Array.from(design.bin));
@@ -269,21 +291,7 @@ export function fitReducedModelWithPredictions(
     // Only the fit that becomes the model is diagnosed: its warnings are the ones reported.
     const f = fitOn(part.train, testKind === 'split' || (options.refit === false && i === plan.length - 1));
     if (i === 0) fixedBins = peakBins(f.psthRate);
-    if (heldOutThresholds && f.thresholds) {
-      heldOutThresholds.model[i] = f.thresholds.model;
-      if (heldOutThresholds.lookup) heldOutThresholds.lookup[i] = f.thresholds.lookup ?? NaN;
-      heldOutThresholds.psth[i] = f.thresholds.psth;
-      heldOutThresholds.constant[i] = f.thresholds.constant;
-    }
-    for (const r of rowsOfTrials(design, new Set(part.test))) {
-      testRows.push(r);
-      heldOut.fold![r] = i;
-      heldOut.model[r] = f.mu[r];
-      if (heldOut.lookup && f.lookupMu) heldOut.lookup[r] = f.lookupMu[r];
-      heldOut.psth[r] = f.psthRate[design.bin[r]];
-      heldOut.constant[r] = f.rate;
-    }
-    heldOut.sigma2 = f.sigma2;
+    testRows.push(...recordHeldOut(heldOut, i, f, part.test));
     if (spikeLike) {
       const sim = simulateOutput(ds, layout, spec.family, f.core.beta, part.test, spec.validation.seed + 1000 * i);
       part.test.forEach((trial, k) => {
@@ -296,6 +304,25 @@ export function fitReducedModelWithPredictions(
     }
     if (testKind === 'split' || (options.refit === false && i === plan.length - 1)) final = f;
   }
+  testRows.sort((a, b) => a - b);
+
+  let repeated: Metrics['repeated'];
+  if (spec.validation.kind === 'repeatedKfold') {
+    const { folds: k, repeats, seed } = spec.validation;
+    const perRepeat: RepeatFigures[] = [repeatFigures(scoreBlock(fam, heldOut, testRows, fixedBins))];
+    for (let rep = 1; rep < repeats; rep++) {
+      const f = trialFolds(nTrials, k, seed + rep);
+      const pred = emptyPredictions();
+      const rows: number[] = [];
+      f.forEach((test, i) => {
+        progress(`repeat ${rep + 1}/${repeats}`, i, f.length);
+        rows.push(...recordHeldOut(pred, i, fitOn(f.flatMap((other, j) => (j === i ? [] : other)), false), test));
+      });
+      perRepeat.push(repeatFigures(scoreBlock(fam, pred, rows.sort((a, b) => a - b), fixedBins)));
+    }
+    repeated = { folds: k, repeats, seeds: perRepeat.map((_, i) => seed + i), perRepeat, ...spreadOf(perRepeat) };
+  }
+
   if (final === null) {
     progress('fit', plan.length, plan.length + 1);
     final = fitOn(Array.from({ length: nTrials }, (_, i) => i), true);
@@ -317,7 +344,6 @@ export function fitReducedModelWithPredictions(
       ? { model: [fin.thresholds.model], lookup: fin.thresholds.lookup === null ? null : [fin.thresholds.lookup], psth: [fin.thresholds.psth], constant: [fin.thresholds.constant] }
       : null,
   };
-  testRows.sort((a, b) => a - b);
   let scoredBinsPerTrial = 0;
   if (recorded.length > 0) {
     let total = 0;
@@ -334,6 +360,7 @@ export function fitReducedModelWithPredictions(
     test: scoreBlock(fam, heldOut, testRows, fixedBins, { bootstrap }),
     testKind,
     folds,
+    ...(repeated ? { repeated } : {}),
     fixedBins,
     decidingMetric: decidingMetric(spec.family, binUnit),
     coincidence: spikeLike && recorded.length > 0

@@ -98,12 +98,42 @@ export const MetricBlockSchema = z.object({
 });
 export type MetricBlock = z.infer<typeof MetricBlockSchema>;
 
+/** The held-out figures a repeat of k-fold cross-validation yields (null where undefined). */
+export const RepeatFiguresSchema = z.object({
+  auroc: num,
+  stratifiedAuroc: num,
+  trialToTrialAuroc: num,
+  logLikPerBin: num,
+  bitsPerEventOverPsth: num,
+  pseudoR2: num,
+  accuracy: num,
+});
+export type RepeatFigures = z.infer<typeof RepeatFiguresSchema>;
+
+/**
+ * Repeated k-fold cross-validation by trial: every repeat's pooled out-of-fold figures (repeat i's folds drawn
+ * with seed + i; repeat 0 is the one `test` reports), their mean, sample standard deviation and range — the
+ * spread is how much the figures move with the assignment of trials to folds alone.
+ */
+export const RepeatedValidationSchema = z.object({
+  folds: z.number().int(),
+  repeats: z.number().int(),
+  seeds: z.array(z.number().int()),
+  perRepeat: z.array(RepeatFiguresSchema),
+  mean: RepeatFiguresSchema,
+  sd: RepeatFiguresSchema,
+  min: RepeatFiguresSchema,
+  max: RepeatFiguresSchema,
+});
+
 export const MetricsSchema = z.object({
   train: MetricBlockSchema,
   test: MetricBlockSchema,
   /** How `test` was obtained: held-out trials of a split, or pooled out-of-fold predictions. */
   testKind: z.enum(['split', 'kfold']),
   folds: z.number().int().nullable(),
+  /** Present when the spec's validation is repeatedKfold. */
+  repeated: RepeatedValidationSchema.optional(),
   fixedBins: z.array(z.number().int()),
   /**
    * The figure that decides whether the inputs explain the output: the position-stratified AUROC for

@@ -5,7 +5,7 @@ import { accuracyAt } from '../metrics/accuracyThreshold.js';
 import { auroc, stratifiedAuroc } from '../metrics/auroc.js';
 import { bestThresholdAccuracy, brierScore, logLikelihood, pseudoR2 } from '../metrics/likelihood.js';
 import { binStrata, strataSupport } from '../metrics/strata.js';
-import { SMALL_SAMPLE_MIN_EVENTS, type MetricBlock, type MetricIntervals, type Score } from './schema.js';
+import { SMALL_SAMPLE_MIN_EVENTS, type MetricBlock, type MetricIntervals, type RepeatFigures, type Score } from './schema.js';
 
 const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
@@ -198,5 +198,37 @@ export function scoreBlock(
     accuracyThresholdsFrom: th ? 'training bins' : 'scored bins',
     smallSample: { minEvents: SMALL_SAMPLE_MIN_EVENTS, flagged },
     intervals,
+  };
+}
+
+/** The figures one repeat of k-fold contributes to metrics.repeated (the model's, held out). */
+export function repeatFigures(block: MetricBlock): RepeatFigures {
+  return {
+    auroc: block.model.auroc,
+    stratifiedAuroc: block.stratifiedAuroc?.model ?? null,
+    trialToTrialAuroc: block.trialToTrialAuroc.model,
+    logLikPerBin: block.model.logLikPerBin,
+    bitsPerEventOverPsth: block.gainOverPsth.bitsPerEvent,
+    pseudoR2: block.model.pseudoR2,
+    accuracy: block.model.accuracy,
+  };
+}
+
+/** Mean, sample standard deviation and range of each figure over repeats (null where any repeat lacks it). */
+export function spreadOf(perRepeat: RepeatFigures[]): { mean: RepeatFigures; sd: RepeatFigures; min: RepeatFigures; max: RepeatFigures } {
+  const keys = Object.keys(perRepeat[0]) as (keyof RepeatFigures)[];
+  const make = (f: (values: number[]) => number): RepeatFigures =>
+    Object.fromEntries(
+      keys.map((key) => {
+        const values = perRepeat.map((r) => r[key]);
+        return [key, values.every((v): v is number => v !== null) ? finite(f(values)) : null];
+      }),
+    ) as RepeatFigures;
+  const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+  return {
+    mean: make(mean),
+    sd: make((v) => (v.length < 2 ? NaN : Math.sqrt(v.reduce((a, x) => a + (x - mean(v)) ** 2, 0) / (v.length - 1)))),
+    min: make((v) => Math.min(...v)),
+    max: make((v) => Math.max(...v)),
   };
 }

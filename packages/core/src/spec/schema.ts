@@ -13,6 +13,16 @@ export type Family = z.infer<typeof FamilySchema>;
 export const ValidationSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('split'), testFraction: z.number().gt(0).lt(1).default(0.3), seed: z.number().int().default(0) }),
   z.object({ kind: z.literal('kfold'), folds: z.number().int().min(2).max(50).default(5), seed: z.number().int().default(0) }),
+  /**
+   * k folds × r repeats by trial, repeat i with seed + i: the headline figures are repeat 0's (the k-fold with
+   * this seed); metrics.repeated gives every repeat's figures and their spread (how much the fold assignment moves them).
+   */
+  z.object({
+    kind: z.literal('repeatedKfold'),
+    folds: z.number().int().min(2).max(50).default(5),
+    repeats: z.number().int().min(2).max(50).default(5),
+    seed: z.number().int().default(0),
+  }),
 ]);
 
 /**
