@@ -46,4 +46,26 @@ describe('compareModels', () => {
     expect(ab.inputShare!).toBeGreaterThan(0.5);
     expect(ac.modelShare!).toBeGreaterThan(ab.modelShare!);
   });
+
+  it('every cross-prediction carries a trial-resampled interval; differences to the own model are paired', () => {
+    const cp = result.crossPrediction;
+    const ci = cp.intervals!;
+    expect(ci.resamples).toBe(1000);
+    for (let i = 0; i < 3; i++)
+      for (let j = 0; j < 3; j++) {
+        const [lo, hi] = ci.auroc[i][j]!;
+        expect(lo).toBeLessThanOrEqual(cp.auroc[i][j]!);
+        expect(hi).toBeGreaterThanOrEqual(cp.auroc[i][j]!);
+        const [slo, shi] = ci.stratifiedAuroc[i][j]!;
+        expect(slo).toBeLessThanOrEqual(cp.stratifiedAuroc![i][j]! + 1e-12);
+        expect(shi).toBeGreaterThanOrEqual(cp.stratifiedAuroc![i][j]! - 1e-12);
+      }
+    // the own model minus itself on the same resampled trials: exactly zero, every draw
+    expect(ci.relativeToOwn[1][1]).toEqual([0, 0]);
+    // pairing makes the difference tighter than the two figures' own intervals would suggest
+    const width = (x: [number, number] | null) => x![1] - x![0];
+    expect(width(ci.relativeToOwn[0][1])).toBeLessThan(width(ci.auroc[0][1]) + width(ci.auroc[1][1]));
+    // a different computation is worse on B's data, and the paired interval says so
+    expect(ci.relativeToOwn[2][1]![1]).toBeLessThan(0);
+  });
 });

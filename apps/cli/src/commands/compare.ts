@@ -1,18 +1,39 @@
 import { checkModelForDataset, compareModels, readDataset, readReducedModel, writeFileAtomic, type CompareResult } from '@occam/core';
 import { UsageError, numberOption, requireString, type Command } from '../cli.js';
 
-function matrixText(names: string[], m: (number | null)[][]): string {
+type IntervalGrid = ([number, number] | null)[][];
+
+/** A matrix of figures, each with its interval when given: `0.994 [0.990, 0.997]`. */
+function matrixText(names: string[], m: (number | null)[][], ci?: IntervalGrid): string {
   const short = names.map((n, i) => `[${i + 1}]`);
+  const cell = (v: number | null, i: number, j: number) => {
+    if (v === null) return '—';
+    const c = ci?.[i]?.[j];
+    return c ? `${v.toFixed(3)} [${c[0].toFixed(3)}, ${c[1].toFixed(3)}]` : v.toFixed(3);
+  };
+  const width = ci ? 24 : 8;
   return [
-    '       ' + short.map((s) => s.padStart(8)).join(''),
-    ...m.map((row, i) => short[i].padEnd(7) + row.map((v) => (v === null ? '—' : v.toFixed(3)).padStart(8)).join('')),
+    '       ' + short.map((s) => s.padStart(width)).join(''),
+    ...m.map((row, i) => short[i].padEnd(7) + row.map((v, j) => cell(v, i, j).padStart(width)).join('')),
   ].join('\n');
 }
 
 export function compareText(r: CompareResult): string {
   const lines = r.names.map((n, i) => `[${i + 1}] ${n}`);
-  lines.push('', 'cross-prediction, held-out AUROC (row model on column data):', matrixText(r.names, r.crossPrediction.auroc));
-  lines.push('', 'relative to the column system\'s own model (0 = as good as its own):', matrixText(r.names, r.crossPrediction.relativeToOwn));
+  const cp = r.crossPrediction;
+  const ci = cp.intervals;
+  const pct = ci ? ` [${Math.round(100 * ci.level)} % intervals over the column's held-out trials; differences paired]` : '';
+  lines.push('', `cross-prediction, held-out AUROC (row model on column data)${pct}:`, matrixText(r.names, cp.auroc, ci?.auroc));
+  lines.push('', 'relative to the column system\'s own model (0 = as good as its own):', matrixText(r.names, cp.relativeToOwn, ci?.relativeToOwn));
+  if (cp.stratifiedAuroc && cp.stratifiedRelativeToOwn) {
+    lines.push('', 'position-stratified AUROC (pairs within each bin; anything that depends on position alone scores 0.5):', matrixText(r.names, cp.stratifiedAuroc, ci?.stratifiedAuroc));
+    lines.push('', 'stratified, relative to the column system\'s own model:', matrixText(r.names, cp.stratifiedRelativeToOwn, ci?.stratifiedRelativeToOwn));
+  }
+  for (const c of r.controls ?? []) {
+    const s = c.control.selectivity.stratifiedAuroc;
+    const f = (v: number | null) => (v === null ? '—' : v.toFixed(3));
+    lines.push(`${c.name}: selectivity beside its ${c.control.control.kind} control ${f(s.estimate)} [${f(s.low)}, ${f(s.high)}] stratified AUROC${c.control.warning ? ` — warning: ${c.control.warning}` : ''}`);
+  }
   for (const f of r.filterSimilarity.filter((x) => x.filter !== 'full')) lines.push('', `filter similarity (cosine), ${f.group} ${f.filter}:`, matrixText(r.names, f.matrix));
   lines.push('', `order by similarity: ${r.order.join(' · ')}`, '', 'response differences — share explained by swapping inputs vs swapping models:');
   for (const v of r.variability) lines.push(`  ${v.a} vs ${v.b}: inputs ${v.inputShare === null ? '—' : (100 * v.inputShare).toFixed(0) + '%'}, models ${v.modelShare === null ? '—' : (100 * v.modelShare).toFixed(0) + '%'}`);
@@ -24,7 +45,7 @@ export const compareCommand: Command = {
   summary: 'universality across systems / transfer across conditions: filter similarity, cross-prediction, inputs vs models',
   usage: 'occam compare --system NAME=MODEL.json@DATASET [--system …]… --out FILE [--kind systems|conditions]',
   example: 'occam compare --system v1=v1.model.json@data/neuron/v1 --system v2=v2.model.json@data/neuron/v2 --out compare.json',
-  options: { system: { type: 'string', multiple: true }, out: { type: 'string' }, kind: { type: 'string' }, seed: { type: 'string' } },
+  options: { system: { type: 'string', multiple: true }, out: { type: 'string' }, kind: { type: 'string' }, seed: { type: 'string' }, resamples: { type: 'string' } },
   outputs: [{ option: 'out', kind: 'file' }],
   inputs: (v) => ((v.system as string[] | undefined) ?? []).flatMap((s) => /^[^=]+=(.+)@(.+)$/.exec(s)?.slice(1) ?? []),
   async run({ values, io }) {
@@ -41,7 +62,9 @@ export const compareCommand: Command = {
       checkModelForDataset(system.model, system.dataset, { modelFile: m[2], dataset: m[3] });
       systems.push(system);
     }
-    const result = compareModels(systems, { kind, seed: numberOption(values, 'seed', 0) });
+    const resamples = numberOption(values, 'resamples', 1000)!;
+    if (!(Number.isInteger(resamples) && resamples >= 1)) throw new UsageError(`--resamples must be a whole number ≥ 1, got ${resamples}`);
+    const result = compareModels(systems, { kind, seed: numberOption(values, 'seed', 0), resamples });
     await writeFileAtomic(out, JSON.stringify(result, null, 1) + '\n');
     if (io.json) io.out(JSON.stringify(result));
     else if (!io.quiet) io.out(`${compareText(result)}\nwrote ${out}`);

@@ -1,5 +1,7 @@
 import type { Dataset } from '../dataset/dataset.js';
 import { OccamError } from '../errors.js';
+import { forEachTrialResample, percentileInterval } from '../bootstrap/trialResampling.js';
+import { prepareRankSweep, sweepAuroc, type WeightedRankSweep } from '../bootstrap/weightedRankSweep.js';
 import { auroc, stratifiedAuroc } from '../metrics/auroc.js';
 import { predictReducedModel, simulateReducedModel } from '../model/predict.js';
 import type { ReducedModel } from '../model/schema.js';
@@ -18,21 +20,69 @@ function heldOut(s: System): number[] {
   return t.length > 0 ? t : Array.from({ length: s.dataset.manifest.nTrials }, (_, i) => i);
 }
 
-function scoreOn(model: ReducedModel, target: System): { auroc: number | null; t2t: number | null } {
-  const trials = new Set(heldOut(target));
+interface CrossScore {
+  auroc: number | null;
+  t2t: number | null;
+  stratified: number | null;
+  /** Rank sweeps over the held-out rows (one stratum; one per bin) for trial-resampled AUROCs. */
+  sweeps: { auroc: WeightedRankSweep; stratified: WeightedRankSweep };
+}
+
+function scoreOn(model: ReducedModel, target: System): CrossScore {
+  const held = heldOut(target);
+  const trials = new Set(held);
+  const index = new Map(held.map((t, k) => [t, k]));
   const pred = predictReducedModel(model, target.dataset);
   const rows: number[] = [];
   for (let r = 0; r < pred.trial.length; r++) if (trials.has(pred.trial[r])) rows.push(r);
   const fixed = new Set(target.model.metrics.fixedBins);
   const strata = new Map<number, number[]>();
+  const byBin = new Map<number, number[]>();
   for (const r of rows) {
+    if (!byBin.has(pred.bin[r])) byBin.set(pred.bin[r], []);
+    byBin.get(pred.bin[r])!.push(r);
     if (!fixed.has(pred.bin[r])) continue;
     if (!strata.has(pred.bin[r])) strata.set(pred.bin[r], []);
     strata.get(pred.bin[r])!.push(r);
   }
   const a = auroc(pred.mean, pred.target, rows);
   const t = stratifiedAuroc(pred.mean, pred.target, strata);
-  return { auroc: Number.isFinite(a) ? a : null, t2t: Number.isFinite(t) ? t : null };
+  const s = stratifiedAuroc(pred.mean, pred.target, byBin);
+  const trialOf = (r: number) => index.get(pred.trial[r])!;
+  return {
+    auroc: Number.isFinite(a) ? a : null,
+    t2t: Number.isFinite(t) ? t : null,
+    stratified: Number.isFinite(s) ? s : null,
+    sweeps: { auroc: prepareRankSweep(pred.mean, pred.target, trialOf, [rows]), stratified: prepareRankSweep(pred.mean, pred.target, trialOf, byBin.values()) },
+  };
+}
+
+/**
+ * Percentile intervals, over resamples of the column system's held-out trials, of every row model's AUROC and
+ * stratified AUROC on that column and of their paired differences to the column's own model (the same
+ * resampled trials score both, so what the trials share cancels).
+ */
+function crossIntervals(scores: CrossScore[][], systems: System[], resamples: number, seed: number, level: number) {
+  const n = systems.length;
+  const grid = () => systems.map(() => systems.map((): [number, number] | null => null));
+  const out = { auroc: grid(), stratifiedAuroc: grid(), relativeToOwn: grid(), stratifiedRelativeToOwn: grid() };
+  for (let j = 0; j < n; j++) {
+    const T = heldOut(systems[j]).length;
+    const draws = Array.from({ length: n }, () => ({ a: new Float64Array(resamples), s: new Float64Array(resamples) }));
+    forEachTrialResample(T, resamples, seed + j, (w, b) => {
+      for (let i = 0; i < n; i++) {
+        draws[i].a[b] = sweepAuroc(scores[i][j].sweeps.auroc, w);
+        draws[i].s[b] = sweepAuroc(scores[i][j].sweeps.stratified, w);
+      }
+    });
+    for (let i = 0; i < n; i++) {
+      out.auroc[i][j] = percentileInterval(draws[i].a, level);
+      out.stratifiedAuroc[i][j] = percentileInterval(draws[i].s, level);
+      out.relativeToOwn[i][j] = percentileInterval(draws[i].a.map((v, b) => v - draws[j].a[b]), level);
+      out.stratifiedRelativeToOwn[i][j] = percentileInterval(draws[i].s.map((v, b) => v - draws[j].s[b]), level);
+    }
+  }
+  return { level, resamples, seed, ...out };
 }
 
 /** Mean simulated output per scored bin position across the held-out trials: the system's response. */
@@ -92,7 +142,7 @@ function clusterOrder(names: string[], sim: (number | null)[][]): string[] {
  * response difference between two systems is explained by swapping their inputs vs swapping their models.
  * The same call with one system under several conditions gives the condition-transfer matrix.
  */
-export function compareModels(systems: System[], options: { kind?: 'systems' | 'conditions'; seed?: number } = {}): CompareResult {
+export function compareModels(systems: System[], options: { kind?: 'systems' | 'conditions'; seed?: number; resamples?: number; level?: number } = {}): CompareResult {
   if (systems.length < 2) throw new OccamError('compare needs at least two systems (model + dataset each)');
   const names = systems.map((s) => s.name);
   const groups = [...new Set(systems.flatMap((s) => s.model.layout.groups))];
@@ -114,10 +164,14 @@ export function compareModels(systems: System[], options: { kind?: 'systems' | '
   }
   const scores = systems.map((a) => systems.map((b) => scoreOn(a.model, b)));
   const own = systems.map((_, j) => scores[j][j].auroc);
+  const ownStratified = systems.map((_, j) => scores[j][j].stratified);
   const crossPrediction = {
     auroc: scores.map((row) => row.map((s) => s.auroc)),
     relativeToOwn: scores.map((row) => row.map((s, j) => (s.auroc !== null && own[j] !== null ? s.auroc - own[j]! : null))),
     trialToTrialAuroc: scores.map((row) => row.map((s) => s.t2t)),
+    stratifiedAuroc: scores.map((row) => row.map((s) => s.stratified)),
+    stratifiedRelativeToOwn: scores.map((row) => row.map((s, j) => (s.stratified !== null && ownStratified[j] !== null ? s.stratified - ownStratified[j]! : null))),
+    intervals: crossIntervals(scores, systems, options.resamples ?? 1000, options.seed ?? 0, options.level ?? 0.95),
   };
   const full = filterSimilarity.filter((f) => f.filter === 'full');
   const meanSim = names.map((_, i) =>
@@ -163,6 +217,7 @@ export function compareModels(systems: System[], options: { kind?: 'systems' | '
     filterSimilarity,
     crossPrediction,
     order: clusterOrder(names, meanSim),
+    ...(systems.some((s) => s.model.control) ? { controls: systems.flatMap((s) => (s.model.control ? [{ name: s.name, control: s.model.control }] : [])) } : {}),
     variability: variability.map((v) => ({ ...v, responseDistance: Number.isFinite(v.responseDistance) ? v.responseDistance : -1 })),
   };
 }

@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { ControlComparisonSchema } from '../model/controlComparison.js';
 
 const matrix = z.array(z.array(z.number().nullable()));
+const intervalMatrix = z.array(z.array(z.tuple([z.number(), z.number()]).nullable()));
 
 export const CompareResultSchema = z.object({
   format: z.literal('occam.compare'),
@@ -11,7 +13,31 @@ export const CompareResultSchema = z.object({
   /** Cosine similarity of normalised filters between systems, per group and filter (spatial, temporal, full). */
   filterSimilarity: z.array(z.object({ group: z.string(), filter: z.enum(['spatial', 'temporal', 'full', 'history']), matrix })),
   /** Row model on column dataset: held-out AUROC, and that AUROC minus the column's own model's (0 on the diagonal). */
-  crossPrediction: z.object({ auroc: matrix, relativeToOwn: matrix, trialToTrialAuroc: matrix }),
+  crossPrediction: z.object({
+    auroc: matrix,
+    relativeToOwn: matrix,
+    trialToTrialAuroc: matrix,
+    /** Position-stratified AUROC (pairs within each bin), and minus the column's own model's (absent in older files). */
+    stratifiedAuroc: matrix.optional(),
+    stratifiedRelativeToOwn: matrix.optional(),
+    /**
+     * Percentile intervals ([low, high] or null) over resamples of the column system's held-out trials; the
+     * differences to the column's own model are paired (same resampled trials). Absent in older files.
+     */
+    intervals: z
+      .object({
+        level: z.number(),
+        resamples: z.number().int(),
+        seed: z.number().int(),
+        auroc: intervalMatrix,
+        stratifiedAuroc: intervalMatrix,
+        relativeToOwn: intervalMatrix,
+        stratifiedRelativeToOwn: intervalMatrix,
+      })
+      .optional(),
+  }),
+  /** Selectivity of each system beside its control, where its model carries one (language models: `lm reduce`). */
+  controls: z.array(z.object({ name: z.string(), control: ControlComparisonSchema })).optional(),
   /** Systems ordered so similar ones sit together (average-linkage clustering on 1 − mean full-filter similarity). */
   order: z.array(z.string()),
   /**
