@@ -243,6 +243,11 @@ describe('template word lists and condition-relative paths', () => {
     file('inner/blank.txt', '\n \n');
     const blank = file('inner/blank.condition.json', JSON.stringify({ kind: 'template', template: '{A}', slots: { A: { file: 'blank.txt' } }, count: 1 }));
     expect((await errorOf(loadCondition(blank, vocab))).message).toMatch(/blank\.txt: word list for slot \{A\} has no values/);
+    // inside a mixture, the message names the component's field
+    const inMix = file('inner/mix.condition.json', JSON.stringify({ kind: 'mixture', count: 2, components: [{ label: 'x', weight: 1, condition: { kind: 'template', template: '{A}', slots: { A: { file: '../outside.txt' } } } }] }));
+    expect((await errorOf(loadCondition(inMix, vocab))).message).toMatch(/mix\.condition\.json: components\.0\.condition\.slots\.A\.file '\.\.\/outside\.txt' resolves to/);
+    // a condition given as an object resolves against, and stays inside, the working folder
+    expect((await errorOf(loadCondition({ kind: 'jsonl', path: '../../x.jsonl' }, vocab))).message).toMatch(/^condition: path '\.\.\/\.\.\/x\.jsonl' resolves to .*, outside the working folder /);
     // an absolute path is the user's explicit choice
     const abs = file('inner/abs.condition.json', JSON.stringify({ kind: 'template', template: '{A}', slots: { A: { file: join(dir, 'outside.txt') } }, count: 1 }));
     expect((await loadCondition(abs, vocab)).prompts[0].tokens).toEqual([1, 5]);

@@ -59,7 +59,7 @@ async function resolveCondition(c: Condition, vocab: Vocabulary, base: Condition
       case 'jsonl':
         return readJsonlPrompts(conditionPath(base, c.path, field('path')), vocab, c.bos);
       case 'template':
-        return templatePrompts(c, vocab, await readSlotWordLists(c, base));
+        return templatePrompts(c, vocab, await readSlotWordLists(c, base, at));
       case 'natural-text':
         return naturalTextPrompts(c, conditionPath(base, c.path, field('path')), vocab);
       case 'stochastic-copy':

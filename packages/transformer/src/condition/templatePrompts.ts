@@ -40,13 +40,14 @@ export function templatePrompts(c: TemplatePrompts, vocab: Vocabulary, wordLists
 /**
  * The word lists a template's slots name: one value per line, path relative to the condition file's
  * folder (and inside it). A trailing "\r" is dropped and blank lines are skipped; other whitespace is
- * part of the value (a leading space changes a BPE token).
+ * part of the value (a leading space changes a BPE token). `at` prefixes field names in messages (a
+ * mixture component's path).
  */
-export async function readSlotWordLists(c: TemplatePrompts, base: ConditionBase): Promise<Record<string, string[]>> {
+export async function readSlotWordLists(c: TemplatePrompts, base: ConditionBase, at = ''): Promise<Record<string, string[]>> {
   const lists: Record<string, string[]> = {};
   for (const [name, v] of Object.entries(c.slots)) {
     if (Array.isArray(v)) continue;
-    const field = `slots.${name}.file`;
+    const field = `${at ? `${at}.` : ''}slots.${name}.file`;
     const path = conditionPath(base, v.file, field);
     const text = await readConditionFile(path, `word list for slot {${name}}`, base, field);
     const words = text.split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '');
