@@ -24,7 +24,9 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'occam-kill-'));
   const spec = JSON.parse(await readFile(fx.spec, 'utf8'));
   await writeFile(join(dir, 'specA.json'), JSON.stringify(spec));
-  await writeFile(join(dir, 'specB.json'), JSON.stringify({ ...spec, penalty: { ridge: 10 } }));
+  await writeFile(join(dir, 'specB.json'), JSON.stringify({ ...spec, regularization: { ridge: 10, smoothness: 0 } }));
+  // two checkpoints of a training run, for dynamics: the same model at two steps is enough to write a result
+  for (const step of ['step-000001', 'step-000002']) await cp(fx.lmModel, join(dir, 'steps', step), { recursive: true });
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -107,6 +109,22 @@ const commands: WritingCommand[] = [
     outputs: (d) => [join(d, 'ds')],
     points: [...DIRECTORY_CRASH_POINTS, ...FILE_CRASH_POINTS],
     valid: validDataset,
+  },
+  {
+    name: 'lm extract',
+    old: (d) => ['lm', 'extract', '--model', fx.lmModel, '--condition', fx.lmCondition, '--behaviour', 'next-token-correct', '--out', join(d, 'lm.dataset'), '--quiet'],
+    next: (d) => ['lm', 'extract', '--model', fx.lmModel, '--condition', fx.lmCondition, '--behaviour', 'next-token-correct', '--padding', 'left', '--out', join(d, 'lm.dataset'), '--quiet'],
+    outputs: (d) => [join(d, 'lm.dataset')],
+    points: [...DIRECTORY_CRASH_POINTS, ...FILE_CRASH_POINTS],
+    valid: validDataset,
+  },
+  {
+    name: 'dynamics',
+    old: (d) => ['dynamics', '--checkpoints', join(dir, 'steps'), '--condition', fx.lmCondition, '--behaviour', 'next-token-correct', '--control', 'none', '--out', join(d, 'dyn.json'), '--quiet'],
+    next: (d) => ['dynamics', '--checkpoints', join(dir, 'steps'), '--condition', fx.lmCondition, '--behaviour', 'next-token-correct', '--control', 'none', '--metric', 'auroc', '--out', join(d, 'dyn.json'), '--quiet'],
+    outputs: (d) => [join(d, 'dyn.json')],
+    points: FILE_CRASH_POINTS,
+    valid: async (p) => expect(JSON.parse(await readFile(p, 'utf8')).format).toBe('occam.dynamics'),
   },
   {
     name: 'lm reduce',
