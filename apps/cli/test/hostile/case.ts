@@ -17,6 +17,8 @@ export interface HostileCase {
   };
   /** Paths relative to `dir` whose bytes must be unchanged after the run (snapshotted after setup). */
   untouched?: string[];
+  /** Environment variables for the run (e.g. a lowered OCCAM_MAX_* limit). */
+  env?: Record<string, string>;
   /** Override the 5 s bound only where the case is a full successful run (say why in the case). */
   seconds?: number;
 }

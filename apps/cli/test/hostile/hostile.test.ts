@@ -20,13 +20,13 @@ const MAX_RSS_KIB = 500 * 1024;
 
 interface Outcome { code: number | null; signal: string | null; stdout: string; stderr: string; seconds: number; maxRssKiB: number }
 
-function runCli(args: string[], cwd: string, limitSeconds: number): Promise<Outcome> {
+function runCli(args: string[], cwd: string, limitSeconds: number, env: Record<string, string> = {}): Promise<Outcome> {
   const rssFile = join(cwd, '.occam-test-rss');
   return new Promise((resolve) => {
     const start = process.hrtime.bigint();
     const child = spawn(process.execPath, ['--require', preload, bin, ...args], {
       cwd,
-      env: { ...process.env, OCCAM_TEST_RSS_FILE: rssFile, OCCAM_DEBUG: '' },
+      env: { ...process.env, ...env, OCCAM_TEST_RSS_FILE: rssFile, OCCAM_DEBUG: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -62,7 +62,7 @@ describe(`hostile-input corpus (${all.length} cases)`, () => {
         const before = new Map<string, Buffer>();
         for (const p of c.untouched ?? []) before.set(p, await readFile(join(dir, p)));
         const limit = c.seconds ?? 5;
-        const r = await runCli(args, dir, limit);
+        const r = await runCli(args, dir, limit, c.env);
         const shown = `occam ${args.join(' ')}\nexit ${r.code}${r.signal ? ` (${r.signal})` : ''}\nstderr: ${r.stderr}\nstdout: ${r.stdout.slice(0, 2000)}`;
         expect(r.code, shown).toBe(c.expect.exit);
         for (const re of c.expect.stderr ?? []) expect(r.stderr, shown).toMatch(re);

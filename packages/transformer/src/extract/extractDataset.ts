@@ -1,4 +1,4 @@
-import { createDataset, OccamError, type Dataset } from '@occam/core';
+import { createDataset, formatBytes, OccamError, readLimits, type Dataset } from '@occam/core';
 import { buildAtomPlan, type AtomPlan } from '../atoms/atomPlan.js';
 import { buildGraphAtoms, type GraphAtoms } from '../atoms/graphAtoms.js';
 import type { AtomSelectionInput } from '../atoms/schema.js';
@@ -106,6 +106,15 @@ export async function extractDataset(
   if (N === 0) throw new OccamError(`condition ${prompts.name}: no prompts`);
   const nBins = Math.max(...prompts.prompts.map((p) => p.tokens.length));
   const A = plan.atoms.length;
+  // Bounded before any forward pass: the inputs array is atoms × prompts × positions float32s, held whole.
+  const bytes = 4 * A * N * nBins;
+  const { maxNpyBytes } = readLimits();
+  if (bytes > maxNpyBytes) {
+    throw new OccamError(
+      `condition ${prompts.name}: ${A} atoms × ${N} prompts × ${nBins} positions would make a ${formatBytes(bytes)} inputs array, over the limit of ${formatBytes(maxNpyBytes)} — use fewer prompts or atoms (atoms.families), or raise OCCAM_MAX_NPY_BYTES`,
+      { field: 'condition' },
+    );
+  }
   const inputs = new Float32Array(A * N * nBins);
   const binary = behaviour.targetKind === 'binary';
   const target = binary ? new Uint8Array(N * nBins) : new Float32Array(N * nBins);
