@@ -13,7 +13,12 @@ export function searchTable(r: SearchResult): string {
     lines.push(`  ${String(c.parameters).padStart(6)}  ${f(c.metrics[rank]).padStart(16)}   ${f(c.metrics.auroc)}   ${f(c.metrics.psthAuroc)}   ${f(c.metrics.trialToTrialAuroc).padStart(9)}   ${f(c.metrics.stratifiedAuroc).padStart(11)}   ${c.key}${mark}`);
   }
   const decided = { auroc: 'held-out AUROC', trialToTrialAuroc: 'trial-to-trial AUROC (fixed bins)', stratifiedAuroc: 'position-stratified AUROC' }[r.options.sufficientBy ?? 'auroc'];
-  lines.push('', `minimal sufficient model (fewest parameters with ${decided} within ${r.options.tolerance} of the best): ${r.minimal}`);
+  const suff = r.sufficiency;
+  if (suff?.method === 'bootstrap') {
+    lines.push('', `minimal sufficient model (fewest parameters not significantly worse than the best on ${decided}: one-sided paired bootstrap over trials, α = ${suff.alpha}, ${suff.resamples} resamples; best: ${suff.reference}): ${r.minimal}`);
+    for (const e of suff.examined)
+      lines.push(`  ${e.key} (${e.parameters} parameters): ${e.verdict}${e.difference === null ? '' : `, Δ ${e.difference.toFixed(4)}`}${e.upper === null ? '' : ` (upper ${Math.round((1 - suff.alpha) * 100)} % bound ${e.upper.toFixed(4)})`}`);
+  } else lines.push('', `minimal sufficient model (fewest parameters with ${decided} within ${r.options.tolerance} of the best): ${r.minimal}`);
   if (r.options.includeReadoutAtoms) lines.push('note: candidates may use atoms that read the behaviour\'s own readout (--include-readout-atoms): they decompose the answer and predict it whatever the weights');
   if (r.minimalFilters.some((f) => f.temporal.x.length > 1)) lines.push(`its temporal filters peak at lag: ${r.minimalFilters.map((f) => `${f.group} ${f.peakLag}`).join('; ')}`);
   const strongest = r.minimalFilters.filter((f) => f.netWeight !== undefined).sort((a, b) => Math.abs(b.netWeight!) - Math.abs(a.netWeight!));

@@ -8,7 +8,8 @@ import { SpecSchema, type Spec } from '../spec/schema.js';
 import { CandidatePool } from './candidatePool.js';
 import { featureFamilies, redundantAttributes, validLevels, type FamilyPlan, type SpecDraft } from './featureFamilies.js';
 import { groupLassoRoute } from './groupLassoRoute.js';
-import { CandidateSchema, SearchOptionsSchema, type Candidate, type SearchOptions, type SearchOptionsInput, type SearchResult } from './schema.js';
+import { CandidateSchema, SearchOptionsSchema, type Candidate, type SearchOptions, type SearchOptionsInput, type SearchResult, type Sufficiency } from './schema.js';
+import { decidingFigure, sufficiencyByBootstrap } from './sufficiencyByBootstrap.js';
 
 type Levels = Record<string, number>;
 type SufficiencyMetric = NonNullable<SearchOptions['sufficientBy']>;
@@ -242,8 +243,21 @@ export async function runSearch(ds: Dataset, optionsInput: SearchOptionsInput, h
     const candidates = [...done.values()].sort(bySize);
     const best = candidates.reduce((a, b) => (rankValue(b, options.rankBy) > rankValue(a, options.rankBy) ? b : a));
     const by = sufficientBy;
-    const bestAccuracy = Math.max(...candidates.map((c) => accuracyValue(c, gaussian, by)));
-    const minimal = candidates.find((c) => accuracyValue(c, gaussian, by) >= bestAccuracy - tol) ?? best;
+    const decide = (c: Candidate) => accuracyValue(c, gaussian, by);
+    let minimal: Candidate;
+    let sufficiency: Sufficiency;
+    if (options.sufficiency === 'bootstrap') {
+      // Refits run here, on the calling thread, in size order: the decision does not depend on the thread count.
+      ({ minimal, sufficiency } = sufficiencyByBootstrap(ds, candidates, decide, decidingFigure(by, gaussian), {
+        alpha: options.alpha,
+        resamples: options.resamples,
+        seed: options.seed,
+      }));
+    } else {
+      const reference = candidates.reduce((a, b) => (decide(b) > decide(a) ? b : a));
+      minimal = candidates.find((c) => decide(c) >= decide(reference) - tol) ?? best;
+      sufficiency = { method: 'tolerance', figure: decidingFigure(by, gaussian), tolerance: tol, reference: reference.key };
+    }
     const paretoFront: string[] = [];
     let bar = -Infinity;
     for (const c of candidates) {
@@ -282,6 +296,7 @@ export async function runSearch(ds: Dataset, optionsInput: SearchOptionsInput, h
       paretoFront,
       best: best.key,
       minimal: minimal.key,
+      sufficiency,
       ablations,
       paths,
       ...(groupLasso ? { groupLasso } : {}),

@@ -10,7 +10,21 @@ export const SearchOptionsSchema = z.object({
   ridge: z.number().nonnegative().default(1),
   folds: z.number().int().min(2).max(20).default(3),
   seed: z.number().int().default(0),
-  /** AUROC (pseudo-R² for gaussian) within this of the best counts as sufficient. */
+  /**
+   * How the minimal sufficient model is decided. 'bootstrap' (default): the fewest-parameter candidate not
+   * significantly worse than the best on the deciding figure — a one-sided paired bootstrap over trials at
+   * level `alpha` (see sufficiencyByBootstrap). 'tolerance': the fewest-parameter candidate within
+   * `tolerance` of the best (a fixed margin, blind to how much the figure moves with the trials held out).
+   */
+  sufficiency: z.enum(['bootstrap', 'tolerance']).default('bootstrap'),
+  /** One-sided significance level of the bootstrap sufficiency test (default 0.05). */
+  alpha: z.number().gt(0).lt(0.5).default(0.05),
+  /** Trial resamples of the bootstrap sufficiency test. */
+  resamples: z.number().int().min(100).max(100_000).default(1000),
+  /**
+   * AUROC (pseudo-R² for gaussian) within this of the best counts as sufficient under
+   * `sufficiency: 'tolerance'`; forward and backward selection always step by it.
+   */
   tolerance: z.number().nonnegative().default(0.005),
   /**
    * Which held-out AUROC the tolerance applies to: windowed (as the method states), trial-to-trial at the
@@ -41,6 +55,37 @@ export const FeatureFamilySchema = z.object({
 export type FeatureFamily = z.infer<typeof FeatureFamilySchema>;
 
 const num = z.number().nullable();
+
+/** How the minimal model was decided, and on what evidence. */
+export const SufficiencySchema = z.discriminatedUnion('method', [
+  z.object({
+    method: z.literal('bootstrap'),
+    /** The deciding figure (the bootstrap's name for it). */
+    figure: z.string(),
+    alpha: z.number(),
+    resamples: z.number().int(),
+    seed: z.number().int(),
+    /** The candidate best on the deciding figure: what every other is compared with. */
+    reference: z.string(),
+    /**
+     * Candidates examined in size order before the decision: each one's paired difference (candidate − best)
+     * and the upper one-sided (1 − α) bootstrap bound of it; 'screened out' ones lost by more than twice the
+     * best's own interval width and were not refitted.
+     */
+    examined: z.array(
+      z.object({
+        key: z.string(),
+        parameters: z.number().int(),
+        difference: num,
+        upper: num,
+        verdict: z.enum(['not significantly worse', 'significantly worse', 'screened out']),
+      }),
+    ),
+  }),
+  z.object({ method: z.literal('tolerance'), figure: z.string(), tolerance: z.number(), reference: z.string() }),
+]);
+export type Sufficiency = z.infer<typeof SufficiencySchema>;
+
 export const CandidateSchema = z.object({
   key: z.string(),
   levels: z.record(z.string(), z.number().int()),
@@ -73,6 +118,8 @@ export const SearchResultSchema = z.object({
   paretoFront: z.array(z.string()),
   best: z.string(),
   minimal: z.string(),
+  /** How `minimal` was decided (absent in results written before it existed: a tolerance). */
+  sufficiency: SufficiencySchema.optional(),
   /** For the minimal model: each family removed (set to its lowest level), and what that costs. */
   ablations: z.array(z.object({ family: z.string(), from: z.string(), to: z.string(), key: z.string(), deltaRank: num, deltaAuroc: num, deltaTrialToTrialAuroc: num.default(null), deltaStratifiedAuroc: num.default(null) })),
   /** Per strategy, the path of keys it took (groupLasso: the distinct selections along its λ path). */
