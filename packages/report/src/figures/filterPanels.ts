@@ -1,7 +1,7 @@
 import { bottomAxis, leftAxis } from '../svg/axis.js';
 import { formatTick } from '../svg/format.js';
 import { legend, legendHeight, type LegendItem } from '../svg/legend.js';
-import { el, text } from '../svg/markup.js';
+import { el, text, tooltip } from '../svg/markup.js';
 import { dots, linePath, rule } from '../svg/marks.js';
 import { plotFrame } from '../svg/plotFrame.js';
 import { extent, linearScale, tickStep } from '../svg/scale.js';
@@ -11,6 +11,8 @@ import { wrapText } from '../svg/wrapText.js';
 export interface FilterPanel {
   /** The group, written above its panel (wrapped at commas). */
   label: string;
+  /** Shown on hover over the panel's name (the full group label when `label` is shortened). */
+  tooltip?: string;
   colour: string;
   x: readonly number[];
   y: readonly number[];
@@ -77,8 +79,13 @@ export function filterPanelsFigure(options: { title: string; xLabel: string; yLa
     parts.push(
       el(
         'g',
-        { class: 'panel', 'data-group': p.label },
-        ...titles[i].map((line, k) => text(line, { x: x0, y: plotTop - 6 - (titles[i].length - 1 - k) * TITLE_LINE, fill: '#1a1a1a' })),
+        { class: 'panel', 'data-group': p.tooltip ?? p.label },
+        el(
+          'g',
+          { class: 'panel-title' },
+          p.tooltip ? tooltip(p.tooltip) : '',
+          ...titles[i].map((line, k) => text(line, { x: x0, y: plotTop - 6 - (titles[i].length - 1 - k) * TITLE_LINE, fill: '#1a1a1a' })),
+        ),
         leftAxis(frame, { label: '', ticks: yTicks, grid: true, hideTickLabels: col !== 0 }),
         bottomAxis(frame, { label: '', tickCount: 4 }),
         rule(frame, 'y', 0, { stroke: '#7a7a7a' }),

@@ -4,7 +4,7 @@ import type { LegendItem } from '../svg/legend.js';
 import { dots, linePath, rule } from '../svg/marks.js';
 import { extent } from '../svg/scale.js';
 import { SERIES } from '../style/palette.js';
-import { attributeAxisLabel, historyAxisLabel, lagAxisLabel, weightAxisLabel } from '../style/units.js';
+import { historyAxisLabel, weightAxisLabel } from '../style/units.js';
 import { thinLine } from './thinForFigure.js';
 
 export interface FilterSeries {
@@ -42,44 +42,29 @@ export function filterPlot(options: { title: string; xLabel: string; yLabel: str
   });
 }
 
-type GroupFilter = ReducedModel['filters']['groups'][number];
-
-export const groupName = (g: GroupFilter) => `${g.label} (${g.atoms} atom${g.atoms === 1 ? '' : 's'})`;
-
-/** Spatial filter of every group over the ordered attribute (soma distance, layer). */
-export function spatialFiltersFigure(model: ReducedModel, colours: string[], units: Record<string, string> = {}): string {
-  return filterPlot({
-    title: 'Spatial filters',
-    xLabel: attributeAxisLabel(model.layout.spatialAttribute ?? 'attribute', units),
-    yLabel: 'relative weight (a.u.)',
-    series: model.filters.groups.map((g, i) => ({ label: groupName(g), colour: colours[i], x: g.spatial.x, y: g.spatial.y })),
-  });
-}
-
-/** The control's filter of the group with the same label, if it has one. */
-export function controlGroup(control: ReducedModel | null | undefined, label: string): GroupFilter | null {
-  return control?.filters.groups.find((g) => g.label === label) ?? null;
+/** One group's curve in an overlaid plot, with its control's curve (dashed) when there is one. */
+export interface OverlaidCurve {
+  name: string;
+  colour: string;
+  x: readonly number[];
+  y: readonly number[];
+  control: { x: readonly number[]; y: readonly number[] } | null;
 }
 
 /**
- * Temporal filter of every group over lag, all in one plot (for a few groups). A control model's filter of
- * the same group is drawn dashed in the group's colour.
+ * A few groups' filters over one axis in one plot, the legend above it. A control model's filter of the
+ * same group is drawn dashed in the group's colour, and the legend explains dashes once.
  */
-export function temporalFiltersFigure(model: ReducedModel, colours: string[], control?: ReducedModel | null, controlLabel = 'control'): string {
-  const series: FilterSeries[] = model.filters.groups.map((g, i) => ({ label: groupName(g), colour: colours[i], x: g.temporal.x, y: g.temporal.y }));
-  let controlled = 0;
-  model.filters.groups.forEach((g, i) => {
-    const c = controlGroup(control, g.label);
-    if (!c) return;
-    controlled++;
-    series.push({ label: `${g.label}, ${controlLabel}`, colour: colours[i], x: c.temporal.x, y: c.temporal.y, dash: 'dashed', unlisted: true });
-  });
+export function overlaidCurvesFigure(options: { title: string; xLabel: string; yLabel: string; curves: OverlaidCurve[]; controlLabel: string }): string {
+  const series: FilterSeries[] = options.curves.map((c) => ({ label: c.name, colour: c.colour, x: c.x, y: c.y }));
+  const controlled = options.curves.filter((c) => c.control);
+  for (const c of controlled) series.push({ label: `${c.name}, ${options.controlLabel}`, colour: c.colour, x: c.control!.x, y: c.control!.y, dash: 'dashed', unlisted: true });
   return filterPlot({
-    title: 'Temporal filters',
-    xLabel: lagAxisLabel(model.filters.binUnit),
-    yLabel: weightAxisLabel(model.nonlinearity.link, model.filters.binUnit),
+    title: options.title,
+    xLabel: options.xLabel,
+    yLabel: options.yLabel,
     series,
-    legendExtra: controlled ? [{ label: `${controlLabel} (dashed, same colour)`, colour: '#555555', symbol: 'dashed' }] : [],
+    legendExtra: controlled.length ? [{ label: `${options.controlLabel} (dashed, same colour)`, colour: '#555555', symbol: 'dashed' }] : [],
   });
 }
 

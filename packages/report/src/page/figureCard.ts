@@ -5,7 +5,9 @@ export interface Figure {
   id: string;
   title: string;
   /** A standalone SVG document (svgDocument). */
-  svg: string;
+  svg?: string;
+  /** HTML instead of a figure (a small table where a plot would show one point per group): no SVG download. */
+  html?: string;
   /** HTML (built by the report, dynamic parts escaped). */
   caption: string;
   /** Spans the page's full width (time axes, wide matrices). */
@@ -20,6 +22,14 @@ function maxWidth(svg: string): number {
 
 /** One figure: heading, a "Download SVG" button that saves exactly the SVG shown, the figure, its caption. */
 export function figureCard(figure: Figure): string {
+  if (figure.svg === undefined)
+    return (
+      `<figure class="figure table-figure${figure.wide ? ' wide' : ''}" id="${escapeHtml(figure.id)}">` +
+      `<div class="figure-head"><h4>${escapeHtml(figure.title)}</h4></div>` +
+      `<div class="figure-table">${figure.html ?? ''}</div>` +
+      `<figcaption>${figure.caption}</figcaption>` +
+      '</figure>'
+    );
   return (
     `<figure class="figure${figure.wide ? ' wide' : ''}" id="${escapeHtml(figure.id)}" data-figure="${escapeHtml(figure.id)}">` +
     `<div class="figure-head"><h4>${escapeHtml(figure.title)}</h4>` +

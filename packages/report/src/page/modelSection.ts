@@ -1,10 +1,9 @@
 import type { ReducedModel } from '@occam/core';
 import type { ReportPrediction } from '../data/reportPrediction.js';
 import { filterHeatmapFigure, filterRange } from '../figures/filterHeatmap.js';
-import { filterPanelsFigure } from '../figures/filterPanels.js';
-import { controlGroup, groupName, historyFigure, spatialFiltersFigure, temporalFiltersFigure } from '../figures/filterPlot.js';
+import { controlGroupOf, hasSingleLag, isTokenOffsetAttribute, spatialCurve, temporalCurve, type GroupCurve } from '../data/groupCurves.js';
+import { historyFigure } from '../figures/filterPlot.js';
 import { nonlinearityFigure } from '../figures/nonlinearityPlot.js';
-import { offsetHeatmapFigure, temporalRange } from '../figures/offsetHeatmap.js';
 import { psthFigure } from '../figures/psthPlot.js';
 import { rasterFigure } from '../figures/raster.js';
 import { rocFigure } from '../figures/rocPlot.js';
@@ -12,27 +11,27 @@ import { trialTracesFigure } from '../figures/trialTraces.js';
 import type { ReportInput, ReportOptions } from '../input/reportInput.js';
 import { formatNumber, formatSignificant } from '../svg/format.js';
 import { groupColours, groupRole } from '../style/palette.js';
+import { shortGroupLabels } from '../style/shortGroupLabels.js';
 import { attributeAxisLabel, lagAxisLabel, unitName, weightAxisLabel } from '../style/units.js';
 import { vocabularyFor, type Vocabulary } from '../style/vocabulary.js';
 import { controlTable, selectivityLine } from './controlTable.js';
 import { figureGrid, type Figure } from './figureCard.js';
+import { groupCurveFigures, type DrawnCurve } from './groupCurveFigures.js';
 import { escapeHtml, type PageIds } from './html.js';
 import { metricsTables } from './metricsTable.js';
-
-/** Up to this many groups share one plot with a legend; more get one small panel each (and a heatmap). */
-const OVERLAID_GROUPS = 4;
-/** Beyond this many groups the small panels would fill pages: the group × lag heatmap alone shows them. */
-const PANELLED_GROUPS = 24;
 
 function specSummary(model: ReducedModel, words: Vocabulary): string {
   const s = model.spec;
   const unit = unitName(model.filters.binUnit);
   const w = model.filters.binWidth;
+  const offsetAxis = words.kind === 'language-model' && isTokenOffsetAttribute(model.layout.spatialAttribute);
   const parts = [
     `${s.structure} filters`,
     `${model.layout.groups.length} group(s): ${model.layout.groups.join('; ')}`,
-    model.layout.spatialAttribute ? `spatial over ${model.layout.spatialAttribute} (${model.layout.K} functions)` : 'no spatial dimension',
-    `${words.kind === 'language-model' ? 'token offsets' : 'lags'} ${s.temporal.minLag * w}–${s.temporal.maxLag * w} ${unit} (${model.layout.J} functions)`,
+    model.layout.spatialAttribute
+      ? `spatial over ${model.layout.spatialAttribute}${offsetAxis ? ' (the token offset)' : ''} (${model.layout.K} functions)`
+      : 'no spatial dimension',
+    `${words.kind === 'language-model' && !offsetAxis ? 'token offsets' : 'lags'} ${s.temporal.minLag * w}${s.temporal.maxLag === s.temporal.minLag ? '' : `–${s.temporal.maxLag * w}`} ${unit} (${model.layout.J} function${model.layout.J === 1 ? '' : 's'})`,
     s.history ? `history over ${s.history.maxLag * w} ${unit} (${model.layout.H} functions)` : 'no history',
     `${s.family} family, ${model.nonlinearity.lookup ? 'lookup nonlinearity' : `${model.nonlinearity.link} link`}`,
     `ridge ${s.regularization.ridge}, smoothness ${s.regularization.smoothness}`,
@@ -72,94 +71,106 @@ function temporalMeaning(model: ReducedModel, words: Vocabulary, targetName: str
   return `What one input event adds to the linear predictor, by how long before the predicted bin it arrived (lag × ${model.filters.binWidth} ${escapeHtml(unitName(model.filters.binUnit))}). Above 0 drives the ${escapeHtml(targetName)}, below 0 suppresses it.`;
 }
 
-function temporalFigures(model: ReducedModel, input: ReportInput, ids: PageIds, sectionId: string, colours: string[], legendLine: string, words: Vocabulary, targetName: string, hasSpatial: boolean): Figure[] {
-  const control = input.control?.model ?? null;
-  const controlLabel = input.control?.label ?? 'control';
-  const groups = model.filters.groups;
-  const meaning = temporalMeaning(model, words, targetName) + (hasSpatial ? ' Scaled as described under the spatial filters; spatial × temporal is the weight per input event.' : '');
-  const controlNote = control
-    ? ` Dashed: the ${escapeHtml(controlLabel)}’s filter of the same group${groups.some((g) => !controlGroup(control, g.label)) ? ' (where the control has that group)' : ''}.`
-    : '';
-  const title = words.kind === 'language-model' ? 'Token-offset filters' : 'Temporal filters';
-  if (groups.length <= OVERLAID_GROUPS) {
-    return [
-      {
-        id: ids.take(sectionId, 'temporal-filters'),
-        title,
-        svg: temporalFiltersFigure(model, colours, control, controlLabel),
-        caption: `${meaning}${controlNote} ${legendLine}`,
-      },
-    ];
+/** What the spatial (or token-offset) filter's x and y mean. */
+function spatialMeaning(model: ReducedModel, words: Vocabulary, targetName: string, units: Record<string, string>, singleLag: boolean, tokenOffset: boolean): string {
+  const attribute = model.layout.spatialAttribute!;
+  if (words.kind === 'language-model' && singleLag) {
+    const lag = model.filters.groups[0].temporal.x[0];
+    const where = tokenOffset
+      ? `an atom that looks k tokens back from the position (k = 0: the position itself)`
+      : `an atom by its ${escapeHtml(attributeAxisLabel(attribute, units))}`;
+    return (
+      `What one unit of ${where} adds to the log-odds of ${escapeHtml(targetName)}: the group’s whole filter (spatial × its one-lag temporal filter). Above 0 is a positive contribution, below 0 a negative one; each group is drawn at the ${tokenOffset ? 'offsets' : 'values'} where its weight is not exactly 0 (where it has atoms that are ever non-zero).` +
+      ` Every group’s temporal filter is the single lag ${formatNumber(lag, 0)}, so no temporal figure is drawn: lag ${formatNumber(lag, 0)} reads each position’s own atoms${tokenOffset ? ', and their offset attribute says how far back each one looks' : ''}.`
+    );
   }
-  const figures: Figure[] = [];
-  const xLabel = lagAxisLabel(model.filters.binUnit);
-  const yLabel = weightAxisLabel(model.nonlinearity.link, model.filters.binUnit);
-  if (groups.length <= PANELLED_GROUPS) {
-    figures.push({
-      id: ids.take(sectionId, 'temporal-filters'),
-      title: `${title}, one panel per group`,
-      svg: filterPanelsFigure({
-        title,
-        xLabel,
-        yLabel,
-        controlLabel,
-        panels: groups.map((g, i) => {
-          const c = controlGroup(control, g.label);
-          return { label: groupName(g), colour: colours[i], x: g.temporal.x, y: g.temporal.y, control: c ? { x: c.temporal.x, y: c.temporal.y } : null };
-        }),
-      }),
-      caption: `${meaning} One panel per group (${groups.length} groups), all on the same axes so their sizes compare.${controlNote} ${legendLine}`,
-      wide: true,
-    });
-  }
-  const vmax = temporalRange(model, control);
-  figures.push({
-    id: ids.take(sectionId, 'temporal-heatmap'),
-    title: `${title}: every group at a glance`,
-    svg: offsetHeatmapFigure(model, { title: `${title}: group × ${words.lag}`, vmax }),
-    caption: `${meaning} One row per group, one column per ${escapeHtml(words.lag)}: red above 0, blue below, white 0, on one colour scale (±${formatSignificant(vmax)})${control ? ` shared with the ${escapeHtml(controlLabel)}’s heatmap` : ''}. Hover a cell for its value.${groups.length > PANELLED_GROUPS ? ` (${groups.length} groups: too many for one panel each.)` : ''}`,
-    wide: true,
+  return `Weight of each group’s inputs over ${escapeHtml(attributeAxisLabel(attribute, units))}, sampled at the atoms’ values. ${scaleNote(model)}`;
+}
+
+/** Each group's filter as drawn, with its control's filter of the same group (undefined: no control). */
+function drawnCurves(model: ReducedModel, control: ReducedModel | null, curveOf: (g: ReducedModel['filters']['groups'][number]) => GroupCurve, names: string[], colours: string[], roleOf: (label: string) => string): DrawnCurve[] {
+  return model.filters.groups.map((g, i) => {
+    const c = control ? controlGroupOf(control, g.label) : undefined;
+    return { curve: curveOf(g), name: names[i], colour: colours[i], role: roleOf(g.label), control: c === undefined ? undefined : c === null ? null : curveOf(c) };
   });
-  if (control) {
-    figures.push({
-      id: ids.take(sectionId, 'control-temporal-heatmap'),
-      title: `${title} of the ${controlLabel}`,
-      svg: offsetHeatmapFigure(control, { title: `${title} of the ${controlLabel}: group × ${words.lag}`, vmax }),
-      caption: `The same heatmap for the ${escapeHtml(controlLabel)}, on the trained model’s colour scale (±${formatSignificant(vmax)}): a pattern that appears here too is no product of training.`,
-      wide: true,
-    });
-  }
-  return figures;
 }
 
 function filterFigures(model: ReducedModel, input: ReportInput, ids: PageIds, sectionId: string, options: ReportOptions, colours: string[], targetName: string, words: Vocabulary): Figure[] {
   const units = options.attributeUnits ?? {};
   const roleOf = (label: string) => words.roles[options.groupRoles?.[label] ?? groupRole(label)];
-  const legendLine =
-    model.filters.groups.length <= OVERLAID_GROUPS
-      ? `Colours: ${model.filters.groups.map((g, i) => `<span class="swatch" style="background:${colours[i]}"></span>${escapeHtml(g.label)} (${escapeHtml(roleOf(g.label))})`).join(', ')} — ${words.colourRule}`
-      : `Colours: ${words.colourRule}`;
+  const lm = words.kind === 'language-model';
+  const labels = model.filters.groups.map((g) => g.label);
+  const names = lm ? shortGroupLabels(labels) : labels;
+  const control = input.control?.model ?? null;
+  const controlLabel = control ? (input.control?.label ?? 'control') : null;
   const figures: Figure[] = [];
-  const hasSpatial = model.layout.spatialAttribute !== null && model.filters.groups.some((g) => g.spatial.x.length > 1);
+  const attribute = model.layout.spatialAttribute;
+  const hasSpatial = attribute !== null && model.filters.groups.some((g) => g.spatial.x.length > 1);
+  const singleLag = hasSingleLag(model);
+  const tokenOffset = lm && isTokenOffsetAttribute(attribute);
+  // A language model's spatial axis (token offset, or another ordered attribute) is its key figure, drawn at
+  // each group's weight when the temporal filter is one lag; a neuron's keeps the published scale convention.
+  const weighted = lm && singleLag;
   if (hasSpatial) {
-    figures.push({
-      id: ids.take(sectionId, 'spatial-filters'),
-      title: 'Spatial filters',
-      svg: spatialFiltersFigure(model, colours, units),
-      caption: `Weight of each group’s inputs over ${escapeHtml(attributeAxisLabel(model.layout.spatialAttribute!, units))}, sampled at the atoms’ values. ${scaleNote(model)} ${legendLine}`,
-    });
+    const curves = drawnCurves(model, control, (g) => spatialCurve(g, { singleLag: weighted, supportOnly: lm }), names, colours, roleOf);
+    const noOffset = tokenOffset && curves.some((d) => d.curve.x.length === 1 && d.curve.x[0] < 0);
+    figures.push(
+      ...groupCurveFigures(
+        {
+          stem: tokenOffset ? 'offset' : 'spatial',
+          title: tokenOffset ? 'Token-offset filters' : 'Spatial filters',
+          xLabel: tokenOffset ? 'token offset (k tokens back)' : attributeAxisLabel(attribute!, units),
+          yLabel: weighted ? weightAxisLabel(model.nonlinearity.link, 'token') : 'relative weight (a.u.)',
+          xName: tokenOffset ? 'token offset' : attribute!,
+          curves,
+          controlLabel,
+          meaning: spatialMeaning(model, words, targetName, units, singleLag, tokenOffset),
+          colourRule: words.colourRule,
+          singleValue: lm
+            ? {
+                header: tokenOffset ? 'token offset' : attribute!,
+                format: (x) => (tokenOffset && x < 0 ? `${formatNumber(x, 0)} (none)` : formatSignificant(x)),
+                note: noOffset
+                  ? 'above 0 a positive contribution, below 0 a negative one. An offset of −1 (none) marks atoms without a token offset (the transformer adapter’s “not applicable”), such as an MLP neuron sum read at the position itself.'
+                  : 'above 0 a positive contribution, below 0 a negative one.',
+              }
+            : undefined,
+        },
+        ids,
+        sectionId,
+      ),
+    );
   }
-  figures.push(...temporalFigures(model, input, ids, sectionId, colours, legendLine, words, targetName, hasSpatial));
-  if (hasSpatial) {
+  if (!(hasSpatial && singleLag)) {
+    figures.push(
+      ...groupCurveFigures(
+        {
+          stem: 'temporal',
+          title: lm ? 'Token-offset filters' : 'Temporal filters',
+          xLabel: lagAxisLabel(model.filters.binUnit),
+          yLabel: weightAxisLabel(model.nonlinearity.link, model.filters.binUnit),
+          xName: words.lag,
+          curves: drawnCurves(model, control, temporalCurve, names, colours, roleOf),
+          controlLabel,
+          meaning: temporalMeaning(model, words, targetName) + (hasSpatial ? ' Scaled as described under the spatial filters; spatial × temporal is the weight per input event.' : ''),
+          colourRule: words.colourRule,
+        },
+        ids,
+        sectionId,
+      ),
+    );
+  }
+  // With one lag the full filter is the spatial figure again, one column wide: drawn only when it adds a lag axis.
+  if (hasSpatial && !singleLag) {
     const vmax = filterRange(model);
-    for (const g of model.filters.groups) {
+    model.filters.groups.forEach((g, i) => {
       figures.push({
         id: ids.take(sectionId, 'full-filter', g.label),
-        title: `Full ${words.kind === 'language-model' ? 'filter over attribute and token offset' : 'spatiotemporal filter'}: ${g.label}`,
+        title: `Full ${lm ? 'filter over attribute and token offset' : 'spatiotemporal filter'}: ${names[i]}`,
         svg: filterHeatmapFigure(model, g, vmax, units),
-        caption: `Weight per ${escapeHtml(words.inputUnit)} of group ${escapeHtml(g.label)} (${g.atoms} atoms) at each ${escapeHtml(model.layout.spatialAttribute!)} value and ${escapeHtml(words.lag)}: red raises, blue lowers the ${escapeHtml(targetName)} probability, white is 0. One colour scale (±${formatSignificant(vmax)}) for every group of this model. Separability (share of the filter’s energy in its rank-1 part): ${formatNumber(g.separability)}. Hover a cell for its value.`,
+        caption: `Weight per ${escapeHtml(words.inputUnit)} of group ${escapeHtml(g.label)} (${g.atoms} atoms) at each ${escapeHtml(attribute!)} value and ${escapeHtml(words.lag)}: red raises, blue lowers the ${escapeHtml(targetName)} probability, white is 0. One colour scale (±${formatSignificant(vmax)}) for every group of this model. Separability (share of the filter’s energy in its rank-1 part): ${formatNumber(g.separability)}. Hover a cell for its value.`,
       });
-    }
+    });
   }
   const history = historyFigure(model, targetName);
   if (history) {

@@ -38,6 +38,8 @@ figure.figure { margin: 0; background: #ffffff; border: 1px solid #e0e0e0; borde
 figure.figure.wide { grid-column: 1 / -1; }
 .figure-head { display: flex; justify-content: space-between; align-items: center; gap: 12px; margin-bottom: 6px; }
 .figure-body svg { display: block; width: 100%; height: auto; max-width: 100%; }
+table.single-values th[scope=row], table.single-values td { white-space: nowrap; }
+.figure-table { overflow-x: auto; }
 figcaption { font-size: 13px; color: #444; margin-top: 6px; }
 button.download-svg { font: inherit; font-size: 12.5px; padding: 3px 10px; border: 1px solid #6a3d9a; color: #4a2a7a; background: #f7f3fc; border-radius: 4px; cursor: pointer; white-space: nowrap; }
 button.download-svg:hover { background: #ebe1f7; }
