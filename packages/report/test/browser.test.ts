@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { ReducedModel } from '@occam/core';
 import { buildReport, ComparisonMatrixSchema, DynamicsResultSchema, reportDataForModel, ParetoFrontSchema, writeReport } from '@occam/report';
-import { dynamics, fittedLanguageModel, fittedNeuron, search, transfer, universality } from './fixtures.js';
+import { dynamics, fittedLagLanguageModel, fittedLanguageModel, fittedNeuron, search, transfer, universality } from './fixtures.js';
 
 /**
  * The report in a real browser: Debian's Chromium, headless, driven by playwright-core (never a browser
@@ -96,6 +96,7 @@ describe.skipIf(!hasChromium)(suite, () => {
   const consoleErrors: string[] = [];
   const requests: string[] = [];
   const lm = fittedLanguageModel();
+  const lagLm = fittedLagLanguageModel();
 
   beforeAll(async () => {
     const { dataset, model } = fittedNeuron();
@@ -123,8 +124,8 @@ describe.skipIf(!hasChromium)(suite, () => {
       return p;
     };
     page = await open(file);
-    // A language model's report as `occam lm reduce` + `occam report --control` give it: 15 groups, a
-    // random-weights control and a selectivity with intervals.
+    // A language model's report as `occam lm reduce` + `occam report --control` give it with the default spec:
+    // 17 groups (12 over 16–17 token offsets, 5 at one offset), a random-weights control and a selectivity.
     const lmFile = join(dirname(file), 'report-language-model.html');
     await writeReport(
       lmFile,
@@ -132,7 +133,7 @@ describe.skipIf(!hasChromium)(suite, () => {
         [
           {
             model: lm.model,
-            label: 'induction-2l-s1: next-token-correct',
+            label: 'copy-2l-s1: next-token-correct',
             prediction: reportDataForModel(lm.model, lm.dataset),
             control: { model: lm.control, label: 'random-weights control' },
             selectivity: { bitsPerEvent: { estimate: 0.181, low: 0.12, high: 0.243 }, stratifiedAuroc: { estimate: 0.21, low: 0.15, high: 0.27 }, level: 0.95 },
@@ -156,6 +157,9 @@ describe.skipIf(!hasChromium)(suite, () => {
         { model: relabel(lm.model, 3, long), label: 'three long-named groups', control: { model: relabel(lm.control, 3, long), label: 'random-weights control' } },
         { model: relabel(lm.model, 7, long), label: 'seven long-named groups' },
         { model: relabel(lm.model, 30, (i) => `component=mlp-neurons, layer=${i}, sign=${i % 2 ? 'neg' : 'pos'}`), label: 'thirty groups' },
+        // The token offset on the temporal axis (examples/lm-induction.spec.json): lag panels and heatmaps.
+        { model: lagLm.model, label: 'token offset as lag (15 groups)', control: { model: lagLm.control, label: 'random-weights control' } },
+        { model: relabel(lagLm.model, 7, long), label: 'token offset as lag, seven long-named groups' },
       ]),
     );
     stressPage = await open(stressFile);
@@ -252,15 +256,20 @@ describe.skipIf(!hasChromium)(suite, () => {
     const { texts, problems } = await textProblems(lmPage);
     expect(texts).toBeGreaterThan(100);
     expect(problems).toEqual([]);
-    // One panel per group (15), each plot at least 80 px tall on screen: never a strip under a legend.
-    const panels = await lmPage.$$eval('#model-1-temporal-filters .panel', (els) =>
+    // One panel per group read at several offsets (12), each plot at least 80 px tall on screen: never a strip under a legend.
+    const multi = lm.model.filters.groups.filter((g) => g.atoms > 1);
+    const panels = await lmPage.$$eval('#model-1-offset-filters .panel', (els) =>
       (els as unknown as { querySelector(s: string): { getBoundingClientRect(): { height: number } } | null }[]).map(
         (e) => e.querySelector('.axis-y line:last-of-type')?.getBoundingClientRect().height ?? 0,
       ),
     );
-    expect(panels).toHaveLength(lm.model.filters.groups.length);
+    expect(panels).toHaveLength(multi.length);
     for (const h of panels) expect(h).toBeGreaterThan(80);
-    for (const id of ['model-1-temporal-heatmap', 'model-1-control-temporal-heatmap']) expect(await lmPage.$(`#${id} svg .mark`)).not.toBeNull();
+    for (const id of ['model-1-offset-heatmap', 'model-1-control-offset-heatmap']) expect(await lmPage.$(`#${id} svg .mark`)).not.toBeNull();
+    // No one-point temporal figures; the single-offset groups in a table with the control's weights.
+    expect(await lmPage.$('[id^="model-1-temporal"]')).toBeNull();
+    const rows = await lmPage.$$eval('#model-1-offset-single-weights tbody tr', (els) => els.length);
+    expect(rows).toBe(lm.model.filters.groups.length - multi.length);
     const body = await lmPage.textContent('main');
     expect(body).toContain('random-weights control');
     expect(body).toContain('0.181 [0.120, 0.243]');

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { createDataset, fitReducedModel, mulberry32, neuronLikeAtoms, plantedDataset, type Dataset, type ReducedModel, type SpecInput } from '@occam/core';
 import type { ComparisonMatrixInput, DynamicsResultInput, ParetoFrontInput } from '@occam/report';
 
@@ -112,12 +114,125 @@ export const dynamics: DynamicsResultInput = {
   })),
 };
 
+/** occam's default language-model spec, read from the file `occam lm reduce` uses: the token offset on the spatial axis, lag 0 only. */
+export const lmSpec: SpecInput = JSON.parse(readFileSync(fileURLToPath(new URL('../../../examples/lm-default.spec.json', import.meta.url)), 'utf8'));
+
+/** Largest token offset of the default atoms in this fixture (offsets 0…16, as `lm reduce` gives a 17-offset window). */
+const MAX_OFFSET = 16;
+/** The copy lag of the planted task: the next token repeats the token LAG back, so matches-next at LAG − 1 predicts it. */
+const LAG = 6;
+
+type Attributes = Record<string, string | number>;
+
+/**
+ * The atoms `occam lm reduce` extracts by default for a 2-layer, 4-head transformer (packages/transformer
+ * atoms/atomPlan.ts): per-head attention from t to t − k and input patterns (matches-next, matches-current
+ * from k = 1, occurred-before, is-bos) at each offset k, the position (offset 0), and each layer's MLP neuron
+ * sums split by sign at offset −1 (the adapter's "not applicable"); attributes component, layer, head, sign,
+ * feature, offset and readsReadout, as the adapter writes them.
+ */
+function transformerAtoms(): { id: string; attributes: Attributes }[] {
+  const atoms: { id: string; attributes: Attributes }[] = [];
+  const atom = (id: string, component: string, layer: number, head: number, sign: string, feature: string, offset: number) =>
+    atoms.push({ id, attributes: { component, layer, head, sign, feature, offset, readsReadout: 'no' } });
+  for (const layer of [0, 1]) {
+    atom(`L${layer}.neurons.pos`, 'mlp-neurons', layer, -1, 'pos', 'post-activation', -1);
+    atom(`L${layer}.neurons.neg`, 'mlp-neurons', layer, -1, 'neg', 'post-activation', -1);
+    for (let h = 0; h < 4; h++) for (let k = 0; k <= MAX_OFFSET; k++) atom(`L${layer}.H${h}.attn.${k}`, 'attn', layer, h, 'none', 'attention', k);
+  }
+  for (const feature of ['matches-next', 'matches-current', 'occurred-before', 'is-bos'])
+    for (let k = feature === 'matches-current' ? 1 : 0; k <= MAX_OFFSET; k++) atom(`input.${feature}.${k}`, 'input-pattern', -1, -1, 'none', feature, k);
+  atom('input.position', 'input-pattern', -1, -1, 'none', 'position', 0);
+  return atoms;
+}
+
+/**
+ * A language-model dataset shaped like `occam lm reduce` writes for a stochastic copy condition (prompts × 21
+ * token positions, BOS at position 0, target next-token-correct), with the default atoms: prompt tokens are
+ * drawn, and each copies the token LAG back with probability 0.6; matches-next, matches-current,
+ * occurred-before and is-bos are computed from the tokens; attention spreads over the earlier positions (the
+ * layer-1 heads favour offset LAG − 1 by `strength`); MLP sums are noise. The behaviour: correct when the
+ * next token is copyable (matches-next at LAG − 1) and `strength` > 0; with 0 (a control) it depends on
+ * position alone.
+ */
+export function languageModelDataset(options: { seed?: number; strength?: number; nTrials?: number } = {}): Dataset {
+  const { seed = 11, strength = 2, nTrials = 400 } = options;
+  const nBins = 21;
+  const atoms = transformerAtoms();
+  const index = new Map(atoms.map((a, i) => [a.id, i]));
+  const rand = mulberry32(seed);
+  const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+  const cells = nTrials * nBins;
+  const inputs = new Float32Array(atoms.length * cells);
+  const set = (id: string, cell: number, v: number) => (inputs[index.get(id)! * cells + cell] = v);
+  const target = new Uint8Array(cells);
+  const scored = new Uint8Array(cells);
+  for (let t = 0; t < nTrials; t++) {
+    // Tokens 0…nBins (one past the last position: the last position's next token); 0 is BOS.
+    const tokens = [0];
+    for (let i = 1; i <= nBins; i++) tokens.push(i > LAG && rand() < 0.6 ? tokens[i - LAG] : 1 + Math.floor(rand() * 12));
+    for (let b = 0; b < nBins; b++) {
+      const cell = t * nBins + b;
+      for (let k = 0; k <= Math.min(b, MAX_OFFSET); k++) {
+        const at = b - k;
+        set(`input.matches-next.${k}`, cell, tokens[at] === tokens[b + 1] ? 1 : 0);
+        if (k > 0) set(`input.matches-current.${k}`, cell, tokens[at] === tokens[b] ? 1 : 0);
+        set(`input.occurred-before.${k}`, cell, tokens.slice(0, at).includes(tokens[at]) ? 1 : 0);
+        set(`input.is-bos.${k}`, cell, at === 0 ? 1 : 0);
+      }
+      set('input.position', cell, b / nBins);
+      for (const layer of [0, 1])
+        for (let h = 0; h < 4; h++) {
+          const w = Array.from({ length: Math.min(b, MAX_OFFSET) + 1 }, (_, k) => Math.exp(normal() + (layer === 1 && k === LAG - 1 ? strength : 0)));
+          const total = w.reduce((x, y) => x + y, 0);
+          w.forEach((v, k) => set(`L${layer}.H${h}.attn.${k}`, cell, v / total));
+        }
+      for (const layer of [0, 1]) {
+        set(`L${layer}.neurons.pos`, cell, Math.abs(normal()));
+        set(`L${layer}.neurons.neg`, cell, -Math.abs(normal()));
+      }
+      if (b < LAG - 1) continue;
+      scored[cell] = 1;
+      const copyable = tokens[b + 1 - LAG] === tokens[b + 1] ? 1 : 0;
+      const drive = strength > 0 ? -3 + strength * 3 * copyable + 0.3 * inputs[index.get('L1.neurons.pos')! * cells + cell] : b > 10 ? 0.5 : -0.5;
+      target[cell] = rand() < 1 / (1 + Math.exp(-drive)) ? 1 : 0;
+    }
+  }
+  return createDataset(
+    {
+      format: 'occam.dataset',
+      version: 1,
+      nTrials,
+      nBins,
+      binWidth: 1,
+      binUnit: 'token',
+      markers: {},
+      atoms,
+      target: { kind: 'binary', name: 'next-token-correct' },
+      metadata: { condition: 'stochastic-copy', source: 'tiny-lm/copy-2l', seed, adapter: '@occam/transformer', behaviour: { kind: 'next-token-correct' } },
+    },
+    { inputs, target, scored },
+  );
+}
+
+/** A trained language model's reduction with the default spec and its random-weights control, fitted as `occam lm reduce` does. */
+export function fittedLanguageModel(): { dataset: Dataset; model: ReducedModel; controlDataset: Dataset; control: ReducedModel } {
+  const dataset = languageModelDataset();
+  const controlDataset = languageModelDataset({ seed: 12, strength: 0 });
+  return {
+    dataset,
+    model: fitReducedModel(dataset, lmSpec, { datasetPath: 'lm/copy-2l-s1.dataset' }),
+    controlDataset,
+    control: fitReducedModel(controlDataset, lmSpec, { datasetPath: 'lm/copy-2l-random.dataset' }),
+  };
+}
+
 /**
  * The atoms `occam lm extract` writes for a 2-layer, 4-head transformer (packages/transformer): direct
  * effects of the embedding, each head and each MLP split into positive and negative parts, MLP neuron
  * activations, and a token feature; every atom with component, layer, head, sign and feature attributes.
  */
-function transformerAtoms(): { id: string; attributes: Record<string, string | number> }[] {
+function lagTransformerAtoms(): { id: string; attributes: Record<string, string | number> }[] {
   const atoms: { id: string; attributes: Record<string, string | number> }[] = [];
   const both = (id: string, component: string, layer: number, head: number, feature: string) => {
     for (const sign of ['pos', 'neg']) atoms.push({ id: `${id}.${sign}`, attributes: { component, layer, head, sign, feature } });
@@ -133,7 +248,7 @@ function transformerAtoms(): { id: string; attributes: Record<string, string | n
 }
 
 /** The spec `examples/lm-induction.spec.json` gives `occam lm reduce`: groups by component, layer and sign (15 here), raw token offsets 0–12. */
-export const lmSpec: SpecInput = {
+export const lagLmSpec: SpecInput = {
   groupBy: ['component', 'layer', 'sign'],
   temporal: { minLag: 0, maxLag: 12, basis: { kind: 'raw' } },
   structure: 'full',
@@ -149,11 +264,11 @@ export const lmSpec: SpecInput = {
  * the layer-0 heads' at offset 9 drive a correct prediction, scaled by `strength`; 0 gives a control whose
  * behaviour depends on position alone.
  */
-export function languageModelDataset(options: { seed?: number; strength?: number; nTrials?: number } = {}): Dataset {
+export function lagLanguageModelDataset(options: { seed?: number; strength?: number; nTrials?: number } = {}): Dataset {
   const { seed = 11, strength = 2, nTrials = 400 } = options;
   const nBins = 21;
   const repeatStart = 11;
-  const atoms = transformerAtoms();
+  const atoms = lagTransformerAtoms();
   const rand = mulberry32(seed);
   const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
   const cells = nTrials * nBins;
@@ -194,14 +309,17 @@ export function languageModelDataset(options: { seed?: number; strength?: number
   );
 }
 
-/** A trained language model's reduction and its random-weights control, fitted as `occam lm reduce` does. */
-export function fittedLanguageModel(): { dataset: Dataset; model: ReducedModel; controlDataset: Dataset; control: ReducedModel } {
-  const dataset = languageModelDataset();
-  const controlDataset = languageModelDataset({ seed: 12, strength: 0 });
+/**
+ * A language model reduced with a spec that puts the token offset on the temporal axis (the older
+ * `examples/lm-induction.spec.json`): a lag axis with 13 values per group, and its random-weights control.
+ */
+export function fittedLagLanguageModel(): { dataset: Dataset; model: ReducedModel; controlDataset: Dataset; control: ReducedModel } {
+  const dataset = lagLanguageModelDataset();
+  const controlDataset = lagLanguageModelDataset({ seed: 12, strength: 0 });
   return {
     dataset,
-    model: fitReducedModel(dataset, lmSpec, { datasetPath: 'lm/induction-2l-s1.dataset' }),
+    model: fitReducedModel(dataset, lagLmSpec, { datasetPath: 'lm/induction-2l-s1.dataset' }),
     controlDataset,
-    control: fitReducedModel(controlDataset, lmSpec, { datasetPath: 'lm/induction-2l-random.dataset' }),
+    control: fitReducedModel(controlDataset, lagLmSpec, { datasetPath: 'lm/induction-2l-random.dataset' }),
   };
 }

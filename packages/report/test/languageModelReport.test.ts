@@ -5,10 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { SpecSchema, writeDataset, writeReducedModel, type ReducedModel, type SearchResult } from '@occam/core';
 import { buildReport, paretoFromSearch, reportDataForModel, reportFromFiles, vocabularyFor } from '@occam/report';
 import { formatMetric } from '../src/page/metricValue.js';
+import { formatSignificant } from '../src/svg/format.js';
+import { shortGroupLabels } from '../src/style/shortGroupLabels.js';
 import { wrapText } from '../src/svg/wrapText.js';
-import { fittedLanguageModel, fittedNeuron, lmSpec, search } from './fixtures.js';
+import { fittedLagLanguageModel, fittedLanguageModel, fittedNeuron, lagLmSpec, search } from './fixtures.js';
 
 const lm = fittedLanguageModel();
+const lagLm = fittedLagLanguageModel();
 const selectivity = { bitsPerEvent: { estimate: 0.181, low: 0.12, high: 0.243 }, stratifiedAuroc: { estimate: 0.21, low: 0.15, high: 0.27 }, level: 0.95 };
 const page = buildReport([{ model: lm.model, label: 'induction', prediction: reportDataForModel(lm.model, lm.dataset) }]);
 
@@ -23,6 +26,12 @@ const visible = (html: string) =>
     .replace(/<(style|script|title)[^>]*>[\s\S]*?<\/\1>/g, ' ')
     .replace(/<[^>]+>/g, ' ')
     .replace(/\s+/g, ' ');
+
+/** A model with only the given groups (by index). */
+function withGroups(model: ReducedModel, keep: number[]): ReducedModel {
+  const groups = keep.map((i) => model.filters.groups[i]);
+  return { ...model, filters: { ...model.filters, groups }, layout: { ...model.layout, groups: groups.map((g) => g.label) } };
+}
 
 /** The model with its test gain set (and, optionally, the rest of its test block). */
 function withGain(model: ReducedModel, bitsPerEvent: number): ReducedModel {
@@ -40,47 +49,111 @@ describe('language-model report', () => {
 
   it('speaks of prompts, positions, token offsets and contributions, never of neurons', () => {
     const text = visible(page);
-    for (const words of ['token offset before the predicted token (tokens)', 'prompt-to-prompt AUROC', 'position only (mean per position)', 'positive contribution', '120 test prompts', 'Mean per position'])
+    for (const words of ['token offset (k tokens back)', 'prompt-to-prompt AUROC', 'position only (mean per position)', 'positive contribution', '120 test prompts', 'Mean per position'])
       expect(text).toContain(words);
     expect(text).not.toMatch(/excitatory|inhibitory|Γ|[Cc]oincidence|reduced neuron|PSTH|\btrials?\b|spike|\bms\b/);
   });
 
-  it('gives every group of a crowded model its own panel on shared axes, and a group × offset heatmap', () => {
+  it('draws the default spec’s offset axis as the token-offset figure: a panel per group with 17 offsets, a table for single-offset groups, no one-point temporal figures', () => {
     const groups = lm.model.filters.groups;
-    expect(groups.length).toBeGreaterThanOrEqual(12);
-    const panels = figure(page, 'model-1-temporal-filters');
-    expect([...panels.matchAll(/<g class="panel" data-group="([^"]+)"/g)].map((m) => m[1])).toEqual(groups.map((g) => `${g.label} (${g.atoms} atom${g.atoms === 1 ? '' : 's'})`));
+    expect(groups.length).toBe(17);
+    const multi = groups.filter((g) => g.atoms > 1);
+    const single = groups.filter((g) => g.atoms === 1);
+    expect(multi).toHaveLength(12);
+    const ids = figures(page).map((f) => f.id);
+    // Every temporal filter is the single lag 0: no temporal or per-group full-filter figure, and the caption says why.
+    expect(ids.filter((id) => /temporal|full-filter|spatial/.test(id))).toEqual([]);
+    expect(ids).toEqual(expect.arrayContaining(['model-1-offset-filters', 'model-1-offset-heatmap', 'model-1-offset-single-weights']));
+    const panels = figure(page, 'model-1-offset-filters');
+    expect([...panels.matchAll(/<g class="panel" data-group="([^"]+)"/g)].map((m) => m[1])).toEqual(multi.map((g) => g.label));
+    expect(visible(panels)).toContain('lag 0 reads each position’s own atoms');
+    expect(visible(panels)).toContain('token offset (k tokens back)');
     expect(panels).not.toContain('class="legend"');
-    // Shared axes: y tick labels only on the left column (4 columns here, so 4 rows), tick marks on every panel.
+    // Short names above the panels, the full label on hover.
+    expect(panels).toContain('>attn L0 H2 (17 atoms)</text>');
+    expect(panels).toContain('<title>component=attn, feature=attention, layer=0, head=2, sign=none</title>');
+    expect(panels).toMatch(/<title>component=input-pattern, feature=matches-next, layer=-1, head=-1, sign=none<\/title><text[^>]*>input-pattern matches-next/);
+    // Shared axes: y tick labels only on the left column (4 columns, 3 rows).
     const yAxes = [...panels.matchAll(/<g class="axis axis-y">[\s\S]*?<\/g>/g)].map((m) => m[0]);
-    expect(yAxes).toHaveLength(groups.length);
-    expect(yAxes.filter((a) => a.includes('<text')).length).toBe(Math.ceil(groups.length / 4));
-    const heatmap = figure(page, 'model-1-temporal-heatmap');
-    for (const g of groups) expect(heatmap).toContain(`>${g.label}</text>`);
+    expect(yAxes).toHaveLength(12);
+    expect(yAxes.filter((a) => a.includes('<text')).length).toBe(3);
+    // Each panel is drawn where the group has atoms: matches-current from offset 1, the heads from 0, never at −1.
+    const points = (name: string) => Number(new RegExp(`data-series="${name} \\(1[67] atoms\\)" data-points="(\\d+)"`).exec(panels)?.[1]);
+    expect(points('attn L1 H0')).toBe(17);
+    expect(points('input-pattern matches-current')).toBe(16);
+    // The planted copy feature peaks at offset LAG − 1 = 5 on the trained model's weight scale.
+    const matchesNext = groups.find((g) => g.label.includes('feature=matches-next'))!;
+    const weights = matchesNext.full.z.map((r) => r[0]);
+    expect(matchesNext.full.x[weights.indexOf(Math.max(...weights))]).toBe(5);
+
+    const heatmap = figure(page, 'model-1-offset-heatmap');
+    for (const name of shortGroupLabels(multi.map((g) => g.label))) expect(heatmap).toContain(`>${name}</text>`);
     expect(heatmap).toContain('class="colour-bar"');
-    expect(heatmap).toMatch(new RegExp(`data-points="${groups.length * lm.model.filters.groups[0].temporal.x.length}"`));
+    expect(heatmap).toContain('component=input-pattern, feature=matches-next, layer=-1, head=-1, sign=none, token offset 5:');
+    expect(heatmap).toMatch(new RegExp(`data-points="${8 * 17 + 17 + 16 + 17 + 17 - 5}"`));
+
+    const table = figure(page, 'model-1-offset-single-weights');
+    expect(table).toContain('<table class="metrics single-values">');
+    expect(table).not.toContain('<svg');
+    expect([...table.matchAll(/<th scope="row" title="([^"]+)"/g)].map((m) => m[1])).toEqual(single.map((g) => g.label));
+    expect(visible(table)).toContain('mlp-neurons L1 pos 1 −1 (none)');
+    expect(visible(table)).toContain('input-pattern position 1 0');
+  });
+
+  it('shortens group labels: not-applicable values and keys constant within a component go, layer and head read L and H', () => {
+    const labels = lm.model.filters.groups.map((g) => g.label);
+    const names = shortGroupLabels(labels);
+    expect(names.slice(0, 3)).toEqual(['mlp-neurons L0 pos', 'mlp-neurons L0 neg', 'attn L0 H0']);
+    expect(names).toContain('input-pattern matches-next');
+    expect(names).toContain('input-pattern position');
+    expect(new Set(names).size).toBe(names.length);
+    expect(shortGroupLabels(['component=attn, layer=1, sign=pos', 'component=embed, layer=-1, sign=pos'])).toEqual(['attn L1 pos', 'embed pos']);
+    expect(shortGroupLabels(['component=attn, head=0, sign=none', 'component=attn, head=0, sign=pos'])).toEqual(['attn', 'attn pos']);
+    // Names that would collide keep their labels.
+    expect(shortGroupLabels(['component=attn, layer=none', 'component=attn, layer=-1'])).toEqual(['component=attn, layer=none', 'component=attn, layer=-1']);
+    expect(shortGroupLabels(['E', 'I'])).toEqual(['E', 'I']);
+  });
+
+  it('keeps a lag-axis language model’s token-offset filters as panels on shared axes with a group × offset heatmap', () => {
+    const lagPage = buildReport([{ model: lagLm.model, label: 'induction (lag axis)' }]);
+    const groups = lagLm.model.filters.groups;
+    expect(groups.length).toBeGreaterThanOrEqual(12);
+    const panels = figure(lagPage, 'model-1-temporal-filters');
+    expect([...panels.matchAll(/<g class="panel" data-group="([^"]+)"/g)].map((m) => m[1])).toEqual(groups.map((g) => g.label));
+    expect(panels).toContain('>attn L1 pos (4 atoms)</text>');
+    expect(visible(lagPage)).toContain('token offset before the predicted token (tokens)');
+    const heatmap = figure(lagPage, 'model-1-temporal-heatmap');
+    for (const name of shortGroupLabels(groups.map((g) => g.label))) expect(heatmap).toContain(`>${name}</text>`);
+    expect(heatmap).toMatch(new RegExp(`data-points="${groups.length * groups[0].temporal.x.length}"`));
   });
 
   it('overlays a few groups with the legend above the plot, and shows many groups as a heatmap alone', () => {
-    const few = { ...lm.model, filters: { ...lm.model.filters, groups: lm.model.filters.groups.slice(0, 3) }, layout: { ...lm.model.layout, groups: lm.model.layout.groups.slice(0, 3) } };
+    const few = withGroups(lm.model, [2, 8, 12]);
     const fewPage = buildReport([{ model: few }]);
-    const overlaid = figure(fewPage, 'model-1-temporal-filters');
+    const overlaid = figure(fewPage, 'model-1-offset-filters');
     expect(overlaid).toContain('class="legend"');
+    expect(overlaid).toContain('>input-pattern matches-next (17 atoms)</text>');
     expect(overlaid).not.toContain('class="panel"');
-    expect(figure(fewPage, 'model-1-temporal-heatmap')).toBe('');
+    expect(figure(fewPage, 'model-1-offset-heatmap')).toBe('');
+    expect(figure(fewPage, 'model-1-offset-single-weights')).toBe('');
     // The legend lies above the plot area: its last row ends before the plot's top edge (the y axis line).
     const legendMarkup = /<g class="legend">[\s\S]*?<\/g>/.exec(overlaid)![0];
     const legendBottom = Math.max(...[...legendMarkup.matchAll(/<text[^>]* y="([\d.]+)"/g)].map((m) => Number(m[1])));
     const plotTop = Number(/<g class="axis axis-y">[\s\S]*?<line x1="([\d.]+)" x2="\1" y1="([\d.]+)" y2="[\d.]+" stroke="#4d4d4d"\/><text/.exec(overlaid)![2]);
     expect(legendBottom).toBeLessThan(plotTop);
 
-    const many = { ...lm.model, filters: { ...lm.model.filters, groups: Array.from({ length: 30 }, (_, i) => ({ ...lm.model.filters.groups[i % 15], label: `component=attn, layer=${i}, sign=pos` })) } };
+    const multi = lm.model.filters.groups.filter((g) => g.atoms > 1);
+    const many = { ...lm.model, filters: { ...lm.model.filters, groups: Array.from({ length: 30 }, (_, i) => ({ ...multi[i % multi.length], label: `component=attn, layer=${i}, sign=pos` })) } };
     const manyPage = buildReport([{ model: many }]);
-    expect(figure(manyPage, 'model-1-temporal-filters')).toBe('');
-    expect(figure(manyPage, 'model-1-temporal-heatmap')).toContain('30 groups: too many for one panel each');
+    expect(figure(manyPage, 'model-1-offset-filters')).toBe('');
+    expect(figure(manyPage, 'model-1-offset-heatmap')).toContain('30 groups: too many for one panel each');
+    const lagMany = { ...lagLm.model, filters: { ...lagLm.model.filters, groups: Array.from({ length: 30 }, (_, i) => ({ ...lagLm.model.filters.groups[i % 15], label: `component=attn, layer=${i}, sign=pos` })) } };
+    const lagManyPage = buildReport([{ model: lagMany }]);
+    expect(figure(lagManyPage, 'model-1-temporal-filters')).toBe('');
+    expect(figure(lagManyPage, 'model-1-temporal-heatmap')).toContain('30 groups: too many for one panel each');
   });
 
-  it('shows the control beside the trained model: scores side by side, selectivity with its interval, filters dashed and in their own heatmap', () => {
+  it('shows the control beside the trained model: scores side by side, selectivity with its interval, filters dashed, in their own heatmap and in the weights table', () => {
     const html = buildReport([{ model: lm.model, control: { model: lm.control, label: 'random-weights control' }, selectivity }]);
     const table = /<table class="metrics control">[\s\S]*?<\/table>/.exec(html)![0];
     expect(table).toContain('random-weights control');
@@ -89,8 +162,15 @@ describe('language-model report', () => {
     expect(table).toContain('0.181 [0.120, 0.243]');
     expect(table).toContain('0.210 [0.150, 0.270]');
     expect(visible(html)).toContain('The bits-per-event interval lies above 0');
-    expect(figure(html, 'model-1-temporal-filters')).toMatch(/data-series="component=attn, layer=1, sign=pos \(4 atoms\), random-weights control"[^>]*stroke-dasharray/);
-    expect(figure(html, 'model-1-control-temporal-heatmap')).toContain('class="colour-bar"');
+    expect(figure(html, 'model-1-offset-filters')).toMatch(/data-series="attn L1 H0 \(17 atoms\), random-weights control"[^>]*stroke-dasharray/);
+    expect(figure(html, 'model-1-control-offset-heatmap')).toContain('class="colour-bar"');
+    const weights = figure(html, 'model-1-offset-single-weights');
+    expect(weights).toContain('<th>weight, random-weights control</th>');
+    const controlNeuron = lm.control.filters.groups.find((g) => g.label.includes('mlp-neurons') && g.label.includes('layer=1') && g.label.includes('sign=pos'))!;
+    expect(weights).toContain(`<td class="num">${formatSignificant(controlNeuron.full.z[0][0])}</td></tr>`);
+    const lagHtml = buildReport([{ model: lagLm.model, control: { model: lagLm.control, label: 'random-weights control' } }]);
+    expect(figure(lagHtml, 'model-1-temporal-filters')).toMatch(/data-series="attn L1 pos \(4 atoms\), random-weights control"[^>]*stroke-dasharray/);
+    expect(figure(lagHtml, 'model-1-control-temporal-heatmap')).toContain('class="colour-bar"');
 
     const including0 = buildReport([{ model: lm.model, control: { model: lm.control }, selectivity: { bitsPerEvent: { estimate: 0.01, low: -0.05, high: 0.07 } } }]);
     expect(visible(including0)).toContain('interval includes 0: this reduction cannot be told apart from its control');
@@ -135,7 +215,7 @@ describe('language-model search', () => {
     const candidate = (key: string, parameters: number, on: number, gain: number) => ({
       key,
       levels: { 'split by component': on },
-      spec: SpecSchema.parse(on ? lmSpec : { ...lmSpec, groupBy: [] }),
+      spec: SpecSchema.parse(on ? lagLmSpec : { ...lagLmSpec, groupBy: [] }),
       parameters,
       familiesUsed: on,
       metrics: { auroc: 0.9, psthAuroc: 0.8, llGainOverPsth: gain, trialToTrialAuroc: 0.7, pseudoR2: 0.3 },
