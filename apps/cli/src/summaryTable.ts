@@ -33,9 +33,9 @@ function block(label: string, m: MetricBlock): string[] {
     row('  log-likelihood / bin', [fi(m.model.logLikPerBin, iv?.model.logLikPerBin, 5), fi(m.lookup?.logLikPerBin, iv?.lookup?.logLikPerBin, 5), fi(m.psth.logLikPerBin, iv?.psth.logLikPerBin, 5), f(m.constant.logLikPerBin, 5)], w),
     row('  pseudo-R² (vs constant)', [fi(m.model.pseudoR2, iv?.model.pseudoR2), fi(m.lookup?.pseudoR2, iv?.lookup?.pseudoR2), fi(m.psth.pseudoR2, iv?.psth.pseudoR2), f(m.constant.pseudoR2)], w),
     row(`  accuracy (${thresholds})`, [fi(m.model.accuracy, iv?.model.accuracy, 4), fi(m.lookup?.accuracy, iv?.lookup?.accuracy, 4), fi(m.psth.accuracy, iv?.psth.accuracy, 4), f(m.nullAccuracy, 4)], w),
-    row('  trial-to-trial AUROC (fixed bins)', [fi(m.trialToTrialAuroc.model, iv?.model.trialToTrialAuroc), '', fi(m.trialToTrialAuroc.psth, iv?.psth.trialToTrialAuroc), ''], w),
+    row('  trial-to-trial AUROC (fixed bins)', [fi(m.trialToTrialAuroc.model, iv?.model.trialToTrialAuroc), m.lookup ? fi(m.trialToTrialAuroc.lookup, iv?.lookup?.trialToTrialAuroc) : '', fi(m.trialToTrialAuroc.psth, iv?.psth.trialToTrialAuroc), ''], w),
   ];
-  if (m.stratifiedAuroc) lines.push(row('  stratified AUROC (within each bin)', [fi(m.stratifiedAuroc.model, iv?.model.stratifiedAuroc), '', f(m.stratifiedAuroc.psth), ''], w));
+  if (m.stratifiedAuroc) lines.push(row('  stratified AUROC (within each bin)', [fi(m.stratifiedAuroc.model, iv?.model.stratifiedAuroc), m.lookup ? fi(m.stratifiedAuroc.lookup, iv?.lookup?.stratifiedAuroc) : '', f(m.stratifiedAuroc.psth), ''], w));
   const d = iv?.modelMinusPsth;
   const gain = [`${fi(m.gainOverPsth.bitsPerEvent, d?.bitsPerEventOverPsth)} bits/event`, `ΔAUROC ${fi(m.gainOverPsth.auroc, d?.auroc)}`];
   if (m.stratifiedAuroc && m.stratifiedAuroc.model !== null && m.stratifiedAuroc.psth !== null)
@@ -55,14 +55,22 @@ function deciding(model: ReducedModel): string | null {
   if (!dm) return null;
   const t = model.metrics.test;
   const iv = t.intervals ?? null;
+  // The column the headline uses: the lookup table when the training trials chose it (nonlinearity.choice).
+  const lookup = model.nonlinearity.choice?.headline === 'lookup' && t.lookup !== null;
   const value =
     dm.metric === 'stratifiedAuroc'
-      ? fi(t.stratifiedAuroc?.model, iv?.model.stratifiedAuroc)
+      ? lookup
+        ? fi(t.stratifiedAuroc?.lookup, iv?.lookup?.stratifiedAuroc)
+        : fi(t.stratifiedAuroc?.model, iv?.model.stratifiedAuroc)
       : dm.metric === 'trialToTrialAuroc'
-        ? fi(t.trialToTrialAuroc.model, iv?.model.trialToTrialAuroc)
-        : fi(t.model.pseudoR2, iv?.model.pseudoR2);
+        ? lookup
+          ? fi(t.trialToTrialAuroc.lookup, iv?.lookup?.trialToTrialAuroc)
+          : fi(t.trialToTrialAuroc.model, iv?.model.trialToTrialAuroc)
+        : lookup
+          ? fi(t.lookup?.pseudoR2, iv?.lookup?.pseudoR2)
+          : fi(t.model.pseudoR2, iv?.model.pseudoR2);
   const name = dm.metric === 'stratifiedAuroc' ? 'stratified AUROC' : dm.metric === 'trialToTrialAuroc' ? 'trial-to-trial AUROC (fixed bins)' : 'pseudo-R²';
-  return `deciding figure: held-out ${name} ${value} (${dm.why})`;
+  return `deciding figure: held-out ${name}${lookup ? ' (lookup table, the headline link)' : ''} ${value} (${dm.why})`;
 }
 
 /** The summary a scientist reads first: size, baselines beside every figure, intervals (warnings go to stderr: fitWarningLines). */

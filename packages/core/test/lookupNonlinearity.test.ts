@@ -80,6 +80,9 @@ describe('on the bundled NEURON cell (data/neuron/v1-C2, published spec with its
     // and the same interval is what the JSON carries
     expect(t.intervals!.lookupMinusModel!.logLikPerBin).toEqual([d.low, d.high]);
     expect(fit.model.nonlinearity.choice!.folds).toBe(3);
+    // a monotone map of the same WNI ranks bins as the link does, up to the ties its pooling makes
+    expect(Math.abs(t.trialToTrialAuroc.lookup! - t.trialToTrialAuroc.model!)).toBeLessThan(0.01);
+    expect(Math.abs(t.stratifiedAuroc!.lookup! - t.stratifiedAuroc!.model!)).toBeLessThan(0.01);
   });
 
   it('prints no separation warning (the demo fit): large |η| under strong inhibition is not separation', () => {

@@ -79,14 +79,14 @@ export const MetricBlockSchema = z.object({
   /** Accuracy of always predicting the majority class. */
   nullAccuracy: num,
   /** AUROC across trials within each fixed bin, pooled (a PSTH scores 0.5 here by construction). */
-  trialToTrialAuroc: z.object({ model: num, psth: num, bins: z.number().int(), events: z.number() }),
+  trialToTrialAuroc: z.object({ model: num, psth: num, bins: z.number().int(), events: z.number(), /** The lookup's (absent without one). */ lookup: num.optional() }),
   /**
    * Position-stratified AUROC: positive and negative bins compared only within the same bin (and fold),
    * Mann–Whitney U summed over every bin holding both classes over the pairs summed. Any function of position
    * alone (the PSTH) scores exactly 0.5. `bins`/`events`: rows and events of the bins compared; `strata`: how
    * many (fold, bin) strata hold both classes. Absent in files written before it existed.
    */
-  stratifiedAuroc: z.object({ model: num, psth: num, bins: z.number().int(), events: z.number(), strata: z.number().int() }).optional(),
+  stratifiedAuroc: z.object({ model: num, psth: num, bins: z.number().int(), events: z.number(), strata: z.number().int(), lookup: num.optional() }).optional(),
   /** What the inputs explain beyond time alone. */
   gainOverPsth: z.object({ bitsPerEvent: num, auroc: num }),
   /** Where the accuracy thresholds were chosen (absent in older files: on the scored bins themselves). */

@@ -180,6 +180,7 @@ export function scoreBlock(
       psth: gaussian ? null : finite(stratifiedAuroc(pred.psth, y, fixedStrata)),
       bins: fixedRows,
       events: fixedEvents,
+      ...(pred.lookup ? { lookup: gaussian ? null : finite(stratifiedAuroc(pred.lookup, y, fixedStrata)) } : {}),
     },
     stratifiedAuroc: {
       model: gaussian ? null : finite(stratifiedAuroc(pred.model, y, allStrata)),
@@ -187,6 +188,7 @@ export function scoreBlock(
       bins: stratSupport.bins,
       events: stratSupport.events,
       strata: strataBoth,
+      ...(pred.lookup ? { lookup: gaussian ? null : finite(stratifiedAuroc(pred.lookup, y, allStrata)) } : {}),
     },
     gainOverPsth: {
       bitsPerEvent:
