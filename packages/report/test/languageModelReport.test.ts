@@ -100,6 +100,16 @@ describe('language-model report', () => {
     expect(visible(table)).toContain('input-pattern position 1 0');
   });
 
+  it('shows one-lag groups without a spatial axis as a table of weights, not one-point panels', () => {
+    const flat = { ...lm.model, layout: { ...lm.model.layout, spatialAttribute: null } };
+    const html = buildReport([{ model: flat }]);
+    const ids = figures(html).map((f) => f.id);
+    expect(ids.filter((id) => /filters|heatmap/.test(id))).toEqual([]);
+    const table = figure(html, 'model-1-temporal-single-weights');
+    expect([...table.matchAll(/<th scope="row" title="([^"]+)"/g)].map((m) => m[1])).toEqual(lm.model.filters.groups.map((g) => g.label));
+    expect(table).toContain(`<td class="num">${formatSignificant(lm.model.filters.groups[0].temporal.y[0])}</td>`);
+  });
+
   it('shortens group labels: not-applicable values and keys constant within a component go, layer and head read L and H', () => {
     const labels = lm.model.filters.groups.map((g) => g.label);
     const names = shortGroupLabels(labels);

@@ -154,6 +154,8 @@ function filterFigures(model: ReducedModel, input: ReportInput, ids: PageIds, se
           controlLabel,
           meaning: temporalMeaning(model, words, targetName) + (hasSpatial ? ' Scaled as described under the spatial filters; spatial × temporal is the weight per input event.' : ''),
           colourRule: words.colourRule,
+          // One lag and no spatial axis: each group is one weight, a table says it better than one-point panels.
+          singleValue: singleLag ? { header: words.lag, format: (x) => formatSignificant(x), note: lm ? 'above 0 a positive contribution, below 0 a negative one.' : 'above 0 drives the output, below 0 suppresses it.' } : undefined,
         },
         ids,
         sectionId,
