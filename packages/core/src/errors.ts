@@ -1,4 +1,4 @@
-import type { ZodError } from 'zod';
+import type { ZodError, ZodType } from 'zod';
 
 /**
  * An error a user can act on: it names where the problem is (a file, a line, a field) and what was
@@ -15,9 +15,17 @@ export class OccamError extends Error {
 }
 
 /** Turn a zod failure into one readable line per problem, prefixed with the file it came from. */
-export function zodProblem(file: string, error: ZodError): OccamError {
+export function zodProblem(file: string, error: ZodError, schema?: ZodType): OccamError {
   const lines = error.issues.slice(0, 5).map((issue) => {
     const path = issue.path.length ? issue.path.join('.') : '(root)';
+    if (issue.code === 'unrecognized_keys' && schema) {
+      const known = knownKeysAt(schema, issue.path);
+      const told = issue.keys.map((k) => {
+        const near = closest(k, known);
+        return `'${k}'${near ? ` (did you mean '${near}'?)` : ''}`;
+      });
+      return `  ${path}: unknown key${issue.keys.length > 1 ? 's' : ''} ${told.join(', ')}${known.length ? `; known here: ${known.join(', ')}` : ''}`;
+    }
     return `  ${path}: ${issue.message}`;
   });
   const more = error.issues.length > 5 ? `\n  … and ${error.issues.length - 5} more` : '';
@@ -26,4 +34,67 @@ export function zodProblem(file: string, error: ZodError): OccamError {
     file,
     field: first ? first.path.join('.') : undefined,
   });
+}
+
+/** The keys an object schema accepts at `path` (through optional, nullable, default and union wrappers). */
+function knownKeysAt(schema: ZodType, path: PropertyKey[]): string[] {
+  const objects = objectsAt(schema, path);
+  return [...new Set(objects.flatMap((o) => Object.keys(o)))].sort();
+}
+
+type Shape = Record<string, ZodType>;
+
+function objectsAt(schema: ZodType, path: PropertyKey[]): Shape[] {
+  const def = (schema as unknown as { _zod: { def: Record<string, unknown> } })._zod.def;
+  switch (def.type) {
+    case 'optional':
+    case 'nullable':
+    case 'default':
+    case 'prefault':
+    case 'readonly':
+    case 'catch':
+      return objectsAt(def.innerType as ZodType, path);
+    case 'pipe':
+      return objectsAt(def.in as ZodType, path);
+    case 'union':
+      return (def.options as ZodType[]).flatMap((o) => objectsAt(o, path));
+    case 'array':
+      return typeof path[0] === 'number' ? objectsAt(def.element as ZodType, path.slice(1)) : [];
+    case 'object': {
+      const shape = def.shape as Shape;
+      if (path.length === 0) return [shape];
+      const next = shape[String(path[0])];
+      return next ? objectsAt(next, path.slice(1)) : [];
+    }
+    default:
+      return [];
+  }
+}
+
+/** The known key nearest to `key` (edit distance ≤ 3 and under half its length), if any. */
+function closest(key: string, known: string[]): string | null {
+  let best: string | null = null;
+  let bestD = Infinity;
+  for (const k of known) {
+    const d = editDistance(key.toLowerCase(), k.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = k;
+    }
+  }
+  return best !== null && bestD <= Math.min(3, Math.ceil(key.length / 2)) ? best : null;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return row[b.length];
 }

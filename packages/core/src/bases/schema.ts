@@ -7,7 +7,7 @@ import { z } from 'zod';
  * attribute such as a layer index −1 for the embedding) as long as firstPeak + offset > 0 (checked when
  * the basis is evaluated).
  */
-export const RaisedCosineLogSchema = z.object({
+export const RaisedCosineLogSchema = z.strictObject({
   kind: z.literal('raisedCosineLog'),
   count: z.number().int().min(1).max(200),
   firstPeak: z.number(),
@@ -19,7 +19,7 @@ export const RaisedCosineLogSchema = z.object({
  * The published method's form (ISF): f(x) = ½ cos(a·log(x + c) − φ) + ½, zero where a·log(x + c) − φ
  * leaves ±π, one function per phase φ. x = value / scale (lags: scale 1 bin; distances: e.g. 50 µm).
  */
-export const IsfRaisedCosineSchema = z.object({
+export const IsfRaisedCosineSchema = z.strictObject({
   kind: z.literal('isfRaisedCosine'),
   a: z.number().positive(),
   c: z.number().positive(),
@@ -28,10 +28,10 @@ export const IsfRaisedCosineSchema = z.object({
 });
 
 /** One free weight per lag (temporal) or per distinct attribute value (spatial). */
-export const RawBasisSchema = z.object({ kind: z.literal('raw') });
+export const RawBasisSchema = z.strictObject({ kind: z.literal('raw') });
 
 /** A single weight: every value counts the same (the "no spatial filter" ablation). */
-export const ConstantBasisSchema = z.object({ kind: z.literal('constant') });
+export const ConstantBasisSchema = z.strictObject({ kind: z.literal('constant') });
 
 export const TemporalBasisSchema = z.discriminatedUnion('kind', [
   RaisedCosineLogSchema,

@@ -154,7 +154,7 @@ export function fitReducedModelWithPredictions(
   options: FitOptions = {},
 ): { model: ReducedModel; heldOut: ScoredRows; heldOutLookup: ScoredRows | null } {
   const parsed = SpecSchema.safeParse(specInput);
-  if (!parsed.success) throw zodProblem(options.specFile ?? 'spec', parsed.error);
+  if (!parsed.success) throw zodProblem(options.specFile ?? 'spec', parsed.error, SpecSchema);
   const spec = parsed.data;
   const fam = familyOps(spec.family);
   const { nTrials, nBins, binWidth, binUnit } = ds.manifest;

@@ -4,20 +4,20 @@ import { AttributeBasisSchema, TemporalBasisSchema } from '../bases/schema.js';
 /** Group atoms by a categorical attribute's value, or by bins of a numeric attribute (edges, left-closed). */
 export const GroupingSchema = z.union([
   z.string().min(1),
-  z.object({ attribute: z.string().min(1), edges: z.array(z.number()).min(2) }),
+  z.strictObject({ attribute: z.string().min(1), edges: z.array(z.number()).min(2) }),
 ]);
 
 export const FamilySchema = z.enum(['bernoulli', 'poisson', 'gaussian']);
 export type Family = z.infer<typeof FamilySchema>;
 
 export const ValidationSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('split'), testFraction: z.number().gt(0).lt(1).default(0.3), seed: z.number().int().default(0) }),
-  z.object({ kind: z.literal('kfold'), folds: z.number().int().min(2).max(50).default(5), seed: z.number().int().default(0) }),
+  z.strictObject({ kind: z.literal('split'), testFraction: z.number().gt(0).lt(1).default(0.3), seed: z.number().int().default(0) }),
+  z.strictObject({ kind: z.literal('kfold'), folds: z.number().int().min(2).max(50).default(5), seed: z.number().int().default(0) }),
   /**
    * k folds × r repeats by trial, repeat i with seed + i: the headline figures are repeat 0's (the k-fold with
    * this seed); metrics.repeated gives every repeat's figures and their spread (how much the fold assignment moves them).
    */
-  z.object({
+  z.strictObject({
     kind: z.literal('repeatedKfold'),
     folds: z.number().int().min(2).max(50).default(5),
     repeats: z.number().int().min(2).max(50).default(5),
@@ -28,9 +28,12 @@ export const ValidationSchema = z.discriminatedUnion('kind', [
 /**
  * A Spec says which reduced model to fit: how atoms are grouped, which lags and bases, separable or
  * full, history on or off, the observation family and the penalties. Serialisable JSON; defaults are
- * the published method's shape (separable, E/I groups, 80-bin window, history on).
+ * the published method's shape (separable, E/I groups, 80-bin window, history on). Strict: a key occam does
+ * not know (`"regularisation"`) is an error naming it and the closest known key, never silently ignored.
  */
-export const SpecSchema = z.object({
+export const SpecSchema = z.strictObject({
+  /** Free text for the reader (ignored): specs are JSON, which has no comments. */
+  $comment: z.string().optional(),
   /** Categorical attributes (or numeric bins) whose value combinations form the groups; [] = one group. */
   groupBy: z.array(GroupingSchema).default([]),
   /** Leave out atoms whose attribute takes one of these values, e.g. { type: ['inhibitory'] }. */
@@ -45,7 +48,7 @@ export const SpecSchema = z.object({
   spatial: z
     .object({ attribute: z.string().min(1), basis: AttributeBasisSchema })
     .optional(),
-  temporal: z.object({
+  temporal: z.strictObject({
     /** 0 lets the predicted bin see inputs in the same bin (transformer positions); 1 is strictly earlier. */
     minLag: z.number().int().nonnegative().default(0),
     maxLag: z.number().int().nonnegative(),
@@ -53,7 +56,7 @@ export const SpecSchema = z.object({
   }),
   structure: z.enum(['separable', 'full']).default('separable'),
   /** The system's own recent output as regressors, lags 1..maxLag. */
-  history: z.object({ maxLag: z.number().int().positive(), basis: TemporalBasisSchema }).nullable().default(null),
+  history: z.strictObject({ maxLag: z.number().int().positive(), basis: TemporalBasisSchema }).nullable().default(null),
   family: FamilySchema.default('bernoulli'),
   regularization: z
     .object({
@@ -70,7 +73,7 @@ export const SpecSchema = z.object({
   validation: ValidationSchema.default({ kind: 'split', testFraction: 0.3, seed: 0 }),
   /** Bins for trial-to-trial AUROC: explicit bin indices, or 'peak' = training-PSTH peak ± halfWidth. */
   fixedBins: z
-    .union([z.array(z.number().int().nonnegative()).min(1), z.object({ peak: z.literal(true), halfWidth: z.number().int().nonnegative().default(2) })])
+    .union([z.array(z.number().int().nonnegative()).min(1), z.strictObject({ peak: z.literal(true), halfWidth: z.number().int().nonnegative().default(2) })])
     .default({ peak: true, halfWidth: 2 }),
 }).refine((s) => s.temporal.maxLag >= s.temporal.minLag, {
   message: 'temporal.maxLag must be ≥ temporal.minLag',
