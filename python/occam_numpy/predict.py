@@ -34,20 +34,26 @@ def inverse_link(family, eta):
     raise ValueError(f"family {family!r}: expected bernoulli, poisson or gaussian")
 
 
+def _logit(p):
+    m = np.clip(p, 1e-12, 1 - 1e-12)
+    return np.log(m / (1 - m))
+
+
 def apply_lookup(table, eta):
-    """Linear interpolation between the table's bin centres, flat beyond its ends (glm/lookupNonlinearity.ts)."""
+    """The table at each WNI, as glm/lookupNonlinearity.ts applyLookup: linear in log-odds between bin centres,
+    and beyond the ends along the end segment's slope (never downward)."""
     wni, p = np.asarray(table["wni"], float), np.asarray(table["p"], float)
+    eta = np.asarray(eta, float)
     if len(wni) == 1:
         return np.full_like(eta, p[0])
     lo = np.clip(np.searchsorted(wni, eta, side="right") - 1, 0, len(wni) - 2)
+    lo = np.where(eta <= wni[0], 0, np.where(eta >= wni[-1], len(wni) - 2, lo))
     hi = lo + 1
     span = wni[hi] - wni[lo]
     with np.errstate(invalid="ignore", divide="ignore"):
-        f = np.where(span > 0, (eta - wni[lo]) / span, 0.0)
-    out = p[lo] + f * (p[hi] - p[lo])
-    out[eta <= wni[0]] = p[0]
-    out[eta >= wni[-1]] = p[-1]
-    return out
+        slope = np.where(span > 0, np.maximum(0.0, (_logit(p[hi]) - _logit(p[lo])) / span), 0.0)
+    x = _logit(p[lo]) + slope * (eta - wni[lo])
+    return 1 / (1 + np.exp(-x))
 
 
 def predict(model, dataset, rows="scored", exact=False):
