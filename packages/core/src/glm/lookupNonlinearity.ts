@@ -228,7 +228,8 @@ const logLik = (y: number, p: number) => {
 
 /**
  * Fit the lookup table on training rows only, its smoothness λ chosen by k-fold cross-validation over the
- * training trials (folds: lists of rows, each one trial set), and decide on the same folds which link the
+ * training trials (folds: lists of rows, each one trial set; the smoothest λ within one standard error of the
+ * best), and decide on the same folds which link the
  * headline uses: the table at the chosen λ against the GLM's own link (`linkMean`, which needs no fitting
  * beyond the GLM). The WNI are the training fit's own (in-sample, as the published method reads its table).
  */
@@ -242,17 +243,29 @@ export function chooseLookup(
   const all = folds.flat();
   let events = 0;
   for (const r of all) events += y[r] > 0 ? 1 : 0;
-  let best = { lambda: 0, ll: -Infinity };
-  for (const multiple of LOOKUP_SMOOTHNESS_GRID) {
+  // Held-out log-likelihood of each smoothness, fold by fold.
+  const scores = LOOKUP_SMOOTHNESS_GRID.map((multiple) => {
     const lambda = multiple * Math.max(events, 1);
-    let ll = 0;
-    folds.forEach((test, i) => {
+    const perFold = folds.map((test, i) => {
       const train = folds.flatMap((other, j) => (j === i ? [] : other));
       const table = fitLookupNonlinearity(eta, y, train, minCount, lambda);
+      let ll = 0;
       for (const r of test) ll += logLik(y[r], applyLookup(table, eta[r]));
+      return ll;
     });
-    if (ll > best.ll) best = { lambda, ll };
-  }
+    return { lambda, perFold, ll: perFold.reduce((a, b) => a + b, 0) };
+  });
+  const top = scores.reduce((a, b) => (b.ll > a.ll ? b : a));
+  // One-standard-error rule: the smoothest table whose cross-validated log-likelihood is within one standard
+  // error (of its fold-by-fold difference from the top one) of the top one. A rough table that wins by noise
+  // on the training folds loses on new trials when events are few.
+  const within = (s: (typeof scores)[number]) => {
+    const d = s.perFold.map((v, f) => v - top.perFold[f]);
+    const mean = d.reduce((a, b) => a + b, 0) / d.length;
+    const se = d.length > 1 ? Math.sqrt((d.length * d.reduce((a, v) => a + (v - mean) ** 2, 0)) / (d.length - 1)) : 0;
+    return s.ll >= top.ll - se;
+  };
+  const best = scores.filter((s) => s.lambda >= top.lambda && within(s)).reduce((a, b) => (b.lambda > a.lambda ? b : a), top);
   let linkLl = 0;
   for (const r of all) linkLl += logLik(y[r], linkMean[r]);
   const n = Math.max(all.length, 1);
