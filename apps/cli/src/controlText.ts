@@ -1,6 +1,9 @@
 import type { Interval, ReducedModel } from '@occam/core';
 
-/** How a control comparison reads in a terminal: the selectivity with its interval, the control's own gains, the warning. */
+/**
+ * How a control comparison reads in a terminal: the selectivity with its interval and the control's own gains.
+ * The comparison's warning is not part of it: commands print it to stderr (see controlWarningLines).
+ */
 export function controlText(model: ReducedModel, controlNote: string | null): string {
   const c = model.control;
   if (!c) return controlNote ? `control: ${controlNote}` : 'control: none run (--control none): no figure here can be told apart from what any network of this shape gives';
@@ -15,7 +18,11 @@ export function controlText(model: ReducedModel, controlNote: string | null): st
     `  behaviour rate (held-out positions)      ${rate(c.eventRate.system).padEnd(26)} ${rate(c.eventRate.control)}`,
     `  [${pct} % paired intervals: ${c.bootstrap.resamples} resamples of the ${c.bootstrap.trials} held-out prompts, seed ${c.bootstrap.seed}]`,
   ];
-  if (c.warning) lines.push(`warning: ${c.warning}`);
   return lines.join('\n');
+}
+
+/** The control comparison's warning, for stderr. */
+export function controlWarningLines(model: ReducedModel): string[] {
+  return model.control?.warning ? [`warning: ${model.control.warning}`] : [];
 }
 

@@ -1,5 +1,6 @@
-import { checkModelForDataset, compareModels, readDataset, readReducedModel, writeFileAtomic, type CompareResult } from '@occam/core';
+import { checkModelForDataset, compareModels, readDataset, readReducedModel, type CompareResult } from '@occam/core';
 import { UsageError, numberOption, requireString, type Command } from '../cli.js';
+import { writeTextOutput, wroteLine } from '../stdoutOutput.js';
 
 type IntervalGrid = ([number, number] | null)[][];
 
@@ -43,17 +44,22 @@ export function compareText(r: CompareResult): string {
 export const compareCommand: Command = {
   name: 'compare',
   summary: 'universality across systems / transfer across conditions: filter similarity, cross-prediction, inputs vs models',
-  usage: 'occam compare --system NAME=MODEL.json@DATASET [--system …]… --out FILE [--kind systems|conditions]',
+  usage: 'occam compare --system NAME=MODEL.json@DATASET --system NAME=MODEL.json@DATASET [--system …]… --out FILE [options]',
   example: 'occam compare --system v1=v1.model.json@data/neuron/v1 --system v2=v2.model.json@data/neuron/v2 --out compare.json',
-  options: { system: { type: 'string', multiple: true }, out: { type: 'string' }, kind: { type: 'string' }, seed: { type: 'string' }, resamples: { type: 'string' } },
+  options: {
+    system: { type: 'string', value: 'NAME=MODEL.json@DATASET', multiple: true, description: 'a system: its name, its reduced model and the Dataset it was fitted on (at least two)' },
+    out: { type: 'string', value: 'FILE', path: 'file', stdout: true, required: true, description: "where to write the comparison (JSON); '-' writes it to stdout and the summary to stderr" },
+    kind: { type: 'string', value: 'KIND', choices: ['systems', 'conditions'], default: 'systems', description: 'systems: universality across systems; conditions: transfer of one system across conditions' },
+    seed: { type: 'string', value: 'N', default: '0', description: 'seed of the interval resampling and the simulated responses' },
+    resamples: { type: 'string', value: 'N', default: '1000', description: "resamples of each column's held-out trials for the intervals" },
+  },
   outputs: [{ option: 'out', kind: 'file' }],
   inputs: (v) => ((v.system as string[] | undefined) ?? []).flatMap((s) => /^[^=]+=(.+)@(.+)$/.exec(s)?.slice(1) ?? []),
   async run({ values, io }) {
     const out = requireString(values, 'out');
     const specs = (values.system as string[] | undefined) ?? [];
     if (specs.length < 2) throw new UsageError('give at least two --system NAME=MODEL.json@DATASET');
-    const kind = (values.kind as string | undefined) ?? 'systems';
-    if (kind !== 'systems' && kind !== 'conditions') throw new UsageError(`--kind must be systems or conditions`);
+    const kind = (values.kind as 'systems' | 'conditions' | undefined) ?? 'systems';
     const systems = [];
     for (const s of specs) {
       const m = /^([^=]+)=(.+)@(.+)$/.exec(s);
@@ -65,8 +71,8 @@ export const compareCommand: Command = {
     const resamples = numberOption(values, 'resamples', 1000)!;
     if (!(Number.isInteger(resamples) && resamples >= 1)) throw new UsageError(`--resamples must be a whole number ≥ 1, got ${resamples}`);
     const result = compareModels(systems, { kind, seed: numberOption(values, 'seed', 0), resamples });
-    await writeFileAtomic(out, JSON.stringify(result, null, 1) + '\n');
+    await writeTextOutput(out, JSON.stringify(result, null, 1) + '\n');
     if (io.json) io.out(JSON.stringify(result));
-    else if (!io.quiet) io.out(`${compareText(result)}\nwrote ${out}`);
+    else if (!io.quiet) io.out(`${compareText(result)}${wroteLine(out)}`);
   },
 };

@@ -18,9 +18,10 @@ export const DEMO_DATASET = join(repoRoot, 'data/neuron/v1-C2');
 export const demoCommand: Command = {
   name: 'demo',
   summary: 'reduce the bundled NEURON cell (variant v1) to the published three-feature model; writes a report',
-  usage: 'occam demo [--out DIR] [--json] [--quiet]',
   example: 'occam demo --out out/demo',
-  options: { out: { type: 'string' } },
+  options: {
+    out: { type: 'string', value: 'DIR', path: 'directory', default: 'out/demo', description: 'the folder for model.json and report.html' },
+  },
   async run({ values, io }) {
     const outDir = typeof values.out === 'string' ? values.out : 'out/demo';
     const modelPath = join(outDir, 'model.json');

@@ -1,25 +1,36 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readSpecFile, trainingDynamics, writeFileAtomic, type DynamicsMetric, type DynamicsResult } from '@occam/core';
+import { readSpecFile, trainingDynamics, type DynamicsMetric, type DynamicsResult } from '@occam/core';
 import { UsageError, numberOption, requireString, type Command } from '../cli.js';
+import { writeTextOutput, wroteLine } from '../stdoutOutput.js';
 import { LM_SPEC } from './lm.js';
 
 export const dynamicsCommand: Command = {
   name: 'dynamics',
   summary: 'reduce one condition at every training checkpoint, beside each checkpoint\'s random-weights control, and find where the computation changes',
-  usage:
-    'occam dynamics --checkpoints DIR --condition FILE --behaviour B --out FILE [--spec FILE] [--control random|none] [--control-seed 0] [--metric stratifiedAuroc|trialToTrialAuroc|auroc|bitsPerEventOverPsth]',
   example: 'occam dynamics --checkpoints data/models/copy-l6-s1-steps --condition examples/stochastic-copy.condition.json --behaviour next-token-correct --out dynamics.json',
   options: {
-    checkpoints: { type: 'string' },
-    condition: { type: 'string' },
-    behaviour: { type: 'string' },
-    out: { type: 'string' },
-    spec: { type: 'string' },
-    metric: { type: 'string' },
-    control: { type: 'string' },
-    'control-seed': { type: 'string' },
+    checkpoints: { type: 'string', value: 'DIR', path: 'directory', required: true, description: 'a folder of checkpoint model folders, one per training step (the step read from each name)' },
+    condition: { type: 'string', value: 'FILE', path: 'file', required: true, description: 'the prompt condition: a JSONL prompts file or a generating condition (JSON)' },
+    behaviour: {
+      type: 'string',
+      value: 'B',
+      aliases: ['behavior'],
+      required: true,
+      description: 'what is predicted at each token: next-token-correct, target-top1:TOKEN, logit-diff:A,B, unit-above:HOOK:UNIT:THRESHOLD, or a JSON object',
+    },
+    out: { type: 'string', value: 'FILE', path: 'file', stdout: true, required: true, description: "where to write the dynamics result (JSON); '-' writes it to stdout and the table to stderr" },
+    spec: { type: 'string', value: 'FILE', path: 'file', default: 'examples/lm-default.spec.json', description: 'the model spec (JSON) fitted at every checkpoint' },
+    metric: {
+      type: 'string',
+      value: 'METRIC',
+      choices: ['stratifiedAuroc', 'trialToTrialAuroc', 'auroc', 'bitsPerEventOverPsth'],
+      default: 'stratifiedAuroc',
+      description: 'the figure whose change over training is located (a gain per event falls by itself as the behaviour becomes common)',
+    },
+    control: { type: 'string', value: 'KIND', choices: ['random', 'none'], default: 'random', description: "random: each checkpoint beside a random-weights control made from it; none: no control" },
+    'control-seed': { type: 'string', value: 'N', default: '0', description: 'seed of the random-weights controls' },
   },
   outputs: [{ option: 'out', kind: 'file' }],
   inputs: (v) => [v.checkpoints as string, v.condition as string, v.spec as string],
@@ -30,11 +41,7 @@ export const dynamicsCommand: Command = {
     // (bits/event) falls by itself when the behaviour becomes common over training (next-token-correct goes from
     // ~1 % to ~80 % of positions), so it misplaces the change; a fixed-bin AUROC on a flat position profile reads noise.
     const metric = values.metric as string | undefined;
-    if (metric !== undefined && !['stratifiedAuroc', 'bitsPerEventOverPsth', 'auroc', 'trialToTrialAuroc'].includes(metric)) {
-      throw new UsageError('--metric must be stratifiedAuroc, trialToTrialAuroc, auroc or bitsPerEventOverPsth');
-    }
     const controlArg = (values.control as string | undefined) ?? 'random';
-    if (controlArg !== 'random' && controlArg !== 'none') throw new UsageError(`--control must be random or none (a checkpoint's control is made from that checkpoint), got '${controlArg}'`);
     const seed = numberOption(values, 'control-seed', 0)!;
     if (!Number.isInteger(seed)) throw new UsageError(`--control-seed must be a whole number, got ${seed}`);
     const specPath = typeof values.spec === 'string' ? values.spec : LM_SPEC;
@@ -58,9 +65,9 @@ export const dynamicsCommand: Command = {
     }
     for (const p of points) for (const n of p.notes) io.err(`note: step ${p.step}: ${n}`);
     const result = trainingDynamics(points, { metric: metric as DynamicsMetric | undefined, title: `reduced model over training: ${root}` });
-    await writeFileAtomic(out, JSON.stringify(result, null, 1) + '\n');
+    await writeTextOutput(out, JSON.stringify(result, null, 1) + '\n');
     if (io.json) io.out(JSON.stringify(result));
-    else if (!io.quiet) io.out(`${dynamicsText(result)}\nwrote ${out}`);
+    else if (!io.quiet) io.out(`${dynamicsText(result)}${wroteLine(out)}`);
   },
 };
 

@@ -6,10 +6,10 @@ import {
   readDataset,
   readJsonFile,
   readSpecFile,
-  writeReducedModel,
 } from '@occam/core';
 import { UsageError, numberOption, requireString, type Command } from '../cli.js';
 import { controlText } from '../controlText.js';
+import { writeModelOutput, wroteLine } from '../stdoutOutput.js';
 import { fitWarningLines, summaryTable } from '../summaryTable.js';
 
 export { readJsonFile };
@@ -17,15 +17,21 @@ export { readJsonFile };
 export const fitCommand: Command = {
   name: 'fit',
   summary: 'fit a reduced model (spec) to a dataset and score it against its baselines',
-  usage: 'occam fit --data DIR --spec FILE --out FILE [--control-data DIR] [--resamples 1000] [--json] [--quiet]',
-  example: 'occam fit --data out/demo/dataset --spec examples/published-neuron.spec.json --out model.json',
-  options: { data: { type: 'string' }, spec: { type: 'string' }, out: { type: 'string' }, 'control-data': { type: 'string' }, resamples: { type: 'string' } },
+  example: 'occam fit --data data/neuron/v1-C2 --spec examples/published-neuron.spec.json --out model.json',
+  options: {
+    data: { type: 'string', value: 'DIR', path: 'directory', required: true, description: 'the Dataset to fit: a folder with manifest.json (from occam neuron import, lm extract or your own writer)' },
+    spec: { type: 'string', value: 'FILE', path: 'file', required: true, description: 'the model spec (JSON): grouping, spatial and temporal bases, history, penalty, validation' },
+    out: { type: 'string', value: 'FILE', path: 'file', stdout: true, required: true, description: "where to write the reduced model (JSON); '-' writes it to stdout and the summary to stderr" },
+    'control-data': { type: 'string', value: 'DIR', path: 'directory', description: "a control system's Dataset of the same trials (e.g. lm reduce's <name>.control.dataset): the same spec is fitted there and the selectivity reported" },
+    resamples: { type: 'string', value: 'N', default: '1000', description: 'bootstrap resamples of the held-out trials for the control comparison (with --control-data)' },
+  },
   outputs: [{ option: 'out', kind: 'file' }],
   inputs: (v) => [v.data as string, v.spec as string, v['control-data'] as string],
   async run({ values, io }) {
     const dataDir = requireString(values, 'data');
     const specPath = requireString(values, 'spec');
     const outPath = requireString(values, 'out');
+    if (values['control-data'] === undefined && values.resamples !== undefined) throw new UsageError("--resamples sets the control comparison's bootstrap; give --control-data DIR too");
     const spec = await readSpecFile(specPath);
     const ds = await readDataset(dataDir);
     checkSpecForDataset(spec, ds, { specFile: specPath, dataset: dataDir });
@@ -46,10 +52,10 @@ export const fitCommand: Command = {
       const comparison = compareWithControl(own.heldOut, ctl.heldOut, { kind: about.kind ?? 'control', source: about.source, seed: about.seed, dataset: controlDir }, { resamples });
       model = { ...own.model, control: comparison };
     }
-    await writeReducedModel(outPath, model);
+    await writeModelOutput(outPath, model);
     if (model.control?.warning && !io.json) io.err(`warning: ${model.control.warning}`);
     if (!io.quiet) for (const line of fitWarningLines(model)) io.err(line);
     if (io.json) io.out(JSON.stringify(model));
-    else if (!io.quiet) io.out(`${summaryTable(model)}\n${model.control ? `\n${controlText(model, null)}\n` : ''}wrote ${outPath}`);
+    else if (!io.quiet) io.out(`${summaryTable(model)}${model.control ? `\n\n${controlText(model, null)}` : ''}${wroteLine(outPath)}`);
   },
 };

@@ -7,6 +7,8 @@ import type { ControlChoice, LmExtractArgs } from '@occam/transformer';
 // command starts without it (half the CLI's start-up time).
 const transformer = () => import('@occam/transformer');
 import { UsageError, inputsOf, numberOption, requireString, type Command, type Io } from '../cli.js';
+import type { OptionSpec, OptionTable } from '../options.js';
+import { STDOUT, writeModelOutput } from '../stdoutOutput.js';
 import { controlText } from '../controlText.js';
 import { fitWarningLines, summaryTable } from '../summaryTable.js';
 import { readJsonFile } from './fit.js';
@@ -15,19 +17,29 @@ const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 export const LM_SPEC = join(repoRoot, 'examples/lm-default.spec.json');
 
 const extractOptions = {
-  model: { type: 'string' },
-  condition: { type: 'string' },
-  behaviour: { type: 'string' },
-  'batch-size': { type: 'string' },
-  padding: { type: 'string' },
-  'allow-remote': { type: 'boolean' },
-  compress: { type: 'boolean' },
-} as const;
+  model: { type: 'string', value: 'DIR', path: 'directory', required: true, description: 'the model folder: config.json, tokenizer.json and onnx/model.onnx (a hub id only with --allow-remote)' },
+  condition: { type: 'string', value: 'FILE', path: 'file', required: true, description: 'the prompt condition: a JSONL prompts file or a generating condition (JSON), e.g. examples/repeated-random.condition.json' },
+  behaviour: {
+    type: 'string',
+    value: 'B',
+    aliases: ['behavior'],
+    required: true,
+    description: "what is predicted at each token: next-token-correct, target-top1:TOKEN, logit-diff:A,B, unit-above:HOOK:UNIT:THRESHOLD, or a JSON object",
+  },
+  'batch-size': { type: 'string', value: 'N', default: 'batches of about 1536 tokens', description: 'prompts per forward pass (results do not depend on it; memory does)' },
+  padding: { type: 'string', value: 'SIDE', choices: ['left', 'right'], default: 'right', description: 'padding side of each batch (results do not depend on it)' },
+  'allow-remote': { type: 'boolean', description: 'let --model name a Hugging Face hub id that is downloaded (off: local folders only)' },
+  compress: { type: 'boolean', description: 'write the Dataset arrays gzip-compressed (.npy.gz)' },
+} as const satisfies OptionTable;
+
+const readoutAtomsOption = {
+  type: 'boolean',
+  description: "add atoms that project onto the behaviour's own readout (direct effects): they decompose the answer, so they predict it whatever the weights",
+} as const satisfies OptionSpec;
 
 /** The extraction arguments every lm command shares, checked. */
 function extractArgs(values: Record<string, unknown>, out: string): LmExtractArgs {
   const padding = values.padding;
-  if (padding !== undefined && padding !== 'left' && padding !== 'right') throw new UsageError(`--padding must be left or right`);
   const batch = values['batch-size'] === undefined ? undefined : Number(values['batch-size']);
   if (batch !== undefined && !(Number.isInteger(batch) && batch > 0)) throw new UsageError(`--batch-size must be a positive integer`);
   return {
@@ -51,12 +63,12 @@ async function extract(values: Record<string, unknown>, out: string, io: Io) {
 export const lmHooksCommand: Command = {
   name: 'lm hooks',
   summary: 'list the TransformerLens-style hook points found in an ONNX language model, with shapes',
-  usage: 'occam lm hooks MODEL_DIR [--json]',
   example: 'occam lm hooks data/models/induction-2l-s1',
   options: {},
+  positionals: { name: 'MODEL_DIR', path: 'directory', description: 'the model folder (config.json, tokenizer.json, onnx/model.onnx)' },
+  common: ['help', 'json'],
   async run({ positionals, io }) {
     const dir = positionals[0];
-    if (!dir) throw new UsageError('give the model directory (config.json, tokenizer.json, onnx/model.onnx)');
     const model = await (await transformer()).LanguageModel.load(dir, { threads: 1 });
     try {
       const shapes = await model.hookShapes();
@@ -71,9 +83,12 @@ export const lmHooksCommand: Command = {
 export const lmExtractCommand: Command = {
   name: 'lm extract',
   summary: 'run a language model under a prompt condition and write per-token atoms and a behaviour as a Dataset',
-  usage: 'occam lm extract --model DIR --condition FILE --behaviour B --out DATASET [--batch-size 32] [--padding left|right] [--compress]',
   example: 'occam lm extract --model data/models/induction-2l-s1 --condition examples/repeated-random.condition.json --behaviour next-token-correct --out out/lm-dataset',
-  options: { ...extractOptions, out: { type: 'string' }, 'include-readout-atoms': { type: 'boolean' } },
+  options: {
+    ...extractOptions,
+    out: { type: 'string', value: 'DIR', path: 'directory', required: true, description: 'where to write the Dataset (a new folder)' },
+    'include-readout-atoms': readoutAtomsOption,
+  },
   outputs: [{ option: 'out', kind: 'directory' }],
   inputs: (v) => [v.model as string, v.condition as string],
   async run({ values, io }) {
@@ -88,24 +103,40 @@ export const lmExtractCommand: Command = {
 export const lmReduceCommand: Command = {
   name: 'lm reduce',
   summary: 'extract a behaviour under a condition and reduce it beside a random-weights control (extract → fit → selectivity)',
-  usage:
-    'occam lm reduce --model DIR --condition FILE --behaviour B --out MODEL.json [--control random|none|DIR] [--control-seed 0] [--spec FILE] [--dataset DIR] [--include-readout-atoms] [--resamples 1000]',
   example: 'occam lm reduce --model data/models/copy-l6-s1 --condition examples/stochastic-copy.condition.json --behaviour next-token-correct --out copy.model.json',
   options: {
     ...extractOptions,
-    out: { type: 'string' },
-    spec: { type: 'string' },
-    dataset: { type: 'string' },
-    control: { type: 'string' },
-    'control-seed': { type: 'string' },
-    'include-readout-atoms': { type: 'boolean' },
-    resamples: { type: 'string' },
+    out: {
+      type: 'string',
+      value: 'FILE',
+      path: 'file',
+      stdout: true,
+      required: true,
+      description: "where to write the reduced model (JSON); the dataset and the control's files are named after it (NAME.dataset, NAME.control.*). '-' writes the model to stdout and the summary to stderr, and needs --dataset",
+    },
+    spec: { type: 'string', value: 'FILE', path: 'file', default: 'examples/lm-default.spec.json', description: 'the model spec (JSON)' },
+    dataset: { type: 'string', value: 'DIR', path: 'directory', default: 'NAME.dataset beside --out', description: 'where to write the extracted Dataset' },
+    control: {
+      type: 'string',
+      value: 'random|none|DIR',
+      path: 'directory',
+      suggestions: ['random', 'none'],
+      default: 'random',
+      description: "what the model is compared with: random = the same network with random weights (same shapes and scales), none = no control, or a control model's folder",
+    },
+    'control-seed': { type: 'string', value: 'N', default: '0', description: 'seed of the random-weights control' },
+    'include-readout-atoms': readoutAtomsOption,
+    resamples: { type: 'string', value: 'N', default: '1000', description: 'bootstrap resamples of the held-out prompts for the selectivity intervals' },
   },
   outputs: [{ option: 'out', kind: 'file' }],
   inputs: (v) => [v.model as string, v.condition as string, v.spec as string, ...(typeof v.control === 'string' && !['random', 'none'].includes(v.control) ? [v.control] : [])],
   async run({ values, positionals, io }) {
     const out = requireString(values, 'out');
-    const stem = out.replace(/\.json$/, '');
+    if (out === STDOUT && typeof values.dataset !== 'string') {
+      throw new UsageError("--out - writes the model to stdout; give --dataset DIR for the extracted Dataset (the control's files are named after it)");
+    }
+    // The files beside the model are named after it, or after the dataset when the model goes to stdout.
+    const stem = out === STDOUT ? (values.dataset as string).replace(/\.dataset\/?$/, '') : out.replace(/\.json$/, '');
     const datasetDir = typeof values.dataset === 'string' ? values.dataset : `${stem}.dataset`;
     const controlArg = (values.control as string | undefined) ?? 'random';
     const controlSeed = numberOption(values, 'control-seed', 0)!;
@@ -141,14 +172,14 @@ export const lmReduceCommand: Command = {
       controlModelOut,
       bootstrap: { resamples },
     });
-    await writeReducedModel(out, r.model);
+    await writeModelOutput(out, r.model);
     if (r.controlModel) await writeReducedModel(controlJson, r.controlModel);
     if (r.model.control?.warning && !io.json) io.err(`warning: ${r.model.control.warning}`);
     if (includeReadout && !io.json) io.err('note: --include-readout-atoms: the direct-effect atoms project onto the behaviour\'s own readout — they decompose the answer, so they predict it whatever the weights');
     if (!io.quiet) for (const line of fitWarningLines(r.model)) io.err(line);
     if (io.json) io.out(JSON.stringify({ model: out, dataset: datasetDir, metrics: r.model.metrics, control: r.model.control ?? null, controlModel: r.controlModel ? controlJson : null, controlNote: r.controlNote }));
     else if (!io.quiet) {
-      const written = [`dataset: ${datasetDir}`, `model:   ${out}`, ...(r.controlModel ? [`control: ${controlJson} (dataset ${controlOut})`] : [])];
+      const written = [`dataset: ${datasetDir}`, `model:   ${out === STDOUT ? 'stdout' : out}`, ...(r.controlModel ? [`control: ${controlJson} (dataset ${controlOut})`] : [])];
       io.out(`${summaryTable(r.model)}\n\n${controlText(r.model, r.controlNote)}\n\n${written.join('\n')}`);
     }
   },

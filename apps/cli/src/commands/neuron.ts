@@ -6,65 +6,64 @@ import {
   specAblations,
   SpecSchema,
   writeDataset,
-  writeReducedModel,
   zodProblem,
   type Dataset,
   type ReducedModel,
 } from '@occam/core';
 import { isfToDataset, MAX_SPIKE_THRESHOLD_MV, readCellTypeMap } from '@occam/neuron';
 import { UsageError, requireString, type Command, type Io } from '../cli.js';
+import type { OptionTable } from '../options.js';
+import { writeModelOutput, wroteLine } from '../stdoutOutput.js';
 import { fitWarningLines, summaryTable } from '../summaryTable.js';
 import { readJsonFile } from './fit.js';
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 export const PUBLISHED_SPEC = join(repoRoot, 'examples/published-neuron.spec.json');
 
+const ISF_LAYOUT = 'run folders holding simulation_run%04d_synapses.csv files, each with output spikes from its soma voltage (*_vm_all_traces.csv) or a spike-time file';
+
 const importOptions = {
-  isf: { type: 'string' },
-  spikes: { type: 'string' },
-  'spike-source': { type: 'string' },
-  'spike-threshold': { type: 'string' },
-  'cell-types': { type: 'string' },
-  morphology: { type: 'string' },
-  'morphology-tolerance': { type: 'string' },
-  'allow-empty-trials': { type: 'boolean' },
-  stimulus: { type: 'string' },
-  window: { type: 'string' },
-  't-start': { type: 'string' },
-  't-end': { type: 'string' },
-  'refractory-exclusion': { type: 'string' },
-} as const;
+  isf: { type: 'string', value: 'DIR', path: 'directory', description: `the ISF simulation output to import: ${ISF_LAYOUT}` },
+  spikes: {
+    type: 'string',
+    value: 'FILE',
+    path: 'file',
+    description:
+      "one spike-time file for the whole data set: '# trial<TAB>spike times', then one line '<trial><TAB><t1>,<t2>,' per trial (nothing after the tab: no spikes). " +
+      'Trials are numbered globally from 0: run folders in sorted order of their path under DIR, within a folder its trials by their simulation_run%04d index ' +
+      '(folder a with runs 0000, 0001 and folder b with runs 0000, 0002: a/run0000 = 0, a/run0001 = 1, b/run0000 = 2, b/run0002 = 3); that is also the dataset\'s trial order',
+  },
+  'spike-source': {
+    type: 'string',
+    value: 'S',
+    choices: ['auto', 'traces', 'file'],
+    default: 'auto',
+    description: "auto: traces where a run folder has them, else the spike-time file (--spikes, else the folder's own *_spike_times.csv); traces: traces only; file: spike-time files only",
+  },
+  'spike-threshold': { type: 'string', value: 'MV', default: '0 mV', description: 'spikes are upward crossings of this voltage in the traces (-200 … 200; write a negative one as --spike-threshold=-20 or --spike-threshold -20)' },
+  'cell-types': {
+    type: 'string',
+    value: 'FILE',
+    path: 'file',
+    description:
+      'presynaptic cell type -> excitatory|inhibitory, over the built-in barrel-cortex types: JSON {"L7x": "excitatory"} or TSV lines \'L7x<TAB>inhibitory\'; ' +
+      'the type "*" maps every type not named otherwise (without it an unknown type is an error listing them all)',
+  },
+  morphology: { type: 'string', value: 'SWC', path: 'file', description: "soma distances from this morphology at each synapse's (section ID, section pt ID), checked against the file's own distances" },
+  'morphology-tolerance': { type: 'string', value: 'UM', default: '1 µm', description: 'how far the morphology and the file\'s own soma distances may differ (with --morphology)' },
+  'allow-empty-trials': {
+    type: 'boolean',
+    description: 'accept 0-byte synapse files as trials without input (counted in a warning); by default they are an error, as ISF always writes a header (a header-only file is a trial without active synapses either way)',
+  },
+  stimulus: { type: 'string', value: 'MS', default: '245 ms', description: 'stimulus time in simulation time' },
+  window: { type: 'string', value: 'FROM,TO', default: 'stimulus … stimulus + 55 ms', description: 'the scored window: bins starting in [FROM, TO) ms' },
+  't-start': { type: 'string', value: 'MS', default: '150 ms', description: 'start of bin 0 in simulation time; earlier input is dropped' },
+  't-end': { type: 'string', value: 'MS', default: 'the trial length', description: 'end of the last bin in simulation time' },
+  'refractory-exclusion': { type: 'string', value: 'MS', default: '0 ms, every bin scored', description: 'leave bins starting within this many ms after an output spike unscored' },
+} as const satisfies OptionTable;
 
 /** The import options that name files or folders the import reads. */
 const IMPORT_PATH_OPTIONS = ['isf', 'spikes', 'cell-types', 'morphology'];
-
-const IMPORT_USAGE =
-  '[--spikes FILE] [--spike-source auto|traces|file] [--spike-threshold MV] [--cell-types FILE] [--morphology SWC [--morphology-tolerance UM]] ' +
-  '[--allow-empty-trials] [--stimulus 245] [--window 245,300] [--t-start 150] [--t-end MS] [--refractory-exclusion MS]';
-
-/** What the ISF options mean; shown under Usage by --help (kept beside the options so they cannot drift apart). */
-const IMPORT_DETAILS = `
-
-ISF input (--isf DIR): run folders under DIR holding simulation_run%04d_synapses.csv files, each with output
-spikes from its soma voltage (*_vm_all_traces.csv) or a spike-time file.
-  --spikes FILE            one spike-time file for the whole data set: '# trial<TAB>spike times', then one line
-                           '<trial><TAB><t1>,<t2>,' per trial (nothing after the tab: no spikes). Trials are numbered
-                           globally from 0: run folders in sorted order of their path under DIR, within a folder its
-                           trials by their simulation_run%04d index; global trial g is the g-th trial in that order
-                           (folder a with runs 0000, 0001 and folder b with runs 0000, 0002: a/run0000 = 0,
-                           a/run0001 = 1, b/run0000 = 2, b/run0002 = 3). That is also the dataset's trial order.
-  --spike-source S         auto (default): traces where a run folder has them, else the spike-time file (--spikes,
-                           else the folder's own *_spike_times.csv); traces: traces only; file: spike-time files only
-  --spike-threshold MV     spikes are upward crossings of this voltage in the traces (default 0 mV, -200 … 200;
-                           write a negative one as --spike-threshold=-20)
-  --cell-types FILE        presynaptic cell type -> excitatory|inhibitory, over the built-in barrel-cortex types:
-                           JSON {"L7x": "excitatory"} or TSV lines 'L7x<TAB>inhibitory'; the type "*" maps every
-                           type not named otherwise (without it an unknown type is an error listing them all)
-  --morphology SWC         soma distances from this morphology at each synapse's (section ID, section pt ID), checked
-                           against the file's own distances (--morphology-tolerance UM, default 1)
-  --allow-empty-trials     accept 0-byte synapse files as trials without input (counted in a warning); by default
-                           they are an error, as ISF always writes a header (a header-only file is a trial without
-                           active synapses either way)`;
 
 /** A number option in a range, or a usage error naming the option, the range and the unit. */
 function rangedOption(values: Record<string, unknown>, name: string, range: { min?: number; max?: number; unit: string; minExclusive?: boolean }): number | undefined {
@@ -83,10 +82,7 @@ function rangedOption(values: Record<string, unknown>, name: string, range: { mi
 }
 
 function spikeSourceOption(values: Record<string, unknown>): 'auto' | 'traces' | 'file' {
-  const v = values['spike-source'];
-  if (v === undefined) return 'auto';
-  if (v === 'auto' || v === 'traces' || v === 'file') return v;
-  throw new UsageError(`--spike-source must be auto, traces or file, got '${String(v)}'`);
+  return (values['spike-source'] as 'auto' | 'traces' | 'file' | undefined) ?? 'auto';
 }
 
 async function importIsf(values: Record<string, unknown>, io: Io): Promise<Dataset> {
@@ -150,9 +146,13 @@ function optionalPath(values: Record<string, unknown>, name: string): string | u
 export const neuronImportCommand: Command = {
   name: 'neuron import',
   summary: 'read in_silico_framework (ISF) simulation output into a Dataset (E/I × 50 µm distance bins, 1 ms bins)',
-  usage: `occam neuron import --isf DIR --out DATASET ${IMPORT_USAGE} [--compress]${IMPORT_DETAILS}`,
   example: 'occam neuron import --isf sim-out/L5PT-a/C2 --out data/L5PT-a --compress',
-  options: { ...importOptions, out: { type: 'string' }, compress: { type: 'boolean' } },
+  options: {
+    ...importOptions,
+    isf: { ...importOptions.isf, required: true },
+    out: { type: 'string', value: 'DIR', path: 'directory', required: true, description: 'where to write the Dataset (a new folder)' },
+    compress: { type: 'boolean', description: 'write the Dataset arrays gzip-compressed (.npy.gz)' },
+  },
   outputs: [{ option: 'out', kind: 'directory' }],
   inputs: (v) => IMPORT_PATH_OPTIONS.map((k) => v[k] as string | undefined),
   async run({ values, io }) {
@@ -194,9 +194,16 @@ function ablationTable(rows: AblationRow[]): string {
 export const neuronReduceCommand: Command = {
   name: 'neuron reduce',
   summary: "reduce a simulated neuron to the published three-feature model (import → fit → summary), with ablations",
-  usage: `occam neuron reduce (--isf DIR | --data DATASET) [--spec FILE] --out MODEL [--ablations] [--json] ${IMPORT_USAGE}${IMPORT_DETAILS}`,
-  example: 'occam neuron reduce --data data/neuron/L5PT-a --out L5PT-a.model.json --ablations',
-  options: { ...importOptions, data: { type: 'string' }, spec: { type: 'string' }, out: { type: 'string' }, ablations: { type: 'boolean' } },
+  usage: 'occam neuron reduce (--isf DIR | --data DIR) --out FILE [options]',
+  example: 'occam neuron reduce --data data/neuron/v1-C2 --out v1.model.json --ablations',
+  options: {
+    data: { type: 'string', value: 'DIR', path: 'directory', description: 'a Dataset already imported (instead of --isf)' },
+    out: { type: 'string', value: 'FILE', path: 'file', stdout: true, required: true, description: "where to write the reduced model (JSON); '-' writes it to stdout and the summary to stderr" },
+    spec: { type: 'string', value: 'FILE', path: 'file', default: 'examples/published-neuron.spec.json', description: 'the model spec (JSON)' },
+    ablations: { type: 'boolean', description: 'also fit the published form with each part taken away, and print them side by side' },
+    ...importOptions,
+    isf: { ...importOptions.isf, description: `the ISF simulation output to import first (instead of --data): ${ISF_LAYOUT}` },
+  },
   outputs: [{ option: 'out', kind: 'file' }],
   inputs: (v) => [...IMPORT_PATH_OPTIONS.map((k) => v[k] as string | undefined), v.data as string, v.spec as string],
   async run({ values, io }) {
@@ -208,7 +215,7 @@ export const neuronReduceCommand: Command = {
     if (!parsed.success) throw zodProblem(specPath, parsed.error);
     const tick = io.progress('fitting');
     const model = fitReducedModel(ds, parsed.data, { datasetPath: (values.data as string) ?? (values.isf as string), specFile: specPath, onProgress: (_s, d, n) => tick(d, n) });
-    await writeReducedModel(out, model);
+    await writeModelOutput(out, model);
     const rows: AblationRow[] = [ablationRow('published form (E/I × distance × time + history)', model)];
     if (values.ablations) {
       const variants = specAblations(parsed.data, ds.manifest.atoms);
@@ -221,6 +228,6 @@ export const neuronReduceCommand: Command = {
     }
     if (!io.quiet) for (const line of fitWarningLines(model)) io.err(line);
     if (io.json) io.out(JSON.stringify({ model: out, metrics: model.metrics, ablations: values.ablations ? rows : undefined }));
-    else if (!io.quiet) io.out(`${summaryTable(model)}\n\n${values.ablations ? ablationTable(rows) + '\n\n' : ''}wrote ${out}`);
+    else if (!io.quiet) io.out(`${summaryTable(model)}${values.ablations ? `\n\n${ablationTable(rows)}` : ''}${wroteLine(out)}`);
   },
 };

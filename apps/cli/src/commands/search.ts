@@ -1,5 +1,9 @@
-import { candidatesBesideControl, readDataset, runSearch, writeFileAtomic, type SearchResult } from '@occam/core';
+import { candidatesBesideControl, readDataset, runSearch, type SearchResult } from '@occam/core';
 import { UsageError, numberOption, requireString, type Command } from '../cli.js';
+import { closestName } from '../closestName.js';
+import { writeTextOutput, wroteLine } from '../stdoutOutput.js';
+
+const STRATEGIES = ['forward', 'backward', 'groupLasso'];
 
 export function searchTable(r: SearchResult): string {
   const f = (v: number | null) => (v === null ? '—' : v.toFixed(3));
@@ -38,7 +42,7 @@ export function searchTable(r: SearchResult): string {
       !i || i.estimate === null ? '—' : `${i.estimate.toFixed(3)}${i.low === null || i.high === null ? '' : ` [${i.low.toFixed(3)}, ${i.high.toFixed(3)}]`}`;
     lines.push(
       c.comparison
-        ? `beside the ${c.comparison.control.kind} control, the ${c.role} candidate's selectivity: ${f(s?.bitsPerEvent)} bits/event, ${f(s?.stratifiedAuroc)} stratified AUROC (control gain ${f(c.comparison.gains.control.bitsPerEvent)} bits/event)${c.comparison.warning ? `\n  warning: ${c.comparison.warning}` : ''}`
+        ? `beside the ${c.comparison.control.kind} control, the ${c.role} candidate's selectivity: ${f(s?.bitsPerEvent)} bits/event, ${f(s?.stratifiedAuroc)} stratified AUROC (control gain ${f(c.comparison.gains.control.bitsPerEvent)} bits/event)`
         : `beside the control, the ${c.role} candidate: ${c.note}`,
     );
   }
@@ -49,27 +53,25 @@ export function searchTable(r: SearchResult): string {
 export const searchCommand: Command = {
   name: 'search',
   summary: 'search feature families (groupings, resolutions, lag windows, history, structure) for the minimal sufficient model',
-  usage:
-    'occam search --data DIR --max-lag N --out FILE [--folds 3] [--tolerance 0.005] [--sufficient-by auroc|trialToTrialAuroc|stratifiedAuroc] [--rank-by llGainOverPsth|trialToTrialAuroc|stratifiedAuroc] [--include-readout-atoms] [--control-data DIR] [--strategies forward,backward,groupLasso] [--ignore ATTR,…] [--exclude ATTR=VALUE,…] [--min-lag 0] [--threads N] [--checkpoint FILE] [--seed 0]',
-  example: 'occam search --data out/demo/dataset --max-lag 40 --out search.json --checkpoint search.ckpt.jsonl',
+  example: 'occam search --data data/neuron/v1-C2 --max-lag 40 --out search.json --checkpoint search.ckpt.jsonl',
   options: {
-    data: { type: 'string' },
-    out: { type: 'string' },
-    'max-lag': { type: 'string' },
-    folds: { type: 'string' },
-    tolerance: { type: 'string' },
-    'rank-by': { type: 'string' },
-    checkpoint: { type: 'string' },
-    seed: { type: 'string' },
-    family: { type: 'string' },
-    strategies: { type: 'string' },
-    ignore: { type: 'string' },
-    'min-lag': { type: 'string' },
-    threads: { type: 'string' },
-    exclude: { type: 'string', multiple: true },
-    'sufficient-by': { type: 'string' },
-    'include-readout-atoms': { type: 'boolean' },
-    'control-data': { type: 'string' },
+    data: { type: 'string', value: 'DIR', path: 'directory', required: true, description: 'the Dataset to search (a folder with manifest.json)' },
+    'max-lag': { type: 'string', value: 'N', required: true, description: 'the longest lag window to consider, in bins (shorter windows are tried too); below the trial length' },
+    out: { type: 'string', value: 'FILE', path: 'file', stdout: true, required: true, description: "where to write the search result (JSON); '-' writes it to stdout and the table to stderr" },
+    'min-lag': { type: 'string', value: 'N', default: '0', description: 'the shortest lag any window starts at, in bins' },
+    folds: { type: 'string', value: 'N', default: '3', description: 'cross-validation folds by trial, the same folds for every candidate (2 … 20)' },
+    tolerance: { type: 'string', value: 'X', default: '0.005', description: 'the margin of the sufficiency decision, and the step forward and backward selection need to move' },
+    'sufficient-by': { type: 'string', value: 'METRIC', choices: ['auroc', 'trialToTrialAuroc', 'stratifiedAuroc'], default: 'stratifiedAuroc for token data, else auroc', description: 'the held-out figure sufficiency is decided on' },
+    'rank-by': { type: 'string', value: 'METRIC', choices: ['llGainOverPsth', 'trialToTrialAuroc', 'stratifiedAuroc'], default: 'llGainOverPsth', description: 'the held-out figure candidates are ranked by (none can be gamed by a time-only model)' },
+    strategies: { type: 'string', value: 'LIST', default: 'forward,backward,groupLasso', description: 'comma-separated search strategies: forward, backward, groupLasso' },
+    family: { type: 'string', value: 'FAMILY', choices: ['bernoulli', 'poisson', 'gaussian'], default: 'gaussian for a real-valued target, else bernoulli', description: 'the GLM family' },
+    ignore: { type: 'string', value: 'ATTR,…', description: 'atom attributes never used to group (e.g. identifiers), comma-separated' },
+    exclude: { type: 'string', value: 'ATTR=VALUE,…', multiple: true, description: 'leave out of every candidate the atoms whose attribute has one of these values' },
+    'include-readout-atoms': { type: 'boolean', description: "let candidates use atoms that read the behaviour's own readout (they predict it whatever the weights)" },
+    'control-data': { type: 'string', value: 'DIR', path: 'directory', description: "a control system's Dataset of the same trials: the minimal and best candidates are refitted there and their selectivity reported" },
+    threads: { type: 'string', value: 'N', default: 'one per CPU core', description: 'worker threads that score candidates (the result does not depend on it)' },
+    checkpoint: { type: 'string', value: 'FILE', path: 'file', description: 'a JSONL file of scored candidates: a run stopped part-way resumes from it' },
+    seed: { type: 'string', value: 'N', default: '0', description: 'seed of the fold assignment and the bootstrap' },
   },
   outputs: [{ option: 'out', kind: 'file' }],
   inputs: (v) => [v.data as string, v['control-data'] as string],
@@ -80,10 +82,12 @@ export const searchCommand: Command = {
     if (maxLag === undefined) throw new UsageError('missing --max-lag (the longest lag window to consider, in bins)');
     if (!(Number.isInteger(maxLag) && maxLag >= 0 && maxLag < ds.manifest.nBins)) throw new UsageError(`--max-lag must be a whole number from 0 to ${ds.manifest.nBins - 1} (a trial of ${String(values.data)} has ${ds.manifest.nBins} bins), got ${maxLag}`);
     const rankBy = values['rank-by'];
-    if (rankBy !== undefined && !['llGainOverPsth', 'trialToTrialAuroc', 'stratifiedAuroc'].includes(rankBy as string)) throw new UsageError(`--rank-by must be llGainOverPsth, trialToTrialAuroc or stratifiedAuroc`);
     const family = values.family ?? (ds.manifest.target.kind === 'real' ? 'gaussian' : 'bernoulli');
     const strategies = typeof values.strategies === 'string' ? values.strategies.split(',').map((x) => x.trim()) : undefined;
-    for (const st of strategies ?? []) if (!['forward', 'backward', 'groupLasso'].includes(st)) throw new UsageError(`--strategies: unknown strategy '${st}' (forward, backward, groupLasso)`);
+    for (const st of strategies ?? []) {
+      const near = closestName(st, STRATEGIES);
+      if (!STRATEGIES.includes(st)) throw new UsageError(`--strategies: unknown strategy '${st}' (forward, backward, groupLasso)${near ? ` — did you mean '${near}'?` : ''}`);
+    }
     const ignore = typeof values.ignore === 'string' ? values.ignore.split(',').map((x) => x.trim()).filter(Boolean) : [];
     const attributes = new Set(ds.manifest.atoms.flatMap((a) => Object.keys(a.attributes)));
     for (const a of ignore) if (!attributes.has(a)) throw new UsageError(`--ignore: no atom has an attribute '${a}' (attributes: ${[...attributes].join(', ')})`);
@@ -98,7 +102,6 @@ export const searchCommand: Command = {
     const threads = numberOption(values, 'threads');
     if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) throw new UsageError(`--threads must be a whole number ≥ 1, got ${threads}`);
     const sufficientBy = values['sufficient-by'];
-    if (sufficientBy !== undefined && !['auroc', 'trialToTrialAuroc', 'stratifiedAuroc'].includes(sufficientBy as string)) throw new UsageError('--sufficient-by must be auroc, trialToTrialAuroc or stratifiedAuroc');
     const tick = io.progress('searching');
     const result = await runSearch(
       ds,
@@ -126,8 +129,9 @@ export const searchCommand: Command = {
       const roles = [{ role: 'minimal', candidate: pick(result.minimal) }, ...(result.best !== result.minimal ? [{ role: 'best', candidate: pick(result.best) }] : [])];
       result.control = candidatesBesideControl(ds, cds, roles, { kind: about.kind ?? 'control', source: about.source, seed: about.seed, dataset: controlDir });
     }
-    await writeFileAtomic(out, JSON.stringify(result, null, 1) + '\n');
+    await writeTextOutput(out, JSON.stringify(result, null, 1) + '\n');
+    if (!io.json) for (const c of result.control ?? []) if (c.comparison?.warning) io.err(`warning: the ${c.role} candidate beside the control: ${c.comparison.warning}`);
     if (io.json) io.out(JSON.stringify(result));
-    else if (!io.quiet) io.out(`${searchTable(result)}\nwrote ${out}`);
+    else if (!io.quiet) io.out(`${searchTable(result)}${wroteLine(out)}`);
   },
 };
