@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -83,5 +83,21 @@ describe('warnings go to stderr, the summary to stdout', () => {
     expect(r.stdout).toMatch(/selectivity/);
     expect(r.stdout).not.toMatch(/warning/);
     expect(r.stderr).toMatch(/warning: the control control reaches 100 % of the gain/);
+  });
+
+  it('compare: a system\'s control warning on stderr; with --out - the comparison on stdout', async () => {
+    const fit = await runCli(['fit', '--data', 'ds', '--spec', 'spec.json', '--control-data', 'ds', '--resamples', '50', '--out', 'self-control.json', '--quiet'], { cwd: dir });
+    expect(fit.code, fit.stderr).toBe(0);
+    const systems = ['--system', 'a=self-control.json@ds', '--system', 'b=self-control.json@ds', '--resamples', '50'];
+    const r = await runCli(['compare', ...systems, '--out', 'compare.json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/selectivity beside its control/);
+    expect(r.stdout).not.toMatch(/warning/);
+    expect(r.stderr).toMatch(/warning: a: the control control reaches 100 % of the gain/);
+    const piped = await runCli(['compare', ...systems, '--out', '-'], { cwd: dir });
+    expect(piped.code, piped.stderr).toBe(0);
+    expect(JSON.parse(piped.stdout).format).toBe(JSON.parse(await readFile(join(dir, 'compare.json'), 'utf8')).format);
+    expect(piped.stderr).toMatch(/cross-prediction/);
+    expect(existsSync(join(dir, '-'))).toBe(false);
   });
 });

@@ -33,7 +33,7 @@ export function compareText(r: CompareResult): string {
   for (const c of r.controls ?? []) {
     const s = c.control.selectivity.stratifiedAuroc;
     const f = (v: number | null) => (v === null ? '—' : v.toFixed(3));
-    lines.push(`${c.name}: selectivity beside its ${c.control.control.kind} control ${f(s.estimate)} [${f(s.low)}, ${f(s.high)}] stratified AUROC${c.control.warning ? ` — warning: ${c.control.warning}` : ''}`);
+    lines.push(`${c.name}: selectivity beside its ${c.control.control.kind} control ${f(s.estimate)} [${f(s.low)}, ${f(s.high)}] stratified AUROC`);
   }
   for (const f of r.filterSimilarity.filter((x) => x.filter !== 'full')) lines.push('', `filter similarity (cosine), ${f.group} ${f.filter}:`, matrixText(r.names, f.matrix));
   lines.push('', `order by similarity: ${r.order.join(' · ')}`, '', 'response differences — share explained by swapping inputs vs swapping models:');
@@ -72,6 +72,7 @@ export const compareCommand: Command = {
     if (!(Number.isInteger(resamples) && resamples >= 1)) throw new UsageError(`--resamples must be a whole number ≥ 1, got ${resamples}`);
     const result = compareModels(systems, { kind, seed: numberOption(values, 'seed', 0), resamples });
     await writeTextOutput(out, JSON.stringify(result, null, 1) + '\n');
+    if (!io.json) for (const c of result.controls ?? []) if (c.control.warning) io.err(`warning: ${c.name}: ${c.control.warning}`);
     if (io.json) io.out(JSON.stringify(result));
     else if (!io.quiet) io.out(`${compareText(result)}${wroteLine(out)}`);
   },
