@@ -44,12 +44,13 @@ interface CoreFit {
  * Fit the spec's structure on the rows with weight 1. `diagnose`: look for empty columns and separation
  * (the fit whose warnings are reported; cross-validation folds skip it — the separation check refits).
  */
-function fitCore(spec: Spec, layout: DesignLayout, data: GlmData, diagnose: boolean): CoreFit {
+function fitCore(spec: Spec, layout: DesignLayout, data: GlmData, diagnose: boolean, init?: Float64Array): CoreFit {
   const penalty = designPenalty(spec, layout);
   const fullIsModel = spec.structure === 'full' || (layout.K === 1 && layout.J === 1);
   const full = fitGlm(data, {
     family: spec.family,
     penalty,
+    init,
     checkEmptyColumns: diagnose,
     checkSeparation: diagnose && fullIsModel,
     judgeZeroColumns: zeroColumnWarning(layout),
@@ -222,17 +223,23 @@ export function fitReducedModelWithPredictions(
       for (const r of trainRows) s += (y[r] - mu[r]) ** 2;
       sigma2 = Math.max(s / Math.max(trainRows.length, 1), 1e-12);
     }
-    // The lookup's smoothness and the headline link are chosen on these training trials only (3 folds of them).
-    const choice: LookupChoice | null =
-      spec.nonlinearity.kind === 'lookup' && binary
-        ? chooseLookup(
-            eta,
-            mu,
-            y,
-            trialFolds(trainTrials.length, Math.min(LOOKUP_FOLDS, trainTrials.length), spec.validation.seed + 7919).map((fold) => fold.flatMap((k) => rowsByTrial[trainTrials[k]])),
-            spec.nonlinearity.minCount,
-          )
-        : null;
+    // The lookup's smoothness and the headline link are chosen on these training trials only, by cross-fitting:
+    // 3 folds of them, each predicted by the GLM refitted on the other two (warm-started from this fit). A
+    // table read off the fit's own in-sample WNI learns how confident the fit is on the trials it was fitted
+    // to — more than it is on new ones — and a link compared there is compared where it was fitted.
+    let choice: LookupChoice | null = null;
+    if (spec.nonlinearity.kind === 'lookup' && binary) {
+      const inner = trialFolds(trainTrials.length, Math.min(LOOKUP_FOLDS, trainTrials.length), spec.validation.seed + 7919).map((fold) => fold.map((k) => trainTrials[k]));
+      const outOfFold = new Float64Array(design.n);
+      for (const fold of inner) {
+        const held = new Set(fold);
+        const innerWeights = new Float64Array(design.n);
+        for (const r of trainRows) if (!held.has(design.trial[r])) innerWeights[r] = 1;
+        const innerEta = linearPredictor(base, fitCore(spec, layout, { ...base, weights: innerWeights }, false, core.beta).beta);
+        for (const t of fold) for (const r of rowsByTrial[t]) outOfFold[r] = innerEta[r];
+      }
+      choice = chooseLookup(outOfFold, meanFromEta(spec.family, outOfFold), y, inner.map((fold) => fold.flatMap((t) => rowsByTrial[t])), spec.nonlinearity.minCount);
+    }
     const lookup = choice?.table ?? null;
     const lookupMu = lookup ? eta.map((e) => applyLookup(lookup, e)) : null;
     const psthMu = new Float64Array(design.n);
