@@ -78,6 +78,9 @@ describe('strict parsing with the closest known name', () => {
     [['fit', '--data', 'd'], /missing --spec FILE, --out FILE/],
     [['fit', '--data', 'd', '--spec', 's', '--out', 'o.json', '--resamples', '10'], /--resamples sets the control comparison's bootstrap; give --control-data DIR too/],
     [['completion', 'fish'], /SHELL must be bash or zsh, got 'fish'/],
+    // Judged by the search's own schema before the (missing) dataset is read, and named by the option.
+    [['search', '--data', 'none', '--max-lag', '4', '--out', 'o.json', '--folds', '1'], /--folds 1: too small: expected number to be >=2/],
+    [['search', '--data', 'none', '--max-lag', '-3', '--out', 'o.json'], /--max-lag -3: too small/],
   ];
   for (const [args, message] of cases) {
     it(`occam ${args.join(' ')}`, async () => {

@@ -1,14 +1,9 @@
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { checkOutputPath, fitReducedModel, readDataset, SpecSchema, writeReducedModel, zodProblem } from '@occam/core';
+import { checkOutputPath, fitReducedModel, readDataset, readSpecFile, writeReducedModel } from '@occam/core';
 import { buildReport, reportDataForModel, writeReport } from '@occam/report';
 import type { Command } from '../cli.js';
 import { fitWarningLines, summaryTable } from '../summaryTable.js';
-import { readJsonFile } from './fit.js';
-import { PUBLISHED_SPEC } from './neuron.js';
-
-const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-export const DEMO_DATASET = join(repoRoot, 'data/neuron/v1-C2');
+import { DEMO_DATASET, PUBLISHED_SPEC } from '../bundledFiles.js';
 
 /**
  * The main job on bundled data: a NEURON-simulated layer-5 pyramidal-like cell under passive whisker
@@ -29,11 +24,10 @@ export const demoCommand: Command = {
     for (const path of [modelPath, reportPath]) {
       await checkOutputPath({ path, kind: 'file', label: '--out', inputs: [DEMO_DATASET, PUBLISHED_SPEC], force: values.force === true });
     }
-    const parsed = SpecSchema.safeParse(await readJsonFile(PUBLISHED_SPEC));
-    if (!parsed.success) throw zodProblem(PUBLISHED_SPEC, parsed.error);
+    const spec = await readSpecFile(PUBLISHED_SPEC);
     const dataset = await readDataset(DEMO_DATASET);
     const tick = io.progress('fitting');
-    const model = fitReducedModel(dataset, parsed.data, { datasetPath: DEMO_DATASET, onProgress: (_s, d, n) => tick(d, n) });
+    const model = fitReducedModel(dataset, spec, { datasetPath: DEMO_DATASET, onProgress: (_s, d, n) => tick(d, n) });
     await writeReducedModel(modelPath, model);
     const html = buildReport([{ model, label: 'NEURON L5 pyramidal-like cell v1, C2 whisker deflection', prediction: reportDataForModel(model, dataset) }], {
       title: 'occam demo: a detailed neuron reduced to three features',

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { readSpecFile, trainingDynamics, type DynamicsMetric, type DynamicsResult } from '@occam/core';
 import { UsageError, numberOption, requireString, type Command } from '../cli.js';
 import { writeTextOutput, wroteLine } from '../stdoutOutput.js';
-import { LM_SPEC } from './lm.js';
+import { LM_SPEC } from '../bundledFiles.js';
 
 export const dynamicsCommand: Command = {
   name: 'dynamics',

@@ -4,15 +4,12 @@ import {
   fitReducedModel,
   fitReducedModelWithPredictions,
   readDataset,
-  readJsonFile,
   readSpecFile,
 } from '@occam/core';
 import { UsageError, numberOption, requireString, type Command } from '../cli.js';
 import { controlText } from '../controlText.js';
 import { writeModelOutput, wroteLine } from '../stdoutOutput.js';
 import { fitWarningLines, summaryTable } from '../summaryTable.js';
-
-export { readJsonFile };
 
 export const fitCommand: Command = {
   name: 'fit',

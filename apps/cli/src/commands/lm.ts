@@ -1,6 +1,4 @@
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { checkOutputPath, SpecSchema, writeReducedModel, zodProblem } from '@occam/core';
+import { checkOutputPath, readSpecFile, writeReducedModel } from '@occam/core';
 import type { ControlChoice, LmExtractArgs } from '@occam/transformer';
 
 // The transformer adapter (onnxruntime) is loaded only by the commands that run a model: every other
@@ -11,10 +9,7 @@ import type { OptionSpec, OptionTable } from '../options.js';
 import { STDOUT, writeModelOutput } from '../stdoutOutput.js';
 import { controlText } from '../controlText.js';
 import { fitWarningLines, summaryTable } from '../summaryTable.js';
-import { readJsonFile } from './fit.js';
-
-const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-export const LM_SPEC = join(repoRoot, 'examples/lm-default.spec.json');
+import { LM_SPEC } from '../bundledFiles.js';
 
 const extractOptions = {
   model: { type: 'string', value: 'DIR', path: 'directory', required: true, description: 'the model folder: config.json, tokenizer.json and onnx/model.onnx (a hub id only with --allow-remote)' },
@@ -156,10 +151,9 @@ export const lmReduceCommand: Command = {
       if (typeof control !== 'string') await checkOutputPath({ path: controlModelOut, kind: 'directory', label: 'control network', inputs, force });
     }
     const specPath = typeof values.spec === 'string' ? values.spec : LM_SPEC;
-    const parsed = SpecSchema.safeParse(await readJsonFile(specPath));
-    if (!parsed.success) throw zodProblem(specPath, parsed.error);
+    const read = await readSpecFile(specPath);
     const includeReadout = values['include-readout-atoms'] === true;
-    const spec = includeReadout ? { ...parsed.data, includeReadoutAtoms: true } : parsed.data;
+    const spec = includeReadout ? { ...read, includeReadoutAtoms: true } : read;
     const tick = io.progress(control ? 'extracting (model and control)' : 'extracting');
     const r = await (await transformer()).reduceLanguageModel({
       ...extractArgs(values, datasetDir),

@@ -1,12 +1,9 @@
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   fitReducedModel,
   readDataset,
+  readSpecFile,
   specAblations,
-  SpecSchema,
   writeDataset,
-  zodProblem,
   type Dataset,
   type ReducedModel,
 } from '@occam/core';
@@ -15,10 +12,7 @@ import { UsageError, requireString, type Command, type Io } from '../cli.js';
 import type { OptionTable } from '../options.js';
 import { writeModelOutput, wroteLine } from '../stdoutOutput.js';
 import { fitWarningLines, summaryTable } from '../summaryTable.js';
-import { readJsonFile } from './fit.js';
-
-const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-export const PUBLISHED_SPEC = join(repoRoot, 'examples/published-neuron.spec.json');
+import { PUBLISHED_SPEC } from '../bundledFiles.js';
 
 const ISF_LAYOUT = 'run folders holding simulation_run%04d_synapses.csv files, each with output spikes from its soma voltage (*_vm_all_traces.csv) or a spike-time file';
 
@@ -211,14 +205,13 @@ export const neuronReduceCommand: Command = {
     if (!values.isf === !values.data) throw new UsageError('give exactly one of --isf DIR or --data DATASET');
     const ds = typeof values.data === 'string' ? await readDataset(values.data) : await importIsf(values, io);
     const specPath = typeof values.spec === 'string' ? values.spec : PUBLISHED_SPEC;
-    const parsed = SpecSchema.safeParse(await readJsonFile(specPath));
-    if (!parsed.success) throw zodProblem(specPath, parsed.error);
+    const spec = await readSpecFile(specPath);
     const tick = io.progress('fitting');
-    const model = fitReducedModel(ds, parsed.data, { datasetPath: (values.data as string) ?? (values.isf as string), specFile: specPath, onProgress: (_s, d, n) => tick(d, n) });
+    const model = fitReducedModel(ds, spec, { datasetPath: (values.data as string) ?? (values.isf as string), specFile: specPath, onProgress: (_s, d, n) => tick(d, n) });
     await writeModelOutput(out, model);
     const rows: AblationRow[] = [ablationRow('published form (E/I × distance × time + history)', model)];
     if (values.ablations) {
-      const variants = specAblations(parsed.data, ds.manifest.atoms);
+      const variants = specAblations(spec, ds.manifest.atoms);
       const t2 = io.progress('ablations');
       variants.forEach((v, i) => {
         t2(i, variants.length);

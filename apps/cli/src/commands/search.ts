@@ -1,4 +1,4 @@
-import { candidatesBesideControl, readDataset, runSearch, type SearchResult } from '@occam/core';
+import { candidatesBesideControl, readDataset, runSearch, SearchOptionsSchema, type SearchResult } from '@occam/core';
 import { UsageError, numberOption, requireString, type Command } from '../cli.js';
 import { closestName } from '../closestName.js';
 import { writeTextOutput, wroteLine } from '../stdoutOutput.js';
@@ -50,6 +50,22 @@ export function searchTable(r: SearchResult): string {
   return lines.join('\n');
 }
 
+/** The options whose values SearchOptionsSchema judges, by the schema's key. */
+const SCHEMA_KEYS: Record<string, string> = { 'max-lag': 'maxLag', 'min-lag': 'minLag', folds: 'folds', tolerance: 'tolerance', seed: 'seed', alpha: 'alpha' };
+
+/**
+ * The numbers given, judged by the search's own schema before any data is read, so that a bad one is a usage
+ * error naming its option (not a failure naming a schema field after the dataset was loaded).
+ */
+function checkAgainstSchema(values: Record<string, unknown>): void {
+  const given = Object.fromEntries(Object.entries(SCHEMA_KEYS).flatMap(([option, key]) => (values[option] === undefined ? [] : [[key, Number(values[option])]])));
+  const parsed = SearchOptionsSchema.partial().safeParse(given);
+  if (parsed.success) return;
+  const issue = parsed.error.issues[0];
+  const option = Object.keys(SCHEMA_KEYS).find((o) => SCHEMA_KEYS[o] === issue.path[0]) ?? String(issue.path[0]);
+  throw new UsageError(`--${option} ${String(values[option])}: ${issue.message.replace(/^\w/, (c) => c.toLowerCase())}`);
+}
+
 export const searchCommand: Command = {
   name: 'search',
   summary: 'search feature families (groupings, resolutions, lag windows, history, structure) for the minimal sufficient model',
@@ -76,6 +92,7 @@ export const searchCommand: Command = {
   outputs: [{ option: 'out', kind: 'file' }],
   inputs: (v) => [v.data as string, v['control-data'] as string],
   async run({ values, io }) {
+    checkAgainstSchema(values);
     const ds = await readDataset(requireString(values, 'data'));
     const out = requireString(values, 'out');
     const maxLag = numberOption(values, 'max-lag');
