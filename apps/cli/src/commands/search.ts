@@ -20,7 +20,9 @@ export function searchTable(r: SearchResult): string {
   const suff = r.sufficiency;
   if (suff?.method === 'bootstrap') {
     lines.push('', `minimal sufficient model (fewest parameters not significantly worse than the best on ${decided}: one-sided paired bootstrap over trials, α = ${suff.alpha}, ${suff.resamples} resamples; best: ${suff.reference}): ${r.minimal}`);
-    for (const e of suff.examined)
+    const screened = suff.examined.filter((e) => e.verdict === 'screened out').length;
+    if (screened > 0) lines.push(`  ${screened} smaller candidate(s) screened out without a refit: each lost more than twice the width of the best's own interval`);
+    for (const e of suff.examined.filter((x) => x.verdict !== 'screened out'))
       lines.push(`  ${e.key} (${e.parameters} parameters): ${e.verdict}${e.difference === null ? '' : `, Δ ${e.difference.toFixed(4)}`}${e.upper === null ? '' : ` (upper ${Math.round((1 - suff.alpha) * 100)} % bound ${e.upper.toFixed(4)})`}`);
   } else lines.push('', `minimal sufficient model (fewest parameters with ${decided} within ${r.options.tolerance} of the best): ${r.minimal}`);
   if (r.options.includeReadoutAtoms) lines.push('note: candidates may use atoms that read the behaviour\'s own readout (--include-readout-atoms): they decompose the answer and predict it whatever the weights');
