@@ -78,7 +78,9 @@ export const searchCommand: Command = {
     out: { type: 'string', value: 'FILE', path: 'file', stdout: true, required: true, description: "where to write the search result (JSON); '-' writes it to stdout and the table to stderr" },
     'min-lag': { type: 'string', value: 'N', default: '0', description: 'the shortest lag any window starts at, in bins' },
     folds: { type: 'string', value: 'N', default: '3', description: 'cross-validation folds by trial, the same folds for every candidate (2 … 20)' },
-    tolerance: { type: 'string', value: 'X', default: '0.005', description: 'the margin of the sufficiency decision, and the step forward and backward selection need to move' },
+    sufficiency: { type: 'string', value: 'HOW', choices: ['bootstrap', 'tolerance'], default: 'bootstrap', description: 'how the minimal sufficient model is decided: bootstrap = fewest parameters not significantly worse than the best (paired over trials); tolerance = fewest parameters within --tolerance of the best' },
+    alpha: { type: 'string', value: 'P', default: '0.05', description: 'one-sided level of the bootstrap sufficiency test (between 0 and 0.5)' },
+    tolerance: { type: 'string', value: 'X', default: '0.005', description: 'the margin of --sufficiency tolerance, and the step forward and backward selection need to move' },
     'sufficient-by': { type: 'string', value: 'METRIC', choices: ['auroc', 'trialToTrialAuroc', 'stratifiedAuroc'], default: 'stratifiedAuroc for token data, else auroc', description: 'the held-out figure sufficiency is decided on' },
     'rank-by': { type: 'string', value: 'METRIC', choices: ['llGainOverPsth', 'trialToTrialAuroc', 'stratifiedAuroc'], default: 'llGainOverPsth', description: 'the held-out figure candidates are ranked by (none can be gamed by a time-only model)' },
     strategies: { type: 'string', value: 'LIST', default: 'forward,backward,groupLasso', description: 'comma-separated search strategies: forward, backward, groupLasso' },
@@ -121,6 +123,9 @@ export const searchCommand: Command = {
     const threads = numberOption(values, 'threads');
     if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) throw new UsageError(`--threads must be a whole number ≥ 1, got ${threads}`);
     const sufficientBy = values['sufficient-by'];
+    const sufficiency = values.sufficiency;
+    const alpha = numberOption(values, 'alpha');
+    if (alpha !== undefined && !(alpha > 0 && alpha < 0.5)) throw new UsageError(`--alpha must be between 0 and 0.5 (one-sided level of the sufficiency test), got ${alpha}`);
     const tick = io.progress('searching');
     const result = await runSearch(
       ds,
@@ -136,6 +141,8 @@ export const searchCommand: Command = {
         includeReadoutAtoms: values['include-readout-atoms'] === true,
         ...(rankBy ? { rankBy: rankBy as 'llGainOverPsth' } : {}),
         ...(sufficientBy ? { sufficientBy: sufficientBy as 'auroc' } : {}),
+        ...(sufficiency ? { sufficiency: sufficiency as 'bootstrap' } : {}),
+        ...(alpha !== undefined ? { alpha } : {}),
         ...(strategies ? { strategies: strategies as ('forward' | 'backward' | 'groupLasso')[] } : {}),
       },
       { checkpoint: typeof values.checkpoint === 'string' ? values.checkpoint : undefined, onProgress: tick, threads },
