@@ -17,17 +17,18 @@ const FIGURE_LABEL: Record<string, string> = {
   accuracy: 'accuracy',
 };
 
-function row(name: string, cells: string[], width: number): string {
-  return name.padEnd(42) + cells.map((c) => c.padStart(width)).join('');
-}
+/** The words of one vocabulary (a neuron's, or a language model's: see LANGUAGE_MODEL_WORDS). */
+type Words = (text: string) => string;
 
-function block(label: string, m: MetricBlock): string[] {
+function block(label: string, m: MetricBlock, say: Words): string[] {
+  // labels are translated before padding, so both vocabularies keep the columns aligned
+  const row = (name: string, cells: string[], width: number) => say(name).padEnd(48) + cells.map((c) => say(c).padStart(width)).join('');
   const iv: MetricIntervals | null = m.intervals ?? null;
   const w = iv ? 32 : 11;
   const thresholds = m.accuracyThresholdsFrom === 'scored bins' || !m.accuracyThresholdsFrom ? 'best threshold on these bins' : 'threshold from training bins';
-  const head = `${label}: ${m.model.bins} bins, ${m.model.events} events`;
+  const head = say(`${label}: ${m.model.bins} bins, ${m.model.events} events`);
   const lines = [
-    iv ? `${head}; [${Math.round(iv.level * 100)} % interval: ${iv.resamples} resamples of the ${iv.trials} trials, seed ${iv.seed}]` : head,
+    iv ? `${head}; [${Math.round(iv.level * 100)} % interval: ${say(`${iv.resamples} resamples of the ${iv.trials} trials`)}, seed ${iv.seed}]` : head,
     row('', ['model', 'lookup', 'PSTH', 'constant'], w),
     row('  AUROC per bin', [fi(m.model.auroc, iv?.model.auroc), fi(m.lookup?.auroc, iv?.lookup?.auroc), fi(m.psth.auroc, iv?.psth.auroc), f(m.constant.auroc)], w),
     row('  log-likelihood / bin', [fi(m.model.logLikPerBin, iv?.model.logLikPerBin, 5), fi(m.lookup?.logLikPerBin, iv?.lookup?.logLikPerBin, 5), fi(m.psth.logLikPerBin, iv?.psth.logLikPerBin, 5), f(m.constant.logLikPerBin, 5)], w),
@@ -40,7 +41,7 @@ function block(label: string, m: MetricBlock): string[] {
   const gain = [`${fi(m.gainOverPsth.bitsPerEvent, d?.bitsPerEventOverPsth)} bits/event`, `ΔAUROC ${fi(m.gainOverPsth.auroc, d?.auroc)}`];
   if (m.stratifiedAuroc && m.stratifiedAuroc.model !== null && m.stratifiedAuroc.psth !== null)
     gain.push(`Δ stratified AUROC ${fi(m.stratifiedAuroc.model - m.stratifiedAuroc.psth, d?.stratifiedAuroc)}`);
-  lines.push(`  gain over PSTH${d ? ' (paired intervals)' : ''}: ${gain.join(', ')}`);
+  lines.push(say(`  gain over PSTH${d ? ' (paired intervals)' : ''}: ${gain.join(', ')}`));
   const ld = iv?.lookupMinusModel;
   if (m.lookup && m.lookup.logLikPerBin !== null && m.model.logLikPerBin !== null)
     lines.push(`  lookup − link (paired): log-likelihood / bin ${fi(m.lookup.logLikPerBin - m.model.logLikPerBin, ld?.logLikPerBin, 5)}`);
@@ -76,12 +77,14 @@ function deciding(model: ReducedModel): string | null {
 /** The summary a scientist reads first: size, baselines beside every figure, intervals (warnings go to stderr: fitWarningLines). */
 export function summaryTable(model: ReducedModel): string {
   const m = model.metrics;
+  const tokens = model.provenance.dataset.binUnit === 'token';
+  const say: Words = tokens ? (t) => LANGUAGE_MODEL_WORDS.reduce((x, [from, to]) => x.replaceAll(from, to), t) : (t) => t;
   const lines = [
     `reduced model: ${model.spec.structure}, ${model.layout.groups.length} group(s) [${model.layout.groups.join('; ')}], ${model.fit.parameters} parameters, family ${model.spec.family}`,
-    `fit: ${model.fit.solver}, ${model.fit.iterations} iterations${model.fit.alternations ? `, ${model.fit.alternations} alternations` : ''}, ${model.fit.converged ? 'converged' : 'NOT converged'}, ${model.fit.rows} training bins`,
-    ...block('train', m.train),
-    ...block(m.testKind === 'kfold' ? `test (${m.folds}-fold out-of-fold)` : 'test (held-out trials)', m.test),
-    `fixed bins for trial-to-trial AUROC: ${m.fixedBins.join(', ')}`,
+    say(`fit: ${model.fit.solver}, ${model.fit.iterations} iterations${model.fit.alternations ? `, ${model.fit.alternations} alternations` : ''}, ${model.fit.converged ? 'converged' : 'NOT converged'}, ${model.fit.rows} training bins`),
+    ...block('train', m.train, say),
+    ...block(m.testKind === 'kfold' ? `test (${m.folds}-fold out-of-fold)` : 'test (held-out trials)', m.test, say),
+    say(`fixed bins for trial-to-trial AUROC: ${m.fixedBins.join(', ')}`),
   ];
   if (m.repeated) {
     const r = m.repeated;
@@ -104,9 +107,31 @@ export function summaryTable(model: ReducedModel): string {
     );
   const decide = deciding(model);
   if (decide) lines.push(decide);
-  if (m.coincidence) lines.push(`coincidence factor Γ (±${m.coincidence.deltaBins} bins, simulated vs recorded, test trials): ${fi(m.coincidence.gamma, m.coincidence.interval)}`);
-  return lines.join('\n');
+  // Γ compares simulated with recorded spike trains: it has no meaning for a language model's behaviour.
+  if (m.coincidence && !tokens) lines.push(`coincidence factor Γ (±${m.coincidence.deltaBins} bins, simulated vs recorded, test trials): ${fi(m.coincidence.gamma, m.coincidence.interval)}`);
+  return lines.map((l) => (l.startsWith('  ') ? l : say(l))).join('\n');
 }
+
+/**
+ * The same table in a language model's words: prompts and token positions, the position baseline (the
+ * training prompts' mean per position, which is what the PSTH is there), "with the behaviour" for events.
+ */
+const LANGUAGE_MODEL_WORDS: [string | RegExp, string][] = [
+  ['trial-to-trial AUROC (fixed bins)', 'prompt-to-prompt AUROC (fixed positions)'],
+  ['fixed bins for trial-to-trial AUROC', 'fixed positions for prompt-to-prompt AUROC'],
+  ['trial-to-trial AUROC', 'prompt-to-prompt AUROC'],
+  ['stratified AUROC (within each bin)', 'stratified AUROC (within each position)'],
+  ['AUROC per bin', 'AUROC per position'],
+  ['log-likelihood / bin', 'log-likelihood / position'],
+  ['test (held-out trials)', 'test (held-out prompts)'],
+  ['training trials', 'training prompts'],
+  ['training bins', 'training positions'],
+  ['best threshold on these bins', 'best threshold on these positions'],
+  [/ (\d+) bins, (\d+) events/g, ' $1 positions, $2 with the behaviour'],
+  [/of the (\d+) trials/g, 'of the $1 prompts'],
+  ['gain over PSTH', 'gain over the position baseline'],
+  ['PSTH', 'position'],
+];
 
 /**
  * The fit's warnings, one line each, for stderr: a warning belongs beside the output, not inside it (stdout
