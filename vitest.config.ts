@@ -56,7 +56,9 @@ export default defineConfig({
     pool: 'forks',
     projects: [
       { extends: true, test: { name: 'unit', include: allTests, exclude: [...configDefaults.exclude, ...acceptanceTests] } },
-      { extends: true, test: { name: 'acceptance', include: acceptanceTests } },
+      // End-to-end runs on 2 shared cores take minutes (the checkpoint dynamics ~2 min under load); the limit is a
+      // hang guard here, not a speed check.
+      { extends: true, test: { name: 'acceptance', include: acceptanceTests, testTimeout: 600_000, hookTimeout: 600_000 } },
     ],
   },
 });
