@@ -71,7 +71,7 @@ function deciding(model: ReducedModel): string | null {
           ? fi(t.lookup?.pseudoR2, iv?.lookup?.pseudoR2)
           : fi(t.model.pseudoR2, iv?.model.pseudoR2);
   const name = dm.metric === 'stratifiedAuroc' ? 'stratified AUROC' : dm.metric === 'trialToTrialAuroc' ? 'trial-to-trial AUROC (fixed bins)' : 'pseudo-R²';
-  return `deciding figure: held-out ${name}${lookup ? ' (lookup table, the headline link)' : ''} ${value} (${dm.why})`;
+  return `deciding figure: held-out ${name}${lookup ? ' through the lookup table (the training trials chose it as the headline link)' : ''} ${value} (${dm.why})`;
 }
 
 /** The summary a scientist reads first: size, baselines beside every figure, intervals (warnings go to stderr: fitWarningLines). */
@@ -80,7 +80,8 @@ export function summaryTable(model: ReducedModel): string {
   const tokens = model.provenance.dataset.binUnit === 'token';
   const say: Words = tokens ? (t) => LANGUAGE_MODEL_WORDS.reduce((x, [from, to]) => x.replaceAll(from, to), t) : (t) => t;
   const lines = [
-    `reduced model: ${model.spec.structure}, ${model.layout.groups.length} group(s) [${model.layout.groups.join('; ')}], ${model.fit.parameters} parameters, family ${model.spec.family}`,
+    // many groups (a language model's heads × features) are listed in the model file and the report, not on one line
+    `reduced model: ${model.spec.structure}, ${model.layout.groups.length} group(s) ${model.layout.groups.length <= 6 ? `[${model.layout.groups.join('; ')}]` : `(grouped by ${model.spec.groupBy.map((g) => (typeof g === 'string' ? g : g.attribute)).join(', ')})`}, ${model.fit.parameters} parameters, family ${model.spec.family}`,
     say(`fit: ${model.fit.solver}, ${model.fit.iterations} iterations${model.fit.alternations ? `, ${model.fit.alternations} alternations` : ''}, ${model.fit.converged ? 'converged' : 'NOT converged'}, ${model.fit.rows} training bins`),
     ...block('train', m.train, say),
     ...block(m.testKind === 'kfold' ? `test (${m.folds}-fold out-of-fold)` : 'test (held-out trials)', m.test, say),
