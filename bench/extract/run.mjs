@@ -89,7 +89,15 @@ try {
   const rows = (a) => refSeqs.map((_, b) => Array.from(a.subarray(b * batch.width, (b + 1) * batch.width)));
   writeFileSync(
     join(dir, 'reference.json'),
-    JSON.stringify({ ids: rows(batch.ids), mask: rows(batch.mask), positions: rows(batch.positions), lengths: batch.lengths, offsets: batch.offsets, logits, padId: model.padId }),
+    JSON.stringify({
+      ids: rows(batch.ids),
+      mask: rows(batch.mask),
+      positions: rows(batch.positions),
+      lengths: batch.lengths,
+      offsets: batch.offsets,
+      logits,
+      padId: model.padId,
+    }),
   );
   await model.dispose();
   const tokens = prompts.prompts.reduce((s, p) => s + p.tokens.length, 0);
@@ -133,7 +141,11 @@ try {
   let allSame = true;
   let logitLine = null;
   for (const B of batchSizes) {
-    const so = await side(process.execPath, ['--expose-gc', join(root, 'bench/extract/occam_side.mjs'), `--dir=${dir}`, `--model=${modelDir}`, `--threads=${threads}`, `--batch=${B}`], 'occam');
+    const so = await side(
+      process.execPath,
+      ['--expose-gc', join(root, 'bench/extract/occam_side.mjs'), `--dir=${dir}`, `--model=${modelDir}`, `--threads=${threads}`, `--batch=${B}`],
+      'occam',
+    );
     const st = await side(python, [torchScript, '--dir', dir, '--model', modelDir, '--threads', String(threads), '--batch', String(B)], 'PyTorch');
     // interleaved repeats, alternating which side goes first (occam, torch, torch, occam, …)
     const load0 = loadavg()[0];
@@ -151,7 +163,9 @@ try {
       `extract seconds batch=${B} occam=${f(oS, 3)} torch=${f(tS, 3)} cpu_s occam=${f(median(o.cpuSeconds), 3)} torch=${f(median(t.cpuSeconds), 3)} ` +
         `(median of ${repeats}; all occam=${o.seconds.map((x) => f(x, 3)).join(',')} torch=${t.seconds.map((x) => f(x, 3)).join(',')}; warm-up occam=${f(o.warmupSeconds, 2)} torch=${f(t.warmupSeconds, 2)})`,
     );
-    console.log(`extract peak_rss_MB batch=${B} occam=${f(o.peakRssMB)} torch=${f(t.peakRssMB)} (whole child process; after model load, before warm-up occam=${f(o.rssBeforeWarmupMB)} torch=${f(t.rssBeforeWarmupMB)})`);
+    console.log(
+      `extract peak_rss_MB batch=${B} occam=${f(o.peakRssMB)} torch=${f(t.peakRssMB)} (whole child process; after model load, before warm-up occam=${f(o.rssBeforeWarmupMB)} torch=${f(t.rssBeforeWarmupMB)})`,
+    );
     const c = t.compare ?? { error: 'occam dataset missing' };
     let same = !c.error;
     if (c.error) console.log(`extract same_output batch=${B} FAILED: ${c.error}`);

@@ -32,7 +32,9 @@ let total = 0;
 profile.samples.forEach((id, k) => {
   const { functionName, url, lineNumber } = byId.get(id).callFrame;
   const wasm = /^wasm-function\[(\d+)\]$/.exec(functionName);
-  const key = wasm ? `wasm ${wasmNames[Number(wasm[1])] ?? functionName}` : `${functionName || '(anonymous)'} ${url.split('/').slice(-2).join('/')}:${lineNumber}`;
+  const key = wasm
+    ? `wasm ${wasmNames[Number(wasm[1])] ?? functionName}`
+    : `${functionName || '(anonymous)'} ${url.split('/').slice(-2).join('/')}:${lineNumber}`;
   const dt = profile.timeDeltas[k] ?? 0;
   self.set(key, (self.get(key) ?? 0) + dt);
   total += dt;

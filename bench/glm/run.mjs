@@ -37,7 +37,12 @@ for (const [n, p] of cases) {
   const occamS = (performance.now() - t0) / 1000;
   clearInterval(timer);
   sample();
-  const sk = JSON.parse(execFileSync(python, [new URL('./sklearn_fit.py', import.meta.url).pathname, join(dir, 'X.npy'), join(dir, 'y.npy'), String(1 / lambda), '1e-10'], { encoding: 'utf8', maxBuffer: 1 << 26 }));
+  const sk = JSON.parse(
+    execFileSync(python, [new URL('./sklearn_fit.py', import.meta.url).pathname, join(dir, 'X.npy'), join(dir, 'y.npy'), String(1 / lambda), '1e-10'], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    }),
+  );
   rmSync(dir, { recursive: true, force: true });
   const ref = [sk.intercept, ...sk.coef];
   const scale = Math.max(...ref.map(Math.abs));

@@ -11,7 +11,10 @@ const lm = 'out/search/lm-induction';
 if (!existsSync(`${lm}/manifest.json`)) {
   await runLmExtract({ model: 'data/models/induction-2l-s1', condition: 'examples/repeated-random.condition.json', behaviour: 'next-token-correct', out: lm });
 }
-for (const [name, dir, maxLag] of [['neuron-v1-C2', 'data/neuron/v1-C2', 80], ['lm-induction-all-atoms', lm, 12]]) {
+for (const [name, dir, maxLag] of [
+  ['neuron-v1-C2', 'data/neuron/v1-C2', 80],
+  ['lm-induction-all-atoms', lm, 12],
+]) {
   const ds = await readDataset(dir);
   const options = SearchOptionsSchema.parse({ maxLag });
   const t0 = process.hrtime.bigint();

@@ -10,7 +10,9 @@ const ci = (v, i, d = 3) => (i ? `${f(v, d)} [${f(i[0], d)}, ${f(i[1], d)}]` : f
 const delta = (x) => `${f(x.estimate)} [${f(x.low)}, ${f(x.high)}]`;
 const ablation = (r, start) => r.ablations.find((a) => a.name.startsWith(start));
 
-console.log('| variant | test spikes | AUROC | PSTH AUROC | bits/spike over PSTH | trial-to-trial AUROC (peak ±2 ms) | accuracy / "never spikes" | Γ | E peak (ms) | I net |');
+console.log(
+  '| variant | test spikes | AUROC | PSTH AUROC | bits/spike over PSTH | trial-to-trial AUROC (peak ±2 ms) | accuracy / "never spikes" | Γ | E peak (ms) | I net |',
+);
 console.log('|---|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
   const I = r.intervals ?? {};
@@ -23,5 +25,7 @@ console.log('| variant | no spatial filter: Δ t2t AUROC / Δ bits | no history 
 console.log('|---|---|---|---|---|');
 for (const r of rows) {
   const cell = (a) => (a?.minusFull ? `${delta(a.minusFull.trialToTrialAuroc)} / ${delta(a.minusFull.bitsPerEventOverPsth)}` : '—');
-  console.log(`| ${r.variant.replace('-C2', '')} | ${cell(ablation(r, 'without the spatial'))} | ${cell(ablation(r, 'without the history'))} | ${cell(ablation(r, 'without the type=inhibitory'))} | ${cell(ablation(r, 'full'))} |`);
+  console.log(
+    `| ${r.variant.replace('-C2', '')} | ${cell(ablation(r, 'without the spatial'))} | ${cell(ablation(r, 'without the history'))} | ${cell(ablation(r, 'without the type=inhibitory'))} | ${cell(ablation(r, 'full'))} |`,
+  );
 }

@@ -26,8 +26,7 @@ function maxDiff(got, want, label) {
 
 // intermediates are compared relative to their own scale (residual streams grow to |x| ~ 10-100):
 // max_intermediates = max |onnx - torch| / max(1, max |torch|)
-const res = { n_cases: cases.length, max_logits: 0, max_presents: 0, max_intermediates: 0,
-  worst_intermediate: null, n_intermediates: 0, per_case: [] };
+const res = { n_cases: cases.length, max_logits: 0, max_presents: 0, max_intermediates: 0, worst_intermediate: null, n_intermediates: 0, per_case: [] };
 for (const c of cases) {
   const feeds = {};
   for (const [k, v] of Object.entries(c.feeds)) if (session.inputNames.includes(k)) feeds[k] = toTensor(v);

@@ -136,10 +136,13 @@ export async function runCommand(cmd: Command, argv: string[]): Promise<number> 
 function checkCommandLine(cmd: Command, values: Record<string, unknown>, positionals: string[]): void {
   const p = cmd.positionals;
   if (!p && positionals.length) {
-    throw new UsageError(`unexpected argument '${positionals[0]}' (occam ${cmd.name} takes options only${/^[\w.-]+$/.test(positionals[0]) ? '; an option needs its -- in front' : ''})`);
+    throw new UsageError(
+      `unexpected argument '${positionals[0]}' (occam ${cmd.name} takes options only${/^[\w.-]+$/.test(positionals[0]) ? '; an option needs its -- in front' : ''})`,
+    );
   }
   const missing = Object.entries(cmd.options).filter(([name, o]) => o.required && (values[name] === undefined || values[name] === ''));
-  if (missing.length) throw new UsageError(`missing ${missing.map(([name, o]) => `--${name}${o.type === 'string' ? ` ${o.value ?? 'VALUE'}` : ''}`).join(', ')}`);
+  if (missing.length)
+    throw new UsageError(`missing ${missing.map(([name, o]) => `--${name}${o.type === 'string' ? ` ${o.value ?? 'VALUE'}` : ''}`).join(', ')}`);
   if (p && p.required !== false && positionals.length === 0) throw new UsageError(`missing ${p.name}`);
   if (p && !p.multiple && positionals.length > 1) throw new UsageError(`give one ${p.name}, got ${positionals.length}: ${positionals.join(' ')}`);
   if (p?.choices) for (const v of positionals) if (!p.choices.includes(v)) throw new UsageError(`${p.name} must be ${p.choices.join(' or ')}, got '${v}'`);
@@ -148,7 +151,9 @@ function checkCommandLine(cmd: Command, values: Record<string, unknown>, positio
     const given = ([] as unknown[]).concat(values[name] ?? []);
     if (!o.path || o.stdout || !given.includes(STDOUT)) continue;
     const output = cmd.outputs?.find((x) => x.option === name);
-    const stdoutOptions = Object.entries(cmd.options).filter(([, x]) => x.stdout).map(([n]) => `--${n}`);
+    const stdoutOptions = Object.entries(cmd.options)
+      .filter(([, x]) => x.stdout)
+      .map(([n]) => `--${n}`);
     throw new UsageError(
       output?.kind === 'directory'
         ? `--${name} -: '-' means standard output, which takes a single file; --${name} is a folder (a Dataset) — give a path`

@@ -11,7 +11,10 @@ const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 
 /** Every spelling of each option of a command (aliases and short forms included), as typed. */
 function spellings(cmd: Command): [string[], OptionSpec][] {
-  return Object.entries(optionTable(cmd)).map(([name, o]) => [[`--${name}`, ...(o.aliases ?? []).map((a) => `--${a}`), ...(o.short ? [`-${o.short}`] : [])], o]);
+  return Object.entries(optionTable(cmd)).map(([name, o]) => [
+    [`--${name}`, ...(o.aliases ?? []).map((a) => `--${a}`), ...(o.short ? [`-${o.short}`] : [])],
+    o,
+  ]);
 }
 
 function firstWords(src: CompletionSource): string[] {
@@ -30,7 +33,15 @@ export function bashCompletion(src: CompletionSource): string {
     })
     .join('\n');
   const helpGroupCases = Object.keys(src.groups)
-    .map((g) => `        ${g}) _occam_words ${quote(src.commands.filter((c) => c.name.startsWith(`${g} `)).map((c) => c.name.split(' ')[1]).join(' '))};;`)
+    .map(
+      (g) =>
+        `        ${g}) _occam_words ${quote(
+          src.commands
+            .filter((c) => c.name.startsWith(`${g} `))
+            .map((c) => c.name.split(' ')[1])
+            .join(' '),
+        )};;`,
+    )
     .join('\n');
   const commandCases = src.commands
     .map((cmd) => {
@@ -70,7 +81,11 @@ _occam() {
   case $cmd in
 ${groupCases}
     help)
-      if (( COMP_CWORD == 2 )); then _occam_words ${quote(firstWords(src).filter((w) => w !== 'help').join(' '))}; return; fi
+      if (( COMP_CWORD == 2 )); then _occam_words ${quote(
+        firstWords(src)
+          .filter((w) => w !== 'help')
+          .join(' '),
+      )}; return; fi
       if (( COMP_CWORD == 3 )); then
         case \${COMP_WORDS[2]} in
 ${helpGroupCases}
@@ -124,12 +139,18 @@ export function zshCompletion(src: CompletionSource): string {
         const exclusive = names.length > 1 ? `(${names.join(' ')})` : '';
         const repeat = o.multiple ? '*' : '';
         return names.map((n) => {
-          const value = o.type === 'string' ? `${n.startsWith('--') ? '=' : ''}[${zshText(o.description)}]:${zshText(o.value ?? 'VALUE')}:${zshAction(o)}` : `[${zshText(o.description)}]`;
+          const value =
+            o.type === 'string'
+              ? `${n.startsWith('--') ? '=' : ''}[${zshText(o.description)}]:${zshText(o.value ?? 'VALUE')}:${zshAction(o)}`
+              : `[${zshText(o.description)}]`;
           return quote(`${repeat ? '' : exclusive}${repeat}${n}${value}`);
         });
       });
       const p = cmd.positionals;
-      if (p) specs.push(quote(`${p.multiple ? '*' : ''}:${zshText(p.name)}:${p.choices ? `(${p.choices.join(' ')})` : p.path === 'directory' ? '_files -/' : '_files'}`));
+      if (p)
+        specs.push(
+          quote(`${p.multiple ? '*' : ''}:${zshText(p.name)}:${p.choices ? `(${p.choices.join(' ')})` : p.path === 'directory' ? '_files -/' : '_files'}`),
+        );
       return `    (${quote(cmd.name)})\n      _arguments -s -S \\\n        ${specs.join(' \\\n        ')};;`;
     })
     .join('\n');
@@ -151,7 +172,10 @@ _occam() {
   case $cmd in
 ${groupCases}
     (help)
-      if (( CURRENT == 3 )); then ${describe('cmds', top.filter(([w]) => w !== 'help'))}; _describe -t commands 'occam command' cmds; fi
+      if (( CURRENT == 3 )); then ${describe(
+        'cmds',
+        top.filter(([w]) => w !== 'help'),
+      )}; _describe -t commands 'occam command' cmds; fi
       return;;
     (*) shift words; (( CURRENT-- ));;
   esac

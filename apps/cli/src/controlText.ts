@@ -6,8 +6,14 @@ import type { Interval, ReducedModel } from '@occam/core';
  */
 export function controlText(model: ReducedModel, controlNote: string | null): string {
   const c = model.control;
-  if (!c) return controlNote ? `control: ${controlNote}` : 'control: none run (--control none): no figure here can be told apart from what any network of this shape gives';
-  const f = (i: Interval, digits: number) => (i.estimate === null ? '—' : `${i.estimate.toFixed(digits)}${i.low === null || i.high === null ? '' : ` [${i.low.toFixed(digits)}, ${i.high.toFixed(digits)}]`}`);
+  if (!c)
+    return controlNote
+      ? `control: ${controlNote}`
+      : 'control: none run (--control none): no figure here can be told apart from what any network of this shape gives';
+  const f = (i: Interval, digits: number) =>
+    i.estimate === null
+      ? '—'
+      : `${i.estimate.toFixed(digits)}${i.low === null || i.high === null ? '' : ` [${i.low.toFixed(digits)}, ${i.high.toFixed(digits)}]`}`;
   const pct = Math.round(100 * c.bootstrap.level);
   const rate = (r: number | null) => (r === null ? '—' : r.toFixed(3));
   const lines = [
@@ -25,4 +31,3 @@ export function controlText(model: ReducedModel, controlNote: string | null): st
 export function controlWarningLines(model: ReducedModel): string[] {
   return model.control?.warning ? [`warning: ${model.control.warning}`] : [];
 }
-

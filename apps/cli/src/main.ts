@@ -45,7 +45,13 @@ function unknownCommand(words: string[]): number {
   const [first, second] = words;
   const near = closestName(first, topLevelWords());
   const group = near && near in groups ? near : undefined;
-  const sub = group && second ? closestName(second, subcommands(group).map((c) => c.name.split(' ')[1])) : undefined;
+  const sub =
+    group && second
+      ? closestName(
+          second,
+          subcommands(group).map((c) => c.name.split(' ')[1]),
+        )
+      : undefined;
   const suggestion = near ? ` — did you mean 'occam ${sub ? `${group} ${sub}` : near}'?` : '';
   return usageError(`unknown command '${first}'${suggestion}`);
 }
@@ -64,7 +70,10 @@ function help(words: string[]): number {
     }
     const cmd = commands.find((c) => c.name === `${first} ${second}`);
     if (cmd) return printHelp(cmd);
-    const near = closestName(second, subcommands(first).map((c) => c.name.split(' ')[1]));
+    const near = closestName(
+      second,
+      subcommands(first).map((c) => c.name.split(' ')[1]),
+    );
     return usageError(`no command 'occam ${first} ${second}'${near ? ` — did you mean 'occam help ${first} ${near}'?` : ''}`);
   }
   const cmd = commands.find((c) => c.name === first);
@@ -92,7 +101,9 @@ async function main(argv: string[]): Promise<number> {
   }
   if (name.startsWith('-')) {
     const near = closestName(name.replace(/^-+/, ''), ['help', 'version']);
-    return usageError(`unknown option ${name} before the command${near ? ` — did you mean --${near}?` : ''} (a command's options go after it: occam fit --help)`);
+    return usageError(
+      `unknown option ${name} before the command${near ? ` — did you mean --${near}?` : ''} (a command's options go after it: occam fit --help)`,
+    );
   }
   if (name in groups) {
     const [sub, ...args] = rest;
@@ -102,7 +113,10 @@ async function main(argv: string[]): Promise<number> {
     }
     const cmd = commands.find((c) => c.name === `${name} ${sub}`);
     if (cmd) return runCommand(cmd, args);
-    const near = closestName(sub, subcommands(name).map((c) => c.name.split(' ')[1]));
+    const near = closestName(
+      sub,
+      subcommands(name).map((c) => c.name.split(' ')[1]),
+    );
     return usageError(`unknown command 'occam ${name} ${sub}'${near ? ` — did you mean 'occam ${name} ${near}'?` : ''}\n\n${groupHelp(name).trimEnd()}`);
   }
   const cmd = commands.find((c) => c.name === name);

@@ -79,7 +79,9 @@ export function parseCommandLine(table: OptionTable, argv: string[]): ParsedComm
     if (token.value === undefined) throw new UsageError(`--${name} needs a value (${placeholder})`);
     // Node takes the next word as the value even when it is an option (`--out --json`); a number like -20 is a value.
     if (!token.inlineValue && /^-[^\d.]/.test(token.value)) {
-      throw new UsageError(`--${name} needs a value (${placeholder}), but the next word is the option ${token.value}; to give a value that starts with '-', write --${name}=${token.value}`);
+      throw new UsageError(
+        `--${name} needs a value (${placeholder}), but the next word is the option ${token.value}; to give a value that starts with '-', write --${name}=${token.value}`,
+      );
     }
     if (spec.choices && !spec.choices.includes(token.value)) throw new UsageError(choiceMessage(name, spec.choices, token.value));
     // Given twice, the last one counts (as in most tools: a wrapper's default can be overridden after it).
@@ -91,7 +93,9 @@ export function parseCommandLine(table: OptionTable, argv: string[]): ParsedComm
 
 function unknownOptionMessage(rawName: string, table: OptionTable): string {
   if (!rawName.startsWith('--')) {
-    const shorts = Object.entries(table).filter(([, s]) => s.short).map(([n, s]) => `-${s.short} (--${n})`);
+    const shorts = Object.entries(table)
+      .filter(([, s]) => s.short)
+      .map(([n, s]) => `-${s.short} (--${n})`);
     return `unknown option ${rawName}${shorts.length ? `; short options here: ${shorts.join(', ')}` : ''}`;
   }
   const spellings = Object.entries(table).flatMap(([n, s]) => [n, ...(s.aliases ?? [])]);

@@ -30,13 +30,60 @@ function block(label: string, m: MetricBlock, say: Words): string[] {
   const lines = [
     iv ? `${head}; [${Math.round(iv.level * 100)} % interval: ${say(`${iv.resamples} resamples of the ${iv.trials} trials`)}, seed ${iv.seed}]` : head,
     row('', ['model', 'lookup', 'PSTH', 'constant'], w),
-    row('  AUROC per bin', [fi(m.model.auroc, iv?.model.auroc), fi(m.lookup?.auroc, iv?.lookup?.auroc), fi(m.psth.auroc, iv?.psth.auroc), f(m.constant.auroc)], w),
-    row('  log-likelihood / bin', [fi(m.model.logLikPerBin, iv?.model.logLikPerBin, 5), fi(m.lookup?.logLikPerBin, iv?.lookup?.logLikPerBin, 5), fi(m.psth.logLikPerBin, iv?.psth.logLikPerBin, 5), f(m.constant.logLikPerBin, 5)], w),
-    row('  pseudo-R² (vs constant)', [fi(m.model.pseudoR2, iv?.model.pseudoR2), fi(m.lookup?.pseudoR2, iv?.lookup?.pseudoR2), fi(m.psth.pseudoR2, iv?.psth.pseudoR2), f(m.constant.pseudoR2)], w),
-    row(`  accuracy (${thresholds})`, [fi(m.model.accuracy, iv?.model.accuracy, 4), fi(m.lookup?.accuracy, iv?.lookup?.accuracy, 4), fi(m.psth.accuracy, iv?.psth.accuracy, 4), f(m.nullAccuracy, 4)], w),
-    row('  trial-to-trial AUROC (fixed bins)', [fi(m.trialToTrialAuroc.model, iv?.model.trialToTrialAuroc), m.lookup ? fi(m.trialToTrialAuroc.lookup, iv?.lookup?.trialToTrialAuroc) : '', fi(m.trialToTrialAuroc.psth, iv?.psth.trialToTrialAuroc), ''], w),
+    row(
+      '  AUROC per bin',
+      [fi(m.model.auroc, iv?.model.auroc), fi(m.lookup?.auroc, iv?.lookup?.auroc), fi(m.psth.auroc, iv?.psth.auroc), f(m.constant.auroc)],
+      w,
+    ),
+    row(
+      '  log-likelihood / bin',
+      [
+        fi(m.model.logLikPerBin, iv?.model.logLikPerBin, 5),
+        fi(m.lookup?.logLikPerBin, iv?.lookup?.logLikPerBin, 5),
+        fi(m.psth.logLikPerBin, iv?.psth.logLikPerBin, 5),
+        f(m.constant.logLikPerBin, 5),
+      ],
+      w,
+    ),
+    row(
+      '  pseudo-R² (vs constant)',
+      [fi(m.model.pseudoR2, iv?.model.pseudoR2), fi(m.lookup?.pseudoR2, iv?.lookup?.pseudoR2), fi(m.psth.pseudoR2, iv?.psth.pseudoR2), f(m.constant.pseudoR2)],
+      w,
+    ),
+    row(
+      `  accuracy (${thresholds})`,
+      [
+        fi(m.model.accuracy, iv?.model.accuracy, 4),
+        fi(m.lookup?.accuracy, iv?.lookup?.accuracy, 4),
+        fi(m.psth.accuracy, iv?.psth.accuracy, 4),
+        f(m.nullAccuracy, 4),
+      ],
+      w,
+    ),
+    row(
+      '  trial-to-trial AUROC (fixed bins)',
+      [
+        fi(m.trialToTrialAuroc.model, iv?.model.trialToTrialAuroc),
+        m.lookup ? fi(m.trialToTrialAuroc.lookup, iv?.lookup?.trialToTrialAuroc) : '',
+        fi(m.trialToTrialAuroc.psth, iv?.psth.trialToTrialAuroc),
+        '',
+      ],
+      w,
+    ),
   ];
-  if (m.stratifiedAuroc) lines.push(row('  stratified AUROC (within each bin)', [fi(m.stratifiedAuroc.model, iv?.model.stratifiedAuroc), m.lookup ? fi(m.stratifiedAuroc.lookup, iv?.lookup?.stratifiedAuroc) : '', f(m.stratifiedAuroc.psth), ''], w));
+  if (m.stratifiedAuroc)
+    lines.push(
+      row(
+        '  stratified AUROC (within each bin)',
+        [
+          fi(m.stratifiedAuroc.model, iv?.model.stratifiedAuroc),
+          m.lookup ? fi(m.stratifiedAuroc.lookup, iv?.lookup?.stratifiedAuroc) : '',
+          f(m.stratifiedAuroc.psth),
+          '',
+        ],
+        w,
+      ),
+    );
   const d = iv?.modelMinusPsth;
   const gain = [`${fi(m.gainOverPsth.bitsPerEvent, d?.bitsPerEventOverPsth)} bits/event`, `ΔAUROC ${fi(m.gainOverPsth.auroc, d?.auroc)}`];
   if (m.stratifiedAuroc && m.stratifiedAuroc.model !== null && m.stratifiedAuroc.psth !== null)
@@ -46,7 +93,9 @@ function block(label: string, m: MetricBlock, say: Words): string[] {
   if (m.lookup && m.lookup.logLikPerBin !== null && m.model.logLikPerBin !== null)
     lines.push(`  lookup − link (paired): log-likelihood / bin ${fi(m.lookup.logLikPerBin - m.model.logLikPerBin, ld?.logLikPerBin, 5)}`);
   for (const flag of m.smallSample?.flagged ?? [])
-    lines.push(`  ⚠ few events: ${FIGURE_LABEL[flag.figure] ?? flag.figure} rests on ${flag.events} events (fewer than ${m.smallSample!.minEvents}); it means little, read its interval`);
+    lines.push(
+      `  ⚠ few events: ${FIGURE_LABEL[flag.figure] ?? flag.figure} rests on ${flag.events} events (fewer than ${m.smallSample!.minEvents}); it means little, read its interval`,
+    );
   return lines;
 }
 
@@ -82,7 +131,9 @@ export function summaryTable(model: ReducedModel): string {
   const lines = [
     // many groups (a language model's heads × features) are listed in the model file and the report, not on one line
     `reduced model: ${model.spec.structure}, ${model.layout.groups.length} group(s) ${model.layout.groups.length <= 6 ? `[${model.layout.groups.join('; ')}]` : `(grouped by ${model.spec.groupBy.map((g) => (typeof g === 'string' ? g : g.attribute)).join(', ')})`}, ${model.fit.parameters} parameters, family ${model.spec.family}`,
-    say(`fit: ${model.fit.solver}, ${model.fit.iterations} iterations${model.fit.alternations ? `, ${model.fit.alternations} alternations` : ''}, ${model.fit.converged ? 'converged' : 'NOT converged'}, ${model.fit.rows} training bins`),
+    say(
+      `fit: ${model.fit.solver}, ${model.fit.iterations} iterations${model.fit.alternations ? `, ${model.fit.alternations} alternations` : ''}, ${model.fit.converged ? 'converged' : 'NOT converged'}, ${model.fit.rows} training bins`,
+    ),
     ...block('train', m.train, say),
     ...block(m.testKind === 'kfold' ? `test (${m.folds}-fold out-of-fold)` : 'test (held-out trials)', m.test, say),
     say(`fixed bins for trial-to-trial AUROC: ${m.fixedBins.join(', ')}`),
@@ -98,7 +149,9 @@ export function summaryTable(model: ReducedModel): string {
       spread('bitsPerEventOverPsth', 'gain over PSTH (bits/event)'),
       spread('pseudoR2', 'pseudo-R²'),
     ].filter((x) => x !== null);
-    lines.push(`repeated ${r.folds}-fold cross-validation × ${r.repeats} (fold seeds ${r.seeds[0]}–${r.seeds[r.seeds.length - 1]}; the test block above is repeat 1), mean over repeats with their spread: ${parts.join('; ')}`);
+    lines.push(
+      `repeated ${r.folds}-fold cross-validation × ${r.repeats} (fold seeds ${r.seeds[0]}–${r.seeds[r.seeds.length - 1]}; the test block above is repeat 1), mean over repeats with their spread: ${parts.join('; ')}`,
+    );
   }
   const choice = model.nonlinearity.choice;
   if (choice)
@@ -109,7 +162,10 @@ export function summaryTable(model: ReducedModel): string {
   const decide = deciding(model);
   if (decide) lines.push(decide);
   // Γ compares simulated with recorded spike trains: it has no meaning for a language model's behaviour.
-  if (m.coincidence && !tokens) lines.push(`coincidence factor Γ (±${m.coincidence.deltaBins} bins, simulated vs recorded, test trials): ${fi(m.coincidence.gamma, m.coincidence.interval)}`);
+  if (m.coincidence && !tokens)
+    lines.push(
+      `coincidence factor Γ (±${m.coincidence.deltaBins} bins, simulated vs recorded, test trials): ${fi(m.coincidence.gamma, m.coincidence.interval)}`,
+    );
   return lines.map((l) => (l.startsWith('  ') ? l : say(l))).join('\n');
 }
 

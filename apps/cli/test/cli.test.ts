@@ -30,9 +30,27 @@ const spec = {
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'occam-cli-'));
   const { dataset } = plantedDataset({
-    nTrials: 200, nBins: 50, seed: 3, spec, atoms: neuronLikeAtoms(5),
-    truth: { intercept: -4.8, spatial: [[1, 0.4, 0.05], [0.3, 0.8, 1]], temporal: [[0.5, 0.9, 0.4, 0.1], [-0.5, -0.7, -0.4, -0.1]], history: [-5, -2, -0.3] },
-    backgroundRate: 0.1, stimulusBin: 15, evokedRate: 0.8, scoredWindow: [12, 45],
+    nTrials: 200,
+    nBins: 50,
+    seed: 3,
+    spec,
+    atoms: neuronLikeAtoms(5),
+    truth: {
+      intercept: -4.8,
+      spatial: [
+        [1, 0.4, 0.05],
+        [0.3, 0.8, 1],
+      ],
+      temporal: [
+        [0.5, 0.9, 0.4, 0.1],
+        [-0.5, -0.7, -0.4, -0.1],
+      ],
+      history: [-5, -2, -0.3],
+    },
+    backgroundRate: 0.1,
+    stimulusBin: 15,
+    evokedRate: 0.8,
+    scoredWindow: [12, 45],
   });
   await writeDataset(join(dir, 'ds'), dataset);
   await writeFile(join(dir, 'spec.json'), JSON.stringify(spec));

@@ -36,7 +36,11 @@ describe('help', () => {
     }
     for (const group of Object.keys(groups)) {
       const subs = commands.filter((c) => c.name.startsWith(`${group} `));
-      for (const args of [['help', group], [group, '--help'], [group, '-h']]) {
+      for (const args of [
+        ['help', group],
+        [group, '--help'],
+        [group, '-h'],
+      ]) {
         const r = await runCli(args);
         expect(r.code, args.join(' ')).toBe(0);
         for (const sub of subs) expect(r.stdout).toContain(sub.name);
@@ -68,15 +72,24 @@ describe('strict parsing with the closest known name', () => {
     [['lm', 'extrct'], /unknown command 'occam lm extrct' — did you mean 'occam lm extract'\?/],
     [['help', 'serch'], /no command 'serch' — did you mean 'occam help search'\?/],
     [['--verison'], /unknown option --verison before the command — did you mean --version\?/],
-    [['dynamics', '--metric', 'stratifiedAUROC'], /--metric must be stratifiedAuroc, trialToTrialAuroc, auroc or bitsPerEventOverPsth, got 'stratifiedAUROC' — did you mean 'stratifiedAuroc'\?/],
+    [
+      ['dynamics', '--metric', 'stratifiedAUROC'],
+      /--metric must be stratifiedAuroc, trialToTrialAuroc, auroc or bitsPerEventOverPsth, got 'stratifiedAUROC' — did you mean 'stratifiedAuroc'\?/,
+    ],
     [['lm', 'extract', '--padding', 'rigth'], /--padding must be left or right, got 'rigth' — did you mean 'right'\?/],
     [['fit', '--data'], /--data needs a value \(DIR\)/],
-    [['fit', '--data', 'd', '--spec', 's', '--out', '--json'], /--out needs a value \(FILE\), but the next word is the option --json; to give a value that starts with '-', write --out=--json/],
+    [
+      ['fit', '--data', 'd', '--spec', 's', '--out', '--json'],
+      /--out needs a value \(FILE\), but the next word is the option --json; to give a value that starts with '-', write --out=--json/,
+    ],
     [['fit', '--json=yes'], /--json takes no value/],
     [['fit', '-x'], /unknown option -x/],
     [['fit', 'data/neuron/v1-C2'], /unexpected argument 'data\/neuron\/v1-C2' \(occam fit takes options only/],
     [['fit', '--data', 'd'], /missing --spec FILE, --out FILE/],
-    [['fit', '--data', 'd', '--spec', 's', '--out', 'o.json', '--resamples', '10'], /--resamples sets the control comparison's bootstrap; give --control-data DIR too/],
+    [
+      ['fit', '--data', 'd', '--spec', 's', '--out', 'o.json', '--resamples', '10'],
+      /--resamples sets the control comparison's bootstrap; give --control-data DIR too/,
+    ],
     [['completion', 'fish'], /SHELL must be bash or zsh, got 'fish'/],
     // Judged by the search's own schema before the (missing) dataset is read, and named by the option.
     [['search', '--data', 'none', '--max-lag', '4', '--out', 'o.json', '--folds', '1'], /--folds 1: too small: expected number to be >=2/],
@@ -96,7 +109,17 @@ describe('strict parsing with the closest known name', () => {
     const dir = await mkdtemp(join(tmpdir(), 'occam-behavior-'));
     for (const spelling of ['--behaviour', '--behavior']) {
       // Parsed and accepted: the run gets as far as reading the (missing) checkpoints folder.
-      const r = await runCli(['dynamics', '--checkpoints', join(dir, 'none'), '--condition', join(dir, 'c.json'), spelling, 'next-token-correct', '--out', join(dir, 'd.json')]);
+      const r = await runCli([
+        'dynamics',
+        '--checkpoints',
+        join(dir, 'none'),
+        '--condition',
+        join(dir, 'c.json'),
+        spelling,
+        'next-token-correct',
+        '--out',
+        join(dir, 'd.json'),
+      ]);
       expect(r.stderr, spelling).not.toMatch(/unknown option|missing --behaviour/);
       expect(r.code, r.stderr).toBe(1);
     }

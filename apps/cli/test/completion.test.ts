@@ -60,9 +60,11 @@ describe('bash completion', () => {
     for (const g of Object.keys(groups)) expect(top).toContain(g);
   });
 
-  it("offers every option of every command, and only its own", () => {
+  it('offers every option of every command, and only its own', () => {
     for (const cmd of commands) {
-      const expected = Object.entries(optionTable(cmd)).flatMap(([name, o]) => [`--${name}`, ...(o.aliases ?? []).map((a) => `--${a}`)]).sort();
+      const expected = Object.entries(optionTable(cmd))
+        .flatMap(([name, o]) => [`--${name}`, ...(o.aliases ?? []).map((a) => `--${a}`)])
+        .sort();
       expect(bashComplete(`occam ${cmd.name} --`), cmd.name).toEqual(expected);
     }
     expect(bashComplete('occam fit --sp')).toEqual(['--spec']);

@@ -32,9 +32,13 @@ afterAll(async () => {
 
 async function reduce(model: string, name: string, cond = condition) {
   const out = join(dir, `${name}.json`);
-  const { stdout, stderr } = await promisify(execFile)('node', [bin, 'lm', 'reduce', '--model', model, '--condition', cond, '--behaviour', 'next-token-correct', '--out', out], {
-    maxBuffer: 1 << 26,
-  });
+  const { stdout, stderr } = await promisify(execFile)(
+    'node',
+    [bin, 'lm', 'reduce', '--model', model, '--condition', cond, '--behaviour', 'next-token-correct', '--out', out],
+    {
+      maxBuffer: 1 << 26,
+    },
+  );
   const model_ = ReducedModelSchema.parse(JSON.parse(await readFile(out, 'utf8')));
   return { stdout, stderr, model: model_, controlFile: join(dir, `${name}.control.json`) };
 }

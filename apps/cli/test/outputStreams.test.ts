@@ -20,9 +20,27 @@ const spec = {
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'occam-streams-'));
   const { dataset } = plantedDataset({
-    nTrials: 200, nBins: 50, seed: 3, spec, atoms: neuronLikeAtoms(5),
-    truth: { intercept: -4.8, spatial: [[1, 0.4, 0.05], [0.3, 0.8, 1]], temporal: [[0.5, 0.9, 0.4, 0.1], [-0.5, -0.7, -0.4, -0.1]], history: [-5, -2, -0.3] },
-    backgroundRate: 0.1, stimulusBin: 15, evokedRate: 0.8, scoredWindow: [12, 45],
+    nTrials: 200,
+    nBins: 50,
+    seed: 3,
+    spec,
+    atoms: neuronLikeAtoms(5),
+    truth: {
+      intercept: -4.8,
+      spatial: [
+        [1, 0.4, 0.05],
+        [0.3, 0.8, 1],
+      ],
+      temporal: [
+        [0.5, 0.9, 0.4, 0.1],
+        [-0.5, -0.7, -0.4, -0.1],
+      ],
+      history: [-5, -2, -0.3],
+    },
+    backgroundRate: 0.1,
+    stimulusBin: 15,
+    evokedRate: 0.8,
+    scoredWindow: [12, 45],
   });
   await writeDataset(join(dir, 'ds'), dataset);
   await writeFile(join(dir, 'spec.json'), JSON.stringify(spec));
@@ -62,7 +80,10 @@ describe('--out -', () => {
       [['demo', '--out', '-'], /--out -: '-' is not a path here/],
       [['fit', '--data', '-', '--spec', 'spec.json', '--out', 'm.json'], /--data -: '-' is not a path here \(only --out takes '-'/],
       [['fit', '--data', 'ds', '--spec', 'spec.json', '--out', '-', '--json'], /--out - and --json both write to stdout/],
-      [['lm', 'reduce', '--model', 'm', '--condition', 'c', '--behaviour', 'next-token-correct', '--out', '-'], /--out - writes the model to stdout; give --dataset DIR/],
+      [
+        ['lm', 'reduce', '--model', 'm', '--condition', 'c', '--behaviour', 'next-token-correct', '--out', '-'],
+        /--out - writes the model to stdout; give --dataset DIR/,
+      ],
       [['report', '-', '--out', 'r.html'], /RESULT\.json '-': occam reads no standard input/],
     ];
     for (const [args, message] of cases) {
@@ -75,7 +96,7 @@ describe('--out -', () => {
 });
 
 describe('warnings go to stderr, the summary to stdout', () => {
-  it("fit beside a control that is the system itself: the control warning is on stderr only", async () => {
+  it('fit beside a control that is the system itself: the control warning is on stderr only', async () => {
     // The same dataset as its own control reaches 100 % of the gain: the comparison warns.
     const r = await runCli(['fit', '--data', 'ds', '--spec', 'spec.json', '--control-data', 'ds', '--resamples', '50', '--out', 'ctl.json'], { cwd: dir });
     expect(r.code, r.stderr).toBe(0);
@@ -85,8 +106,11 @@ describe('warnings go to stderr, the summary to stdout', () => {
     expect(r.stderr).toMatch(/warning: the control control reaches 100 % of the gain/);
   });
 
-  it('compare: a system\'s control warning on stderr; with --out - the comparison on stdout', async () => {
-    const fit = await runCli(['fit', '--data', 'ds', '--spec', 'spec.json', '--control-data', 'ds', '--resamples', '50', '--out', 'self-control.json', '--quiet'], { cwd: dir });
+  it("compare: a system's control warning on stderr; with --out - the comparison on stdout", async () => {
+    const fit = await runCli(
+      ['fit', '--data', 'ds', '--spec', 'spec.json', '--control-data', 'ds', '--resamples', '50', '--out', 'self-control.json', '--quiet'],
+      { cwd: dir },
+    );
     expect(fit.code, fit.stderr).toBe(0);
     const systems = ['--system', 'a=self-control.json@ds', '--system', 'b=self-control.json@ds', '--resamples', '50'];
     const r = await runCli(['compare', ...systems, '--out', 'compare.json'], { cwd: dir });

@@ -9,9 +9,30 @@ const spec: SpecInput = {
   regularization: { ridge: 1, smoothness: 0.5 },
   validation: { kind: 'split', testFraction: 0.4, seed: 2 },
 };
-const truth = { intercept: -3.5, spatial: [[1, 0.5, 0.1], [1, 0.7, 0.4]], temporal: [[0.3, 0.6, 0.3, 0.05], [-0.2, -0.3, -0.2, -0.05]] };
+const truth = {
+  intercept: -3.5,
+  spatial: [
+    [1, 0.5, 0.1],
+    [1, 0.7, 0.4],
+  ],
+  temporal: [
+    [0.3, 0.6, 0.3, 0.05],
+    [-0.2, -0.3, -0.2, -0.05],
+  ],
+};
 const data = (nTrials: number) =>
-  plantedDataset({ nTrials, nBins: 60, seed: 4, spec, truth, atoms: neuronLikeAtoms(5), backgroundRate: 0.1, stimulusBin: 20, evokedRate: 0.6, scoredWindow: [15, 50] }).dataset;
+  plantedDataset({
+    nTrials,
+    nBins: 60,
+    seed: 4,
+    spec,
+    truth,
+    atoms: neuronLikeAtoms(5),
+    backgroundRate: 0.1,
+    stimulusBin: 20,
+    evokedRate: 0.6,
+    scoredWindow: [15, 50],
+  }).dataset;
 const interval = (v: number | null | undefined, ci: [number, number] | null | undefined, digits = 3) =>
   `${v!.toFixed(digits)} [${ci![0].toFixed(digits)}, ${ci![1].toFixed(digits)}]`;
 

@@ -53,7 +53,15 @@ function simulate(T: number, B: number, seed: number, firstTrial = 0): ScoredRow
     }
   }
   return {
-    family: 'bernoulli', y, trial, bin, fold, model, psth, constant, sigma2: 1,
+    family: 'bernoulli',
+    y,
+    trial,
+    bin,
+    fold,
+    model,
+    psth,
+    constant,
+    sigma2: 1,
     thresholds: { model: [0.5, 0.45], psth: [0.5, 0.5] },
     rows: Array.from({ length: n }, (_, i) => i),
     fixedBins: [4, 5, 6],
@@ -76,8 +84,14 @@ describe('per-trial sufficient statistics', () => {
     expect(got.model.trialToTrialAuroc).toBeCloseTo(stratifiedAuroc(set.model, set.y, binStrata(set.bin, set.fold, rows, new Set([4, 5, 6]))), 12);
     expect(got.model.logLikPerBin).toBeCloseTo(logLikelihood(bernoulli, set.y, set.model, rows) / rows.length, 12);
     expect(got.model.pseudoR2).toBeCloseTo(pseudoR2(bernoulli, set.y, set.model, set.constant, rows), 12);
-    expect(got.model.accuracy).toBeCloseTo(accuracyAt(set.model, set.y, rows, (r) => th(r, set.thresholds!.model)), 12);
-    expect(got.psth.accuracy).toBeCloseTo(accuracyAt(set.psth, set.y, rows, (r) => th(r, set.thresholds!.psth)), 12);
+    expect(got.model.accuracy).toBeCloseTo(
+      accuracyAt(set.model, set.y, rows, (r) => th(r, set.thresholds!.model)),
+      12,
+    );
+    expect(got.psth.accuracy).toBeCloseTo(
+      accuracyAt(set.psth, set.y, rows, (r) => th(r, set.thresholds!.psth)),
+      12,
+    );
     const events = rows.reduce((s, r) => s + set.y[r], 0);
     const bits = (logLikelihood(bernoulli, set.y, set.model, rows) - logLikelihood(bernoulli, set.y, set.psth, rows)) / (events * Math.LN2);
     expect(got.model.bitsPerEventOverPsth).toBeCloseTo(bits, 12);
@@ -160,7 +174,8 @@ describe('pairedBootstrap', () => {
     const d = p.difference.bitsPerEventOverPsth;
     expect(d.estimate!).toBeCloseTo(p.a.model.bitsPerEventOverPsth.estimate! - p.b.model.bitsPerEventOverPsth.estimate!, 12);
     expect(d.low!).toBeGreaterThan(0); // the full model is better, and the paired interval says so
-    const unpaired = (p.a.model.bitsPerEventOverPsth.high! - p.a.model.bitsPerEventOverPsth.low!) + (p.b.model.bitsPerEventOverPsth.high! - p.b.model.bitsPerEventOverPsth.low!);
+    const unpaired =
+      p.a.model.bitsPerEventOverPsth.high! - p.a.model.bitsPerEventOverPsth.low! + (p.b.model.bitsPerEventOverPsth.high! - p.b.model.bitsPerEventOverPsth.low!);
     expect(d.high! - d.low!).toBeLessThan(unpaired / 2);
   });
 
@@ -179,9 +194,30 @@ describe('intervals in a fitted model', () => {
     regularization: { ridge: 1, smoothness: 0.5 },
     validation: { kind: 'split', testFraction: 0.4, seed: 2 },
   };
-  const truth = { intercept: -3.5, spatial: [[1, 0.5, 0.1], [1, 0.7, 0.4]], temporal: [[0.3, 0.6, 0.3, 0.05], [-0.2, -0.3, -0.2, -0.05]] };
+  const truth = {
+    intercept: -3.5,
+    spatial: [
+      [1, 0.5, 0.1],
+      [1, 0.7, 0.4],
+    ],
+    temporal: [
+      [0.3, 0.6, 0.3, 0.05],
+      [-0.2, -0.3, -0.2, -0.05],
+    ],
+  };
   const data = (nTrials: number, intercept: number) =>
-    plantedDataset({ nTrials, nBins: 60, seed: 4, spec, truth: { ...truth, intercept }, atoms: neuronLikeAtoms(5), backgroundRate: 0.1, stimulusBin: 20, evokedRate: 0.6, scoredWindow: [15, 50] }).dataset;
+    plantedDataset({
+      nTrials,
+      nBins: 60,
+      seed: 4,
+      spec,
+      truth: { ...truth, intercept },
+      atoms: neuronLikeAtoms(5),
+      backgroundRate: 0.1,
+      stimulusBin: 20,
+      evokedRate: 0.6,
+      scoredWindow: [15, 50],
+    }).dataset;
 
   it('stores intervals whose estimates are the block figures, and the held-out rows for pairing', () => {
     const { model, heldOut } = fitReducedModelWithPredictions(data(150, -3.5), spec, { coincidence: false });

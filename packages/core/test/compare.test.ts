@@ -8,10 +8,43 @@ const spec: SpecInput = {
   history: { maxLag: 8, basis: { kind: 'raisedCosineLog', count: 3, firstPeak: 1, lastPeak: 4, offset: 1 } },
   regularization: { ridge: 1, smoothness: 0 },
 };
-const same = { intercept: -4.8, spatial: [[1, 0.4, 0.05], [0.3, 0.8, 1]], temporal: [[0.5, 0.9, 0.4, 0.1], [-0.5, -0.7, -0.4, -0.1]], history: [-5, -2, -0.3] };
-const other = { intercept: -4.5, spatial: [[0.05, 0.5, 1], [1, 0.5, 0.2]], temporal: [[0.05, 0.1, 0.5, 0.9], [-0.1, -0.2, -0.1, 0]], history: [-1, -0.5, 0] };
+const same = {
+  intercept: -4.8,
+  spatial: [
+    [1, 0.4, 0.05],
+    [0.3, 0.8, 1],
+  ],
+  temporal: [
+    [0.5, 0.9, 0.4, 0.1],
+    [-0.5, -0.7, -0.4, -0.1],
+  ],
+  history: [-5, -2, -0.3],
+};
+const other = {
+  intercept: -4.5,
+  spatial: [
+    [0.05, 0.5, 1],
+    [1, 0.5, 0.2],
+  ],
+  temporal: [
+    [0.05, 0.1, 0.5, 0.9],
+    [-0.1, -0.2, -0.1, 0],
+  ],
+  history: [-1, -0.5, 0],
+};
 const system = (name: string, truth: typeof same, seed: number, evokedRate: number) => {
-  const { dataset } = plantedDataset({ nTrials: 500, nBins: 50, seed, spec, truth, atoms: neuronLikeAtoms(5), backgroundRate: 0.1, stimulusBin: 15, evokedRate, scoredWindow: [12, 45] });
+  const { dataset } = plantedDataset({
+    nTrials: 500,
+    nBins: 50,
+    seed,
+    spec,
+    truth,
+    atoms: neuronLikeAtoms(5),
+    backgroundRate: 0.1,
+    stimulusBin: 15,
+    evokedRate,
+    scoredWindow: [12, 45],
+  });
   return { name, dataset, model: fitReducedModel(dataset, spec) };
 };
 

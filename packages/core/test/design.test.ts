@@ -11,7 +11,12 @@ function impulseDataset() {
   target[8] = 1;
   return createDataset(
     {
-      format: 'occam.dataset', version: 1, nTrials: 1, nBins, binWidth: 1, binUnit: 'ms',
+      format: 'occam.dataset',
+      version: 1,
+      nTrials: 1,
+      nBins,
+      binWidth: 1,
+      binUnit: 'ms',
       atoms: [
         { id: 'e0', attributes: { type: 'excitatory', distance: 25 } },
         { id: 'e1', attributes: { type: 'excitatory', distance: 75 } },
@@ -86,7 +91,8 @@ describe('bases', () => {
     const t = Array.from({ length: 400 }, (_, i) => i * 0.1);
     const spec = { kind: 'raisedCosineLog' as const, count: 10, firstPeak: 1, lastPeak: 40, offset: 1 };
     const rows = raisedCosineLogBasis(spec, t);
-    const x0 = Math.log(2), dx = (Math.log(41) - x0) / 9;
+    const x0 = Math.log(2),
+      dx = (Math.log(41) - x0) / 9;
     const sums = t.map((_, i) => rows.reduce((s, r) => s + r[i], 0));
     const interior = t.map((ti, i) => [Math.log(ti + 1), sums[i]]).filter(([x]) => x >= x0 + 2 * dx && x <= x0 + 7 * dx);
     expect(interior.length).toBeGreaterThan(50);

@@ -34,6 +34,11 @@ describe('steepestChange and piecewiseLinearChange', () => {
       if (piecewiseLinearChange(steps, line, { draws: 199, seed: k })) bends++;
     }
     expect(bends).toBeLessThanOrEqual(6); // 5 % of 40 is 2; binomial 99.9 % bound ≈ 7
-    expect(steepestChange(steps, steps.map(() => 0.5))).toBeNull();
+    expect(
+      steepestChange(
+        steps,
+        steps.map(() => 0.5),
+      ),
+    ).toBeNull();
   });
 });

@@ -120,6 +120,8 @@ describe('empty design columns: expected ones (raw basis over an offset attribut
 
   it('a group with no input at all: warned, by name', () => {
     const model = fitReducedModel(make('bos'), spec, { bootstrap: false, coincidence: false });
-    expect(model.fit.warnings.join(' ')).toMatch(/1 design column\(s\) are zero in every fitted bin where input was expected: group 'feature=bos' has no input in any fitted bin/);
+    expect(model.fit.warnings.join(' ')).toMatch(
+      /1 design column\(s\) are zero in every fitted bin where input was expected: group 'feature=bos' has no input in any fitted bin/,
+    );
   });
 });

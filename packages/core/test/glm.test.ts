@@ -17,8 +17,12 @@ function simulateY(X: Float32Array, n: number, p: number, beta: number[], family
     if (family === 'bernoulli') y[i] = rand() < 1 / (1 + Math.exp(-eta)) ? 1 : 0;
     else if (family === 'poisson') {
       const L = Math.exp(-Math.exp(eta));
-      let k = 0, q = 1;
-      do { k++; q *= rand(); } while (q > L);
+      let k = 0,
+        q = 1;
+      do {
+        k++;
+        q *= rand();
+      } while (q > L);
       y[i] = k - 1;
     } else y[i] = eta + (rand() - 0.5);
   }
@@ -27,7 +31,9 @@ function simulateY(X: Float32Array, n: number, p: number, beta: number[], family
 
 describe('fitGlm', () => {
   it('gaussian ridge equals the closed form (XᵀX + λI)β = Xᵀy with an unpenalised intercept', () => {
-    const n = 500, p = 4, lambda = 3;
+    const n = 500,
+      p = 4,
+      lambda = 3;
     const { X, rand } = randomDesign(n, p, 1);
     const y = simulateY(X, n, p, [0.5, 1, -2, 0.3, 0], 'gaussian', rand);
     const fit = fitGlm({ X, n, p, y }, { family: 'gaussian', penalty: ridgePenalty(p, lambda) });
@@ -48,7 +54,8 @@ describe('fitGlm', () => {
 
   for (const family of ['bernoulli', 'poisson'] as const) {
     it(`${family}: the penalised score equation holds at the optimum and Newton and L-BFGS agree`, () => {
-      const n = family === "bernoulli" ? 20000 : 4000, p = 6;
+      const n = family === 'bernoulli' ? 20000 : 4000,
+        p = 6;
       const { X, rand } = randomDesign(n, p, 2);
       const truth = [family === 'bernoulli' ? -3 : -1, 0.8, -0.5, 0.3, 0, 0.2, -0.1];
       const y = simulateY(X, n, p, truth, family, rand);
@@ -66,7 +73,8 @@ describe('fitGlm', () => {
   }
 
   it('rare events (~1 %) fit without NaN and recover the intercept', () => {
-    const n = 20000, p = 3;
+    const n = 20000,
+      p = 3;
     const { X, rand } = randomDesign(n, p, 3);
     const y = simulateY(X, n, p, [-4.6, 0.5, 0, 0], 'bernoulli', rand);
     const fit = fitGlm({ X, n, p, y }, { family: 'bernoulli', penalty: ridgePenalty(p, 1) });
@@ -75,7 +83,8 @@ describe('fitGlm', () => {
   });
 
   it('perfect separation: warns without a penalty, stays finite, and is tamed by ridge', () => {
-    const n = 200, p = 1;
+    const n = 200,
+      p = 1;
     const X = new Float32Array(n);
     const y = new Float64Array(n);
     for (let i = 0; i < n; i++) {
@@ -91,7 +100,8 @@ describe('fitGlm', () => {
   });
 
   it('collinear columns: a rank-deficiency warning without ridge; with ridge the weight is shared equally', () => {
-    const n = 3000, p = 3;
+    const n = 3000,
+      p = 3;
     const { X, rand } = randomDesign(n, p, 4);
     for (let i = 0; i < n; i++) X[2 * n + i] = X[i]; // column 2 duplicates column 0
     const y = simulateY(X, n, p, [-1, 1, 0.5, 0], 'bernoulli', rand);
@@ -103,14 +113,16 @@ describe('fitGlm', () => {
   });
 
   it('an all-zero target is a clear error, not NaN', () => {
-    const n = 50, p = 2;
+    const n = 50,
+      p = 2;
     const { X } = randomDesign(n, p, 5);
     expect(() => fitGlm({ X, n, p, y: new Float64Array(n) }, { family: 'bernoulli', penalty: ridgePenalty(p, 1) })).toThrow(OccamError);
     expect(() => fitGlm({ X, n, p, y: new Float64Array(n) }, { family: 'poisson', penalty: ridgePenalty(p, 1) })).toThrow(/all zero/);
   });
 
   it('an empty (all-zero) column is reported and keeps weight 0', () => {
-    const n = 500, p = 2;
+    const n = 500,
+      p = 2;
     const { X, rand } = randomDesign(n, p, 6);
     X.fill(0, n, 2 * n);
     const y = simulateY(X, n, p, [-1, 1, 0], 'bernoulli', rand);
@@ -120,10 +132,10 @@ describe('fitGlm', () => {
   });
 });
 
-
 describe('subsampled Newton', () => {
   it('reaches the exact Newton optimum (the Hessian only steers; the gradient is exact)', () => {
-    const n = 30000, p = 8;
+    const n = 30000,
+      p = 8;
     const { X, rand } = randomDesign(n, p, 9);
     const y = simulateY(X, n, p, [-3.5, 0.8, -0.5, 0.3, 0, 0.2, -0.1, 0.4, 0], 'bernoulli', rand);
     const d: GlmData = { X, n, p, y };

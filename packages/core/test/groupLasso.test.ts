@@ -86,11 +86,15 @@ describe('fitGroupLassoPath', () => {
     const X = new Float32Array(d.n * cols.length);
     cols.forEach((c, k) => X.set(d.X.subarray(c * d.n, (c + 1) * d.n), k * d.n));
     const mle = fitGlm({ X, n: d.n, p: cols.length, y: d.y }, { family: 'bernoulli', penalty: ridgePenalty(cols.length, 0) });
-    const small = fitGroupLassoPath({ X, n: d.n, p: cols.length, y: d.y }, groups.slice(0, 4).map((g) => ({ name: g.name, columns: g.columns.map((c) => cols.indexOf(c)) })), {
-      family: 'bernoulli',
-      lambdas: [1e-7],
-      ridge: 0,
-    });
+    const small = fitGroupLassoPath(
+      { X, n: d.n, p: cols.length, y: d.y },
+      groups.slice(0, 4).map((g) => ({ name: g.name, columns: g.columns.map((c) => cols.indexOf(c)) })),
+      {
+        family: 'bernoulli',
+        lambdas: [1e-7],
+        ridge: 0,
+      },
+    );
     for (let c = 0; c <= cols.length; c++) expect(small.betas[0][c]).toBeCloseTo(mle.beta[c], 3);
   });
 });

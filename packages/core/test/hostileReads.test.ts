@@ -41,9 +41,27 @@ let model: ReducedModel;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'occam-hostile-reads-'));
   ds = plantedDataset({
-    nTrials: 40, nBins: 30, seed: 3, spec, atoms: neuronLikeAtoms(4),
-    truth: { intercept: -3, spatial: [[1, 0.5, 0.1], [0.3, 0.6, 1]], temporal: [[0.5, 0.8, 0.3], [-0.4, -0.6, -0.3]], history: [-3, -1] },
-    backgroundRate: 0.2, stimulusBin: 8, evokedRate: 0.9, scoredWindow: [6, 28],
+    nTrials: 40,
+    nBins: 30,
+    seed: 3,
+    spec,
+    atoms: neuronLikeAtoms(4),
+    truth: {
+      intercept: -3,
+      spatial: [
+        [1, 0.5, 0.1],
+        [0.3, 0.6, 1],
+      ],
+      temporal: [
+        [0.5, 0.8, 0.3],
+        [-0.4, -0.6, -0.3],
+      ],
+      history: [-3, -1],
+    },
+    backgroundRate: 0.2,
+    stimulusBin: 8,
+    evokedRate: 0.9,
+    scoredWindow: [6, 28],
   }).dataset;
   model = fitReducedModel(ds, spec);
 });
@@ -61,7 +79,8 @@ async function folder(name: string): Promise<string> {
 }
 
 /** A dataset directory written the way occam writes it, then its manifest rewritten by `edit`. */
-async function datasetWith(name: string, edit: (m: Record<string, any>) => void = () => {}): Promise<string> { // eslint-disable-line @typescript-eslint/no-explicit-any
+async function datasetWith(name: string, edit: (m: Record<string, any>) => void = () => {}): Promise<string> {
+  // eslint-disable-line @typescript-eslint/no-explicit-any
   const d = join(await folder(name), 'ds');
   await writeDataset(d, ds);
   const m = JSON.parse(await readFile(join(d, 'manifest.json'), 'utf8'));
@@ -147,7 +166,9 @@ describe('NPY limits', () => {
     await writeNpy(join(d, 'a.npy'), { dtype: 'float32', shape: [64, 64], data: new Float32Array(64 * 64) });
     process.env.OCCAM_MAX_NPY_BYTES = '8K';
     for (const f of ['a.npy', 'a.npy.gz']) {
-      await expect(readNpy(join(d, f))).rejects.toThrow(/shape \[64,64\] float32 is 16 KiB of data, over the 8 KiB limit on one array \(set OCCAM_MAX_NPY_BYTES to raise it\)/);
+      await expect(readNpy(join(d, f))).rejects.toThrow(
+        /shape \[64,64\] float32 is 16 KiB of data, over the 8 KiB limit on one array \(set OCCAM_MAX_NPY_BYTES to raise it\)/,
+      );
     }
     process.env.OCCAM_MAX_NPY_BYTES = '16K';
     expect((await readNpy(join(d, 'a.npy.gz'))).shape).toEqual([64, 64]);
@@ -160,7 +181,9 @@ describe('NPY limits', () => {
       /h\.npy: shape \[1000000,1000000\] does not match the manifest, expected \[3,4\] \(manifest files\.target\)/,
     );
     await writeFile(join(d, 'f.npy'), encodeNpy({ dtype: 'float64', shape: [3, 4], data: new Float64Array(12) }));
-    await expect(readNpy(join(d, 'f.npy'), { shape: [3, 4], dtypes: ['uint8', 'float32'] })).rejects.toThrow(/dtype float64 not allowed here, expected one of uint8, float32/);
+    await expect(readNpy(join(d, 'f.npy'), { shape: [3, 4], dtypes: ['uint8', 'float32'] })).rejects.toThrow(
+      /dtype float64 not allowed here, expected one of uint8, float32/,
+    );
   });
   it('refuse a header length no NumPy writer produces and a truncated gzip', async () => {
     const d = await folder('npy-header');
@@ -199,7 +222,9 @@ describe('dataset confinement', () => {
     const c = await datasetWith('link', (m) => (m.files.scored = 'linked.npy'));
     await writeFile(join(c, '..', 'outside.npy'), await readFile(join(c, 'scored.npy')));
     await symlink(join(c, '..', 'outside.npy'), join(c, 'linked.npy'));
-    await expect(readDataset(c)).rejects.toThrow(/manifest\.json: files\.scored "linked\.npy" resolves \(through a symbolic link\) to .*outside\.npy, outside the dataset directory/);
+    await expect(readDataset(c)).rejects.toThrow(
+      /manifest\.json: files\.scored "linked\.npy" resolves \(through a symbolic link\) to .*outside\.npy, outside the dataset directory/,
+    );
     const g = await datasetWith('manifest-link');
     await writeFile(join(g, '..', 'elsewhere.json'), await readFile(join(g, 'manifest.json')));
     await rm(join(g, 'manifest.json'));
@@ -218,44 +243,103 @@ describe('dataset confinement', () => {
     x[(5 * nTrials + 1) * nBins + 2] = NaN;
     await writeNpy(join(d, 'inputs.npy'), { dtype: 'float32', shape: [atoms.length, nTrials, nBins], data: x });
     await expect(readDataset(d)).rejects.toThrow(
-      new RegExp(`inputs\\.npy: 2 non-finite values \\(NaN or ±Infinity\\) in the inputs; the first, -Infinity, at atom 3 \\('${atoms[3].id}'\\), trial 7, bin 11`),
+      new RegExp(
+        `inputs\\.npy: 2 non-finite values \\(NaN or ±Infinity\\) in the inputs; the first, -Infinity, at atom 3 \\('${atoms[3].id}'\\), trial 7, bin 11`,
+      ),
     );
   });
 });
 
 describe('specs against the dataset', () => {
-  const parsed = (edit: (s: any) => void) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const parsed = (edit: (s: any) => void) => {
+    // eslint-disable-line @typescript-eslint/no-explicit-any
     const s = structuredClone(spec) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
     edit(s);
     return SpecSchema.parse(s);
   };
   const where = { specFile: 'my.spec.json', dataset: 'data/x' };
   it('passes the spec the dataset was planted with', () => {
-    expect(() => checkSpecForDataset(parsed(() => {}), ds, where)).not.toThrow();
+    expect(() =>
+      checkSpecForDataset(
+        parsed(() => {}),
+        ds,
+        where,
+      ),
+    ).not.toThrow();
   });
   it('bounds lags by the trial length and by OCCAM_MAX_LAG', () => {
-    expect(() => checkSpecForDataset(parsed((s) => (s.temporal.maxLag = 30)), ds, where)).toThrow(
-      /my\.spec\.json: temporal\.maxLag is 30 but a trial of data\/x has only 30 bins: every lag must be shorter than a trial \(at most 29\)/,
-    );
-    expect(() => checkSpecForDataset(parsed((s) => (s.history.maxLag = 10 ** 9)), ds, where)).toThrow(/history\.maxLag is 1000000000, over the 100000 limit on lags \(set OCCAM_MAX_LAG/);
+    expect(() =>
+      checkSpecForDataset(
+        parsed((s) => (s.temporal.maxLag = 30)),
+        ds,
+        where,
+      ),
+    ).toThrow(/my\.spec\.json: temporal\.maxLag is 30 but a trial of data\/x has only 30 bins: every lag must be shorter than a trial \(at most 29\)/);
+    expect(() =>
+      checkSpecForDataset(
+        parsed((s) => (s.history.maxLag = 10 ** 9)),
+        ds,
+        where,
+      ),
+    ).toThrow(/history\.maxLag is 1000000000, over the 100000 limit on lags \(set OCCAM_MAX_LAG/);
     process.env.OCCAM_MAX_LAG = '5';
-    expect(() => checkSpecForDataset(parsed(() => {}), ds, where)).toThrow(/temporal\.maxLag is 6, over the 5 limit on lags/);
+    expect(() =>
+      checkSpecForDataset(
+        parsed(() => {}),
+        ds,
+        where,
+      ),
+    ).toThrow(/temporal\.maxLag is 6, over the 5 limit on lags/);
   });
   it('allows at most one basis function per lag or attribute value, and OCCAM_MAX_BASIS_FUNCTIONS in all', () => {
     expect(() =>
-      checkSpecForDataset(parsed((s) => (s.temporal.basis = { kind: 'isfRaisedCosine', a: 2, c: 1, phases: [1, 2, 3, 4, 5, 6, 7, 8] })), ds, where),
+      checkSpecForDataset(
+        parsed((s) => (s.temporal.basis = { kind: 'isfRaisedCosine', a: 2, c: 1, phases: [1, 2, 3, 4, 5, 6, 7, 8] })),
+        ds,
+        where,
+      ),
     ).toThrow(/temporal\.basis has 8 phases but there are only 7 lags \(0\.\.6\)/);
-    expect(() => checkSpecForDataset(parsed((s) => (s.spatial.basis.count = 5)), ds, where)).toThrow(/spatial\.basis has 5 functions but there are only 4 distinct values of 'distance'/);
-    expect(() => checkSpecForDataset(parsed(() => {}), ds, { ...where, limits: { maxBasisFunctions: 2 } })).toThrow(/temporal\.basis has 3 functions, over the 2 limit on functions per basis/);
+    expect(() =>
+      checkSpecForDataset(
+        parsed((s) => (s.spatial.basis.count = 5)),
+        ds,
+        where,
+      ),
+    ).toThrow(/spatial\.basis has 5 functions but there are only 4 distinct values of 'distance'/);
+    expect(() =>
+      checkSpecForDataset(
+        parsed(() => {}),
+        ds,
+        { ...where, limits: { maxBasisFunctions: 2 } },
+      ),
+    ).toThrow(/temporal\.basis has 3 functions, over the 2 limit on functions per basis/);
   });
   it('bounds the design the fit would build', () => {
-    expect(() => checkSpecForDataset(parsed(() => {}), ds, { ...where, limits: { maxDesignBytes: 1000 } })).toThrow(
+    expect(() =>
+      checkSpecForDataset(
+        parsed(() => {}),
+        ds,
+        { ...where, limits: { maxDesignBytes: 1000 } },
+      ),
+    ).toThrow(
       /my\.spec\.json: the design for data\/x would be .* \(\d+ scored bins × 20 columns: 2 groups × 3 spatial × 3 temporal functions \+ 2 history\), over the 1000 B limit on design matrices \(set OCCAM_MAX_DESIGN_BYTES/,
     );
   });
   it('names a grouping or spatial attribute the atoms do not have', () => {
-    expect(() => checkSpecForDataset(parsed((s) => (s.groupBy = ['layer'])), ds, where)).toThrow(/groupBy names attribute 'layer', which no atom of data\/x has \(attributes: type, distance\)/);
-    expect(() => checkSpecForDataset(parsed((s) => (s.spatial.attribute = 'type')), ds, where)).toThrow(/spatial\.attribute 'type' is not a numeric attribute of any atom in data\/x/);
+    expect(() =>
+      checkSpecForDataset(
+        parsed((s) => (s.groupBy = ['layer'])),
+        ds,
+        where,
+      ),
+    ).toThrow(/groupBy names attribute 'layer', which no atom of data\/x has \(attributes: type, distance\)/);
+    expect(() =>
+      checkSpecForDataset(
+        parsed((s) => (s.spatial.attribute = 'type')),
+        ds,
+        where,
+      ),
+    ).toThrow(/spatial\.attribute 'type' is not a numeric attribute of any atom in data\/x/);
   });
 });
 
@@ -266,7 +350,9 @@ describe('model files', () => {
     expect((await readReducedModel(join(d, 'm.json'))).coefficients.beta).toEqual(model.coefficients.beta);
     const cut = structuredClone(model);
     cut.coefficients.beta.pop();
-    expect(() => checkReducedModel(cut, 'cut.json')).toThrow(/cut\.json: coefficients\.beta: has 19 values but the layout \(2 groups × K 3 × J 3 \+ H 2\) needs 20/);
+    expect(() => checkReducedModel(cut, 'cut.json')).toThrow(
+      /cut\.json: coefficients\.beta: has 19 values but the layout \(2 groups × K 3 × J 3 \+ H 2\) needs 20/,
+    );
   });
   it('refuse a filter curve over OCCAM_MAX_FILTER_SAMPLES', () => {
     const long = structuredClone(model);
@@ -286,7 +372,11 @@ describe('model files', () => {
     );
     const short = createDataset(
       { ...ds.manifest, nBins: 5, markers: {} },
-      { inputs: ds.inputs.subarray(0, ds.manifest.atoms.length * ds.manifest.nTrials * 5), target: ds.target.subarray(0, ds.manifest.nTrials * 5), scored: ds.scored.subarray(0, ds.manifest.nTrials * 5) },
+      {
+        inputs: ds.inputs.subarray(0, ds.manifest.atoms.length * ds.manifest.nTrials * 5),
+        target: ds.target.subarray(0, ds.manifest.nTrials * 5),
+        scored: ds.scored.subarray(0, ds.manifest.nTrials * 5),
+      },
     );
     expect(() => checkModelForDataset(model, short, { modelFile: 'm.json', dataset: 'short' })).toThrow(
       /m\.json: the model does not fit the dataset short: temporal\.maxLag is 6 but a trial of short has only 5 bins/,

@@ -42,7 +42,11 @@ describe('coverage of the bootstrap intervals over random splits (data/neuron/v1
   };
   const SPLITS = 16;
   const splits = Array.from({ length: SPLITS }, (_, seed) => {
-    const m = fitReducedModel(ds, { ...spec, validation: { kind: 'split', testFraction: 0.3, seed } }, { coincidence: false, bootstrap: { resamples: 400, seed } });
+    const m = fitReducedModel(
+      ds,
+      { ...spec, validation: { kind: 'split', testFraction: 0.3, seed } },
+      { coincidence: false, bootstrap: { resamples: 400, seed } },
+    );
     const t = m.metrics.test;
     return {
       trialToTrialAuroc: { value: t.trialToTrialAuroc.model!, interval: t.intervals!.model.trialToTrialAuroc! },

@@ -7,19 +7,50 @@ import { createDataset, decodeNpy, encodeNpy, readDataset, readNpy, writeDataset
 function tinyDataset() {
   return createDataset(
     {
-      format: 'occam.dataset', version: 1, nTrials: 2, nBins: 3, binWidth: 1, binUnit: 'ms',
-      atoms: [{ id: 'a', attributes: { type: 'excitatory', distance: 25 } }, { id: 'b', attributes: { type: 'inhibitory', distance: 75 } }],
+      format: 'occam.dataset',
+      version: 1,
+      nTrials: 2,
+      nBins: 3,
+      binWidth: 1,
+      binUnit: 'ms',
+      atoms: [
+        { id: 'a', attributes: { type: 'excitatory', distance: 25 } },
+        { id: 'b', attributes: { type: 'inhibitory', distance: 75 } },
+      ],
       target: { kind: 'binary' },
       metadata: { condition: 'test', seed: 4 },
     },
-    { inputs: Uint8Array.from([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]), target: Uint8Array.from([0, 1, 0, 0, 0, 1]), scored: Uint8Array.from([1, 1, 1, 0, 1, 1]) },
+    {
+      inputs: Uint8Array.from([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]),
+      target: Uint8Array.from([0, 1, 0, 0, 0, 1]),
+      scored: Uint8Array.from([1, 1, 1, 0, 1, 1]),
+    },
   );
 }
 
 describe('NPY', () => {
   it('round-trips every dtype and writes a 64-byte aligned v1.0 header', () => {
-    for (const data of [Uint8Array.from([1, 2, 3, 4, 5, 6]), Uint16Array.from([1, 600, 3, 4, 5, 6]), Float32Array.from([0.5, -1, 2, 3, 4, 5]), Float64Array.from([1e-300, 2, 3, 4, 5, 6]), Int32Array.from([-1, 2, 3, 4, 5, 6])]) {
-      const bytes = encodeNpy({ dtype: data instanceof Uint8Array ? 'uint8' : data instanceof Uint16Array ? 'uint16' : data instanceof Float32Array ? 'float32' : data instanceof Float64Array ? 'float64' : 'int32', shape: [2, 3], data });
+    for (const data of [
+      Uint8Array.from([1, 2, 3, 4, 5, 6]),
+      Uint16Array.from([1, 600, 3, 4, 5, 6]),
+      Float32Array.from([0.5, -1, 2, 3, 4, 5]),
+      Float64Array.from([1e-300, 2, 3, 4, 5, 6]),
+      Int32Array.from([-1, 2, 3, 4, 5, 6]),
+    ]) {
+      const bytes = encodeNpy({
+        dtype:
+          data instanceof Uint8Array
+            ? 'uint8'
+            : data instanceof Uint16Array
+              ? 'uint16'
+              : data instanceof Float32Array
+                ? 'float32'
+                : data instanceof Float64Array
+                  ? 'float64'
+                  : 'int32',
+        shape: [2, 3],
+        data,
+      });
       expect(bytes[6]).toBe(1);
       expect((10 + (bytes[8] | (bytes[9] << 8))) % 64).toBe(0);
       const back = decodeNpy(bytes);
@@ -85,7 +116,20 @@ describe('Dataset directory', () => {
     expect(compactArray([-1])).toBeInstanceOf(Float32Array);
   });
   it('createDataset rejects duplicate atom ids and wrong array lengths', () => {
-    expect(() => createDataset({ ...tinyDataset().manifest, atoms: [{ id: 'a', attributes: {} }, { id: 'a', attributes: {} }] }, { inputs: new Uint8Array(12), target: new Uint8Array(6) })).toThrow(OccamError);
-    expect(() => createDataset(tinyDataset().manifest, { inputs: new Uint8Array(11), target: new Uint8Array(6) })).toThrow(/inputs: expected shape \[2, 2, 3\]/);
+    expect(() =>
+      createDataset(
+        {
+          ...tinyDataset().manifest,
+          atoms: [
+            { id: 'a', attributes: {} },
+            { id: 'a', attributes: {} },
+          ],
+        },
+        { inputs: new Uint8Array(12), target: new Uint8Array(6) },
+      ),
+    ).toThrow(OccamError);
+    expect(() => createDataset(tinyDataset().manifest, { inputs: new Uint8Array(11), target: new Uint8Array(6) })).toThrow(
+      /inputs: expected shape \[2, 2, 3\]/,
+    );
   });
 });

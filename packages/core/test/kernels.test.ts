@@ -95,7 +95,8 @@ describe('WebAssembly SIMD kernels equal the JavaScript reference', () => {
   }
 
   it('η is bit-identical (both add the columns in the same order)', () => {
-    const n = 515, p = 11;
+    const n = 515,
+      p = 11;
     const rand = mulberry32(5);
     const X = Float32Array.from({ length: n * p }, () => rand() - 0.5);
     const beta = Float64Array.from({ length: p + 1 }, () => rand() * 3);
@@ -139,9 +140,13 @@ describe('Bernoulli row terms (WebAssembly exp/log1p polynomials) against the Ja
 });
 
 describe('evaluateObjective and linearPredictor against a direct computation', () => {
-  for (const [family, fam] of [['bernoulli', bernoulli], ['poisson', poisson]] as const) {
+  for (const [family, fam] of [
+    ['bernoulli', bernoulli],
+    ['poisson', poisson],
+  ] as const) {
     it(`${family}: value, gradient, Hessian with weights and offset`, () => {
-      const n = 2001, p = 7;
+      const n = 2001,
+        p = 7;
       const rand = mulberry32(11);
       const X = Float32Array.from({ length: n * p }, () => rand() * 2 - 1);
       const y = Float64Array.from({ length: n }, () => (rand() < 0.1 ? 1 : 0));

@@ -4,7 +4,8 @@ import { RowPasses, rowSegments } from '../src/glm/objective.js';
 
 /** A design large enough to be split into two row segments (n·p ≥ 2²¹), with an odd row count. */
 function design(seed: number): GlmData {
-  const n = 60_001, p = 37;
+  const n = 60_001,
+    p = 37;
   const rand = mulberry32(seed);
   const X = Float32Array.from({ length: n * p }, () => rand() * 2 - 1);
   const y = Float64Array.from({ length: n }, () => (rand() < 0.05 ? 1 : 0));

@@ -58,7 +58,7 @@ describe('lookup nonlinearity: smooth, monotone, never 0', () => {
     expect(choice.lookupLogLikPerBin).toBeGreaterThan(choice.linkLogLikPerBin);
     // Rows outside the folds (held out) do not enter: changing their targets changes nothing.
     const extended = sample(40000, 3);
-    const y2 = Float64Array.from(extended.y, (v, i) => (i >= 30000 ? 1 - v : y[i] ?? v));
+    const y2 = Float64Array.from(extended.y, (v, i) => (i >= 30000 ? 1 - v : (y[i] ?? v)));
     const eta2 = Float64Array.from(extended.eta, (v, i) => (i < 30000 ? eta[i] : v));
     const link2 = Float64Array.from(eta2, (e) => 1 / (1 + Math.exp(-(e + 0.9))));
     expect(chooseLookup(eta2, link2, y2, folds, 10)).toEqual(choice);

@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { auroc, bestThresholdAccuracy, brierScore, coincidenceFactor, pseudoR2, bernoulli, stratifiedAuroc, rocCurve, psthBaseline, fitLookupNonlinearity, applyLookup } from '@occam/core';
+import {
+  auroc,
+  bestThresholdAccuracy,
+  brierScore,
+  coincidenceFactor,
+  pseudoR2,
+  bernoulli,
+  stratifiedAuroc,
+  rocCurve,
+  psthBaseline,
+  fitLookupNonlinearity,
+  applyLookup,
+} from '@occam/core';
 
 describe('auroc', () => {
   it('matches a hand count of concordant pairs, ties counting half', () => {
@@ -20,7 +32,10 @@ describe('auroc', () => {
   it('stratified AUROC gives a time-only score exactly 0.5', () => {
     const scores = [0.1, 0.1, 0.1, 0.9, 0.9, 0.9];
     const labels = [1, 0, 0, 1, 1, 0];
-    const strata = new Map([[0, [0, 1, 2]], [1, [3, 4, 5]]]);
+    const strata = new Map([
+      [0, [0, 1, 2]],
+      [1, [3, 4, 5]],
+    ]);
     expect(auroc(scores, labels)).toBeGreaterThan(0.5);
     expect(stratifiedAuroc(scores, labels, strata)).toBe(0.5);
   });
@@ -51,10 +66,13 @@ describe('likelihood-based scores', () => {
 
 describe('coincidence factor', () => {
   it('is 1 for identical trains and about 0 for independent ones', () => {
-    const rec = [[10, 50, 90], [20, 60]];
+    const rec = [
+      [10, 50, 90],
+      [20, 60],
+    ];
     expect(coincidenceFactor(rec, rec, 2, 100)).toBeCloseTo(1, 12);
     let seed = 1;
-    const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const rand = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
     const a: number[][] = [];
     const b: number[][] = [];
     for (let t = 0; t < 400; t++) {
@@ -85,7 +103,12 @@ describe('baselines and lookup nonlinearity', () => {
       eta.push(i / 100 - 5);
       y.push(i % 10 < Math.floor(i / 100) ? 1 : 0);
     }
-    const table = fitLookupNonlinearity(eta, y, eta.map((_, i) => i), 10);
+    const table = fitLookupNonlinearity(
+      eta,
+      y,
+      eta.map((_, i) => i),
+      10,
+    );
     for (let i = 1; i < table.p.length; i++) expect(table.p[i]).toBeGreaterThanOrEqual(table.p[i - 1]);
     expect(applyLookup(table, -100)).toBe(table.p[0]);
     expect(applyLookup(table, 100)).toBe(table.p.at(-1));

@@ -2,7 +2,17 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fitReducedModel, neuronLikeAtoms, plantedDataset, predictReducedModel, readReducedModel, simulateReducedModel, writeReducedModel, ReducedModelSchema, type SpecInput } from '@occam/core';
+import {
+  fitReducedModel,
+  neuronLikeAtoms,
+  plantedDataset,
+  predictReducedModel,
+  readReducedModel,
+  simulateReducedModel,
+  writeReducedModel,
+  ReducedModelSchema,
+  type SpecInput,
+} from '@occam/core';
 
 const spec: SpecInput = {
   groupBy: ['type'],
@@ -15,12 +25,29 @@ const spec: SpecInput = {
 };
 const truth = {
   intercept: -4.5,
-  spatial: [[1, 0.5, 0.1], [1, 0.7, 0.4]],
-  temporal: [[0.3, 0.6, 0.3, 0.05], [-0.2, -0.3, -0.2, -0.05]],
+  spatial: [
+    [1, 0.5, 0.1],
+    [1, 0.7, 0.4],
+  ],
+  temporal: [
+    [0.3, 0.6, 0.3, 0.05],
+    [-0.2, -0.3, -0.2, -0.05],
+  ],
   history: [-4, -1.5, -0.2],
 };
 const make = (seed: number) =>
-  plantedDataset({ nTrials: 300, nBins: 80, seed, spec, truth, atoms: neuronLikeAtoms(5), backgroundRate: 0.1, stimulusBin: 30, evokedRate: 0.6, scoredWindow: [25, 70] }).dataset;
+  plantedDataset({
+    nTrials: 300,
+    nBins: 80,
+    seed,
+    spec,
+    truth,
+    atoms: neuronLikeAtoms(5),
+    backgroundRate: 0.1,
+    stimulusBin: 30,
+    evokedRate: 0.6,
+    scoredWindow: [25, 70],
+  }).dataset;
 
 describe('ReducedModel', () => {
   const ds = make(5);

@@ -5,15 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  checkOutputPath,
-  DIRECTORY_CRASH_POINTS,
-  FILE_CRASH_POINTS,
-  OccamError,
-  versionStoreOf,
-  writeDirectoryAtomic,
-  writeFileAtomic,
-} from '@occam/core';
+import { checkOutputPath, DIRECTORY_CRASH_POINTS, FILE_CRASH_POINTS, OccamError, versionStoreOf, writeDirectoryAtomic, writeFileAtomic } from '@occam/core';
 
 let root: string;
 beforeAll(async () => {
@@ -24,7 +16,10 @@ afterAll(async () => {
 });
 
 async function refused(p: Promise<unknown>, ...fragments: RegExp[]): Promise<void> {
-  const error = await p.then(() => null, (e: unknown) => e);
+  const error = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(OccamError);
   for (const f of fragments) expect((error as Error).message).toMatch(f);
 }
@@ -85,7 +80,10 @@ describe('writeDirectoryAtomic: the path is always a complete old or new version
     const out = join(root, 'ds2');
     await mkdir(out);
     await writeFile(join(out, 'theirs.txt'), 'keep');
-    await refused(writeDirectoryAtomic(out, async (d) => writeFile(join(d, 'v.txt'), 'new')), /not written by occam/);
+    await refused(
+      writeDirectoryAtomic(out, async (d) => writeFile(join(d, 'v.txt'), 'new')),
+      /not written by occam/,
+    );
     expect(readFileSync(join(out, 'theirs.txt'), 'utf8')).toBe('keep');
     await writeDirectoryAtomic(out, async (d) => writeFile(join(d, 'v.txt'), 'new'), { force: true });
     expect(readFileSync(join(out, 'v.txt'), 'utf8')).toBe('new');
@@ -94,7 +92,11 @@ describe('writeDirectoryAtomic: the path is always a complete old or new version
   it('a failing fill leaves the old version in place and nothing behind', async () => {
     const out = join(root, 'ds3');
     await writeDirectoryAtomic(out, async (d) => writeFile(join(d, 'v.txt'), 'old'));
-    await expect(writeDirectoryAtomic(out, async () => { throw new Error('fill failed'); })).rejects.toThrow('fill failed');
+    await expect(
+      writeDirectoryAtomic(out, async () => {
+        throw new Error('fill failed');
+      }),
+    ).rejects.toThrow('fill failed');
     expect(readFileSync(join(out, 'v.txt'), 'utf8')).toBe('old');
     expect(readdirSync(versionStoreOf(out))).toHaveLength(1);
   });
@@ -130,13 +132,17 @@ describe.skipIf(!existsSync(dist))('kill -9 during a write never leaves a partia
   for (const point of DIRECTORY_CRASH_POINTS) {
     it(`directory output, killed at ${point}`, async () => {
       const out = join(root, `kill-${point.replace(/\W/g, '_')}`);
-      const write = (v: string) => `await core.writeDirectoryAtomic(${JSON.stringify(out)}, async (d) => { const fs = await import('node:fs/promises'); await fs.writeFile(d + '/a.txt', '${v}'.repeat(1000)); await fs.writeFile(d + '/b.txt', '${v}'); });`;
+      const write = (v: string) =>
+        `await core.writeDirectoryAtomic(${JSON.stringify(out)}, async (d) => { const fs = await import('node:fs/promises'); await fs.writeFile(d + '/a.txt', '${v}'.repeat(1000)); await fs.writeFile(d + '/b.txt', '${v}'); });`;
       expect(child(write('old'), '').status).toBe(0);
       const r = child(write('new'), point);
       expect(r.signal).toBe('SIGKILL');
       const a = await readFile(join(out, 'a.txt'), 'utf8');
       const b = await readFile(join(out, 'b.txt'), 'utf8');
-      expect([['old'.repeat(1000), 'old'], ['new'.repeat(1000), 'new']]).toContainEqual([a, b]);
+      expect([
+        ['old'.repeat(1000), 'old'],
+        ['new'.repeat(1000), 'new'],
+      ]).toContainEqual([a, b]);
       // the next write cleans up whatever the killed one left
       expect(child(write('third'), '').status).toBe(0);
       expect(await readFile(join(out, 'b.txt'), 'utf8')).toBe('third');

@@ -27,7 +27,9 @@ const truth = {
 function correlation(a: number[], b: number[]): number {
   const ma = a.reduce((s, v) => s + v, 0) / a.length;
   const mb = b.reduce((s, v) => s + v, 0) / b.length;
-  let sab = 0, saa = 0, sbb = 0;
+  let sab = 0,
+    saa = 0,
+    sbb = 0;
   for (let i = 0; i < a.length; i++) {
     sab += (a[i] - ma) * (b[i] - mb);
     saa += (a[i] - ma) ** 2;
@@ -40,8 +42,16 @@ describe('planted filters are recovered', () => {
   for (const structure of ['separable', 'full'] as const) {
     it(`${structure} spec recovers the planted spatiotemporal filter (r ≥ 0.99)`, () => {
       const { dataset, beta } = plantedDataset({
-        nTrials: Number(process.env.OCCAM_RECOVERY_TRIALS ?? 4000), nBins: 120, seed: 11, spec, truth, atoms: neuronLikeAtoms(10),
-        backgroundRate: 0.08, stimulusBin: 60, evokedRate: 0.5, scoredWindow: [40, 110],
+        nTrials: Number(process.env.OCCAM_RECOVERY_TRIALS ?? 4000),
+        nBins: 120,
+        seed: 11,
+        spec,
+        truth,
+        atoms: neuronLikeAtoms(10),
+        backgroundRate: 0.08,
+        stimulusBin: 60,
+        evokedRate: 0.5,
+        scoredWindow: [40, 110],
       });
       const model = fitReducedModel(dataset, { ...spec, structure });
       const layout = buildLayout(SpecSchema.parse(spec), dataset.manifest.atoms);

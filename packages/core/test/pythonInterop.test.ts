@@ -8,14 +8,16 @@ import { describe, expect, it } from 'vitest';
 import { fitReducedModel, neuronLikeAtoms, plantedDataset, writeDataset, writeReducedModel } from '@occam/core';
 
 const python = '/usr/bin/python3';
-const hasNumpy = existsSync(python) && (() => {
-  try {
-    execFileSync(python, ['-c', 'import numpy']);
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasNumpy =
+  existsSync(python) &&
+  (() => {
+    try {
+      execFileSync(python, ['-c', 'import numpy']);
+      return true;
+    } catch {
+      return false;
+    }
+  })();
 const script = fileURLToPath(new URL('../../../docs/load_occam.py', import.meta.url));
 
 describe.skipIf(!hasNumpy)('Python interop (docs/load_occam.py with numpy and json only)', () => {
@@ -26,9 +28,24 @@ describe.skipIf(!hasNumpy)('Python interop (docs/load_occam.py with numpy and js
       temporal: { minLag: 0, maxLag: 10, basis: { kind: 'raisedCosineLog' as const, count: 3, firstPeak: 0, lastPeak: 6, offset: 1.5 } },
     };
     const { dataset } = plantedDataset({
-      nTrials: 120, nBins: 40, seed: 2, spec, atoms: neuronLikeAtoms(3),
-      truth: { intercept: -3.5, spatial: [[1], [1]], temporal: [[0.3, 0.5, 0.2], [-0.2, -0.3, -0.1]], history: [] },
-      backgroundRate: 0.2, stimulusBin: 10, evokedRate: 1, scoredWindow: [8, 35],
+      nTrials: 120,
+      nBins: 40,
+      seed: 2,
+      spec,
+      atoms: neuronLikeAtoms(3),
+      truth: {
+        intercept: -3.5,
+        spatial: [[1], [1]],
+        temporal: [
+          [0.3, 0.5, 0.2],
+          [-0.2, -0.3, -0.1],
+        ],
+        history: [],
+      },
+      backgroundRate: 0.2,
+      stimulusBin: 10,
+      evokedRate: 1,
+      scoredWindow: [8, 35],
     });
     const model = fitReducedModel(dataset, spec);
     await writeDataset(join(dir, 'ds'), dataset);

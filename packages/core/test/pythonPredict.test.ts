@@ -95,9 +95,27 @@ const neuronSpec: SpecInput = {
 /** Output planted by neuronSpec's E/I model (other atoms, left out by `plantingExclude`, are input noise). */
 function neuronDataset(atoms: Atom[], seed: number, family: 'bernoulli' | 'poisson' = 'bernoulli', plantingExclude: Record<string, string[]> = {}): Dataset {
   const { dataset } = plantedDataset({
-    nTrials: 60, nBins: 40, seed, spec: { ...neuronSpec, family, exclude: plantingExclude }, atoms,
-    truth: { intercept: -4, spatial: [[1, 0.4, 0.05], [0.3, 0.8, 1]], temporal: [[0.5, 0.9, 0.4], [-0.5, -0.7, -0.4]], history: [-5, -2] },
-    backgroundRate: 0.2, stimulusBin: 10, evokedRate: 0.9, scoredWindow: [8, 38],
+    nTrials: 60,
+    nBins: 40,
+    seed,
+    spec: { ...neuronSpec, family, exclude: plantingExclude },
+    atoms,
+    truth: {
+      intercept: -4,
+      spatial: [
+        [1, 0.4, 0.05],
+        [0.3, 0.8, 1],
+      ],
+      temporal: [
+        [0.5, 0.9, 0.4],
+        [-0.5, -0.7, -0.4],
+      ],
+      history: [-5, -2],
+    },
+    backgroundRate: 0.2,
+    stimulusBin: 10,
+    evokedRate: 0.9,
+    scoredWindow: [8, 38],
   });
   return dataset;
 }
@@ -180,8 +198,18 @@ describe.skipIf(!hasNumpy)('python/occam_numpy predicts what occam predicts (max
     const dsDir = join(dir, 'ds');
     const modelPath = join(dir, 'm.json');
     const run = (args: string[]) => execFileSync(process.execPath, [cli, ...args], { cwd: repo, stdio: 'pipe', encoding: 'utf8' });
-    run(['lm', 'extract', '--model', join(repo, 'data/models/induction-2l-s1'), '--condition', join(repo, 'examples/repeated-random.condition.json'),
-      '--behaviour', 'next-token-correct', '--out', dsDir]);
+    run([
+      'lm',
+      'extract',
+      '--model',
+      join(repo, 'data/models/induction-2l-s1'),
+      '--condition',
+      join(repo, 'examples/repeated-random.condition.json'),
+      '--behaviour',
+      'next-token-correct',
+      '--out',
+      dsDir,
+    ]);
     run(['fit', '--data', dsDir, '--spec', join(repo, 'examples/lm-default.spec.json'), '--out', modelPath]);
     const model = await readReducedModel(modelPath);
     const ds = await readDataset(dsDir);

@@ -13,7 +13,18 @@ const { dataset } = plantedDataset({
   seed: 3,
   spec: base,
   atoms: neuronLikeAtoms(4),
-  truth: { intercept: -4.2, spatial: [[1, 0.5, 0.1], [1, 0.7, 0.4]], temporal: [[0.4, 0.6, 0.2], [-0.3, -0.4, -0.1]], history: [-4, -1] },
+  truth: {
+    intercept: -4.2,
+    spatial: [
+      [1, 0.5, 0.1],
+      [1, 0.7, 0.4],
+    ],
+    temporal: [
+      [0.4, 0.6, 0.2],
+      [-0.3, -0.4, -0.1],
+    ],
+    history: [-4, -1],
+  },
   backgroundRate: 0.1,
   stimulusBin: 20,
   evokedRate: 0.6,

@@ -19,9 +19,27 @@ const truthSpec: SpecInput = {
   history: { maxLag: 8, basis: { kind: 'raisedCosineLog', count: 3, firstPeak: 1, lastPeak: 4, offset: 1 } },
 };
 const { dataset } = plantedDataset({
-  nTrials: 300, nBins: 50, seed: 21, spec: truthSpec, atoms,
-  truth: { intercept: -4.8, spatial: [[1, 0.4, 0.05], [0.3, 0.8, 1]], temporal: [[0.5, 0.9, 0.4, 0.1], [-0.5, -0.7, -0.4, -0.1]], history: [-5, -2, -0.3] },
-  backgroundRate: 0.1, stimulusBin: 15, evokedRate: 0.8, scoredWindow: [12, 45],
+  nTrials: 300,
+  nBins: 50,
+  seed: 21,
+  spec: truthSpec,
+  atoms,
+  truth: {
+    intercept: -4.8,
+    spatial: [
+      [1, 0.4, 0.05],
+      [0.3, 0.8, 1],
+    ],
+    temporal: [
+      [0.5, 0.9, 0.4, 0.1],
+      [-0.5, -0.7, -0.4, -0.1],
+    ],
+    history: [-5, -2, -0.3],
+  },
+  backgroundRate: 0.1,
+  stimulusBin: 15,
+  evokedRate: 0.8,
+  scoredWindow: [12, 45],
 });
 
 describe('runSearch', () => {
@@ -34,7 +52,9 @@ describe('runSearch', () => {
     expect(result.redundantAttributes).toEqual(['distanceFrom']);
     expect(result.families.map((f) => f.name)).not.toContain('distanceFrom');
     const minimal = result.candidates.find((c) => c.key === result.minimal)!;
-    const used = Object.entries(minimal.levels).filter(([, l]) => l > 0).map(([f]) => f);
+    const used = Object.entries(minimal.levels)
+      .filter(([, l]) => l > 0)
+      .map(([f]) => f);
     expect(used).toContain('split by type');
     expect(used).toContain('distance');
     expect(used).toContain('history');
@@ -64,9 +84,27 @@ describe('runSearch', () => {
 
   it('gives the same result on one thread and on two', async () => {
     const small = plantedDataset({
-      nTrials: 80, nBins: 50, seed: 3, spec: truthSpec, atoms,
-      truth: { intercept: -4.8, spatial: [[1, 0.4, 0.05], [0.3, 0.8, 1]], temporal: [[0.5, 0.9, 0.4, 0.1], [-0.5, -0.7, -0.4, -0.1]], history: [-5, -2, -0.3] },
-      backgroundRate: 0.1, stimulusBin: 15, evokedRate: 0.8, scoredWindow: [12, 45],
+      nTrials: 80,
+      nBins: 50,
+      seed: 3,
+      spec: truthSpec,
+      atoms,
+      truth: {
+        intercept: -4.8,
+        spatial: [
+          [1, 0.4, 0.05],
+          [0.3, 0.8, 1],
+        ],
+        temporal: [
+          [0.5, 0.9, 0.4, 0.1],
+          [-0.5, -0.7, -0.4, -0.1],
+        ],
+        history: [-5, -2, -0.3],
+      },
+      backgroundRate: 0.1,
+      stimulusBin: 15,
+      evokedRate: 0.8,
+      scoredWindow: [12, 45],
     }).dataset;
     const options = { maxLag: 16, folds: 2, seed: 1, strategies: ['groupLasso' as const] };
     const one = await runSearch(small, options, { threads: 1 });

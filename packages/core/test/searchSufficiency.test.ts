@@ -13,7 +13,14 @@ const { dataset } = plantedDataset({
   seed: 8,
   spec: truthSpec,
   atoms: neuronLikeAtoms(4),
-  truth: { intercept: -4, spatial: [[1], [1]], temporal: [[0.5, 0.7, 0.2], [-0.5, -0.7, -0.2]] },
+  truth: {
+    intercept: -4,
+    spatial: [[1], [1]],
+    temporal: [
+      [0.5, 0.7, 0.2],
+      [-0.5, -0.7, -0.2],
+    ],
+  },
   backgroundRate: 0.1,
   stimulusBin: 15,
   evokedRate: 0.8,
@@ -28,7 +35,10 @@ const candidate = (key: string, input: SpecInput): Candidate => {
 describe('minimal sufficient model decided by a paired bootstrap over trials', () => {
   const pooled = candidate('pooled', { groupBy: [], temporal });
   const truth = candidate('E/I', truthSpec);
-  const richer = candidate('E/I + history', { ...truthSpec, history: { maxLag: 6, basis: { kind: 'raisedCosineLog', count: 3, firstPeak: 1, lastPeak: 4, offset: 1 } } });
+  const richer = candidate('E/I + history', {
+    ...truthSpec,
+    history: { maxLag: 6, basis: { kind: 'raisedCosineLog', count: 3, firstPeak: 1, lastPeak: 4, offset: 1 } },
+  });
   const bySize = [pooled, truth, richer].sort((a, b) => a.parameters - b.parameters);
   const value = (c: Candidate) => c.metrics.auroc ?? -Infinity;
 

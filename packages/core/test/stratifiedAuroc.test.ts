@@ -127,8 +127,29 @@ describe('stratified AUROC in every MetricBlock', () => {
     regularization: { ridge: 1, smoothness: 0.5 },
     validation: { kind: 'kfold', folds: 3, seed: 1 },
   };
-  const truth = { intercept: -3.5, spatial: [[1, 0.5, 0.1], [1, 0.7, 0.4]], temporal: [[0.3, 0.6, 0.3, 0.05], [-0.2, -0.3, -0.2, -0.05]] };
-  const ds = plantedDataset({ nTrials: 150, nBins: 60, seed: 3, spec, truth, atoms: neuronLikeAtoms(5), backgroundRate: 0.1, stimulusBin: 20, evokedRate: 0.6, scoredWindow: [15, 50] }).dataset;
+  const truth = {
+    intercept: -3.5,
+    spatial: [
+      [1, 0.5, 0.1],
+      [1, 0.7, 0.4],
+    ],
+    temporal: [
+      [0.3, 0.6, 0.3, 0.05],
+      [-0.2, -0.3, -0.2, -0.05],
+    ],
+  };
+  const ds = plantedDataset({
+    nTrials: 150,
+    nBins: 60,
+    seed: 3,
+    spec,
+    truth,
+    atoms: neuronLikeAtoms(5),
+    backgroundRate: 0.1,
+    stimulusBin: 20,
+    evokedRate: 0.6,
+    scoredWindow: [15, 50],
+  }).dataset;
   const model = fitReducedModel(ds, spec, { coincidence: false, bootstrap: false });
 
   it('is 0.5 exactly for the PSTH (k-fold: strata by fold and bin), above it for the model', () => {

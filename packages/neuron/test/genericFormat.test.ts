@@ -2,14 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OccamError } from '@occam/core';
-import {
-  genericToDataset,
-  isfToDataset,
-  readIsfSynapseActivations,
-  readIsfTraceSpikes,
-  writeGenericInput,
-  type GenericInputContent,
-} from '@occam/neuron';
+import { genericToDataset, isfToDataset, readIsfSynapseActivations, readIsfTraceSpikes, writeGenericInput, type GenericInputContent } from '@occam/neuron';
 import { HAVE_ISF_RUN, ISF_RUN, withTempDir } from './fixtures.js';
 
 function smallContent(activations: string): GenericInputContent {
@@ -23,8 +16,18 @@ function smallContent(activations: string): GenericInputContent {
       { id: 'far', somaDistanceUm: 2000, type: 'excitatory' },
     ],
     activations: [
-      [['s1', 21.5], ['s1', 21.9], ['s2', 22.0], ['s3', 25.0], ['s4', 26.5], ['far', 21.0]],
-      [['s1', 5.0], ['s2', 39.99]],
+      [
+        ['s1', 21.5],
+        ['s1', 21.9],
+        ['s2', 22.0],
+        ['s3', 25.0],
+        ['s4', 26.5],
+        ['far', 21.0],
+      ],
+      [
+        ['s1', 5.0],
+        ['s2', 39.99],
+      ],
       [],
     ],
     spikes: [[24.2], [], [23.0, 23.5, 30.1]],
@@ -49,12 +52,7 @@ describe('generic neuron-input format', () => {
         });
         const m = ds.manifest;
         expect(progress[progress.length - 1]).toBe(3);
-        expect([m.nTrials, m.nBins, m.markers.stimulus, m.atoms.map((a) => a.id)]).toEqual([
-          3,
-          20,
-          10,
-          ['E_0-50um', 'E_50-100um', 'I_0-50um', 'I_50-100um'],
-        ]);
+        expect([m.nTrials, m.nBins, m.markers.stimulus, m.atoms.map((a) => a.id)]).toEqual([3, 20, 10, ['E_0-50um', 'E_50-100um', 'I_0-50um', 'I_50-100um']]);
         expect(m.trialIds).toEqual(['trial0000', 'trial0001', 'trial0002']);
         expect(m.target.kind).toBe('count'); // trial 2 has two spikes in bin 11
         expect(m.metadata.condition).toBe('toy');
@@ -73,8 +71,7 @@ describe('generic neuron-input format', () => {
           [15, 1],
         ]);
         expect(Array.from(ds.scored).every((v) => v === 1)).toBe(true);
-      }),
-    );
+      }));
   }
 
   it('rejects malformed generic input with file and line', () =>
@@ -99,8 +96,7 @@ describe('generic neuron-input format', () => {
       expect((error as Error).message).toMatch(new RegExp(`^${synapses}:2: unknown presynaptic cell type 'Martinotti'`));
       await writeFile(join(input, 'manifest.json'), JSON.stringify({ format: 'occam.neuron-input', version: 1, trials: 0 }));
       await expect(genericToDataset({ dir: input, tStartMs: 0 })).rejects.toThrow(/manifest\.json: invalid content\n {2}trials:/);
-    }),
-  );
+    }));
 });
 
 describe.skipIf(!HAVE_ISF_RUN)('generic format from the genuine ISF fixture', () => {
@@ -134,6 +130,5 @@ describe.skipIf(!HAVE_ISF_RUN)('generic format from the genuine ISF fixture', ()
       expect(Buffer.from(fromGeneric.inputs.buffer).equals(Buffer.from(fromIsf.inputs.buffer))).toBe(true);
       expect(Array.from(fromGeneric.target)).toEqual(Array.from(fromIsf.target));
       expect(Array.from(fromGeneric.scored)).toEqual(Array.from(fromIsf.scored));
-    }),
-  );
+    }));
 });

@@ -2,14 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OccamError } from '@occam/core';
-import {
-  isfToDataset,
-  readIsfPresynapticCells,
-  readIsfSpikeTimes,
-  readIsfSynapseActivations,
-  readIsfTraceSpikes,
-  resolveCellTypeSigns,
-} from '@occam/neuron';
+import { isfToDataset, readIsfPresynapticCells, readIsfSpikeTimes, readIsfSynapseActivations, readIsfTraceSpikes, resolveCellTypeSigns } from '@occam/neuron';
 import { withTempDir } from './fixtures.js';
 
 const HEADER = '# synapse type\tsynapse ID\tsoma distance\tsection ID\tsection pt ID\tdendrite label\tactivation times\n';
@@ -53,8 +46,7 @@ describe('malformed ISF synapse files are rejected with file and line', () => {
       const file = join(dir, 'simulation_run0000_synapses.csv');
       await writeFile(file, HEADER + GOOD);
       await rejects(readIsfSynapseActivations(file, { maxSomaDistanceUm: 100 }), file, 2, 'maximum of 100 µm');
-    }),
-  );
+    }));
 
   it('accepts an active synapse with an empty time list and CRLF line ends', () =>
     withTempDir(async (dir) => {
@@ -62,11 +54,15 @@ describe('malformed ISF synapse files are rejected with file and line', () => {
       await writeFile(file, (HEADER + GOOD + 'L1_C2\t0\t1300\t50\t1\tApicalDendrite\t\n').replace(/\n/g, '\r\n'));
       const rows = await readIsfSynapseActivations(file);
       expect(rows.map((r) => r.activationTimes)).toEqual([[246.5, 250.25], []]);
-    }),
-  );
+    }));
 
   it('names a missing file without a stack trace', async () => {
-    await rejects(readIsfSynapseActivations('/nonexistent/simulation_run0000_synapses.csv'), '/nonexistent/simulation_run0000_synapses.csv', undefined, 'no such file');
+    await rejects(
+      readIsfSynapseActivations('/nonexistent/simulation_run0000_synapses.csv'),
+      '/nonexistent/simulation_run0000_synapses.csv',
+      undefined,
+      'no such file',
+    );
   });
 });
 
@@ -76,21 +72,23 @@ describe('other malformed ISF files', () => {
       const file = join(dir, 'simulation_run0000_presynaptic_cells.csv');
       await writeFile(file, '# presynaptic cell type\tcell ID\tspike times\nL1_B1\t0\t66.1,\nL1_B1\tx\t66.1,\n');
       await rejects(readIsfPresynapticCells(file), file, 3, "cell ID 'x'");
-    }),
-  );
+    }));
 
   it('spike times: non-numeric time, duplicate trial; an empty trial is fine', () =>
     withTempDir(async (dir) => {
       const file = join(dir, 'a_spike_times.csv');
       await writeFile(file, '# trial\tspike times\n0\t260.5,\n1\t\n2\t1e2,\n');
       const ok = await readIsfSpikeTimes(file);
-      expect([...ok.trials.entries()]).toEqual([[0, [260.5]], [1, []], [2, [100]]]);
+      expect([...ok.trials.entries()]).toEqual([
+        [0, [260.5]],
+        [1, []],
+        [2, [100]],
+      ]);
       await writeFile(file, '# trial\tspike times\n0\t260.5,\n1\t26o.5,\n');
       await rejects(readIsfSpikeTimes(file), file, 3, "'26o.5' is not a number");
       await writeFile(file, '# trial\tspike times\n0\t260.5,\n0\t\n');
       await rejects(readIsfSpikeTimes(file), file, 3, 'trial 0 is listed twice');
-    }),
-  );
+    }));
 
   it('voltage traces: a short row, a non-numeric value, a bad header', () =>
     withTempDir(async (dir) => {
@@ -101,8 +99,7 @@ describe('other malformed ISF files', () => {
       await rejects(readIsfTraceSpikes(file), file, 3, "Vm run 01: 'foo' is not a number");
       await writeFile(file, 'time\tVm run 00\n100.0\t-60\n');
       await rejects(readIsfTraceSpikes(file), file, 1, 'expected t<TAB>Vm run 00');
-    }),
-  );
+    }));
 });
 
 describe('isfToDataset rejects inconsistent run directories', () => {
@@ -121,8 +118,7 @@ describe('isfToDataset rejects inconsistent run directories', () => {
       const spikes = join(run, 'x_spike_times.csv');
       await writeFile(spikes, '# trial\tspike times\n0\t260.5,\n');
       await rejects(isfToDataset({ root: dir, tEndMs: 345 }), spikes, 3, 'no line for trial 1', 'simulation_run0001_synapses.csv');
-    }),
-  );
+    }));
 
   it('a trial without a voltage column', () =>
     withTempDir(async (dir) => {
@@ -130,8 +126,7 @@ describe('isfToDataset rejects inconsistent run directories', () => {
       const traces = join(run, 'x_vm_all_traces.csv');
       await writeFile(traces, 't\tVm run 00\n100\t-60\n400\t-60\n');
       await rejects(isfToDataset({ root: dir }), traces, 1, "no column 'Vm run 01'", 'simulation_run0001_synapses.csv');
-    }),
-  );
+    }));
 
   it('spike data for a run that has no synapse file', () =>
     withTempDir(async (dir) => {
@@ -139,8 +134,7 @@ describe('isfToDataset rejects inconsistent run directories', () => {
       const traces = join(run, 'x_vm_all_traces.csv');
       await writeFile(traces, 't\tVm run 00\tVm run 01\n100\t-60\t-60\n400\t-60\t-60\n');
       await rejects(isfToDataset({ root: dir }), traces, 1, "column 'Vm run 01' has no simulation_run0001_synapses.csv", 'a synapse file is missing');
-    }),
-  );
+    }));
 
   it('a run directory with no spike data at all, and spike files without a trial length', () =>
     withTempDir(async (dir) => {
@@ -150,8 +144,7 @@ describe('isfToDataset rejects inconsistent run directories', () => {
       await expect(isfToDataset({ root: dir })).rejects.toThrow(/cannot tell the trial length.*tEndMs/);
       const ds = await isfToDataset({ root: dir, tEndMs: 345 });
       expect(ds.manifest.nBins).toBe(195);
-    }),
-  );
+    }));
 
   it('an unknown cell type names file, line and type, and the override fixes it', () =>
     withTempDir(async (dir) => {
@@ -162,8 +155,7 @@ describe('isfToDataset rejects inconsistent run directories', () => {
       const ds = await isfToDataset({ root: dir, tEndMs: 345, cellTypes: { L7x: 'inhibitory' } });
       const atom = ds.manifest.atoms.findIndex((a) => a.id === 'I_300-350um');
       expect(ds.inputs[atom * ds.manifest.nBins + 100]).toBe(1); // 250 ms → bin 100
-    }),
-  );
+    }));
 
   it('an invalid cell-type mapping is a readable error', async () => {
     expect(() => resolveCellTypeSigns({ L7x: 'exitatory' })).toThrow(OccamError);

@@ -33,7 +33,19 @@ describe('SWC morphology', () => {
       await writeFile(file, TYPED);
       const m = await readSwc(file);
       expect(m.somaSource).toBe('type');
-      expect(m.label).toEqual(['Soma', 'Soma', 'Dendrite', 'Dendrite', 'Dendrite', 'Dendrite', 'Dendrite', 'Dendrite', 'ApicalDendrite', 'ApicalDendrite', 'ApicalDendrite']);
+      expect(m.label).toEqual([
+        'Soma',
+        'Soma',
+        'Dendrite',
+        'Dendrite',
+        'Dendrite',
+        'Dendrite',
+        'Dendrite',
+        'Dendrite',
+        'ApicalDendrite',
+        'ApicalDendrite',
+        'ApicalDendrite',
+      ]);
       // The hop soma → first dendrite point is not counted (ISF's convention).
       expect(Array.from(m.distance)).toEqual([0, 0, 0, 10, 20, 30, 25, 35, 0, 100, 1100]);
       const withHop = await readSwc(file, { countSomaHop: true });
@@ -52,8 +64,7 @@ describe('SWC morphology', () => {
       expect(near.offsetUm).toBeCloseTo(Math.hypot(1, 5), 12);
       expect(() => placeSynapseOnSection(m, 2, 1)).toThrow(/section 2 has 1 points/);
       expect(() => placeSynapseOnSection(m, 9, 0)).toThrow(/no section 9/);
-    }),
-  );
+    }));
 
   it('measures to the nearest soma point even when the root is not soma', () =>
     withTempDir(async (dir) => {
@@ -63,8 +74,7 @@ describe('SWC morphology', () => {
       const m = await readSwc(file, { countSomaHop: true });
       expect(Array.from(m.distance)).toEqual([60, 10, 0, 10, 30]);
       expect(m.sections.map((s) => s.points.map((i) => m.points[i].id))).toEqual([[3], [1, 2], [4, 5]]);
-    }),
-  );
+    }));
 
   it('rejects malformed files naming file and line', () =>
     withTempDir(async (dir) => {
@@ -83,8 +93,7 @@ describe('SWC morphology', () => {
         expect((error as Error).message).toContain(`${file}:${line}:`);
         expect((error as Error).message).toMatch(pattern);
       }
-    }),
-  );
+    }));
 });
 
 describe.skipIf(!HAVE_ISF_SWC)('genuine morphology 86_C2_center.swc', () => {

@@ -79,27 +79,36 @@ describe('--spikes: one spike-time file numbered by global trial', () => {
       expect(ds.manifest.trialIds).toEqual(['a/run0000', 'a/run0001', 'b/run0000', 'b/run0002']);
       expect(spikeBins(ds)).toEqual([[105, 120], [140], [110], []]);
       expect(ds.manifest.metadata.spikeSources).toEqual({ traces: 0, runSpikeFile: 0, globalSpikeFile: 4 });
-    }),
-  );
+    }));
 
   it('names the file and line of an unknown trial, a 1-based numbering, a duplicate, and lists missing trials', () =>
     withTempDir(async (dir) => {
       await twoFolders(dir);
       const spikes = join(dir, 'spike_times.csv');
       await writeFile(spikes, SPIKE_HEADER + '0\t\n1\t\n2\t\n3\t\n4\t260,\n');
-      await rejects(isfToDataset({ root: dir, spikesFile: spikes, tEndMs: 345 }), `${spikes}:6:`, 'trial 4 is not a trial of the data', 'numbered 0 … 3', 'lists 5 trials');
+      await rejects(
+        isfToDataset({ root: dir, spikesFile: spikes, tEndMs: 345 }),
+        `${spikes}:6:`,
+        'trial 4 is not a trial of the data',
+        'numbered 0 … 3',
+        'lists 5 trials',
+      );
       await writeFile(spikes, SPIKE_HEADER + '1\t\n2\t\n3\t\n4\t260,\n');
       await rejects(isfToDataset({ root: dir, spikesFile: spikes, tEndMs: 345 }), `${spikes}:5:`, 'look 1-based');
       await writeFile(spikes, SPIKE_HEADER + '0\t\n1\t\n1\t\n2\t\n3\t\n');
       await rejects(isfToDataset({ root: dir, spikesFile: spikes, tEndMs: 345 }), `${spikes}:4:`, 'trial 1 is listed twice (first at line 3)');
       await writeFile(spikes, SPIKE_HEADER + '0\t\n2\t\n');
-      await rejects(isfToDataset({ root: dir, spikesFile: spikes, tEndMs: 345 }), `${spikes}:4:`, 'no lines for trials 1 (a/simulation_run0001_synapses.csv), 3 (b/simulation_run0002_synapses.csv)', 'the file lists 2 trials');
+      await rejects(
+        isfToDataset({ root: dir, spikesFile: spikes, tEndMs: 345 }),
+        `${spikes}:4:`,
+        'no lines for trials 1 (a/simulation_run0001_synapses.csv), 3 (b/simulation_run0002_synapses.csv)',
+        'the file lists 2 trials',
+      );
       await writeFile(spikes, '');
       await rejects(isfToDataset({ root: dir, spikesFile: spikes, tEndMs: 345 }), spikes, 'empty file (0 bytes)');
       await writeFile(spikes, SPIKE_HEADER + '0\t260.5;261\n');
       await rejects(isfToDataset({ root: dir, spikesFile: spikes, tEndMs: 345 }), `${spikes}:2:`, "'260.5;261' is not a number");
-    }),
-  );
+    }));
 
   it('without --spikes, a folder lacking spikes is named and a top-level spike file suggested', () =>
     withTempDir(async (dir) => {
@@ -112,8 +121,7 @@ describe('--spikes: one spike-time file numbered by global trial', () => {
         'no output spikes for 1 of 2 run directories',
         `pass --spikes ${join(dir, 'spike_times.csv')}`,
       );
-    }),
-  );
+    }));
 });
 
 describe.skipIf(!HAVE_ISF_RUN)('voltage traces in only some run folders (genuine ISF files)', () => {
@@ -145,9 +153,13 @@ describe.skipIf(!HAVE_ISF_RUN)('voltage traces in only some run folders (genuine
       await rejects(isfToDataset({ root, spikeSource: 'traces' }), join(root, 'untraced'), 'no output spikes for 1 of 2', 'no *_vm_all_traces.csv');
       await rejects(isfToDataset({ root }), join(root, 'untraced'), 'no output spikes for 1 of 2', '--spikes FILE');
       // `file` reads every trial from the file, the traced folder's too: those lines must be there.
-      await rejects(isfToDataset({ root, spikesFile: spikes, spikeSource: 'file' }), `${spikes}:4:`, 'no lines for trials 0 (traced/simulation_run0000_synapses.csv)', '(6 in all)');
-    }),
-  );
+      await rejects(
+        isfToDataset({ root, spikesFile: spikes, spikeSource: 'file' }),
+        `${spikes}:4:`,
+        'no lines for trials 0 (traced/simulation_run0000_synapses.csv)',
+        '(6 in all)',
+      );
+    }));
 
   it('--spike-threshold moves the detection: at 20 mV the runs whose spikes peak lower have none', () =>
     withTempDir(async (dir) => {
@@ -163,8 +175,7 @@ describe.skipIf(!HAVE_ISF_RUN)('voltage traces in only some run folders (genuine
       expect(bins[0]).toEqual([109]);
       expect(ds.manifest.metadata.spikeThresholdMv).toBe(20);
       await expect(isfToDataset({ root, spikesFile: spikes, spikeThresholdMv: 5000 })).rejects.toThrow(/spikeThresholdMv/);
-    }),
-  );
+    }));
 });
 
 describe('cell-type maps', () => {
@@ -176,8 +187,7 @@ describe('cell-type maps', () => {
       const tsv = join(dir, 'types.tsv');
       await writeFile(tsv, '\uFEFFcell type\tsign\r\n# our own types\r\nL7x\texcitatory\r\nL5tt_C2\tinhibitory\r\n');
       expect(await readCellTypeMap(tsv)).toEqual({ L7x: 'excitatory', L5tt_C2: 'inhibitory' });
-    }),
-  );
+    }));
 
   it('rejects a bad sign, a conflict, a wrong shape and an empty file, naming file and line', () =>
     withTempDir(async (dir) => {
@@ -197,14 +207,16 @@ describe('cell-type maps', () => {
       await rejects(readCellTypeMap(json), json, 'not valid JSON');
       await writeFile(json, '{"L7x": 1}');
       await rejects(readCellTypeMap(json), json, 'L7x');
-    }),
-  );
+    }));
 
   it('lists every unknown type in the data, and "*" maps them', () =>
     withTempDir(async (dir) => {
       const run = join(dir, 'run');
       await mkdir(run);
-      await writeFile(join(run, 'simulation_run0000_synapses.csv'), SYN_HEADER + 'L7x_C2\t0\t30\t1\t0\tDendrite\t250,251,\nL4ss_C2\t0\t30\t1\t0\tDendrite\t250,\n');
+      await writeFile(
+        join(run, 'simulation_run0000_synapses.csv'),
+        SYN_HEADER + 'L7x_C2\t0\t30\t1\t0\tDendrite\t250,251,\nL4ss_C2\t0\t30\t1\t0\tDendrite\t250,\n',
+      );
       await writeFile(join(run, 'simulation_run0001_synapses.csv'), SYN_HEADER + 'Chandelier_D2\t0\t60\t1\t0\tDendrite\t252,\n');
       await writeFile(join(run, 'x_spike_times.csv'), SPIKE_HEADER + '0\t\n1\t\n');
       const first = join(run, 'simulation_run0000_synapses.csv');
@@ -220,8 +232,7 @@ describe('cell-type maps', () => {
       const at = (id: string, trial: number, bin: number) => ds.inputs[(atom(id) * 2 + trial) * 195 + bin];
       expect(at('E_0-50um', 0, 100)).toBe(2); // L7x and L4ss at 250 ms
       expect(at('I_50-100um', 1, 102)).toBe(1); // Chandelier → "*" → inhibitory
-    }),
-  );
+    }));
 });
 
 describe('--morphology: soma distances from an SWC, checked against the file', () => {
@@ -274,8 +285,7 @@ describe('--morphology: soma distances from an SWC, checked against the file', (
       await writeFile(swc, SWC + '\n');
       await writeFile(swc, SWC + '\n9 3 1 2 3 1 42\n');
       await rejects(isfToDataset(opts), `${swc}:10:`, 'parent 42 of point 9 is not in the file');
-    }),
-  );
+    }));
 
   it.skipIf(!HAVE_ISF_RUN || !HAVE_ISF_SWC)("refuses the genuine fixture's SWC, whose section numbering is not ISF's", () =>
     rejects(
@@ -304,8 +314,7 @@ describe('BOM, CRLF, empty files and times outside the trial', () => {
       expect(spikeBins(await isfToDataset({ root: dir, spikesFile: spikes, spikeSource: 'file', tEndMs: 345 }))).toEqual([[111]]);
       await writeFile(spikes, Buffer.from('\uFEFF' + SPIKE_HEADER + '0\t261.5,\n', 'utf16le'));
       await rejects(isfToDataset({ root: dir, spikesFile: spikes, spikeSource: 'file', tEndMs: 345 }), `${spikes}:1:`, 'UTF-16');
-    }),
-  );
+    }));
 
   it('a 0-byte synapse file is an error unless allowed (then warned about); a header-only file is a trial without input', () =>
     withTempDir(async (dir) => {
@@ -318,7 +327,9 @@ describe('BOM, CRLF, empty files and times outside the trial', () => {
       await rejects(isfToDataset({ root: dir, tEndMs: 345 }), empty, 'empty file (0 bytes)', '--allow-empty-trials');
       const warnings: string[] = [];
       const ds = await isfToDataset({ root: dir, tEndMs: 345, allowEmptyTrials: true, onWarning: (m) => warnings.push(m) });
-      expect(warnings).toEqual([`1 of 2 synapse files is empty (0 bytes), e.g. ${empty}; its trial is kept as a trial without synaptic input (--allow-empty-trials)`]);
+      expect(warnings).toEqual([
+        `1 of 2 synapse files is empty (0 bytes), e.g. ${empty}; its trial is kept as a trial without synaptic input (--allow-empty-trials)`,
+      ]);
       expect([trialInputs(ds, 0), trialInputs(ds, 1)]).toEqual([0, 0]);
       expect(ds.manifest.metadata.emptySynapseFiles).toBe(1);
       // Header only: legitimate, no warning.
@@ -327,8 +338,7 @@ describe('BOM, CRLF, empty files and times outside the trial', () => {
       await isfToDataset({ root: dir, tEndMs: 345, onWarning: (m) => quiet.push(m) });
       expect(quiet).toEqual([]);
       expect(await readIsfSynapseActivations(empty)).toEqual([]);
-    }),
-  );
+    }));
 
   it('counts activations and spikes outside the simulated trial and warns once each, naming an example', () =>
     withTempDir(async (dir) => {
@@ -353,6 +363,5 @@ describe('BOM, CRLF, empty files and times outside the trial', () => {
         expect(genuine).toEqual([]);
       }
       expect(await readFile(syn, 'utf8')).toContain('250000');
-    }),
-  );
+    }));
 });

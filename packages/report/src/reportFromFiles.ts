@@ -51,9 +51,13 @@ async function readControl(models: number, options: ReportFromFilesOptions): Pro
     if (selectivity && models !== 1) throw new OccamError(`a selectivity belongs to one model, but ${models} models were given: report them one at a time`);
     return { control: null, selectivity };
   }
-  if (models !== 1) throw new OccamError(`--control ${options.control}: a control pairs with one model, but ${models} models were given: report them one at a time`);
+  if (models !== 1)
+    throw new OccamError(`--control ${options.control}: a control pairs with one model, but ${models} models were given: report them one at a time`);
   const r = await readResultFile(options.control);
-  if (r.kind !== 'model') throw new OccamError(`--control ${options.control}: not a reduced model (its "format" must be "occam.reduced-model"); pass the control's model JSON`, { file: options.control });
+  if (r.kind !== 'model')
+    throw new OccamError(`--control ${options.control}: not a reduced model (its "format" must be "occam.reduced-model"); pass the control's model JSON`, {
+      file: options.control,
+    });
   return { control: { model: r.model, label: options.controlLabel ?? 'random-weights control' }, selectivity };
 }
 
@@ -74,7 +78,8 @@ export async function reportFromFiles(paths: string[], options: ReportFromFilesO
     options = { ...options, selectivity: { ...carried.selectivity, level: carried.bootstrap.level } };
     if (options.control === undefined) {
       const beside = models[0].path.replace(/\.json$/, '') + '.control.json';
-      if (beside !== models[0].path && (await exists(beside))) options = { ...options, control: beside, controlLabel: options.controlLabel ?? `${carried.control.kind} control` };
+      if (beside !== models[0].path && (await exists(beside)))
+        options = { ...options, control: beside, controlLabel: options.controlLabel ?? `${carried.control.kind} control` };
     }
   }
   const pairing = await readControl(models.length, options);
@@ -99,10 +104,11 @@ export async function reportFromFiles(paths: string[], options: ReportFromFilesO
       const recorded = r.model.provenance.dataset.path;
       const candidates = recorded ? [recorded, ...(isAbsolute(recorded) ? [] : [resolve(dirname(r.path), recorded)])] : [];
       let found: string | null = null;
-      for (const c of candidates) if (await exists(c)) {
-        found = c;
-        break;
-      }
+      for (const c of candidates)
+        if (await exists(c)) {
+          found = c;
+          break;
+        }
       if (found) ds = await load((dsPath = found));
       else
         note(

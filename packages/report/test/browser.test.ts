@@ -60,7 +60,12 @@ async function textProblems(page: Page): Promise<{ texts: number; problems: stri
           .filter((t) => t.text.length > 0 && t.box.width > 0 && t.box.height > 0);
         texts += boxes.length;
         for (const { text, box } of boxes) {
-          if (box.left < frame.left - tolerance || box.right > frame.right + tolerance || box.top < frame.top - tolerance || box.bottom > frame.bottom + tolerance)
+          if (
+            box.left < frame.left - tolerance ||
+            box.right > frame.right + tolerance ||
+            box.top < frame.top - tolerance ||
+            box.bottom > frame.bottom + tolerance
+          )
             problems.push(`${figure.id}: "${text}" is clipped by its SVG`);
         }
         for (let i = 0; i < boxes.length; i++)
@@ -69,7 +74,8 @@ async function textProblems(page: Page): Promise<{ texts: number; problems: stri
             const b = boxes[j].box;
             const dx = Math.min(a.right, b.right) - Math.max(a.left, b.left);
             const dy = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
-            if (dx > tolerance && dy > tolerance) problems.push(`${figure.id}: "${boxes[i].text}" overlaps "${boxes[j].text}" (${dx.toFixed(1)} × ${dy.toFixed(1)} px)`);
+            if (dx > tolerance && dy > tolerance)
+              problems.push(`${figure.id}: "${boxes[i].text}" overlaps "${boxes[j].text}" (${dx.toFixed(1)} × ${dy.toFixed(1)} px)`);
           }
       }
       return { texts, problems };
@@ -110,7 +116,15 @@ describe.skipIf(!hasChromium)(suite, () => {
     await writeReport(file, html);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
     const open = async (path: string) => {
@@ -149,12 +163,17 @@ describe.skipIf(!hasChromium)(suite, () => {
       const groups = Array.from({ length: count }, (_, i) => ({ ...model.filters.groups[i % model.filters.groups.length], label: name(i) }));
       return { ...model, layout: { ...model.layout, groups: groups.map((g) => g.label) }, filters: { ...model.filters, groups } };
     };
-    const long = (i: number) => `component=attention-output-projection, layer=${i}, head=${i + 10}, sign=${i % 2 ? 'neg' : 'pos'}, feature=direct-effect-on-the-answer-logit`;
+    const long = (i: number) =>
+      `component=attention-output-projection, layer=${i}, head=${i + 10}, sign=${i % 2 ? 'neg' : 'pos'}, feature=direct-effect-on-the-answer-logit`;
     const stressFile = join(dirname(file), 'report-stress.html');
     await writeReport(
       stressFile,
       buildReport([
-        { model: relabel(lm.model, 3, long), label: 'three long-named groups', control: { model: relabel(lm.control, 3, long), label: 'random-weights control' } },
+        {
+          model: relabel(lm.model, 3, long),
+          label: 'three long-named groups',
+          control: { model: relabel(lm.control, 3, long), label: 'random-weights control' },
+        },
         { model: relabel(lm.model, 7, long), label: 'seven long-named groups' },
         { model: relabel(lm.model, 30, (i) => `component=mlp-neurons, layer=${i}, sign=${i % 2 ? 'neg' : 'pos'}`), label: 'thirty groups' },
         // The token offset on the temporal axis (examples/lm-induction.spec.json): lag panels and heatmaps.

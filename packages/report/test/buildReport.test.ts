@@ -79,7 +79,15 @@ describe('buildReport', () => {
   });
 
   it('labels axes with units and keeps the colour conventions', () => {
-    for (const label of ['distance from soma (µm)', 'time before the predicted bin (ms)', 'weight (Δ log-odds per input)', 'time since an earlier spike (ms)', 'time (ms)', 'P(spike) per 1 ms bin', 'weighted net input (log-odds)'])
+    for (const label of [
+      'distance from soma (µm)',
+      'time before the predicted bin (ms)',
+      'weight (Δ log-odds per input)',
+      'time since an earlier spike (ms)',
+      'time (ms)',
+      'P(spike) per 1 ms bin',
+      'weighted net input (log-odds)',
+    ])
       expect(html).toContain(label);
     const spatial = figures(html).find((f) => f.id === 'model-1-spatial-filters')!.markup;
     expect(spatial).toMatch(/data-series="type=excitatory \(7 atoms\)"[^>]*stroke="#d7301f"/);
@@ -94,7 +102,8 @@ describe('buildReport', () => {
   it('puts every score beside the PSTH and constant baselines and the trial-to-trial AUROC', () => {
     const t = model.metrics.test;
     const table = /<table class="metrics">[\s\S]*?<\/table>/.exec(html)![0];
-    for (const v of [t.model.auroc, t.psth.auroc, t.constant.auroc, t.lookup!.auroc, t.trialToTrialAuroc.model, t.trialToTrialAuroc.psth]) expect(table).toContain(formatNumber(v));
+    for (const v of [t.model.auroc, t.psth.auroc, t.constant.auroc, t.lookup!.auroc, t.trialToTrialAuroc.model, t.trialToTrialAuroc.psth])
+      expect(table).toContain(formatNumber(v));
     expect(table).toContain(formatNumber(t.nullAccuracy, 4));
     expect(html).toContain(formatNumber(t.gainOverPsth.bitsPerEvent));
     expect(html).toContain(formatNumber(model.metrics.coincidence!.gamma));
@@ -176,12 +185,28 @@ describe('result files', () => {
     const core: SearchResult = {
       format: 'occam.search',
       version: 1,
-      options: { maxLag: 20, minLag: 0, family: 'bernoulli', ridge: 1, folds: 3, seed: 0, tolerance: 0.005, rankBy: 'llGainOverPsth', strategies: ['forward'], ignoreAttributes: [], history: true },
+      options: {
+        maxLag: 20,
+        minLag: 0,
+        family: 'bernoulli',
+        ridge: 1,
+        folds: 3,
+        seed: 0,
+        tolerance: 0.005,
+        rankBy: 'llGainOverPsth',
+        strategies: ['forward'],
+        ignoreAttributes: [],
+        history: true,
+      },
       families: [
         { name: 'split by type', levels: ['off', 'on'] },
         { name: 'history', levels: ['off', 'on'] },
       ],
-      candidates: [candidate('a', 5, { 'split by type': 0, history: 0 }, 0.2), candidate('b', 9, { 'split by type': 1, history: 0 }, 0.8), candidate('c', 12, { 'split by type': 1, history: 1 }, 0.81)],
+      candidates: [
+        candidate('a', 5, { 'split by type': 0, history: 0 }, 0.2),
+        candidate('b', 9, { 'split by type': 1, history: 0 }, 0.8),
+        candidate('c', 12, { 'split by type': 1, history: 1 }, 0.81),
+      ],
       paretoFront: ['a', 'b', 'c'],
       best: 'c',
       minimal: 'b',
@@ -209,14 +234,47 @@ describe('result files', () => {
       kind: 'systems',
       names: ['A', 'B'],
       order: ['B', 'A'],
-      filterSimilarity: [{ group: 'type=excitatory', filter: 'full', matrix: [[1, 0.5], [0.5, 1]] }, { group: 'type=excitatory', filter: 'temporal', matrix: [[1, 0.6], [0.6, 1]] }],
-      crossPrediction: { auroc: [[0.9, 0.8], [0.7, 0.95]], relativeToOwn: [[0, -0.15], [-0.2, 0]], trialToTrialAuroc: [[0.8, 0.7], [0.6, 0.85]] },
+      filterSimilarity: [
+        {
+          group: 'type=excitatory',
+          filter: 'full',
+          matrix: [
+            [1, 0.5],
+            [0.5, 1],
+          ],
+        },
+        {
+          group: 'type=excitatory',
+          filter: 'temporal',
+          matrix: [
+            [1, 0.6],
+            [0.6, 1],
+          ],
+        },
+      ],
+      crossPrediction: {
+        auroc: [
+          [0.9, 0.8],
+          [0.7, 0.95],
+        ],
+        relativeToOwn: [
+          [0, -0.15],
+          [-0.2, 0],
+        ],
+        trialToTrialAuroc: [
+          [0.8, 0.7],
+          [0.6, 0.85],
+        ],
+      },
       variability: [],
     });
     const matrices = matricesFromCompare(compare);
     expect(matrices.map((m) => m.metric)).toEqual(['held-out AUROC', 'trial-to-trial AUROC', 'AUROC minus the data’s own model', 'cosine similarity']);
     expect(matrices[0].rows.labels).toEqual(['B', 'A']);
-    expect(matrices[0].values).toEqual([[0.95, 0.7], [0.8, 0.9]]);
+    expect(matrices[0].values).toEqual([
+      [0.95, 0.7],
+      [0.8, 0.9],
+    ]);
     expect(matrices.every((m) => m.kind === 'universality')).toBe(true);
     expect(figures(buildReport([], { matrices }))).toHaveLength(4);
   });
@@ -227,7 +285,10 @@ describe('result files', () => {
     await writeDataset(dataDir, dataset);
     const withData = { ...model, provenance: { ...model.provenance, dataset: { ...model.provenance.dataset, path: dataDir } } };
     await writeReducedModel(join(dir, 'model.json'), withData);
-    await writeReducedModel(join(dir, 'lost.json'), { ...model, provenance: { ...model.provenance, dataset: { ...model.provenance.dataset, path: join(dir, 'missing') } } });
+    await writeReducedModel(join(dir, 'lost.json'), {
+      ...model,
+      provenance: { ...model.provenance, dataset: { ...model.provenance.dataset, path: join(dir, 'missing') } },
+    });
     await writeFile(join(dir, 'search.json'), JSON.stringify(search));
     expect((await readResultFile(join(dir, 'model.json'))).kind).toBe('model');
     const notes: string[] = [];

@@ -11,7 +11,11 @@ function withLongFilters(n: number, lags: number): ReducedModel {
   const m = structuredClone(model);
   m.filters.history = { x: Array.from({ length: n }, (_, i) => i + 1), y: Array.from({ length: n }, (_, i) => (i === 12_345 ? -9 : -Math.exp(-i / 1000))) };
   const g = m.filters.groups[0];
-  g.full = { x: g.full.x, lag: Array.from({ length: lags }, (_, l) => l), z: g.full.x.map((_, r) => Array.from({ length: lags }, (__, l) => Math.sin((r + 1) * l / 500))) };
+  g.full = {
+    x: g.full.x,
+    lag: Array.from({ length: lags }, (_, l) => l),
+    z: g.full.x.map((_, r) => Array.from({ length: lags }, (__, l) => Math.sin(((r + 1) * l) / 500))),
+  };
   return m;
 }
 
@@ -30,7 +34,7 @@ describe('figure sizes', () => {
       /huge\.model\.json: filters\.history has 5000000 sample points, over the 100000 limit on points per filter curve \(set OCCAM_MAX_FILTER_SAMPLES to raise it\)/,
     );
   });
-  it('thinning keeps each bucket\'s extremes, in order, and the ends of an index range', () => {
+  it("thinning keeps each bucket's extremes, in order, and the ends of an index range", () => {
     const xs = Array.from({ length: 100_000 }, (_, i) => i);
     const ys = xs.map((i) => (i === 54_321 ? 7 : i === 1_234 ? -7 : 0));
     const t = thinLine(xs, ys, 1000);

@@ -303,7 +303,13 @@ export function lagLanguageModelDataset(options: { seed?: number; strength?: num
       markers: { repeatStart },
       atoms,
       target: { kind: 'binary', name: 'next-token-correct' },
-      metadata: { condition: 'repeated-random', source: 'tiny-lm/induction-2l', seed, adapter: '@occam/transformer', behaviour: { kind: 'next-token-correct' } },
+      metadata: {
+        condition: 'repeated-random',
+        source: 'tiny-lm/induction-2l',
+        seed,
+        adapter: '@occam/transformer',
+        behaviour: { kind: 'next-token-correct' },
+      },
     },
     { inputs, target, scored },
   );

@@ -43,13 +43,24 @@ describe('language-model report', () => {
   it('is told from the model: token bins or transformer atom attributes', () => {
     expect(vocabularyFor(lm.model).kind).toBe('language-model');
     expect(vocabularyFor(fittedNeuron().model).kind).toBe('neuron');
-    const relabelled = { ...lm.model, filters: { ...lm.model.filters, binUnit: 'step' }, provenance: { ...lm.model.provenance, dataset: { ...lm.model.provenance.dataset, binUnit: 'step' } } };
+    const relabelled = {
+      ...lm.model,
+      filters: { ...lm.model.filters, binUnit: 'step' },
+      provenance: { ...lm.model.provenance, dataset: { ...lm.model.provenance.dataset, binUnit: 'step' } },
+    };
     expect(vocabularyFor(relabelled).kind).toBe('language-model');
   });
 
   it('speaks of prompts, positions, token offsets and contributions, never of neurons', () => {
     const text = visible(page);
-    for (const words of ['token offset (k tokens back)', 'prompt-to-prompt AUROC', 'position only (mean per position)', 'positive contribution', '120 test prompts', 'Mean per position'])
+    for (const words of [
+      'token offset (k tokens back)',
+      'prompt-to-prompt AUROC',
+      'position only (mean per position)',
+      'positive contribution',
+      '120 test prompts',
+      'Mean per position',
+    ])
       expect(text).toContain(words);
     expect(text).not.toMatch(/excitatory|inhibitory|Γ|[Cc]oincidence|reduced neuron|PSTH|\btrials?\b|spike|\bms\b/);
   });
@@ -153,11 +164,23 @@ describe('language-model report', () => {
     expect(legendBottom).toBeLessThan(plotTop);
 
     const multi = lm.model.filters.groups.filter((g) => g.atoms > 1);
-    const many = { ...lm.model, filters: { ...lm.model.filters, groups: Array.from({ length: 30 }, (_, i) => ({ ...multi[i % multi.length], label: `component=attn, layer=${i}, sign=pos` })) } };
+    const many = {
+      ...lm.model,
+      filters: {
+        ...lm.model.filters,
+        groups: Array.from({ length: 30 }, (_, i) => ({ ...multi[i % multi.length], label: `component=attn, layer=${i}, sign=pos` })),
+      },
+    };
     const manyPage = buildReport([{ model: many }]);
     expect(figure(manyPage, 'model-1-offset-filters')).toBe('');
     expect(figure(manyPage, 'model-1-offset-heatmap')).toContain('30 groups: too many for one panel each');
-    const lagMany = { ...lagLm.model, filters: { ...lagLm.model.filters, groups: Array.from({ length: 30 }, (_, i) => ({ ...lagLm.model.filters.groups[i % 15], label: `component=attn, layer=${i}, sign=pos` })) } };
+    const lagMany = {
+      ...lagLm.model,
+      filters: {
+        ...lagLm.model.filters,
+        groups: Array.from({ length: 30 }, (_, i) => ({ ...lagLm.model.filters.groups[i % 15], label: `component=attn, layer=${i}, sign=pos` })),
+      },
+    };
     const lagManyPage = buildReport([{ model: lagMany }]);
     expect(figure(lagManyPage, 'model-1-temporal-filters')).toBe('');
     expect(figure(lagManyPage, 'model-1-temporal-heatmap')).toContain('30 groups: too many for one panel each');
@@ -176,13 +199,17 @@ describe('language-model report', () => {
     expect(figure(html, 'model-1-control-offset-heatmap')).toContain('class="colour-bar"');
     const weights = figure(html, 'model-1-offset-single-weights');
     expect(weights).toContain('<th>weight, random-weights control</th>');
-    const controlNeuron = lm.control.filters.groups.find((g) => g.label.includes('mlp-neurons') && g.label.includes('layer=1') && g.label.includes('sign=pos'))!;
+    const controlNeuron = lm.control.filters.groups.find(
+      (g) => g.label.includes('mlp-neurons') && g.label.includes('layer=1') && g.label.includes('sign=pos'),
+    )!;
     expect(weights).toContain(`<td class="num">${formatSignificant(controlNeuron.full.z[0][0])}</td></tr>`);
     const lagHtml = buildReport([{ model: lagLm.model, control: { model: lagLm.control, label: 'random-weights control' } }]);
     expect(figure(lagHtml, 'model-1-temporal-filters')).toMatch(/data-series="attn L1 pos \(4 atoms\), random-weights control"[^>]*stroke-dasharray/);
     expect(figure(lagHtml, 'model-1-control-temporal-heatmap')).toContain('class="colour-bar"');
 
-    const including0 = buildReport([{ model: lm.model, control: { model: lm.control }, selectivity: { bitsPerEvent: { estimate: 0.01, low: -0.05, high: 0.07 } } }]);
+    const including0 = buildReport([
+      { model: lm.model, control: { model: lm.control }, selectivity: { bitsPerEvent: { estimate: 0.01, low: -0.05, high: 0.07 } } },
+    ]);
     expect(visible(including0)).toContain('interval includes 0: this reduction cannot be told apart from its control');
     const noInterval = buildReport([{ model: lm.model, control: { model: lm.control } }]);
     expect(visible(noInterval)).toContain('No selectivity interval was given');
@@ -202,9 +229,22 @@ describe('language-model report', () => {
     expect(formatMetric({ estimate: 0.5, low: null, high: null })).toBe('0.500');
     expect(formatMetric(-0.25)).toBe('−0.250');
     expect(formatMetric(null)).toBe('—');
-    const iv = { auroc: [0.95, 0.97], stratifiedAuroc: [0.6, 0.64], trialToTrialAuroc: [0.5, 0.58], logLikPerBin: null, pseudoR2: null, accuracy: null, bitsPerEventOverPsth: [0.1, 0.3] };
-    const test = { ...lm.model.metrics.test, intervals: { method: 'percentile bootstrap over trials', level: 0.95, resamples: 500, seed: 0, trials: 120, model: iv, psth: iv, modelMinusPsth: iv } };
-    const html = buildReport([{ model: { ...lm.model, metrics: { ...lm.model.metrics, test, decidingMetric: { metric: 'stratifiedAuroc', why: 'token positions' } } } as ReducedModel }]);
+    const iv = {
+      auroc: [0.95, 0.97],
+      stratifiedAuroc: [0.6, 0.64],
+      trialToTrialAuroc: [0.5, 0.58],
+      logLikPerBin: null,
+      pseudoR2: null,
+      accuracy: null,
+      bitsPerEventOverPsth: [0.1, 0.3],
+    };
+    const test = {
+      ...lm.model.metrics.test,
+      intervals: { method: 'percentile bootstrap over trials', level: 0.95, resamples: 500, seed: 0, trials: 120, model: iv, psth: iv, modelMinusPsth: iv },
+    };
+    const html = buildReport([
+      { model: { ...lm.model, metrics: { ...lm.model.metrics, test, decidingMetric: { metric: 'stratifiedAuroc', why: 'token positions' } } } as ReducedModel },
+    ]);
     expect(html).toContain(`${formatMetric(lm.model.metrics.test.model.auroc)} [0.950, 0.970]`);
     expect(html).toContain(`${formatMetric(lm.model.metrics.test.gainOverPsth.bitsPerEvent)} [0.100, 0.300]</strong> bits per event`);
     expect(visible(html)).toContain('95 % bootstrap interval (500 resamples of whole prompts)');
@@ -234,7 +274,19 @@ describe('language-model search', () => {
     const result = {
       format: 'occam.search',
       version: 1,
-      options: { maxLag: 12, minLag: 0, family: 'bernoulli', ridge: 1, folds: 3, seed: 0, tolerance: 0.005, rankBy: 'llGainOverPsth', strategies: ['forward'], ignoreAttributes: [], history: false },
+      options: {
+        maxLag: 12,
+        minLag: 0,
+        family: 'bernoulli',
+        ridge: 1,
+        folds: 3,
+        seed: 0,
+        tolerance: 0.005,
+        rankBy: 'llGainOverPsth',
+        strategies: ['forward'],
+        ignoreAttributes: [],
+        history: false,
+      },
       families: [{ name: 'split by component', levels: ['off', 'on'] }],
       candidates: [candidate('a', 14, 0, 0.1), candidate('b', 196, 1, 0.3)],
       paretoFront: ['a', 'b'],
@@ -268,7 +320,10 @@ describe('reportFromFiles with a control', () => {
     await writeDataset(join(dir, 'lm.dataset'), lm.dataset);
     const model = { ...lm.model, provenance: { ...lm.model.provenance, dataset: { ...lm.model.provenance.dataset, path: join(dir, 'lm.dataset') } } };
     await writeReducedModel(join(dir, 'lm.model.json'), model);
-    await writeReducedModel(join(dir, 'control.model.json'), { ...lm.control, provenance: { ...lm.control.provenance, dataset: { ...lm.control.provenance.dataset, path: null } } });
+    await writeReducedModel(join(dir, 'control.model.json'), {
+      ...lm.control,
+      provenance: { ...lm.control.provenance, dataset: { ...lm.control.provenance.dataset, path: null } },
+    });
     await writeFile(join(dir, 'search.json'), JSON.stringify(search));
     const html = await reportFromFiles([join(dir, 'lm.model.json')], { control: join(dir, 'control.model.json'), selectivity });
     expect(html).toContain('<table class="metrics control">');
@@ -279,8 +334,8 @@ describe('reportFromFiles with a control', () => {
       /a control pairs with one model, but 2 models were given/,
     );
     await expect(reportFromFiles([join(dir, 'lm.model.json')], { control: join(dir, 'search.json') })).rejects.toThrow(/search\.json: not a reduced model/);
-    await expect(reportFromFiles([join(dir, 'lm.model.json')], { control: join(dir, 'control.model.json'), selectivity: { bitsPerEvent: { estimate: 'high' } } as never })).rejects.toThrow(
-      /selectivity: bitsPerEvent\.estimate: .*expected \{ bitsPerEvent/,
-    );
+    await expect(
+      reportFromFiles([join(dir, 'lm.model.json')], { control: join(dir, 'control.model.json'), selectivity: { bitsPerEvent: { estimate: 'high' } } as never }),
+    ).rejects.toThrow(/selectivity: bitsPerEvent\.estimate: .*expected \{ bitsPerEvent/);
   });
 });

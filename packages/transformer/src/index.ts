@@ -12,7 +12,15 @@ export { ProtobufReader } from './onnx/protobufReader.js';
 export { parseOnnxModel, type OnnxModel, type OnnxGraph, type OnnxNode, type TensorRef, type ValueInfo } from './onnx/onnxModel.js';
 export { GraphIndex, layerScopeOf } from './onnx/graphIndex.js';
 export { linearLayerProducing, type LinearLayer } from './onnx/linearLayer.js';
-export { discoverModelStructure, rawTensorCandidates, type ModelStructure, type BlockStructure, type FinalNorm, type ResidualNorm, type HookView } from './onnx/modelStructure.js';
+export {
+  discoverModelStructure,
+  rawTensorCandidates,
+  type ModelStructure,
+  type BlockStructure,
+  type FinalNorm,
+  type ResidualNorm,
+  type HookView,
+} from './onnx/modelStructure.js';
 export { canonicalHooks, resolveHooks, BLOCK_HOOKS, type HookSite } from './onnx/hooks.js';
 export { appendGraphOutputs, type ExtraOutput } from './onnx/exposeOutputs.js';
 export { GraphFragment, appendGraph, type FragmentDim } from './onnx/graphFragment.js';
@@ -56,10 +64,21 @@ export { extractDataset, trialLabels, DEFAULT_BATCH_TOKENS, type ExtractOptions,
 export { runLmExtract, type LmExtractArgs, type LmExtractResult } from './extract/runLmExtract.js';
 
 // controls: the same architecture with other weights, extracted under the same prompts, behaviour and atoms
-export { writeRandomWeightsControl, controlRecord, type RandomWeightsOptions, type RandomWeightsControl, type RedrawnTensor } from './controls/randomWeights.js';
+export {
+  writeRandomWeightsControl,
+  controlRecord,
+  type RandomWeightsOptions,
+  type RandomWeightsControl,
+  type RedrawnTensor,
+} from './controls/randomWeights.js';
 export { weightTensors, normTensors, type WeightTensor, type NormTensor, type WeightRole } from './controls/weightTensors.js';
 export { architectureDifferences, loadControlModel } from './controls/loadControl.js';
 export { extractWithControl, type ControlledExtraction } from './controls/extractWithControl.js';
-export { runLmExtractWithControl, type ControlChoice, type LmExtractWithControlArgs, type LmExtractWithControlResult } from './controls/runLmExtractWithControl.js';
+export {
+  runLmExtractWithControl,
+  type ControlChoice,
+  type LmExtractWithControlArgs,
+  type LmExtractWithControlResult,
+} from './controls/runLmExtractWithControl.js';
 export { reduceLanguageModel, type ReduceLanguageModelArgs, type ReduceLanguageModelResult } from './reduce/reduceLanguageModel.js';
 export { reduceCheckpoints, listCheckpoints, type CheckpointReduction } from './reduce/reduceCheckpoints.js';

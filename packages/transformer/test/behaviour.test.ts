@@ -48,7 +48,12 @@ describe('behaviours', () => {
     expect(parseBehaviourArg('next-token-correct')).toEqual({ kind: 'next-token-correct' });
     expect(parseBehaviourArg('target-top1:w3')).toEqual({ kind: 'target-top1', token: 'w3' });
     expect(parseBehaviourArg('logit-diff:w1,w2')).toEqual({ kind: 'logit-diff', tokens: ['w1', 'w2'] });
-    expect(parseBehaviourArg('unit-above:blocks.1.mlp.hook_post:17:0.5')).toEqual({ kind: 'unit-above', hook: 'blocks.1.mlp.hook_post', unit: 17, threshold: 0.5 });
+    expect(parseBehaviourArg('unit-above:blocks.1.mlp.hook_post:17:0.5')).toEqual({
+      kind: 'unit-above',
+      hook: 'blocks.1.mlp.hook_post',
+      unit: 17,
+      threshold: 0.5,
+    });
     expect(parseBehaviourArg('{"kind":"target-top1","token":4}')).toEqual({ kind: 'target-top1', token: 4 });
     expect(() => parseBehaviourArg('logit-diff:w1')).toThrow(/expected next-token-correct/);
   });

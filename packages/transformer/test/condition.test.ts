@@ -111,7 +111,10 @@ describe('repeated-random', () => {
 
 describe('template and natural-text conditions', () => {
   it('fills slots with seeded draws, the same slot with the same value', async () => {
-    const set = await loadCondition({ kind: 'template', template: '{A} w9 {B} w9 {A}', slots: { A: ['w1', 'w2'], B: ['w3', 'w4', 'w5'] }, count: 12, seed: 1 }, vocab);
+    const set = await loadCondition(
+      { kind: 'template', template: '{A} w9 {B} w9 {A}', slots: { A: ['w1', 'w2'], B: ['w3', 'w4', 'w5'] }, count: 12, seed: 1 },
+      vocab,
+    );
     expect(set.prompts).toHaveLength(12);
     for (const p of set.prompts) {
       expect(p.tokens).toHaveLength(6);

@@ -15,7 +15,14 @@ describe('condition JSON Schema and examples', () => {
     const config = JSON.parse(readFileSync(join(model, 'config.json'), 'utf8'));
     const vocab = { size: 68, tokenizer: await loadLmTokenizer(model, config) };
     const files = readdirSync(join(repoRoot, 'examples')).filter((f) => f.endsWith('.condition.json'));
-    expect(files).toEqual(expect.arrayContaining(['stochastic-copy.condition.json', 'periodic-corrupted.condition.json', 'mixture.condition.json', 'template-word-lists.condition.json']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'stochastic-copy.condition.json',
+        'periodic-corrupted.condition.json',
+        'mixture.condition.json',
+        'template-word-lists.condition.json',
+      ]),
+    );
     for (const f of files) {
       const path = join(repoRoot, 'examples', f);
       expect(ConditionSchema.safeParse(JSON.parse(readFileSync(path, 'utf8'))).success, f).toBe(true);

@@ -97,11 +97,19 @@ describe('float16 encoding of re-drawn weights', () => {
 
   it('a float16 / float64 raw_data range written by encodeFloatsInto reads back (readTensorFloat32) as the values rounded to that type', async () => {
     const values = Float64Array.from({ length: 257 }, (_, i) => Math.sin(i) * 3 * 10 ** ((i % 7) - 4));
-    for (const [dataType, width, tol] of [[10, 2, 2 ** -11], [11, 8, 1e-7], [1, 4, 2 ** -24]] as const) {
+    for (const [dataType, width, tol] of [
+      [10, 2, 2 ** -11],
+      [11, 8, 1e-7],
+      [1, 4, 2 ** -24],
+    ] as const) {
       const bytes = new Uint8Array(16 + values.length * width);
       encodeFloatsInto(values, dataType, bytes.subarray(16), 'w');
       const model = { bytes } as unknown as OnnxModel;
-      const back = await readTensorFloat32(model, { name: 'w', dims: [values.length], dataType, raw: { start: 16, end: bytes.length }, values: null, external: null }, tmp);
+      const back = await readTensorFloat32(
+        model,
+        { name: 'w', dims: [values.length], dataType, raw: { start: 16, end: bytes.length }, values: null, external: null },
+        tmp,
+      );
       values.forEach((v, i) => expect(Math.abs(back[i] - v)).toBeLessThanOrEqual(Math.max(Math.abs(v) * tol, 2 ** -24)));
     }
     expect(() => encodeFloatsInto(values, 10, new Uint8Array(3), 'w')).toThrow(/3 bytes of data for 257 values/);
@@ -110,7 +118,10 @@ describe('float16 encoding of re-drawn weights', () => {
 });
 
 describe('random-weights control of the Llama-layout fixtures (external data; past_key_values inputs)', () => {
-  for (const [label, dir] of [['external data', tinyLlama], ['past_key_values', tinyLlamaPast]] as const) {
+  for (const [label, dir] of [
+    ['external data', tinyLlama],
+    ['past_key_values', tinyLlamaPast],
+  ] as const) {
     it(`${label}: weights re-drawn to their own mean and std, norms kept, logits differ, same architecture`, async () => {
       const out = join(tmp, `llama-${label.replace(/\W/g, '')}`);
       const info = await writeRandomWeightsControl(dir, out, { seed: 7 });
@@ -175,7 +186,10 @@ describe.skipIf(!trained)(needs('random-weights control of the tiny-lm GPT-2 exp
   });
 
   it('the control runs through the same extraction: same prompts, atoms and trials, in the same order; labels carried', async () => {
-    const prompts: PromptSet = await loadCondition({ kind: 'repeated-random', period: 10, count: 40, seed: 5 }, { size: source.vocabSize, tokenizer: source.tokenizer });
+    const prompts: PromptSet = await loadCondition(
+      { kind: 'repeated-random', period: 10, count: 40, seed: 5 },
+      { size: source.vocabSize, tokenizer: source.tokenizer },
+    );
     // per-trial labels, as a mixture condition gives them
     prompts.prompts = prompts.prompts.map((p, i) => ({ ...p, label: i % 2 ? 'copy' : 'periodic' }));
     const r = await extractWithControl(source, control, prompts, { kind: 'next-token-correct' });
@@ -231,7 +245,9 @@ describe.skipIf(!trained)(needs('random-weights control of the tiny-lm GPT-2 exp
     await runLmExtractWithControl(args);
     expect(statSync(join(r.control.model, 'onnx', 'model.onnx')).mtimeMs).toBe(before);
     // a user-given control folder of another architecture is refused before anything is written
-    await expect(runLmExtractWithControl({ ...args, control: tinyLlama, out: join(tmp, 'x'), controlOut: join(tmp, 'y') })).rejects.toThrow(/does not have the architecture/);
+    await expect(runLmExtractWithControl({ ...args, control: tinyLlama, out: join(tmp, 'x'), controlOut: join(tmp, 'y') })).rejects.toThrow(
+      /does not have the architecture/,
+    );
     expect(() => statSync(join(tmp, 'x'))).toThrow();
   });
 });
@@ -265,14 +281,22 @@ describe.skipIf(!trained)(needs('what a control shows on the induction model (st
     };
     try {
       const prompts = await loadCondition(file, { size: source.vocabSize, tokenizer: source.tokenizer });
-      const readout = await extractWithControl(source, control, prompts, { kind: 'next-token-correct' }, { atoms: { families: ['embed-direct', 'head-direct', 'mlp-direct'], includeReadoutAtoms: true } });
+      const readout = await extractWithControl(
+        source,
+        control,
+        prompts,
+        { kind: 'next-token-correct' },
+        { atoms: { families: ['embed-direct', 'head-direct', 'mlp-direct'], includeReadoutAtoms: true } },
+      );
       const dflt = await extractWithControl(source, control, prompts, { kind: 'next-token-correct' });
       expect(readout.control.summary.readoutNote).toMatch(/read the answer/);
       const byComponent = ['component', 'layer', 'sign'];
       const byPattern = ['component', 'layer', 'head', 'feature', 'offset'];
       const r = { trained: measure(readout.trained.dataset, byComponent), control: measure(readout.control.dataset, byComponent) };
       const d = { trained: measure(dflt.trained.dataset, byPattern), control: measure(dflt.control.dataset, byPattern) };
-      console.info(`[controls] events trained ${dflt.trained.summary.events}, control ${dflt.control.summary.events} of ${dflt.trained.summary.scoredBins}; readout atoms ${JSON.stringify(r)}; default atoms ${JSON.stringify(d)}`);
+      console.info(
+        `[controls] events trained ${dflt.trained.summary.events}, control ${dflt.control.summary.events} of ${dflt.trained.summary.scoredBins}; readout atoms ${JSON.stringify(r)}; default atoms ${JSON.stringify(d)}`,
+      );
       // the readout atoms predict the control's behaviour (they decompose its logit) as well as the trained model's
       expect(r.control.auroc).toBeGreaterThan(0.9);
       expect(r.control.bits).toBeGreaterThan(0.5 * r.trained.bits);

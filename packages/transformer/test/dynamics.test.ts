@@ -36,7 +36,11 @@ async function taskAccuracy(dir: string): Promise<number> {
     let total = 0;
     for (let i = 0; i < prompts.length; i += 100) {
       const chunk = prompts.slice(i, i + 100);
-      const batch = padBatch(chunk.map((p) => p.tokens), 'right', model.padId);
+      const batch = padBatch(
+        chunk.map((p) => p.tokens),
+        'right',
+        model.padId,
+      );
       const { logits } = await model.run(batch);
       const [, width, vocab] = logits.dims;
       chunk.forEach((p, b) => {

@@ -14,7 +14,15 @@ describe('extraction to a core Dataset', () => {
     writeFileSync(cond, JSON.stringify({ kind: 'repeated-random', period: 5, count: 9, seed: 2 }));
     const out = join(dir, 'ds');
     const atoms = { families: ['embed-direct', 'head-direct', 'mlp-direct', 'mlp-neurons', 'token-features'] as const, includeReadoutAtoms: true };
-    const summary = await runLmExtract({ model: tinyLlama, condition: cond, behaviour: 'next-token-correct', out, batchSize: 4, threads: 1, atoms: { ...atoms, families: [...atoms.families] } });
+    const summary = await runLmExtract({
+      model: tinyLlama,
+      condition: cond,
+      behaviour: 'next-token-correct',
+      out,
+      batchSize: 4,
+      threads: 1,
+      atoms: { ...atoms, families: [...atoms.families] },
+    });
     expect(summary).toMatchObject({ prompts: 9, bins: 11, batches: 3, condition: 'repeated-random', behaviour: 'next-token-correct', readsReadout: true });
     // the opted-in direct effects are said to read the answer, in the summary and in the manifest
     expect(summary.readoutNote).toMatch(/read the answer/);
@@ -24,7 +32,14 @@ describe('extraction to a core Dataset', () => {
 
     const ds = await readDataset(out);
     const m = ds.manifest;
-    expect(m).toMatchObject({ nTrials: 9, nBins: 11, binUnit: 'token', binWidth: 1, markers: { repeatStart: 6 }, target: { kind: 'binary', name: 'next-token-correct' } });
+    expect(m).toMatchObject({
+      nTrials: 9,
+      nBins: 11,
+      binUnit: 'token',
+      binWidth: 1,
+      markers: { repeatStart: 6 },
+      target: { kind: 'binary', name: 'next-token-correct' },
+    });
     expect(m.metadata).toMatchObject({ condition: 'repeated-random', seed: 2, conditionInfo: { period: 5 }, readsReadout: true });
     expect(m.metadata.readoutNote).toMatch(/read the answer/);
     expect((m.metadata.readoutAtoms as string[]).length).toBe(summary.readoutAtoms);
@@ -40,9 +55,22 @@ describe('extraction to a core Dataset', () => {
       expect(typeof a.attributes.component).toBe('string');
       expect(['pos', 'neg', 'none']).toContain(a.attributes.sign);
     }
-    expect(m.atoms.find((a) => a.id === 'L1.H1.attn.neg')!.attributes).toEqual({ component: 'attn', layer: 1, head: 1, sign: 'neg', feature: 'direct-effect', offset: -1, readsReadout: 'yes' });
+    expect(m.atoms.find((a) => a.id === 'L1.H1.attn.neg')!.attributes).toEqual({
+      component: 'attn',
+      layer: 1,
+      head: 1,
+      sign: 'neg',
+      feature: 'direct-effect',
+      offset: -1,
+      readsReadout: 'yes',
+    });
     expect(m.atoms.find((a) => a.id === 'L1.neurons.pos')!.attributes.readsReadout).toBe('no');
-    expect((m.metadata.readoutAtoms as string[]).sort()).toEqual(m.atoms.filter((a) => a.attributes.feature === 'direct-effect').map((a) => a.id).sort());
+    expect((m.metadata.readoutAtoms as string[]).sort()).toEqual(
+      m.atoms
+        .filter((a) => a.attributes.feature === 'direct-effect')
+        .map((a) => a.id)
+        .sort(),
+    );
     // sign split: pos ≥ 0, neg ≤ 0; token feature is 1 exactly on the repeated half
     const N = m.nTrials;
     const at = (id: string, trial: number, t: number) => ds.inputs[(ids.indexOf(id) * N + trial) * m.nBins + t];
@@ -63,21 +91,40 @@ describe('extraction to a core Dataset', () => {
       expect(diff.dataset.target).toBeInstanceOf(Float32Array);
       expect(diff.summary.events).toBeNull();
       // an MLP unit: direct effects on its pre-activation from upstream components only (layer-0 heads, no MLP)
-      const unit = await extractDataset(model, prompts, { kind: 'unit-above', hook: 'blocks.0.mlp.hook_post', unit: 3, threshold: 0 }, { atoms: { includeReadoutAtoms: true } });
+      const unit = await extractDataset(
+        model,
+        prompts,
+        { kind: 'unit-above', hook: 'blocks.0.mlp.hook_post', unit: 3, threshold: 0 },
+        { atoms: { includeReadoutAtoms: true } },
+      );
       expect(new Set(unit.dataset.manifest.atoms.map((a) => a.attributes.component))).toEqual(new Set(['embed', 'attn', 'mlp-neurons', 'input-pattern']));
       expect(new Set(unit.dataset.manifest.atoms.map((a) => a.attributes.feature))).toContain('attention');
       expect(unit.summary.readsReadout).toBe(true);
-      expect(unit.dataset.manifest.atoms.filter((a) => a.attributes.feature === 'direct-effect' && a.attributes.component === 'attn').every((a) => a.attributes.layer === 0)).toBe(true);
+      expect(
+        unit.dataset.manifest.atoms
+          .filter((a) => a.attributes.feature === 'direct-effect' && a.attributes.component === 'attn')
+          .every((a) => a.attributes.layer === 0),
+      ).toBe(true);
       // any other unit: direction-free atoms only, and direct families are refused
       const resid = await extractDataset(model, prompts, { kind: 'unit-above', hook: 'blocks.0.hook_resid_post', unit: 3, threshold: 0 });
-      expect(new Set(resid.dataset.manifest.atoms.map((a) => `${a.attributes.component}/${a.attributes.feature}`.replace(/\/(matches|occurred|is|position).*/, '')))).toEqual(
-        new Set(['mlp-neurons/post-activation', 'attn/attention', 'input-pattern']),
-      );
+      expect(
+        new Set(resid.dataset.manifest.atoms.map((a) => `${a.attributes.component}/${a.attributes.feature}`.replace(/\/(matches|occurred|is|position).*/, ''))),
+      ).toEqual(new Set(['mlp-neurons/post-activation', 'attn/attention', 'input-pattern']));
       await expect(
-        extractDataset(model, prompts, { kind: 'unit-above', hook: 'blocks.0.hook_resid_post', unit: 3, threshold: 0 }, { atoms: { families: ['head-direct'], includeReadoutAtoms: true } }),
+        extractDataset(
+          model,
+          prompts,
+          { kind: 'unit-above', hook: 'blocks.0.hook_resid_post', unit: 3, threshold: 0 },
+          { atoms: { families: ['head-direct'], includeReadoutAtoms: true } },
+        ),
       ).rejects.toThrow(/need a logit behaviour or a unit of an MLP hook/);
       await expect(
-        extractDataset(model, prompts, { kind: 'unit-above', hook: 'blocks.0.hook_resid_post', unit: 3, threshold: 0 }, { atoms: { families: ['head-direct'] } }),
+        extractDataset(
+          model,
+          prompts,
+          { kind: 'unit-above', hook: 'blocks.0.hook_resid_post', unit: 3, threshold: 0 },
+          { atoms: { families: ['head-direct'] } },
+        ),
       ).rejects.toThrow(OccamError);
     } finally {
       await model.dispose();
@@ -123,7 +170,10 @@ describe('extraction to a core Dataset', () => {
       expect(dflt.summary).toMatchObject({ batches: 1, maxBatchPrompts: 9 });
       expect(dflt.dataset.manifest.metadata).toMatchObject({ batchSize: null, batchTokens: DEFAULT_BATCH_TOKENS });
       // a prompt longer than the budget runs alone; an explicit batchSize wins over the budget
-      expect((await extractDataset(model, prompts, { kind: 'next-token-correct' }, { batchTokens: 5 })).summary).toMatchObject({ batches: 9, maxBatchPrompts: 1 });
+      expect((await extractDataset(model, prompts, { kind: 'next-token-correct' }, { batchTokens: 5 })).summary).toMatchObject({
+        batches: 9,
+        maxBatchPrompts: 1,
+      });
       const fixed = await extractDataset(model, prompts, { kind: 'next-token-correct' }, { batchSize: 2, batchTokens: 5 });
       expect(fixed.summary).toMatchObject({ batches: 5, maxBatchPrompts: 2 });
       expect(fixed.dataset.manifest.metadata).toMatchObject({ batchSize: 2, batchTokens: null });

@@ -1,16 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  buildAtomPlan,
-  FinalReadout,
-  LanguageModel,
-  padBatch,
-  projectLogits,
-  resolveBehaviour,
-  tokenDirection,
-  type HookTensor,
-} from '@occam/transformer';
+import { buildAtomPlan, FinalReadout, LanguageModel, padBatch, projectLogits, resolveBehaviour, tokenDirection, type HookTensor } from '@occam/transformer';
 import { needs, tinyLlama, tinyLlamaPast, tinyLm } from './fixtures.js';
 
 const gpt2 = tinyLm('induction-2l-s1');
@@ -81,36 +72,41 @@ describe.skipIf(!gpt2)(needs('exposed GPT-2 outputs against a second computation
 
 /** Σ atoms (embed, heads, MLPs) + attention-output biases + readout constant = logit(next) − mean logit, per position. */
 async function expectDirectEffectsAddUp(model: LanguageModel, seqs: number[][]) {
-    const behaviour = resolveBehaviour({ kind: 'next-token-correct' }, model.tokenizer, model.vocabSize);
-    const plan = await buildAtomPlan(model, { features: ['repeats_earlier_token'], families: ['embed-direct', 'head-direct', 'mlp-direct'], includeReadoutAtoms: true }, behaviour, true);
-    const batch = padBatch(seqs, 'left', model.padId);
-    const last = `blocks.${model.nLayers - 1}.hook_resid_post`;
-    const run = await model.run(batch, [...plan.hooks, last]);
-    const readout = plan.readout as FinalReadout;
-    const attnBiases = await Promise.all(model.structure.blocks.map((b) => (b.attnOutProj?.bias ? model.weight(b.attnOutProj.bias) : null)));
-    const out = new Float64Array(plan.atoms.length);
-    const V = run.logits.dims[2];
-    const d = readout.dModel;
-    let worst = 0;
-    let checked = 0;
-    seqs.forEach((tokens, b) => {
-      for (let t = 0; t + 1 < tokens.length; t++) {
-        const col = batch.offsets[b] + t;
-        const dir = tokenDirection(tokens[t + 1]);
-        plan.fill(run, b, col, [], t, dir, out);
-        let sum = out.reduce((s, v) => s + v, 0);
-        const w = readout.residualVector(dir);
-        const resid = run.hooks.get(last)!;
-        const sigma = readout.scale(resid.data, (b * batch.width + col) * d);
-        for (const bias of attnBiases) if (bias) for (let i = 0; i < d; i++) sum += (bias[i] * w[i]) / sigma;
-        sum += readout.constantTerm(dir);
-        const logits = run.logits.data.subarray((b * batch.width + col) * V, (b * batch.width + col + 1) * V);
-        worst = Math.max(worst, Math.abs(sum - projectLogits(dir, logits)));
-        checked++;
-      }
-    });
-    expect(checked).toBeGreaterThan(10);
-    expect(worst).toBeLessThan(1e-3);
+  const behaviour = resolveBehaviour({ kind: 'next-token-correct' }, model.tokenizer, model.vocabSize);
+  const plan = await buildAtomPlan(
+    model,
+    { features: ['repeats_earlier_token'], families: ['embed-direct', 'head-direct', 'mlp-direct'], includeReadoutAtoms: true },
+    behaviour,
+    true,
+  );
+  const batch = padBatch(seqs, 'left', model.padId);
+  const last = `blocks.${model.nLayers - 1}.hook_resid_post`;
+  const run = await model.run(batch, [...plan.hooks, last]);
+  const readout = plan.readout as FinalReadout;
+  const attnBiases = await Promise.all(model.structure.blocks.map((b) => (b.attnOutProj?.bias ? model.weight(b.attnOutProj.bias) : null)));
+  const out = new Float64Array(plan.atoms.length);
+  const V = run.logits.dims[2];
+  const d = readout.dModel;
+  let worst = 0;
+  let checked = 0;
+  seqs.forEach((tokens, b) => {
+    for (let t = 0; t + 1 < tokens.length; t++) {
+      const col = batch.offsets[b] + t;
+      const dir = tokenDirection(tokens[t + 1]);
+      plan.fill(run, b, col, [], t, dir, out);
+      let sum = out.reduce((s, v) => s + v, 0);
+      const w = readout.residualVector(dir);
+      const resid = run.hooks.get(last)!;
+      const sigma = readout.scale(resid.data, (b * batch.width + col) * d);
+      for (const bias of attnBiases) if (bias) for (let i = 0; i < d; i++) sum += (bias[i] * w[i]) / sigma;
+      sum += readout.constantTerm(dir);
+      const logits = run.logits.data.subarray((b * batch.width + col) * V, (b * batch.width + col + 1) * V);
+      worst = Math.max(worst, Math.abs(sum - projectLogits(dir, logits)));
+      checked++;
+    }
+  });
+  expect(checked).toBeGreaterThan(10);
+  expect(worst).toBeLessThan(1e-3);
 }
 
 describe('Llama-layout export against its PyTorch forward', () => {

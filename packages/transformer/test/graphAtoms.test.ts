@@ -13,9 +13,15 @@ const BEHAVIOURS: [string, (m: LanguageModel) => BehaviourInput][] = [
   ['logit-diff (one difference direction)', () => ({ kind: 'logit-diff', tokens: [5, 6] })],
   ['target-top1 (one token direction)', () => ({ kind: 'target-top1', token: 7 })],
   // an MLP unit: direct effects on its pre-activation (block 1's ln_2 σ at hook_resid_mid, one fixed direction fed at every position)
-  ['unit-above on an MLP unit (direct effects on its pre-activation, upstream components only)', () => ({ kind: 'unit-above', hook: 'blocks.1.mlp.hook_post', unit: 3, threshold: 0 })],
+  [
+    'unit-above on an MLP unit (direct effects on its pre-activation, upstream components only)',
+    () => ({ kind: 'unit-above', hook: 'blocks.1.mlp.hook_post', unit: 3, threshold: 0 }),
+  ],
   ['unit-above on a unit of mlp.hook_pre of layer 0', () => ({ kind: 'unit-above', hook: 'blocks.0.mlp.hook_pre', unit: 2, threshold: 0 })],
-  ['unit-above on a non-MLP hook (no readout: neuron sums and token features only)', () => ({ kind: 'unit-above', hook: 'blocks.0.hook_resid_post', unit: 3, threshold: 0 })],
+  [
+    'unit-above on a non-MLP hook (no readout: neuron sums and token features only)',
+    () => ({ kind: 'unit-above', hook: 'blocks.0.hook_resid_post', unit: 3, threshold: 0 }),
+  ],
 ];
 
 function compare(graph: ExtractResult, js: ExtractResult) {

@@ -27,12 +27,24 @@ function suite(modelDir: string) {
     const K = 8;
     for (const padding of ['right', 'left'] as const) {
       for (const atomsInGraph of [true, false]) {
-        const { dataset, summary } = await extractDataset(model, prompts, { kind: 'next-token-correct' }, { padding, atomsInGraph, batchSize: 4, atoms: { families: ['head-attention'], headAttention: { maxOffset: K } } });
+        const { dataset, summary } = await extractDataset(
+          model,
+          prompts,
+          { kind: 'next-token-correct' },
+          { padding, atomsInGraph, batchSize: 4, atoms: { families: ['head-attention'], headAttention: { maxOffset: K } } },
+        );
         expect(summary.atomsComputed).toBe(atomsInGraph ? 'graph' : 'js');
         const { atoms, nTrials, nBins } = dataset.manifest;
         const layers = [...new Set(atoms.map((a) => a.attributes.layer as number))];
-        const batch = padBatch(prompts.prompts.map((p) => p.tokens), 'right', model.padId);
-        const run = await model.run(batch, layers.map((l) => `blocks.${l}.attn.hook_pattern`));
+        const batch = padBatch(
+          prompts.prompts.map((p) => p.tokens),
+          'right',
+          model.padId,
+        );
+        const run = await model.run(
+          batch,
+          layers.map((l) => `blocks.${l}.attn.hook_pattern`),
+        );
         for (const atom of atoms) {
           expect(atom.attributes).toMatchObject({ component: 'attn', sign: 'none', feature: 'attention', readsReadout: 'no' });
           const { layer, head, offset } = atom.attributes as { layer: number; head: number; offset: number };
@@ -95,7 +107,9 @@ describe.skipIf(!trained)(needs('head-attention atoms on the tiny-lm GPT-2 expor
     const model = await LanguageModel.load(trained!, { threads: 1 });
     let dataset;
     try {
-      ({ dataset } = await extractDataset(model, await loadCondition(file, { size: model.vocabSize, tokenizer: model.tokenizer }), { kind: 'next-token-correct' }));
+      ({ dataset } = await extractDataset(model, await loadCondition(file, { size: model.vocabSize, tokenizer: model.tokenizer }), {
+        kind: 'next-token-correct',
+      }));
     } finally {
       await model.dispose();
     }
@@ -108,7 +122,12 @@ describe.skipIf(!trained)(needs('head-attention atoms on the tiny-lm GPT-2 expor
       validation: { kind: 'split', testFraction: 0.3, seed: 0 },
     });
     const weights = fit.filters.groups.map((g) => ({ label: g.label, w: g.temporal.y[0] })).sort((a, b) => b.w - a.w);
-    console.info(`[headAttention] top weights: ${weights.slice(0, 5).map((x) => `${x.label}: ${x.w.toFixed(2)}`).join('; ')}; test AUROC ${fit.metrics.test.model.auroc?.toFixed(3)} vs PSTH ${fit.metrics.test.psth.auroc?.toFixed(3)}`);
+    console.info(
+      `[headAttention] top weights: ${weights
+        .slice(0, 5)
+        .map((x) => `${x.label}: ${x.w.toFixed(2)}`)
+        .join('; ')}; test AUROC ${fit.metrics.test.model.auroc?.toFixed(3)} vs PSTH ${fit.metrics.test.psth.auroc?.toFixed(3)}`,
+    );
     // which head it is depends on the circuit (an earlier head's attention at the look-back also marks a copyable position); the offset does not
     expect(weights[0].label).toMatch(/, offset=9$/);
     expect(fit.metrics.test.model.auroc!).toBeGreaterThan(fit.metrics.test.psth.auroc! + 0.1);

@@ -24,7 +24,15 @@ const idTokenizer = { tokenId: (s: string) => (/^t\d+$/.test(s) ? Number(s.slice
 const nextToken = resolveBehaviour({ kind: 'next-token-correct' }, idTokenizer, 100);
 
 function patterns(over: Partial<ResolvedInputPatterns> = {}): ResolvedInputPatterns {
-  return { maxOffset: 4, features: ['matches-next', 'matches-current', 'occurred-before', 'is-bos', 'position'], bosId: 1, delimiters: new Set(), classNames: [], classOf: new Map(), ...over };
+  return {
+    maxOffset: 4,
+    features: ['matches-next', 'matches-current', 'occurred-before', 'is-bos', 'position'],
+    bosId: 1,
+    delimiters: new Set(),
+    classNames: [],
+    classOf: new Map(),
+    ...over,
+  };
 }
 
 /** Column of feature `f` at offset k, from inputPatternColumns. */
@@ -40,7 +48,16 @@ describe('input-pattern features (from the prompt alone)', () => {
   it('each feature per offset, evaluated at position t; offsets before the prompt start give 0', () => {
     //              0  1  2  3  4  5  6
     const tokens = [1, 7, 8, 9, 7, 8, 5];
-    const p = patterns({ features: ['matches-next', 'matches-current', 'occurred-before', 'is-bos', 'is-delimiter', 'token-class', 'position'], delimiters: new Set([9]), classNames: ['even', 'odd'], classOf: new Map([[8, 0], [7, 1], [9, 1]]) });
+    const p = patterns({
+      features: ['matches-next', 'matches-current', 'occurred-before', 'is-bos', 'is-delimiter', 'token-class', 'position'],
+      delimiters: new Set([9]),
+      classNames: ['even', 'odd'],
+      classOf: new Map([
+        [8, 0],
+        [7, 1],
+        [9, 1],
+      ]),
+    });
     const col = (id: string) => Array.from(column(p, tokens, id));
     // matches-next k: tokens[t−k] === tokens[t+1]; t = 3 (9): next 7 = tokens[1] → k = 2; t = 4 (7): next 8 = tokens[2] → k = 2
     expect(col('input.matches-next.2')).toEqual([0, 0, 0, 1, 1, 0, 0]);
@@ -140,10 +157,14 @@ describe('resolving input patterns against a tokenizer', () => {
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, '{"w0": "a",');
     await expect(resolveInputPatterns({ maxOffset: 3, tokenClasses: bad }, tok, V)).rejects.toThrow(new RegExp(`${bad}: not valid JSON`));
-    await expect(resolveInputPatterns({ maxOffset: 3, tokenClasses: join(dir, 'missing.json') }, tok, V)).rejects.toThrow(/missing\.json: token-class map not found/);
+    await expect(resolveInputPatterns({ maxOffset: 3, tokenClasses: join(dir, 'missing.json') }, tok, V)).rejects.toThrow(
+      /missing\.json: token-class map not found/,
+    );
     const unknown = join(dir, 'unknown.json');
     writeFileSync(unknown, JSON.stringify({ 'no such token': 'x' }));
-    await expect(resolveInputPatterns({ maxOffset: 3, tokenClasses: unknown }, tok, V)).rejects.toThrow(/unknown\.json: token: 'no such token' is not a single token/);
+    await expect(resolveInputPatterns({ maxOffset: 3, tokenClasses: unknown }, tok, V)).rejects.toThrow(
+      /unknown\.json: token: 'no such token' is not a single token/,
+    );
     writeFileSync(unknown, JSON.stringify(['w0']));
     await expect(resolveInputPatterns({ maxOffset: 3, tokenClasses: unknown }, tok, V)).rejects.toThrow(/expected one object mapping each token/);
     await expect(resolveInputPatterns({ maxOffset: 3, features: ['is-delimiter'] }, tok, V)).rejects.toThrow(/is-delimiter needs a delimiter token list/);
@@ -181,7 +202,11 @@ describe.skipIf(!trained)(needs('input patterns on the induction model (default 
       const first = atoms.findIndex((a) => a.attributes.component === 'input-pattern');
       const tokens = prompts.prompts[3].tokens;
       const resolved = await resolveInputPatterns({ maxOffset: 16 }, model.tokenizer, model.vocabSize);
-      const cols = inputPatternColumns(resolved, tokens, answerTokens(resolveBehaviour({ kind: 'next-token-correct' }, model.tokenizer, model.vocabSize), tokens));
+      const cols = inputPatternColumns(
+        resolved,
+        tokens,
+        answerTokens(resolveBehaviour({ kind: 'next-token-correct' }, model.tokenizer, model.vocabSize), tokens),
+      );
       const { nTrials, nBins } = result.dataset.manifest;
       cols.forEach((c, i) => {
         for (let t = 0; t < tokens.length; t++) expect(result!.dataset.inputs[((first + i) * nTrials + 3) * nBins + t]).toBe(c[t]);
@@ -192,7 +217,11 @@ describe.skipIf(!trained)(needs('input patterns on the induction model (default 
     const { dataset, summary } = result;
     expect(summary.readsReadout).toBe(false);
     expect(summary.readoutNote).toBeNull();
-    expect(dataset.manifest.metadata).toMatchObject({ atomFamilies: ['mlp-neurons', 'head-attention', 'input-patterns'], readsReadout: false, inputPatterns: { maxOffset: 16 } });
+    expect(dataset.manifest.metadata).toMatchObject({
+      atomFamilies: ['mlp-neurons', 'head-attention', 'input-patterns'],
+      readsReadout: false,
+      inputPatterns: { maxOffset: 16 },
+    });
     expect(dataset.manifest.atoms.every((a) => a.attributes.readsReadout === 'no')).toBe(true);
     const components = new Set(dataset.manifest.atoms.map((a) => a.attributes.component));
     expect(components).toEqual(new Set(['mlp-neurons', 'attn', 'input-pattern']));
@@ -207,7 +236,9 @@ describe.skipIf(!trained)(needs('input patterns on the induction model (default 
       validation: { kind: 'split', testFraction: 0.3, seed: 0 },
     });
     const weightsOf = (feature: string) =>
-      fit.filters.groups.filter((g) => g.label.startsWith(`feature=${feature},`)).map((g) => ({ offset: Number(/offset=(-?\d+)/.exec(g.label)![1]), w: g.temporal.y[0] }));
+      fit.filters.groups
+        .filter((g) => g.label.startsWith(`feature=${feature},`))
+        .map((g) => ({ offset: Number(/offset=(-?\d+)/.exec(g.label)![1]), w: g.temporal.y[0] }));
     const best = (ws: { offset: number; w: number }[]) => ws.reduce((a, b) => (b.w > a.w ? b : a)).offset;
     const next = weightsOf('matches-next');
     console.info(
@@ -246,7 +277,12 @@ describe('input patterns on the stochastic-copy and mixture conditions', () => {
         ],
       };
       const prompts = await loadCondition(condition, { size: model.vocabSize, tokenizer: model.tokenizer });
-      const { dataset } = await extractDataset(model, prompts, { kind: 'next-token-correct' }, { atoms: { families: ['input-patterns'], inputPatterns: { maxOffset: 8 } } });
+      const { dataset } = await extractDataset(
+        model,
+        prompts,
+        { kind: 'next-token-correct' },
+        { atoms: { families: ['input-patterns'], inputPatterns: { maxOffset: 8 } } },
+      );
       const m = dataset.manifest;
       expect(m.metadata.trialLabels).toEqual(prompts.prompts.map((p) => p.label));
       expect(new Set(m.metadata.trialLabels as string[])).toEqual(new Set(['copy', 'induction']));

@@ -47,7 +47,11 @@ describe('ONNX external data is confined to the model folder', () => {
       ['escape', (d) => relocate(d, '../outside.data'), /leaves the model folder/],
       ['absolute', (d) => relocate(d, '/etc/////passwd'), /is an absolute path/],
       ['missing', (d) => rmSync(join(d, 'onnx/model.onnx_data')), /does not exist \(looked for .*model\.onnx_data\)/],
-      ['device', (d) => (rmSync(join(d, 'onnx/model.onnx_data')), symlinkSync('/dev/zero', join(d, 'onnx/model.onnx_data'))), /is not a regular file \(a device, pipe or socket\)/],
+      [
+        'device',
+        (d) => (rmSync(join(d, 'onnx/model.onnx_data')), symlinkSync('/dev/zero', join(d, 'onnx/model.onnx_data'))),
+        /is not a regular file \(a device, pipe or socket\)/,
+      ],
       [
         'link out',
         (d) => {
@@ -73,9 +77,17 @@ describe('ONNX external data is confined to the model folder', () => {
 
   it('checks an external initializer appended to a graph that otherwise has none', async () => {
     const dir = copy(induction);
-    const tensor = [...varintField(1, 4), ...varintField(2, 1), ...stringField(8, 'probe'), ...bytesField(13, [...stringField(1, 'location'), ...stringField(2, 'sub/../../x.bin')]), ...varintField(14, 1)];
+    const tensor = [
+      ...varintField(1, 4),
+      ...varintField(2, 1),
+      ...stringField(8, 'probe'),
+      ...bytesField(13, [...stringField(1, 'location'), ...stringField(2, 'sub/../../x.bin')]),
+      ...varintField(14, 1),
+    ];
     writeFileSync(onnxOf(dir), Buffer.concat([readFileSync(onnxOf(dir)), Uint8Array.from(bytesField(7, bytesField(5, tensor)))]));
-    expect((await errorOf(LanguageModel.load(dir))).message).toMatch(/tensor 'probe' keeps its data in external file 'sub\/\.\.\/\.\.\/x\.bin', which leaves the model folder/);
+    expect((await errorOf(LanguageModel.load(dir))).message).toMatch(
+      /tensor 'probe' keeps its data in external file 'sub\/\.\.\/\.\.\/x\.bin', which leaves the model folder/,
+    );
   });
 });
 

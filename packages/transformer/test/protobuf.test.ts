@@ -39,7 +39,10 @@ describe('ONNX model decoding and appended graph outputs', () => {
 
   it('appending a ModelProto with graph.output entries merges into the original graph', () => {
     const extra = ['/model/layers.0/self_attn/Softmax_output_0', '/model/layers.1/Add_1_output_0'];
-    const merged = appendGraphOutputs(bytes, extra.map((name) => ({ name })));
+    const merged = appendGraphOutputs(
+      bytes,
+      extra.map((name) => ({ name })),
+    );
     expect(Buffer.from(merged.subarray(0, bytes.length)).equals(Buffer.from(bytes))).toBe(true);
     const m = parseOnnxModel(merged);
     expect(m.graph.outputs.map((o) => o.name)).toEqual(['logits', ...extra]);

@@ -35,7 +35,10 @@ function peakLag(g: ReducedModel['filters']['groups'][number]): number {
 }
 
 /** Extract next-token-correct on repeated-random prompts and fit the (component, layer, sign) × raw-lag spec. */
-async function reduce(dir: string, families: AtomFamily[] = ALL_OLD): Promise<Measured | { period: number; events: number; scoredBins: number; fitError: string }> {
+async function reduce(
+  dir: string,
+  families: AtomFamily[] = ALL_OLD,
+): Promise<Measured | { period: number; events: number; scoredBins: number; fitError: string }> {
   const config = parseConfigJson(readFileSync(join(dir, 'config.json'), 'utf8'), 'config.json') as any;
   const range: number[] | undefined = config.occam?.induction_period_range;
   const period = range ? Math.min(Math.max(10, range[0]), range[1]) : 10;
@@ -43,7 +46,12 @@ async function reduce(dir: string, families: AtomFamily[] = ALL_OLD): Promise<Me
   try {
     const prompts = await loadCondition({ kind: 'repeated-random', period, count: 600, seed: 11 }, { size: model.vocabSize, tokenizer: model.tokenizer });
     const readout = families.some((f) => f.endsWith('-direct'));
-    const { dataset, summary } = await extractDataset(model, prompts, { kind: 'next-token-correct' }, { batchSize: 32, atoms: { families, includeReadoutAtoms: readout } });
+    const { dataset, summary } = await extractDataset(
+      model,
+      prompts,
+      { kind: 'next-token-correct' },
+      { batchSize: 32, atoms: { families, includeReadoutAtoms: readout } },
+    );
     if (summary.events! < 10) {
       // nothing to predict: core refuses to fit an all-zero target
       let fitError = '';

@@ -13,9 +13,17 @@ describe.skipIf(!trained)(needs('search on the induction model', trained, 'induc
     const model = await LanguageModel.load(trained!, { threads: 1 });
     let dataset;
     try {
-      const prompts = await loadCondition({ kind: 'repeated-random', period: PERIOD, count: 400, seed: 11 }, { size: model.vocabSize, tokenizer: model.tokenizer });
+      const prompts = await loadCondition(
+        { kind: 'repeated-random', period: PERIOD, count: 400, seed: 11 },
+        { size: model.vocabSize, tokenizer: model.tokenizer },
+      );
       // the atoms this test was written for: neuron sums and the token feature (no readout atoms, no input patterns)
-      ({ dataset } = await extractDataset(model, prompts, { kind: 'next-token-correct' }, { batchSize: 64, atoms: { families: ['mlp-neurons', 'token-features'] } }));
+      ({ dataset } = await extractDataset(
+        model,
+        prompts,
+        { kind: 'next-token-correct' },
+        { batchSize: 64, atoms: { families: ['mlp-neurons', 'token-features'] } },
+      ));
     } finally {
       await model.dispose();
     }
@@ -24,7 +32,15 @@ describe.skipIf(!trained)(needs('search on the induction model', trained, 'induc
     // left to the full search.
     const result = await runSearch(
       dataset,
-      { maxLag: PERIOD + 2, folds: 2, seed: 1, strategies: ['forward'], exclude: { feature: ['direct-effect'] }, ignoreAttributes: ['head', 'layer'], history: false },
+      {
+        maxLag: PERIOD + 2,
+        folds: 2,
+        seed: 1,
+        strategies: ['forward'],
+        exclude: { feature: ['direct-effect'] },
+        ignoreAttributes: ['head', 'layer'],
+        history: false,
+      },
       { threads: 2 },
     );
     const minimal = result.candidates.find((c) => c.key === result.minimal)!;
@@ -38,7 +54,9 @@ describe.skipIf(!trained)(needs('search on the induction model', trained, 'induc
     // the token-level feature (does this token repeat an earlier one) weighs most at the period
     // (the group holding the token atoms, whatever the grouping the search chose calls it)
     const atoms = dataset.manifest.atoms;
-    const tokenGroup = buildLayout(minimal.spec, atoms).groups.find((g) => g.atoms.length > 0 && g.atoms.every((a) => atoms[a].attributes.component === 'token'));
+    const tokenGroup = buildLayout(minimal.spec, atoms).groups.find(
+      (g) => g.atoms.length > 0 && g.atoms.every((a) => atoms[a].attributes.component === 'token'),
+    );
     expect(tokenGroup, `the minimal model's groups mix the token feature with other atoms`).toBeDefined();
     const token = result.minimalFilters.find((f) => f.group === tokenGroup!.label);
     expect(token!.peakLag).toBe(PERIOD);

@@ -113,7 +113,9 @@ describe('stochastic-copy', () => {
   it('rejects prompts longer than the context before any forward pass, naming the condition file, the prompt and the limit', async () => {
     const p = file('too-long.condition.json', JSON.stringify({ ...cond, length: 32 }));
     const e = await errorOf(loadCondition(p, vocab));
-    expect(e.message).toBe(`${p}: prompt 0 (id sc-0): the prompt has 33 tokens (BOS included), more than the model's context of 32 positions; make the condition's prompts at most 32 tokens (its length, period × repeats, template or windowTokens)`);
+    expect(e.message).toBe(
+      `${p}: prompt 0 (id sc-0): the prompt has 33 tokens (BOS included), more than the model's context of 32 positions; make the condition's prompts at most 32 tokens (its length, period × repeats, template or windowTokens)`,
+    );
   });
 });
 
@@ -189,7 +191,17 @@ describe('mixture', () => {
 
   it('two components of one kind without seeds do not repeat each other', async () => {
     const same = { kind: 'stochastic-copy', lag: 3, copyProbability: 0.5, length: 12 } as const;
-    const set = await loadCondition({ kind: 'mixture', count: 40, components: [{ label: 'a', weight: 1, condition: same }, { label: 'b', weight: 1, condition: same }] }, vocab);
+    const set = await loadCondition(
+      {
+        kind: 'mixture',
+        count: 40,
+        components: [
+          { label: 'a', weight: 1, condition: same },
+          { label: 'b', weight: 1, condition: same },
+        ],
+      },
+      vocab,
+    );
     const a = set.prompts.filter((p) => p.label === 'a').map((p) => p.tokens.join(','));
     const b = new Set(set.prompts.filter((p) => p.label === 'b').map((p) => p.tokens.join(',')));
     expect(a.some((t) => b.has(t))).toBe(false);
@@ -197,10 +209,19 @@ describe('mixture', () => {
 
   it('takes a jsonl component in file order and says when it runs short; rejects count in a component and duplicate labels', async () => {
     file('few.jsonl', '{"tokens": [1, 4, 5]}\n{"tokens": [1, 6, 7]}\n');
-    const p = file('mix-short.condition.json', JSON.stringify({ kind: 'mixture', count: 20, components: [{ label: 'file', weight: 1, condition: { kind: 'jsonl', path: 'few.jsonl' } }] }));
+    const p = file(
+      'mix-short.condition.json',
+      JSON.stringify({ kind: 'mixture', count: 20, components: [{ label: 'file', weight: 1, condition: { kind: 'jsonl', path: 'few.jsonl' } }] }),
+    );
     expect((await errorOf(loadCondition(p, vocab))).message).toMatch(/component 'file' \(components\.0\.condition\) gives 2 prompts, but the mixture drew 20/);
-    const ok = await loadCondition({ kind: 'mixture', count: 2, components: [{ label: 'file', weight: 1, condition: { kind: 'jsonl', path: join(dir, 'few.jsonl') } }] }, vocab);
-    expect(ok.prompts.map((q) => q.tokens)).toEqual([[1, 4, 5], [1, 6, 7]]);
+    const ok = await loadCondition(
+      { kind: 'mixture', count: 2, components: [{ label: 'file', weight: 1, condition: { kind: 'jsonl', path: join(dir, 'few.jsonl') } }] },
+      vocab,
+    );
+    expect(ok.prompts.map((q) => q.tokens)).toEqual([
+      [1, 4, 5],
+      [1, 6, 7],
+    ]);
     expect(ok.prompts[1].source).toEqual({ file: join(dir, 'few.jsonl'), line: 2 });
     const withCount = { kind: 'mixture', count: 2, components: [{ label: 'x', weight: 1, condition: { ...mixture.components[0].condition, count: 5 } }] };
     expect(ConditionSchema.safeParse(withCount).success).toBe(false);
@@ -213,7 +234,10 @@ describe('template word lists and condition-relative paths', () => {
   it('fills slots from word-list files next to the condition (seeded), one value per line', async () => {
     mkdirSync(join(dir, 'lists'), { recursive: true });
     file('lists/a.txt', 't1\r\nt2\n\nt3\n');
-    const p = file('tpl.condition.json', JSON.stringify({ kind: 'template', template: '{A} t9 {B} {A}', slots: { A: { file: 'lists/a.txt' }, B: ['t10', 't11'] }, count: 300, seed: 2 }));
+    const p = file(
+      'tpl.condition.json',
+      JSON.stringify({ kind: 'template', template: '{A} t9 {B} {A}', slots: { A: { file: 'lists/a.txt' }, B: ['t10', 't11'] }, count: 300, seed: 2 }),
+    );
     const set = await loadCondition(p, vocab);
     const counts = new Map<number, number>();
     for (const q of set.prompts) {
@@ -232,24 +256,42 @@ describe('template word lists and condition-relative paths', () => {
     mkdirSync(inner, { recursive: true });
     file('outside.txt', 't1\n');
     const esc = file('inner/esc.condition.json', JSON.stringify({ kind: 'template', template: '{A}', slots: { A: { file: '../outside.txt' } }, count: 1 }));
-    expect((await errorOf(loadCondition(esc, vocab))).message).toMatch(/esc\.condition\.json: slots\.A\.file '\.\.\/outside\.txt' resolves to .*outside the condition file's folder/);
+    expect((await errorOf(loadCondition(esc, vocab))).message).toMatch(
+      /esc\.condition\.json: slots\.A\.file '\.\.\/outside\.txt' resolves to .*outside the condition file's folder/,
+    );
     symlinkSync(join(dir, 'outside.txt'), join(inner, 'link.txt'));
     const link = file('inner/link.condition.json', JSON.stringify({ kind: 'jsonl', path: 'link.txt' }));
     expect((await errorOf(loadCondition(link, vocab))).message).toMatch(/path 'link\.txt' resolves to .*outside the condition file's folder/);
     const missing = file('inner/missing.condition.json', JSON.stringify({ kind: 'template', template: '{A}', slots: { A: { file: 'nope.txt' } }, count: 1 }));
-    expect((await errorOf(loadCondition(missing, vocab))).message).toMatch(/nope\.txt: word list for slot \{A\} not found \(slots\.A\.file in .*missing\.condition\.json\)/);
+    expect((await errorOf(loadCondition(missing, vocab))).message).toMatch(
+      /nope\.txt: word list for slot \{A\} not found \(slots\.A\.file in .*missing\.condition\.json\)/,
+    );
     const folder = file('inner/folder.condition.json', JSON.stringify({ kind: 'jsonl', path: '.' }));
     expect((await errorOf(loadCondition(folder, vocab))).message).toMatch(/prompts file must be a regular file, got a folder/);
     file('inner/blank.txt', '\n \n');
     const blank = file('inner/blank.condition.json', JSON.stringify({ kind: 'template', template: '{A}', slots: { A: { file: 'blank.txt' } }, count: 1 }));
     expect((await errorOf(loadCondition(blank, vocab))).message).toMatch(/blank\.txt: word list for slot \{A\} has no values/);
     // inside a mixture, the message names the component's field
-    const inMix = file('inner/mix.condition.json', JSON.stringify({ kind: 'mixture', count: 2, components: [{ label: 'x', weight: 1, condition: { kind: 'template', template: '{A}', slots: { A: { file: '../outside.txt' } } } }] }));
-    expect((await errorOf(loadCondition(inMix, vocab))).message).toMatch(/mix\.condition\.json: components\.0\.condition\.slots\.A\.file '\.\.\/outside\.txt' resolves to/);
+    const inMix = file(
+      'inner/mix.condition.json',
+      JSON.stringify({
+        kind: 'mixture',
+        count: 2,
+        components: [{ label: 'x', weight: 1, condition: { kind: 'template', template: '{A}', slots: { A: { file: '../outside.txt' } } } }],
+      }),
+    );
+    expect((await errorOf(loadCondition(inMix, vocab))).message).toMatch(
+      /mix\.condition\.json: components\.0\.condition\.slots\.A\.file '\.\.\/outside\.txt' resolves to/,
+    );
     // a condition given as an object resolves against, and stays inside, the working folder
-    expect((await errorOf(loadCondition({ kind: 'jsonl', path: '../../x.jsonl' }, vocab))).message).toMatch(/^condition: path '\.\.\/\.\.\/x\.jsonl' resolves to .*, outside the working folder /);
+    expect((await errorOf(loadCondition({ kind: 'jsonl', path: '../../x.jsonl' }, vocab))).message).toMatch(
+      /^condition: path '\.\.\/\.\.\/x\.jsonl' resolves to .*, outside the working folder /,
+    );
     // an absolute path is the user's explicit choice
-    const abs = file('inner/abs.condition.json', JSON.stringify({ kind: 'template', template: '{A}', slots: { A: { file: join(dir, 'outside.txt') } }, count: 1 }));
+    const abs = file(
+      'inner/abs.condition.json',
+      JSON.stringify({ kind: 'template', template: '{A}', slots: { A: { file: join(dir, 'outside.txt') } }, count: 1 }),
+    );
     expect((await loadCondition(abs, vocab)).prompts[0].tokens).toEqual([1, 5]);
   });
 
@@ -265,7 +307,9 @@ describe('template word lists and condition-relative paths', () => {
       `${unk}:2: 'hello', 'world' are not in the model's vocabulary (the tokenizer maps them to its unknown token); use words of the vocabulary, or give "tokens"`,
     );
     const tpl = file('unk.condition.json', JSON.stringify({ kind: 'template', template: '{A} t1', slots: { A: ['Paris'] }, count: 2 }));
-    expect((await errorOf(loadCondition(tpl, vocab))).message).toMatch(/unk\.condition\.json: template: prompt 0 \("Paris t1"\): 'Paris' is not in the model's vocabulary/);
+    expect((await errorOf(loadCondition(tpl, vocab))).message).toMatch(
+      /unk\.condition\.json: template: prompt 0 \("Paris t1"\): 'Paris' is not in the model's vocabulary/,
+    );
     const dupe = file('dupe.jsonl', '{"text": "t1", "id": "a"}\n{"text": "t2", "id": "a"}\n');
     expect((await errorOf(loadCondition(dupe, vocab))).message).toMatch(/dupe\.jsonl:2: id "a" was already used on line 1/);
   });
@@ -275,23 +319,39 @@ describe('condition limits', () => {
   it('refuses a count that would make more tokens than the limit before generating, and a file over the size limit before reading', async () => {
     const t0 = Date.now();
     const e = await errorOf(loadCondition({ kind: 'stochastic-copy', lag: 2, copyProbability: 0.5, length: 20, count: 1e9 }, vocab));
-    expect(e.message).toBe("condition: 1000000000 prompts × 21 tokens is more than the 1000000 prompt tokens allowed in one condition (raise it with OCCAM_MAX_PROMPT_TOKENS, or lower count)");
-    expect((await errorOf(loadCondition({ kind: 'mixture', count: 2e9, components: [{ label: 'a', weight: 1, condition: { kind: 'repeated-random', period: 3 } }] }, vocab))).message).toMatch(/2000000000 prompts is more than/);
+    expect(e.message).toBe(
+      'condition: 1000000000 prompts × 21 tokens is more than the 1000000 prompt tokens allowed in one condition (raise it with OCCAM_MAX_PROMPT_TOKENS, or lower count)',
+    );
+    expect(
+      (
+        await errorOf(
+          loadCondition({ kind: 'mixture', count: 2e9, components: [{ label: 'a', weight: 1, condition: { kind: 'repeated-random', period: 3 } }] }, vocab),
+        )
+      ).message,
+    ).toMatch(/2000000000 prompts is more than/);
     expect(Date.now() - t0).toBeLessThan(1000);
     const big = file('big.jsonl', '');
     const { truncateSync } = await import('node:fs');
     truncateSync(big, 5 * 1024 ** 2);
-    expect((await errorOf(loadCondition(big, vocab))).message).toBe(`${big}: prompts file is ${5 * 1024 ** 2} bytes, over the 4 MiB limit for condition inputs (raise it with OCCAM_MAX_PROMPT_FILE_BYTES)`);
+    expect((await errorOf(loadCondition(big, vocab))).message).toBe(
+      `${big}: prompts file is ${5 * 1024 ** 2} bytes, over the 4 MiB limit for condition inputs (raise it with OCCAM_MAX_PROMPT_FILE_BYTES)`,
+    );
   });
 
   it('takes raised limits from the environment and rejects a malformed one', async () => {
     process.env.OCCAM_MAX_PROMPT_TOKENS = '100';
     try {
-      expect((await errorOf(loadCondition({ kind: 'repeated-random', period: 5, count: 10 }, vocab))).message).toMatch(/10 prompts × 11 tokens is more than the 100 prompt tokens/);
+      expect((await errorOf(loadCondition({ kind: 'repeated-random', period: 5, count: 10 }, vocab))).message).toMatch(
+        /10 prompts × 11 tokens is more than the 100 prompt tokens/,
+      );
       const p = file('tokens.jsonl', Array.from({ length: 30 }, () => '{"tokens": [1, 5, 6, 7]}').join('\n'));
-      expect((await errorOf(loadCondition(p, vocab))).message).toBe(`${p}: the prompts have 120 tokens, more than the 100 allowed in one condition (raise it with OCCAM_MAX_PROMPT_TOKENS, or use fewer prompts)`);
+      expect((await errorOf(loadCondition(p, vocab))).message).toBe(
+        `${p}: the prompts have 120 tokens, more than the 100 allowed in one condition (raise it with OCCAM_MAX_PROMPT_TOKENS, or use fewer prompts)`,
+      );
       process.env.OCCAM_MAX_PROMPT_TOKENS = '1e6';
-      expect((await errorOf(loadCondition({ kind: 'repeated-random', period: 5, count: 10 }, vocab))).message).toMatch(/OCCAM_MAX_PROMPT_TOKENS="1e6" is not a valid limit/);
+      expect((await errorOf(loadCondition({ kind: 'repeated-random', period: 5, count: 10 }, vocab))).message).toMatch(
+        /OCCAM_MAX_PROMPT_TOKENS="1e6" is not a valid limit/,
+      );
     } finally {
       delete process.env.OCCAM_MAX_PROMPT_TOKENS;
     }

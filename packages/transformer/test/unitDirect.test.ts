@@ -34,7 +34,12 @@ async function expectUnitDecomposition(dir: string, L: number, unit: number, hoo
     const nHeads = plan.sources.find((s) => s.kind === 'heads')!;
     expect(plan.atoms.filter((a) => a.attributes.component === 'attn').length).toBe(2 * (L + 1) * (nHeads.kind === 'heads' ? nHeads.heads : 0));
     expect(plan.atoms.filter((a) => a.attributes.component === 'mlp').length).toBe(2 * L);
-    const logitPlan = await buildAtomPlan(model, { features: ['repeats_earlier_token'], families: [...DIRECT], includeReadoutAtoms: true }, resolveBehaviour({ kind: 'next-token-correct' }, model.tokenizer, model.vocabSize), true);
+    const logitPlan = await buildAtomPlan(
+      model,
+      { features: ['repeats_earlier_token'], families: [...DIRECT], includeReadoutAtoms: true },
+      resolveBehaviour({ kind: 'next-token-correct' }, model.tokenizer, model.vocabSize),
+      true,
+    );
     const logitAtoms = new Map(logitPlan.atoms.map((a) => [a.id, a.attributes]));
     for (const a of plan.atoms) expect(a.attributes, a.id).toEqual(logitAtoms.get(a.id));
 
@@ -50,7 +55,9 @@ async function expectUnitDecomposition(dir: string, L: number, unit: number, hoo
     const mid = run.hooks.get(plan.readoutHook!)!;
     const d = readout.dModel;
     const w = readout.vectorAt(null);
-    const attnBiases = await Promise.all(model.structure.blocks.filter((b) => b.layer <= L).map((b) => (b.attnOutProj?.bias ? model.weight(b.attnOutProj.bias) : null)));
+    const attnBiases = await Promise.all(
+      model.structure.blocks.filter((b) => b.layer <= L).map((b) => (b.attnOutProj?.bias ? model.weight(b.attnOutProj.bias) : null)),
+    );
     const out = new Float64Array(plan.atoms.length);
     let worst = 0;
     let largest = 0;
@@ -91,18 +98,24 @@ describe('unit-above direct effects on the Llama-layout fixture (RMSNorm; gated 
     const model = await LanguageModel.load(tinyLlama, { threads: 1 });
     try {
       const behaviour = resolveBehaviour({ kind: 'unit-above', hook: 'blocks.0.hook_resid_post', unit: 1, threshold: 0 }, model.tokenizer, model.vocabSize);
-      await expect(buildAtomPlan(model, { features: ['repeats_earlier_token'], families: ['head-direct'], includeReadoutAtoms: true }, behaviour, true)).rejects.toThrow(OccamError);
+      await expect(
+        buildAtomPlan(model, { features: ['repeats_earlier_token'], families: ['head-direct'], includeReadoutAtoms: true }, behaviour, true),
+      ).rejects.toThrow(OccamError);
       const plan = await buildAtomPlan(model, { features: ['repeats_earlier_token'] }, behaviour, false);
       expect(plan.readout).toBeNull();
       const unitOut = resolveBehaviour({ kind: 'unit-above', hook: 'blocks.0.mlp.hook_post', unit: 100000, threshold: 0 }, model.tokenizer, model.vocabSize);
-      await expect(buildAtomPlan(model, { features: ['repeats_earlier_token'], families: ['mlp-direct'], includeReadoutAtoms: true }, unitOut, true)).rejects.toThrow(/beyond/);
+      await expect(
+        buildAtomPlan(model, { features: ['repeats_earlier_token'], families: ['mlp-direct'], includeReadoutAtoms: true }, unitOut, true),
+      ).rejects.toThrow(/beyond/);
       // a layout whose block-L MLP norm was not found: the error names the layout and the hook
       const blk = model.structure.blocks[1];
       const norm = blk.mlpNorm;
       blk.mlpNorm = null;
       try {
         const unit1 = resolveBehaviour({ kind: 'unit-above', hook: 'blocks.1.mlp.hook_post', unit: 1, threshold: 0 }, model.tokenizer, model.vocabSize);
-        await expect(buildAtomPlan(model, { features: ['repeats_earlier_token'], includeReadoutAtoms: true }, unit1, false)).rejects.toThrow(/blocks\.1\.hook_resid_mid.*'layers' layout/);
+        await expect(buildAtomPlan(model, { features: ['repeats_earlier_token'], includeReadoutAtoms: true }, unit1, false)).rejects.toThrow(
+          /blocks\.1\.hook_resid_mid.*'layers' layout/,
+        );
       } finally {
         blk.mlpNorm = norm;
       }

@@ -118,69 +118,72 @@ const SEQUENCES = 200;
 const SEED = 20261202;
 
 const title = 'stochastic copy fixtures (data/models/copy-l6-*) under @occam/transformer';
-describe.skipIf(!present)(present ? title : `${title} — SKIPPED: data/models/copy-l6-s1 or copy-l6-random is missing (tools/tiny-lm/make_fixtures.sh RUNS copy makes them)`, () => {
-  const models = new Map<string, LanguageModel>();
-  const info = present ? taskInfo('copy-l6-s1') : (null as unknown as CopyTaskInfo);
-  const sequences = present ? copySequences(info, SEQUENCES, SEED) : [];
-  const load = async (name: string) => {
-    const m = await LanguageModel.load(join(modelsDir, name), { threads: 1 });
-    models.set(name, m);
-    return m;
-  };
-  afterAll(async () => {
-    for (const m of models.values()) await m.dispose();
-  });
+describe.skipIf(!present)(
+  present ? title : `${title} — SKIPPED: data/models/copy-l6-s1 or copy-l6-random is missing (tools/tiny-lm/make_fixtures.sh RUNS copy makes them)`,
+  () => {
+    const models = new Map<string, LanguageModel>();
+    const info = present ? taskInfo('copy-l6-s1') : (null as unknown as CopyTaskInfo);
+    const sequences = present ? copySequences(info, SEQUENCES, SEED) : [];
+    const load = async (name: string) => {
+      const m = await LanguageModel.load(join(modelsDir, name), { threads: 1 });
+      models.set(name, m);
+      return m;
+    };
+    afterAll(async () => {
+      for (const m of models.values()) await m.dispose();
+    });
 
-  let trained: CopyScore;
-  let control: CopyScore;
-  beforeAll(async () => {
-    trained = await score(await load('copy-l6-s1'), info, sequences);
-    control = await score(await load('copy-l6-random'), info, sequences);
-  });
+    let trained: CopyScore;
+    let control: CopyScore;
+    beforeAll(async () => {
+      trained = await score(await load('copy-l6-s1'), info, sequences);
+      control = await score(await load('copy-l6-random'), info, sequences);
+    });
 
-  it('describes the task it was trained on (lag 6, p 0.6, t0..t63, 32 positions with <bos>)', () => {
-    expect(info).toMatchObject({ task: 'copy', lag: 6, copy_prob: 0.6, n_tokens: 64, seq_len: 32 });
-    expect(taskInfo('copy-l6-random')).toMatchObject({ task: 'copy', lag: 6, copy_prob: 0.6 });
-    const m = models.get('copy-l6-s1')!;
-    expect(m.tokenizer.encode('t0 t5 t63')).toEqual([1, 4, 9, 67]);
-  });
+    it('describes the task it was trained on (lag 6, p 0.6, t0..t63, 32 positions with <bos>)', () => {
+      expect(info).toMatchObject({ task: 'copy', lag: 6, copy_prob: 0.6, n_tokens: 64, seq_len: 32 });
+      expect(taskInfo('copy-l6-random')).toMatchObject({ task: 'copy', lag: 6, copy_prob: 0.6 });
+      const m = models.get('copy-l6-s1')!;
+      expect(m.tokenizer.encode('t0 t5 t63')).toEqual([1, 4, 9, 67]);
+    });
 
-  it('the trained model predicts the copy at every scored position: accuracy = the copy rate ≈ p', () => {
-    expect(trained.nScored).toBe(SEQUENCES * (info.seq_len - 1 - info.lag));
-    // the generator here draws copies at rate p
-    expect(Math.abs(trained.copyRate - info.copy_prob)).toBeLessThan(noise(info.copy_prob, trained.nScored));
-    expect(trained.copyPredRate).toBeGreaterThan(0.98);
-    expect(Math.abs(trained.scoredAcc - info.copy_prob)).toBeLessThan(noise(info.copy_prob, trained.nScored) + 0.02);
-    // a non-copied target is never the source, so only guessing away from the copy could beat the copy rate
-    expect(trained.scoredAcc).toBeLessThanOrEqual(trained.copyRate + 1e-12);
-  });
+    it('the trained model predicts the copy at every scored position: accuracy = the copy rate ≈ p', () => {
+      expect(trained.nScored).toBe(SEQUENCES * (info.seq_len - 1 - info.lag));
+      // the generator here draws copies at rate p
+      expect(Math.abs(trained.copyRate - info.copy_prob)).toBeLessThan(noise(info.copy_prob, trained.nScored));
+      expect(trained.copyPredRate).toBeGreaterThan(0.98);
+      expect(Math.abs(trained.scoredAcc - info.copy_prob)).toBeLessThan(noise(info.copy_prob, trained.nScored) + 0.02);
+      // a non-copied target is never the source, so only guessing away from the copy could beat the copy rate
+      expect(trained.scoredAcc).toBeLessThanOrEqual(trained.copyRate + 1e-12);
+    });
 
-  it('the random-weights control is at chance (1/64) on the same positions', () => {
-    const chance = 1 / info.n_tokens;
-    expect(Math.abs(control.scoredAcc - chance)).toBeLessThan(noise(chance, control.nScored) + 0.01);
-    expect(control.copyPredRate).toBeLessThan(0.05);
-  });
+    it('the random-weights control is at chance (1/64) on the same positions', () => {
+      const chance = 1 / info.n_tokens;
+      expect(Math.abs(control.scoredAcc - chance)).toBeLessThan(noise(chance, control.nScored) + 0.01);
+      expect(control.copyPredRate).toBeLessThan(0.05);
+    });
 
-  it('layer 0 of the trained model attends to the copy source t-(lag-1); the control does not', () => {
-    expect(Math.max(...trained.sourceAttention)).toBeGreaterThan(0.8);
-    // uniform causal attention over ~20 keys would put ~0.05 on any one of them
-    expect(Math.max(...control.sourceAttention)).toBeLessThan(0.2);
-  });
+    it('layer 0 of the trained model attends to the copy source t-(lag-1); the control does not', () => {
+      expect(Math.max(...trained.sourceAttention)).toBeGreaterThan(0.8);
+      // uniform causal attention over ~20 keys would put ~0.05 on any one of them
+      expect(Math.max(...control.sourceAttention)).toBeLessThan(0.2);
+    });
 
-  it('the checkpoints go from chance to the copy rule, and the last one is copy-l6-s1', async () => {
-    const stepsDir = join(modelsDir, 'copy-l6-s1-steps');
-    const steps = ['000000', '000100', '000120', '000140', '000160', '000180', '000200', '000400', '001000'];
-    const rates: number[] = [];
-    for (const s of steps) {
-      const name = `copy-l6-s1-steps/step-${s}`;
-      const config = JSON.parse(readFileSync(join(stepsDir, `step-${s}`, 'config.json'), 'utf8'));
-      expect(config.occam.step).toBe(Number(s));
-      rates.push((await score(await load(name), info, sequences)).copyPredRate);
-    }
-    expect(rates[0]).toBeLessThan(0.05);
-    expect(rates[rates.length - 1]).toBe(trained.copyPredRate);
-    // the rise is covered: some checkpoints sit part-way, and the curve does not fall back by more than noise
-    expect(rates.filter((r) => r > 0.1 && r < 0.9).length).toBeGreaterThanOrEqual(2);
-    for (let i = 1; i < rates.length; i++) expect(rates[i]).toBeGreaterThan(rates[i - 1] - 0.02);
-  });
-});
+    it('the checkpoints go from chance to the copy rule, and the last one is copy-l6-s1', async () => {
+      const stepsDir = join(modelsDir, 'copy-l6-s1-steps');
+      const steps = ['000000', '000100', '000120', '000140', '000160', '000180', '000200', '000400', '001000'];
+      const rates: number[] = [];
+      for (const s of steps) {
+        const name = `copy-l6-s1-steps/step-${s}`;
+        const config = JSON.parse(readFileSync(join(stepsDir, `step-${s}`, 'config.json'), 'utf8'));
+        expect(config.occam.step).toBe(Number(s));
+        rates.push((await score(await load(name), info, sequences)).copyPredRate);
+      }
+      expect(rates[0]).toBeLessThan(0.05);
+      expect(rates[rates.length - 1]).toBe(trained.copyPredRate);
+      // the rise is covered: some checkpoints sit part-way, and the curve does not fall back by more than noise
+      expect(rates.filter((r) => r > 0.1 && r < 0.9).length).toBeGreaterThanOrEqual(2);
+      for (let i = 1; i < rates.length; i++) expect(rates[i]).toBeGreaterThan(rates[i - 1] - 0.02);
+    });
+  },
+);

@@ -8,7 +8,12 @@ const script = fileURLToPath(new URL('../smoke.sh', import.meta.url));
 
 describe.skipIf(!hasTorch)('tools/tiny-lm smoke training and export (PyTorch from Debian)', () => {
   it('trains a few steps, exports a Hugging Face-style ONNX directory and matches PyTorch logits', () => {
-    const out = execFileSync('bash', [script], { encoding: 'utf8', cwd: fileURLToPath(new URL('../../..', import.meta.url)), timeout: 600_000, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = execFileSync('bash', [script], {
+      encoding: 'utf8',
+      cwd: fileURLToPath(new URL('../../..', import.meta.url)),
+      timeout: 600_000,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     expect(out).toMatch(/tiny-lm smoke OK/);
   }, 600_000);
 });

@@ -25,19 +25,27 @@ export function compareText(r: CompareResult): string {
   const ci = cp.intervals;
   const pct = ci ? ` [${Math.round(100 * ci.level)} % intervals over the column's held-out trials; differences paired]` : '';
   lines.push('', `cross-prediction, held-out AUROC (row model on column data)${pct}:`, matrixText(r.names, cp.auroc, ci?.auroc));
-  lines.push('', 'relative to the column system\'s own model (0 = as good as its own):', matrixText(r.names, cp.relativeToOwn, ci?.relativeToOwn));
+  lines.push('', "relative to the column system's own model (0 = as good as its own):", matrixText(r.names, cp.relativeToOwn, ci?.relativeToOwn));
   if (cp.stratifiedAuroc && cp.stratifiedRelativeToOwn) {
-    lines.push('', 'position-stratified AUROC (pairs within each bin; anything that depends on position alone scores 0.5):', matrixText(r.names, cp.stratifiedAuroc, ci?.stratifiedAuroc));
-    lines.push('', 'stratified, relative to the column system\'s own model:', matrixText(r.names, cp.stratifiedRelativeToOwn, ci?.stratifiedRelativeToOwn));
+    lines.push(
+      '',
+      'position-stratified AUROC (pairs within each bin; anything that depends on position alone scores 0.5):',
+      matrixText(r.names, cp.stratifiedAuroc, ci?.stratifiedAuroc),
+    );
+    lines.push('', "stratified, relative to the column system's own model:", matrixText(r.names, cp.stratifiedRelativeToOwn, ci?.stratifiedRelativeToOwn));
   }
   for (const c of r.controls ?? []) {
     const s = c.control.selectivity.stratifiedAuroc;
     const f = (v: number | null) => (v === null ? '—' : v.toFixed(3));
     lines.push(`${c.name}: selectivity beside its ${c.control.control.kind} control ${f(s.estimate)} [${f(s.low)}, ${f(s.high)}] stratified AUROC`);
   }
-  for (const f of r.filterSimilarity.filter((x) => x.filter !== 'full')) lines.push('', `filter similarity (cosine), ${f.group} ${f.filter}:`, matrixText(r.names, f.matrix));
+  for (const f of r.filterSimilarity.filter((x) => x.filter !== 'full'))
+    lines.push('', `filter similarity (cosine), ${f.group} ${f.filter}:`, matrixText(r.names, f.matrix));
   lines.push('', `order by similarity: ${r.order.join(' · ')}`, '', 'response differences — share explained by swapping inputs vs swapping models:');
-  for (const v of r.variability) lines.push(`  ${v.a} vs ${v.b}: inputs ${v.inputShare === null ? '—' : (100 * v.inputShare).toFixed(0) + '%'}, models ${v.modelShare === null ? '—' : (100 * v.modelShare).toFixed(0) + '%'}`);
+  for (const v of r.variability)
+    lines.push(
+      `  ${v.a} vs ${v.b}: inputs ${v.inputShare === null ? '—' : (100 * v.inputShare).toFixed(0) + '%'}, models ${v.modelShare === null ? '—' : (100 * v.modelShare).toFixed(0) + '%'}`,
+    );
   return lines.join('\n');
 }
 
@@ -47,9 +55,27 @@ export const compareCommand: Command = {
   usage: 'occam compare --system NAME=MODEL.json@DATASET --system NAME=MODEL.json@DATASET [--system …]… --out FILE [options]',
   example: 'occam compare --system v1=v1.model.json@data/neuron/v1 --system v2=v2.model.json@data/neuron/v2 --out compare.json',
   options: {
-    system: { type: 'string', value: 'NAME=MODEL.json@DATASET', multiple: true, description: 'a system: its name, its reduced model and the Dataset it was fitted on (at least two)' },
-    out: { type: 'string', value: 'FILE', path: 'file', stdout: true, required: true, description: "where to write the comparison (JSON); '-' writes it to stdout and the summary to stderr" },
-    kind: { type: 'string', value: 'KIND', choices: ['systems', 'conditions'], default: 'systems', description: 'systems: universality across systems; conditions: transfer of one system across conditions' },
+    system: {
+      type: 'string',
+      value: 'NAME=MODEL.json@DATASET',
+      multiple: true,
+      description: 'a system: its name, its reduced model and the Dataset it was fitted on (at least two)',
+    },
+    out: {
+      type: 'string',
+      value: 'FILE',
+      path: 'file',
+      stdout: true,
+      required: true,
+      description: "where to write the comparison (JSON); '-' writes it to stdout and the summary to stderr",
+    },
+    kind: {
+      type: 'string',
+      value: 'KIND',
+      choices: ['systems', 'conditions'],
+      default: 'systems',
+      description: 'systems: universality across systems; conditions: transfer of one system across conditions',
+    },
     seed: { type: 'string', value: 'N', default: '0', description: 'seed of the interval resampling and the simulated responses' },
     resamples: { type: 'string', value: 'N', default: '1000', description: "resamples of each column's held-out trials for the intervals" },
   },

@@ -8,11 +8,24 @@ import { LM_SPEC } from '../bundledFiles.js';
 
 export const dynamicsCommand: Command = {
   name: 'dynamics',
-  summary: 'reduce one condition at every training checkpoint, beside each checkpoint\'s random-weights control, and find where the computation changes',
-  example: 'occam dynamics --checkpoints data/models/copy-l6-s1-steps --condition examples/stochastic-copy.condition.json --behaviour next-token-correct --out dynamics.json',
+  summary: "reduce one condition at every training checkpoint, beside each checkpoint's random-weights control, and find where the computation changes",
+  example:
+    'occam dynamics --checkpoints data/models/copy-l6-s1-steps --condition examples/stochastic-copy.condition.json --behaviour next-token-correct --out dynamics.json',
   options: {
-    checkpoints: { type: 'string', value: 'DIR', path: 'directory', required: true, description: 'a folder of checkpoint model folders, one per training step (the step read from each name)' },
-    condition: { type: 'string', value: 'FILE', path: 'file', required: true, description: 'the prompt condition: a JSONL prompts file or a generating condition (JSON)' },
+    checkpoints: {
+      type: 'string',
+      value: 'DIR',
+      path: 'directory',
+      required: true,
+      description: 'a folder of checkpoint model folders, one per training step (the step read from each name)',
+    },
+    condition: {
+      type: 'string',
+      value: 'FILE',
+      path: 'file',
+      required: true,
+      description: 'the prompt condition: a JSONL prompts file or a generating condition (JSON)',
+    },
     behaviour: {
       type: 'string',
       value: 'B',
@@ -20,8 +33,21 @@ export const dynamicsCommand: Command = {
       required: true,
       description: 'what is predicted at each token: next-token-correct, target-top1:TOKEN, logit-diff:A,B, unit-above:HOOK:UNIT:THRESHOLD, or a JSON object',
     },
-    out: { type: 'string', value: 'FILE', path: 'file', stdout: true, required: true, description: "where to write the dynamics result (JSON); '-' writes it to stdout and the table to stderr" },
-    spec: { type: 'string', value: 'FILE', path: 'file', default: 'examples/lm-default.spec.json', description: 'the model spec (JSON) fitted at every checkpoint' },
+    out: {
+      type: 'string',
+      value: 'FILE',
+      path: 'file',
+      stdout: true,
+      required: true,
+      description: "where to write the dynamics result (JSON); '-' writes it to stdout and the table to stderr",
+    },
+    spec: {
+      type: 'string',
+      value: 'FILE',
+      path: 'file',
+      default: 'examples/lm-default.spec.json',
+      description: 'the model spec (JSON) fitted at every checkpoint',
+    },
     metric: {
       type: 'string',
       value: 'METRIC',
@@ -29,7 +55,13 @@ export const dynamicsCommand: Command = {
       default: 'stratifiedAuroc',
       description: 'the figure whose change over training is located (a gain per event falls by itself as the behaviour becomes common)',
     },
-    control: { type: 'string', value: 'KIND', choices: ['random', 'none'], default: 'random', description: "random: each checkpoint beside a random-weights control made from it; none: no control" },
+    control: {
+      type: 'string',
+      value: 'KIND',
+      choices: ['random', 'none'],
+      default: 'random',
+      description: 'random: each checkpoint beside a random-weights control made from it; none: no control',
+    },
     'control-seed': { type: 'string', value: 'N', default: '0', description: 'seed of the random-weights controls' },
   },
   outputs: [{ option: 'out', kind: 'file' }],
@@ -74,7 +106,9 @@ export const dynamicsCommand: Command = {
 function dynamicsText(result: DynamicsResult): string {
   const f = (v: number | null | undefined) => (v === null || v === undefined ? '—' : v.toFixed(3));
   const withControl = result.points.some((p) => p.selectivity);
-  const lines = [`per checkpoint: ${result.metric.name}, behaviour rate${withControl ? ', selectivity beside its random-weights control (stratified AUROC, 95 % interval)' : ''}:`];
+  const lines = [
+    `per checkpoint: ${result.metric.name}, behaviour rate${withControl ? ', selectivity beside its random-weights control (stratified AUROC, 95 % interval)' : ''}:`,
+  ];
   for (const p of result.points) {
     const s = p.selectivity?.stratifiedAuroc;
     const sel = s ? `  ${f(s.estimate)} [${f(s.low)}, ${f(s.high)}]` : withControl ? '  —' : '';
@@ -82,7 +116,11 @@ function dynamicsText(result: DynamicsResult): string {
   }
   if (!withControl) lines.push('no control run (--control none): no figure here can be told apart from what an untrained network of this shape gives');
   const cp = result.changePoint;
-  lines.push(cp ? `abrupt change at step ${cp.step}: ${cp.before.toFixed(3)} → ${cp.after.toFixed(3)} (ΔBIC ${cp.bicGain.toFixed(1)}; ${cp.method})` : 'no abrupt change (one level preferred by BIC)');
+  lines.push(
+    cp
+      ? `abrupt change at step ${cp.step}: ${cp.before.toFixed(3)} → ${cp.after.toFixed(3)} (ΔBIC ${cp.bicGain.toFixed(1)}; ${cp.method})`
+      : 'no abrupt change (one level preferred by BIC)',
+  );
   lines.push('where each series changes (steepest | abrupt | bend):');
   for (const c of result.changes) lines.push(`  ${c.series.padEnd(22)} ${[c.steepest, c.abrupt, c.bend].map((x) => (x ? `step ${x.step}` : '—')).join(' | ')}`);
   return lines.join('\n');

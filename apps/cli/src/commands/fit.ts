@@ -1,11 +1,4 @@
-import {
-  checkSpecForDataset,
-  compareWithControl,
-  fitReducedModel,
-  fitReducedModelWithPredictions,
-  readDataset,
-  readSpecFile,
-} from '@occam/core';
+import { checkSpecForDataset, compareWithControl, fitReducedModel, fitReducedModelWithPredictions, readDataset, readSpecFile } from '@occam/core';
 import { UsageError, numberOption, requireString, type Command } from '../cli.js';
 import { controlText } from '../controlText.js';
 import { writeModelOutput, wroteLine } from '../stdoutOutput.js';
@@ -16,11 +9,41 @@ export const fitCommand: Command = {
   summary: 'fit a reduced model (spec) to a dataset and score it against its baselines',
   example: 'occam fit --data data/neuron/v1-C2 --spec examples/published-neuron.spec.json --out model.json',
   options: {
-    data: { type: 'string', value: 'DIR', path: 'directory', required: true, description: 'the Dataset to fit: a folder with manifest.json (from occam neuron import, lm extract or your own writer)' },
-    spec: { type: 'string', value: 'FILE', path: 'file', required: true, description: 'the model spec (JSON): grouping, spatial and temporal bases, history, penalty, validation' },
-    out: { type: 'string', value: 'FILE', path: 'file', stdout: true, required: true, description: "where to write the reduced model (JSON); '-' writes it to stdout and the summary to stderr" },
-    'control-data': { type: 'string', value: 'DIR', path: 'directory', description: "a control system's Dataset of the same trials (e.g. lm reduce's <name>.control.dataset): the same spec is fitted there and the selectivity reported" },
-    resamples: { type: 'string', value: 'N', default: '1000', description: 'bootstrap resamples of the held-out trials for the control comparison (with --control-data)' },
+    data: {
+      type: 'string',
+      value: 'DIR',
+      path: 'directory',
+      required: true,
+      description: 'the Dataset to fit: a folder with manifest.json (from occam neuron import, lm extract or your own writer)',
+    },
+    spec: {
+      type: 'string',
+      value: 'FILE',
+      path: 'file',
+      required: true,
+      description: 'the model spec (JSON): grouping, spatial and temporal bases, history, penalty, validation',
+    },
+    out: {
+      type: 'string',
+      value: 'FILE',
+      path: 'file',
+      stdout: true,
+      required: true,
+      description: "where to write the reduced model (JSON); '-' writes it to stdout and the summary to stderr",
+    },
+    'control-data': {
+      type: 'string',
+      value: 'DIR',
+      path: 'directory',
+      description:
+        "a control system's Dataset of the same trials (e.g. lm reduce's <name>.control.dataset): the same spec is fitted there and the selectivity reported",
+    },
+    resamples: {
+      type: 'string',
+      value: 'N',
+      default: '1000',
+      description: 'bootstrap resamples of the held-out trials for the control comparison (with --control-data)',
+    },
   },
   outputs: [{ option: 'out', kind: 'file' }],
   inputs: (v) => [v.data as string, v.spec as string, v['control-data'] as string],
@@ -28,7 +51,8 @@ export const fitCommand: Command = {
     const dataDir = requireString(values, 'data');
     const specPath = requireString(values, 'spec');
     const outPath = requireString(values, 'out');
-    if (values['control-data'] === undefined && values.resamples !== undefined) throw new UsageError("--resamples sets the control comparison's bootstrap; give --control-data DIR too");
+    if (values['control-data'] === undefined && values.resamples !== undefined)
+      throw new UsageError("--resamples sets the control comparison's bootstrap; give --control-data DIR too");
     const spec = await readSpecFile(specPath);
     const ds = await readDataset(dataDir);
     checkSpecForDataset(spec, ds, { specFile: specPath, dataset: dataDir });
@@ -46,7 +70,12 @@ export const fitCommand: Command = {
       const own = fitReducedModelWithPredictions(ds, spec, { datasetPath: dataDir, specFile: specPath, onProgress: (_s, d, n) => tick(d, n) });
       const ctl = fitReducedModelWithPredictions(cds, spec, { datasetPath: controlDir, specFile: specPath });
       const about = (cds.manifest.metadata.control as { kind?: string; source?: string; seed?: number } | undefined) ?? {};
-      const comparison = compareWithControl(own.heldOut, ctl.heldOut, { kind: about.kind ?? 'control', source: about.source, seed: about.seed, dataset: controlDir }, { resamples });
+      const comparison = compareWithControl(
+        own.heldOut,
+        ctl.heldOut,
+        { kind: about.kind ?? 'control', source: about.source, seed: about.seed, dataset: controlDir },
+        { resamples },
+      );
       model = { ...own.model, control: comparison };
     }
     await writeModelOutput(outPath, model);

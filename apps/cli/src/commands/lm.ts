@@ -12,17 +12,40 @@ import { fitWarningLines, summaryTable } from '../summaryTable.js';
 import { LM_SPEC } from '../bundledFiles.js';
 
 const extractOptions = {
-  model: { type: 'string', value: 'DIR', path: 'directory', required: true, description: 'the model folder: config.json, tokenizer.json and onnx/model.onnx (a hub id only with --allow-remote)' },
-  condition: { type: 'string', value: 'FILE', path: 'file', required: true, description: 'the prompt condition: a JSONL prompts file or a generating condition (JSON), e.g. examples/repeated-random.condition.json' },
+  model: {
+    type: 'string',
+    value: 'DIR',
+    path: 'directory',
+    required: true,
+    description: 'the model folder: config.json, tokenizer.json and onnx/model.onnx (a hub id only with --allow-remote)',
+  },
+  condition: {
+    type: 'string',
+    value: 'FILE',
+    path: 'file',
+    required: true,
+    description: 'the prompt condition: a JSONL prompts file or a generating condition (JSON), e.g. examples/repeated-random.condition.json',
+  },
   behaviour: {
     type: 'string',
     value: 'B',
     aliases: ['behavior'],
     required: true,
-    description: "what is predicted at each token: next-token-correct, target-top1:TOKEN, logit-diff:A,B, unit-above:HOOK:UNIT:THRESHOLD, or a JSON object",
+    description: 'what is predicted at each token: next-token-correct, target-top1:TOKEN, logit-diff:A,B, unit-above:HOOK:UNIT:THRESHOLD, or a JSON object',
   },
-  'batch-size': { type: 'string', value: 'N', default: 'batches of about 1536 tokens', description: 'prompts per forward pass (results do not depend on it; memory does)' },
-  padding: { type: 'string', value: 'SIDE', choices: ['left', 'right'], default: 'right', description: 'padding side of each batch (results do not depend on it)' },
+  'batch-size': {
+    type: 'string',
+    value: 'N',
+    default: 'batches of about 1536 tokens',
+    description: 'prompts per forward pass (results do not depend on it; memory does)',
+  },
+  padding: {
+    type: 'string',
+    value: 'SIDE',
+    choices: ['left', 'right'],
+    default: 'right',
+    description: 'padding side of each batch (results do not depend on it)',
+  },
   'allow-remote': { type: 'boolean', description: 'let --model name a Hugging Face hub id that is downloaded (off: local folders only)' },
   compress: { type: 'boolean', description: 'write the Dataset arrays gzip-compressed (.npy.gz)' },
 } as const satisfies OptionTable;
@@ -78,7 +101,8 @@ export const lmHooksCommand: Command = {
 export const lmExtractCommand: Command = {
   name: 'lm extract',
   summary: 'run a language model under a prompt condition and write per-token atoms and a behaviour as a Dataset',
-  example: 'occam lm extract --model data/models/induction-2l-s1 --condition examples/repeated-random.condition.json --behaviour next-token-correct --out out/lm-dataset',
+  example:
+    'occam lm extract --model data/models/induction-2l-s1 --condition examples/repeated-random.condition.json --behaviour next-token-correct --out out/lm-dataset',
   options: {
     ...extractOptions,
     out: { type: 'string', value: 'DIR', path: 'directory', required: true, description: 'where to write the Dataset (a new folder)' },
@@ -98,7 +122,8 @@ export const lmExtractCommand: Command = {
 export const lmReduceCommand: Command = {
   name: 'lm reduce',
   summary: 'extract a behaviour under a condition and reduce it beside a random-weights control (extract → fit → selectivity)',
-  example: 'occam lm reduce --model data/models/copy-l6-s1 --condition examples/stochastic-copy.condition.json --behaviour next-token-correct --out copy.model.json',
+  example:
+    'occam lm reduce --model data/models/copy-l6-s1 --condition examples/stochastic-copy.condition.json --behaviour next-token-correct --out copy.model.json',
   options: {
     ...extractOptions,
     out: {
@@ -107,7 +132,8 @@ export const lmReduceCommand: Command = {
       path: 'file',
       stdout: true,
       required: true,
-      description: "where to write the reduced model (JSON); the dataset and the control's files are named after it (NAME.dataset, NAME.control.*). '-' writes the model to stdout and the summary to stderr, and needs --dataset",
+      description:
+        "where to write the reduced model (JSON); the dataset and the control's files are named after it (NAME.dataset, NAME.control.*). '-' writes the model to stdout and the summary to stderr, and needs --dataset",
     },
     spec: { type: 'string', value: 'FILE', path: 'file', default: 'examples/lm-default.spec.json', description: 'the model spec (JSON)' },
     dataset: { type: 'string', value: 'DIR', path: 'directory', default: 'NAME.dataset beside --out', description: 'where to write the extracted Dataset' },
@@ -117,14 +143,20 @@ export const lmReduceCommand: Command = {
       path: 'directory',
       suggestions: ['random', 'none'],
       default: 'random',
-      description: "what the model is compared with: random = the same network with random weights (same shapes and scales), none = no control, or a control model's folder",
+      description:
+        "what the model is compared with: random = the same network with random weights (same shapes and scales), none = no control, or a control model's folder",
     },
     'control-seed': { type: 'string', value: 'N', default: '0', description: 'seed of the random-weights control' },
     'include-readout-atoms': readoutAtomsOption,
     resamples: { type: 'string', value: 'N', default: '1000', description: 'bootstrap resamples of the held-out prompts for the selectivity intervals' },
   },
   outputs: [{ option: 'out', kind: 'file' }],
-  inputs: (v) => [v.model as string, v.condition as string, v.spec as string, ...(typeof v.control === 'string' && !['random', 'none'].includes(v.control) ? [v.control] : [])],
+  inputs: (v) => [
+    v.model as string,
+    v.condition as string,
+    v.spec as string,
+    ...(typeof v.control === 'string' && !['random', 'none'].includes(v.control) ? [v.control] : []),
+  ],
   async run({ values, positionals, io }) {
     const out = requireString(values, 'out');
     if (out === STDOUT && typeof values.dataset !== 'string') {
@@ -169,11 +201,28 @@ export const lmReduceCommand: Command = {
     await writeModelOutput(out, r.model);
     if (r.controlModel) await writeReducedModel(controlJson, r.controlModel);
     if (r.model.control?.warning && !io.json) io.err(`warning: ${r.model.control.warning}`);
-    if (includeReadout && !io.json) io.err('note: --include-readout-atoms: the direct-effect atoms project onto the behaviour\'s own readout — they decompose the answer, so they predict it whatever the weights');
+    if (includeReadout && !io.json)
+      io.err(
+        "note: --include-readout-atoms: the direct-effect atoms project onto the behaviour's own readout — they decompose the answer, so they predict it whatever the weights",
+      );
     if (!io.quiet) for (const line of fitWarningLines(r.model)) io.err(line);
-    if (io.json) io.out(JSON.stringify({ model: out, dataset: datasetDir, metrics: r.model.metrics, control: r.model.control ?? null, controlModel: r.controlModel ? controlJson : null, controlNote: r.controlNote }));
+    if (io.json)
+      io.out(
+        JSON.stringify({
+          model: out,
+          dataset: datasetDir,
+          metrics: r.model.metrics,
+          control: r.model.control ?? null,
+          controlModel: r.controlModel ? controlJson : null,
+          controlNote: r.controlNote,
+        }),
+      );
     else if (!io.quiet) {
-      const written = [`dataset: ${datasetDir}`, `model:   ${out === STDOUT ? 'stdout' : out}`, ...(r.controlModel ? [`control: ${controlJson} (dataset ${controlOut})`] : [])];
+      const written = [
+        `dataset: ${datasetDir}`,
+        `model:   ${out === STDOUT ? 'stdout' : out}`,
+        ...(r.controlModel ? [`control: ${controlJson} (dataset ${controlOut})`] : []),
+      ];
       io.out(`${summaryTable(r.model)}\n\n${controlText(r.model, r.controlNote)}\n\n${written.join('\n')}`);
     }
   },

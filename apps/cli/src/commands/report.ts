@@ -7,7 +7,14 @@ export const reportCommand: Command = {
   summary: 'render reduced models, search, comparison and dynamics results into one self-contained HTML page',
   example: 'occam report out/demo/model.json --data data/neuron/v1-C2 --out out/demo/report.html',
   options: {
-    out: { type: 'string', value: 'FILE', path: 'file', stdout: true, required: true, description: "where to write the report (one self-contained HTML file); '-' writes it to stdout" },
+    out: {
+      type: 'string',
+      value: 'FILE',
+      path: 'file',
+      stdout: true,
+      required: true,
+      description: "where to write the report (one self-contained HTML file); '-' writes it to stdout",
+    },
     data: {
       type: 'string',
       value: 'DIR',
@@ -24,7 +31,12 @@ export const reportCommand: Command = {
       description: 'a control model (JSON) to show beside the one model given',
     },
   },
-  positionals: { name: 'RESULT.json', multiple: true, path: 'file', description: 'reduced models (occam fit), search, compare or dynamics results, in the order they appear' },
+  positionals: {
+    name: 'RESULT.json',
+    multiple: true,
+    path: 'file',
+    description: 'reduced models (occam fit), search, compare or dynamics results, in the order they appear',
+  },
   outputs: [{ option: 'out', kind: 'file' }],
   inputs: (v, positionals) => [...positionals, v.data as string, v.control as string],
   async run({ values, positionals, io }) {

@@ -20,9 +20,27 @@ const ISF_SYN_HEADER = '# synapse type\tsynapse ID\tsoma distance\tsection ID\ts
 export async function buildFixtures(): Promise<Fixtures> {
   const root = await mkdtemp(join(tmpdir(), 'occam-hostile-fx-'));
   const { dataset } = plantedDataset({
-    nTrials: 60, nBins: 40, seed: 5, spec, atoms: neuronLikeAtoms(4),
-    truth: { intercept: -4, spatial: [[1, 0.4, 0.05], [0.3, 0.8, 1]], temporal: [[0.5, 0.9, 0.4], [-0.5, -0.7, -0.4]], history: [-5, -2] },
-    backgroundRate: 0.2, stimulusBin: 10, evokedRate: 0.9, scoredWindow: [8, 38],
+    nTrials: 60,
+    nBins: 40,
+    seed: 5,
+    spec,
+    atoms: neuronLikeAtoms(4),
+    truth: {
+      intercept: -4,
+      spatial: [
+        [1, 0.4, 0.05],
+        [0.3, 0.8, 1],
+      ],
+      temporal: [
+        [0.5, 0.9, 0.4],
+        [-0.5, -0.7, -0.4],
+      ],
+      history: [-5, -2],
+    },
+    backgroundRate: 0.2,
+    stimulusBin: 10,
+    evokedRate: 0.9,
+    scoredWindow: [8, 38],
   });
   const ds = join(root, 'dataset');
   await writeDataset(ds, dataset);
@@ -35,7 +53,10 @@ export async function buildFixtures(): Promise<Fixtures> {
   for (const run of ['run_a', 'run_b']) {
     const d = join(isf, run);
     await mkdir(d, { recursive: true });
-    await writeFile(join(d, 'simulation_run0000_synapses.csv'), ISF_SYN_HEADER + 'L4ss_C2\t3\t120.5\t4\t7\tApicalDendrite\t246.5,250.25,\n' + 'L1_C2\t0\t620.0\t9\t2\tApicalDendrite\t251.0,\n');
+    await writeFile(
+      join(d, 'simulation_run0000_synapses.csv'),
+      ISF_SYN_HEADER + 'L4ss_C2\t3\t120.5\t4\t7\tApicalDendrite\t246.5,250.25,\n' + 'L1_C2\t0\t620.0\t9\t2\tApicalDendrite\t251.0,\n',
+    );
     await writeFile(join(d, 'simulation_run0000_presynaptic_cells.csv'), '# presynaptic cell type\tcell ID\tspike times\nL4ss_C2\t3\t246.0,\n');
     await writeFile(join(d, 'simulation_run0000_spike_times.csv'), '# trial\tspike times\n0\t255.5,\n');
   }

@@ -10,7 +10,9 @@ import { buildFixtures } from './fixtures.js';
 
 // Every file under cases/ exports `cases: HostileCase[]`; together they are the hostile-input corpus.
 const casesDir = fileURLToPath(new URL('./cases/', import.meta.url));
-const modules = readdirSync(casesDir).filter((f) => f.endsWith('.ts')).sort();
+const modules = readdirSync(casesDir)
+  .filter((f) => f.endsWith('.ts'))
+  .sort();
 const all: HostileCase[] = [];
 for (const f of modules) all.push(...((await import(join(casesDir, f))) as { cases: HostileCase[] }).cases);
 
@@ -18,7 +20,14 @@ const bin = fileURLToPath(new URL('../../bin/occam.js', import.meta.url));
 const preload = fileURLToPath(new URL('./maxRss.cjs', import.meta.url));
 const MAX_RSS_KIB = 500 * 1024;
 
-interface Outcome { code: number | null; signal: string | null; stdout: string; stderr: string; seconds: number; maxRssKiB: number }
+interface Outcome {
+  code: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  seconds: number;
+  maxRssKiB: number;
+}
 
 function runCli(args: string[], cwd: string, limitSeconds: number, env: Record<string, string> = {}): Promise<Outcome> {
   const rssFile = join(cwd, '.occam-test-rss');

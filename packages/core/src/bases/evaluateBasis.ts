@@ -17,8 +17,10 @@ export interface EvaluatedBasis {
 export function evaluateBasis(basis: TemporalBasis | AttributeBasis, points: ArrayLike<number>, what: string): EvaluatedBasis {
   const grid = Float64Array.from(points);
   if (basis.kind === 'raisedCosineLog') {
-    if (!(basis.firstPeak + basis.offset > 0)) throw new OccamError(`${what}: firstPeak + offset must be > 0 (got ${basis.firstPeak} + ${basis.offset})`, { field: `${what}.firstPeak` });
-    if (!(basis.lastPeak >= basis.firstPeak)) throw new OccamError(`${what}: lastPeak (${basis.lastPeak}) must be ≥ firstPeak (${basis.firstPeak})`, { field: `${what}.lastPeak` });
+    if (!(basis.firstPeak + basis.offset > 0))
+      throw new OccamError(`${what}: firstPeak + offset must be > 0 (got ${basis.firstPeak} + ${basis.offset})`, { field: `${what}.firstPeak` });
+    if (!(basis.lastPeak >= basis.firstPeak))
+      throw new OccamError(`${what}: lastPeak (${basis.lastPeak}) must be ≥ firstPeak (${basis.firstPeak})`, { field: `${what}.lastPeak` });
   }
   const matrix = basisMatrix(basis, grid);
   const dead = matrix.findIndex((row) => row.every((v) => v === 0));

@@ -33,17 +33,8 @@ export const RawBasisSchema = z.strictObject({ kind: z.literal('raw') });
 /** A single weight: every value counts the same (the "no spatial filter" ablation). */
 export const ConstantBasisSchema = z.strictObject({ kind: z.literal('constant') });
 
-export const TemporalBasisSchema = z.discriminatedUnion('kind', [
-  RaisedCosineLogSchema,
-  IsfRaisedCosineSchema,
-  RawBasisSchema,
-]);
-export const AttributeBasisSchema = z.discriminatedUnion('kind', [
-  RaisedCosineLogSchema,
-  IsfRaisedCosineSchema,
-  RawBasisSchema,
-  ConstantBasisSchema,
-]);
+export const TemporalBasisSchema = z.discriminatedUnion('kind', [RaisedCosineLogSchema, IsfRaisedCosineSchema, RawBasisSchema]);
+export const AttributeBasisSchema = z.discriminatedUnion('kind', [RaisedCosineLogSchema, IsfRaisedCosineSchema, RawBasisSchema, ConstantBasisSchema]);
 export type TemporalBasis = z.infer<typeof TemporalBasisSchema>;
 export type AttributeBasis = z.infer<typeof AttributeBasisSchema>;
 export type RaisedCosineLog = z.infer<typeof RaisedCosineLogSchema>;

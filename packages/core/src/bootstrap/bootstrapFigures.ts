@@ -89,7 +89,10 @@ class ModelDraws {
   readonly psth: Draws;
   readonly minus: Draws;
   readonly estimate: { model: Figures; psth: Figures };
-  constructor(readonly stats: TrialStatistics, resamples: number) {
+  constructor(
+    readonly stats: TrialStatistics,
+    resamples: number,
+  ) {
     this.model = draws(resamples);
     this.psth = draws(resamples);
     this.minus = draws(resamples);

@@ -21,7 +21,9 @@ export function forEachTrialResample(T: number, resamples: number, seed: number,
  * that happen to contain both classes would claim more than the data hold.
  */
 export function percentileInterval(values: Float64Array, level: number): [number, number] | null {
-  const finite = Array.from(values).filter(Number.isFinite).sort((a, b) => a - b);
+  const finite = Array.from(values)
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
   if (finite.length === 0 || finite.length < values.length / 2) return null;
   const q = (p: number) => {
     const x = p * (finite.length - 1);

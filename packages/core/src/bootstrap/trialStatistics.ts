@@ -54,7 +54,13 @@ export function trialStatistics(set: ScoredRows, trials: Int32Array = trialsOf(s
   const T = trials.length;
   const make = () => new Float64Array(T);
   const s = {
-    bins: make(), events: make(), llModel: make(), llPsth: make(), devModel: make(), devPsth: make(), devConstant: make(),
+    bins: make(),
+    events: make(),
+    llModel: make(),
+    llPsth: make(),
+    devModel: make(),
+    devPsth: make(),
+    devConstant: make(),
   };
   const binary = set.family === 'bernoulli';
   const correctModel = binary && set.thresholds ? make() : null;

@@ -78,8 +78,14 @@ function crossIntervals(scores: CrossScore[][], systems: System[], resamples: nu
     for (let i = 0; i < n; i++) {
       out.auroc[i][j] = percentileInterval(draws[i].a, level);
       out.stratifiedAuroc[i][j] = percentileInterval(draws[i].s, level);
-      out.relativeToOwn[i][j] = percentileInterval(draws[i].a.map((v, b) => v - draws[j].a[b]), level);
-      out.stratifiedRelativeToOwn[i][j] = percentileInterval(draws[i].s.map((v, b) => v - draws[j].s[b]), level);
+      out.relativeToOwn[i][j] = percentileInterval(
+        draws[i].a.map((v, b) => v - draws[j].a[b]),
+        level,
+      );
+      out.stratifiedRelativeToOwn[i][j] = percentileInterval(
+        draws[i].s.map((v, b) => v - draws[j].s[b]),
+        level,
+      );
     }
   }
   return { level, resamples, seed, ...out };
@@ -108,13 +114,14 @@ function clusterOrder(names: string[], sim: (number | null)[][]): string[] {
   const d = (a: number[], b: number[]) => {
     let s = 0;
     let n = 0;
-    for (const i of a) for (const j of b) {
-      const v = sim[i][j];
-      if (v !== null) {
-        s += 1 - v;
-        n++;
+    for (const i of a)
+      for (const j of b) {
+        const v = sim[i][j];
+        if (v !== null) {
+          s += 1 - v;
+          n++;
+        }
       }
-    }
     return n ? s / n : 1;
   };
   while (clusters.length > 1) {
@@ -142,7 +149,10 @@ function clusterOrder(names: string[], sim: (number | null)[][]): string[] {
  * response difference between two systems is explained by swapping their inputs vs swapping their models.
  * The same call with one system under several conditions gives the condition-transfer matrix.
  */
-export function compareModels(systems: System[], options: { kind?: 'systems' | 'conditions'; seed?: number; resamples?: number; level?: number } = {}): CompareResult {
+export function compareModels(
+  systems: System[],
+  options: { kind?: 'systems' | 'conditions'; seed?: number; resamples?: number; level?: number } = {},
+): CompareResult {
   if (systems.length < 2) throw new OccamError('compare needs at least two systems (model + dataset each)');
   const names = systems.map((s) => s.name);
   const groups = [...new Set(systems.flatMap((s) => s.model.layout.groups))];
@@ -152,15 +162,21 @@ export function compareModels(systems: System[], options: { kind?: 'systems' | '
       filterSimilarity.push({
         group,
         filter,
-        matrix: systems.map((a) => systems.map((b) => {
-          const fa = sampledFilter(a.model, group, filter);
-          const fb = sampledFilter(b.model, group, filter);
-          return fa && fb ? cosineSimilarity(fa, fb) : null;
-        })),
+        matrix: systems.map((a) =>
+          systems.map((b) => {
+            const fa = sampledFilter(a.model, group, filter);
+            const fb = sampledFilter(b.model, group, filter);
+            return fa && fb ? cosineSimilarity(fa, fb) : null;
+          }),
+        ),
       });
     }
   if (systems.every((s) => s.model.filters.history)) {
-    filterSimilarity.push({ group: 'history', filter: 'history', matrix: systems.map((a) => systems.map((b) => cosineSimilarity(sampledFilter(a.model, '', 'history')!, sampledFilter(b.model, '', 'history')!))) });
+    filterSimilarity.push({
+      group: 'history',
+      filter: 'history',
+      matrix: systems.map((a) => systems.map((b) => cosineSimilarity(sampledFilter(a.model, '', 'history')!, sampledFilter(b.model, '', 'history')!))),
+    });
   }
   const scores = systems.map((a) => systems.map((b) => scoreOn(a.model, b)));
   const own = systems.map((_, j) => scores[j][j].auroc);
@@ -170,7 +186,9 @@ export function compareModels(systems: System[], options: { kind?: 'systems' | '
     relativeToOwn: scores.map((row) => row.map((s, j) => (s.auroc !== null && own[j] !== null ? s.auroc - own[j]! : null))),
     trialToTrialAuroc: scores.map((row) => row.map((s) => s.t2t)),
     stratifiedAuroc: scores.map((row) => row.map((s) => s.stratified)),
-    stratifiedRelativeToOwn: scores.map((row) => row.map((s, j) => (s.stratified !== null && ownStratified[j] !== null ? s.stratified - ownStratified[j]! : null))),
+    stratifiedRelativeToOwn: scores.map((row) =>
+      row.map((s, j) => (s.stratified !== null && ownStratified[j] !== null ? s.stratified - ownStratified[j]! : null)),
+    ),
     intervals: crossIntervals(scores, systems, options.resamples ?? 1000, options.seed ?? 0, options.level ?? 0.95),
   };
   const full = filterSimilarity.filter((f) => f.filter === 'full');
@@ -217,7 +235,9 @@ export function compareModels(systems: System[], options: { kind?: 'systems' | '
     filterSimilarity,
     crossPrediction,
     order: clusterOrder(names, meanSim),
-    ...(systems.some((s) => s.model.control) ? { controls: systems.flatMap((s) => (s.model.control ? [{ name: s.name, control: s.model.control }] : [])) } : {}),
+    ...(systems.some((s) => s.model.control)
+      ? { controls: systems.flatMap((s) => (s.model.control ? [{ name: s.name, control: s.model.control }] : [])) }
+      : {}),
     variability: variability.map((v) => ({ ...v, responseDistance: Number.isFinite(v.responseDistance) ? v.responseDistance : -1 })),
   };
 }

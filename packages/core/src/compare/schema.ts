@@ -44,6 +44,8 @@ export const CompareResultSchema = z.object({
    * Response differences split into inputs vs reduced models (pairwise): share of the squared difference
    * between two systems' simulated response (PSTH) that swapping inputs explains vs swapping models.
    */
-  variability: z.array(z.object({ a: z.string(), b: z.string(), responseDistance: z.number(), inputShare: z.number().nullable(), modelShare: z.number().nullable() })),
+  variability: z.array(
+    z.object({ a: z.string(), b: z.string(), responseDistance: z.number(), inputShare: z.number().nullable(), modelShare: z.number().nullable() }),
+  ),
 });
 export type CompareResult = z.infer<typeof CompareResultSchema>;

@@ -16,10 +16,7 @@ export interface Dataset {
   scored: Uint8Array;
 }
 
-export function createDataset(
-  manifest: DatasetManifestInput,
-  arrays: { inputs: InputArray; target: TargetArray; scored?: Uint8Array },
-): Dataset {
+export function createDataset(manifest: DatasetManifestInput, arrays: { inputs: InputArray; target: TargetArray; scored?: Uint8Array }): Dataset {
   const parsed = DatasetManifestSchema.safeParse(manifest);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

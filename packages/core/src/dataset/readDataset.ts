@@ -30,9 +30,12 @@ export async function readDataset(dir: string, options: { limits?: Partial<ReadL
     throw new OccamError(`${manifestPath}: not found — a dataset is a directory with manifest.json and .npy arrays`, { file: manifestPath });
   });
   if (!realManifest.startsWith((await realpath(dir)) + sep)) {
-    throw new OccamError(`${manifestPath}: resolves (through a symbolic link) to ${realManifest}, outside the dataset directory; the manifest must lie inside it`, {
-      file: manifestPath,
-    });
+    throw new OccamError(
+      `${manifestPath}: resolves (through a symbolic link) to ${realManifest}, outside the dataset directory; the manifest must lie inside it`,
+      {
+        file: manifestPath,
+      },
+    );
   }
   const json = await readJsonFile(manifestPath, { what: 'dataset manifest', limits: options.limits });
   const parsed = DatasetManifestSchema.safeParse(json);
@@ -43,9 +46,19 @@ export async function readDataset(dir: string, options: { limits?: Partial<ReadL
   const scoredPath = await confinedFile(dir, manifestPath, 'scored', m.files.scored);
   const values: NpyDtype[] = ['uint8', 'uint16', 'float32'];
   // One at a time, smallest first: a bad array fails before a larger one is read, and nothing is left reading after an error.
-  const scored = await readNpy(scoredPath, { shape: [m.nTrials, m.nBins], dtypes: ['uint8', 'bool'], namedBy: 'manifest files.scored', limits: options.limits });
+  const scored = await readNpy(scoredPath, {
+    shape: [m.nTrials, m.nBins],
+    dtypes: ['uint8', 'bool'],
+    namedBy: 'manifest files.scored',
+    limits: options.limits,
+  });
   const target = await readNpy(targetPath, { shape: [m.nTrials, m.nBins], dtypes: values, namedBy: 'manifest files.target', limits: options.limits });
-  const inputs = await readNpy(inputsPath, { shape: [m.atoms.length, m.nTrials, m.nBins], dtypes: values, namedBy: 'manifest files.inputs', limits: options.limits });
+  const inputs = await readNpy(inputsPath, {
+    shape: [m.atoms.length, m.nTrials, m.nBins],
+    dtypes: values,
+    namedBy: 'manifest files.inputs',
+    limits: options.limits,
+  });
   if (m.target.kind !== 'real' && target.dtype === 'float32') {
     throw new OccamError(`${targetPath}: target kind '${m.target.kind}' needs an integer dtype, found float32`, {
       file: targetPath,
@@ -58,10 +71,10 @@ export async function readDataset(dir: string, options: { limits?: Partial<ReadL
     const t = target.data;
     for (let i = 0; i < t.length; i++) {
       if (t[i] > 1) {
-        throw new OccamError(
-          `${targetPath}: target kind is 'binary' but value ${t[i]} at trial ${Math.floor(i / m.nBins)}, bin ${i % m.nBins}`,
-          { file: targetPath, field: 'target.kind' },
-        );
+        throw new OccamError(`${targetPath}: target kind is 'binary' but value ${t[i]} at trial ${Math.floor(i / m.nBins)}, bin ${i % m.nBins}`, {
+          file: targetPath,
+          field: 'target.kind',
+        });
       }
     }
   }
@@ -127,7 +140,13 @@ async function confinedFile(dir: string, manifestPath: string, field: 'inputs' |
   }
   const stats = await stat(real);
   if (!stats.isFile()) {
-    const kind = stats.isDirectory() ? 'a directory' : stats.isFIFO() ? 'a named pipe (FIFO)' : stats.isCharacterDevice() || stats.isBlockDevice() ? 'a device' : 'not a regular file';
+    const kind = stats.isDirectory()
+      ? 'a directory'
+      : stats.isFIFO()
+        ? 'a named pipe (FIFO)'
+        : stats.isCharacterDevice() || stats.isBlockDevice()
+          ? 'a device'
+          : 'not a regular file';
     throw new OccamError(`${manifestPath}: ${where} is ${kind}, expected a regular .npy or .npy.gz file`, {
       file: manifestPath,
       field: `files.${field}`,

@@ -14,14 +14,18 @@ export async function writeDataset(dir: string, ds: Dataset, options: { compress
   const m = ds.manifest;
   const files = { inputs: `inputs${ext}`, target: `target${ext}`, scored: `scored${ext}` };
   const manifest = { ...m, files };
-  await writeDirectoryAtomic(dir, async (tmp) => {
-    await writeNpy(join(tmp, files.inputs), {
-      dtype: dtypeOf(ds.inputs),
-      shape: [m.atoms.length, m.nTrials, m.nBins],
-      data: ds.inputs,
-    });
-    await writeNpy(join(tmp, files.target), { dtype: dtypeOf(ds.target), shape: [m.nTrials, m.nBins], data: ds.target });
-    await writeNpy(join(tmp, files.scored), { dtype: 'uint8', shape: [m.nTrials, m.nBins], data: ds.scored });
-    await writeFileAtomic(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
-  }, { force: options.force });
+  await writeDirectoryAtomic(
+    dir,
+    async (tmp) => {
+      await writeNpy(join(tmp, files.inputs), {
+        dtype: dtypeOf(ds.inputs),
+        shape: [m.atoms.length, m.nTrials, m.nBins],
+        data: ds.inputs,
+      });
+      await writeNpy(join(tmp, files.target), { dtype: dtypeOf(ds.target), shape: [m.nTrials, m.nBins], data: ds.target });
+      await writeNpy(join(tmp, files.scored), { dtype: 'uint8', shape: [m.nTrials, m.nBins], data: ds.scored });
+      await writeFileAtomic(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+    },
+    { force: options.force },
+  );
 }

@@ -41,11 +41,7 @@ function supportByLag(matrix: Float64Array[], nLags: number): { j: Int32Array; v
  * Cost: atoms are first summed into group × spatial-function series per trial (skipping zero inputs),
  * then each row gathers lags from those few series — never a loop over atoms × lags per row.
  */
-export function buildDesign(
-  ds: Dataset,
-  layout: DesignLayout,
-  options: { rows?: 'scored' | 'all'; trials?: ArrayLike<number> } = {},
-): Design {
+export function buildDesign(ds: Dataset, layout: DesignLayout, options: { rows?: 'scored' | 'all'; trials?: ArrayLike<number> } = {}): Design {
   const { nTrials, nBins } = ds.manifest;
   const trials = options.trials ? Array.from(options.trials) : Array.from({ length: nTrials }, (_, i) => i);
   const useAll = options.rows === 'all';

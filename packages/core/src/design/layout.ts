@@ -69,12 +69,7 @@ function excluded(spec: Spec, atom: Atom): boolean {
  * Derive the layout from a spec and a dataset's atoms. `fixed` pins group order and spatial values
  * (from a fitted model) so a model applies to another dataset with the same kind of atoms.
  */
-export function buildLayout(
-  spec: Spec,
-  atoms: Atom[],
-  fixed?: { groups: string[]; spatialValues: number[] },
-  file = 'spec',
-): DesignLayout {
+export function buildLayout(spec: Spec, atoms: Atom[], fixed?: { groups: string[]; spatialValues: number[] }, file = 'spec'): DesignLayout {
   const labels = new Map<string, number[]>();
   atoms.forEach((atom, i) => {
     if (excluded(spec, atom)) return;

@@ -76,7 +76,10 @@ function leastSquares(X: number[][], y: number[]): { beta: number[]; sse: number
 function bestBend(x: number[], y: number[]): { index: number; beta: number[]; sse: number } {
   let best = { index: -1, beta: [0, 0, 0], sse: Infinity };
   for (let i = 1; i <= x.length - 2; i++) {
-    const fit = leastSquares(x.map((xi) => [1, xi, Math.max(0, xi - x[i])]), y);
+    const fit = leastSquares(
+      x.map((xi) => [1, xi, Math.max(0, xi - x[i])]),
+      y,
+    );
     if (best.index < 0 || fit.sse < best.sse * (1 - 1e-12)) best = { index: i, ...fit };
   }
   return best;
@@ -104,7 +107,10 @@ export function piecewiseLinearChange(
   const scale = pairs[n - 1].s - s0 || 1;
   const x = pairs.map((p) => (p.s - s0) / scale);
   const ratio = (y: number[]): { stat: number; bend: ReturnType<typeof bestBend> } => {
-    const line = leastSquares(x.map((xi) => [1, xi]), y).sse;
+    const line = leastSquares(
+      x.map((xi) => [1, xi]),
+      y,
+    ).sse;
     const bend = bestBend(x, y);
     return { stat: line > 0 && bend.sse > 0 ? n * Math.log(line / bend.sse) : line > 0 ? Infinity : 0, bend };
   };

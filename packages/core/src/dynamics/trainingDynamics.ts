@@ -106,11 +106,35 @@ export function trainingDynamics(
     }),
   }));
   const steps = out.map((p) => p.step);
-  const cp = detectChangePoint(steps, out.map((p) => (p.metric === null ? NaN : p.metric)));
+  const cp = detectChangePoint(
+    steps,
+    out.map((p) => (p.metric === null ? NaN : p.metric)),
+  );
   const changes = [
-    changesOf('behaviourRate', NAMES.behaviourRate, steps, out.map((p) => p.behaviourRate)),
-    ...METRICS.map((k) => changesOf(k, NAMES[k], steps, out.map((p) => p.metrics[k] ?? null))),
-    ...(withControl ? [changesOf('selectivity', NAMES.selectivity, steps, out.map((p) => p.metrics.selectivity ?? null))] : []),
+    changesOf(
+      'behaviourRate',
+      NAMES.behaviourRate,
+      steps,
+      out.map((p) => p.behaviourRate),
+    ),
+    ...METRICS.map((k) =>
+      changesOf(
+        k,
+        NAMES[k],
+        steps,
+        out.map((p) => p.metrics[k] ?? null),
+      ),
+    ),
+    ...(withControl
+      ? [
+          changesOf(
+            'selectivity',
+            NAMES.selectivity,
+            steps,
+            out.map((p) => p.metrics.selectivity ?? null),
+          ),
+        ]
+      : []),
   ];
   return {
     format: 'occam.dynamics',

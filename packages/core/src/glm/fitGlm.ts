@@ -107,10 +107,9 @@ function checkTarget(d: GlmData, family: Family): { mean: number } {
   }
   if (sw === 0) throw new OccamError('no rows to fit: every scored bin has weight 0 (empty training set)', { field: 'scored' });
   if (family !== 'gaussian' && sy === 0) {
-    throw new OccamError(
-      'target is all zero in the fitted bins: there is no event to predict (check the scored window and the target file)',
-      { field: 'target' },
-    );
+    throw new OccamError('target is all zero in the fitted bins: there is no event to predict (check the scored window and the target file)', {
+      field: 'target',
+    });
   }
   if (family === 'bernoulli' && allOne) throw new OccamError('target is 1 in every fitted bin: there is nothing to discriminate', { field: 'target' });
   return { mean: sy / sw };
@@ -146,7 +145,8 @@ function fitProblem(prob: Problem, beta: Float64Array, options: GlmFitOptions): 
   const solver = options.solver && options.solver !== 'auto' ? options.solver : autoSolver(d.n, d.p);
   const minimumRows = Math.min(30_000, Math.max(20 * q, 4_000));
   const hessianRows =
-    options.hessianRows ?? (solver === 'preconditionedLbfgs' ? Math.max(minimumRows, Math.floor(gradientPassCost(d.n, d.p) / gramCostPerRow(d.p))) : minimumRows);
+    options.hessianRows ??
+    (solver === 'preconditionedLbfgs' ? Math.max(minimumRows, Math.floor(gradientPassCost(d.n, d.p) / gramCostPerRow(d.p))) : minimumRows);
   const warnings: string[] = [];
   if (options.checkEmptyColumns !== false) {
     const empty = zeroColumns(d);
@@ -203,7 +203,14 @@ const CONFIDENT_ETA = 13.8;
  * (separationLadder). Without a penalty, any fitted bin the ladder keeps pushing toward 0 or 1. Cheap when
  * nothing is suspicious: one pass for η, no refit.
  */
-function separationCheck(prob: Problem, beta: Float64Array, maxAbsEta: number, options: GlmFitOptions, solver: GlmFit['solver'], hessianRows: number): string | null {
+function separationCheck(
+  prob: Problem,
+  beta: Float64Array,
+  maxAbsEta: number,
+  options: GlmFitOptions,
+  solver: GlmFit['solver'],
+  hessianRows: number,
+): string | null {
   const { d } = prob;
   const penalised = prob.pen.P.some((v) => v !== 0);
   const eta = linearPredictor(d, beta);
@@ -457,7 +464,8 @@ function newton(prob: Problem, beta: Float64Array, options: GlmFitOptions, warni
     f = fNext;
     const gmax = maxAbs(ev.grad) / prob.sumW;
     // A frozen Hessian converges linearly: judge it by the gradient, not by a small objective change.
-    if ((change < tol && (!sub || refresh)) || gmax < gradTol) return { beta, objective: f, iterations: iter, converged: true, solver: solverName, maxAbsEta: ev.maxAbsEta };
+    if ((change < tol && (!sub || refresh)) || gmax < gradTol)
+      return { beta, objective: f, iterations: iter, converged: true, solver: solverName, maxAbsEta: ev.maxAbsEta };
   }
   warnings.push(`${solverName} did not converge in ${maxIter} iterations; results may be inaccurate`);
   return { beta, objective: f, iterations: maxIter, converged: false, solver: solverName, maxAbsEta: ev.maxAbsEta };

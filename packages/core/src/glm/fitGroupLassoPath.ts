@@ -192,7 +192,9 @@ export function fitGroupLassoPath(d: GlmData, groups: ColumnGroup[], options: Gr
 
   const penaltyValue = (t: Float64Array, lambda: number) => groups.reduce((s, _, k) => s + lambda * weight[k] * groupNorm(t, k), 0);
   // θ indices (0 = intercept) of the quadratic model's blocks; zero-scale columns stay out (and at 0).
-  const modelBlocks = groups.map((gr, k) => ({ columns: gr.columns.filter((c) => scale[c] > 0).map((c) => c + 1), weight: weight[k] })).filter((b) => b.columns.length > 0);
+  const modelBlocks = groups
+    .map((gr, k) => ({ columns: gr.columns.filter((c) => scale[c] > 0).map((c) => c + 1), weight: weight[k] }))
+    .filter((b) => b.columns.length > 0);
   const modelFree = [0, ...free.filter((c) => scale[c] > 0).map((c) => c + 1)];
   const modelBlocksOf = groups.map((gr) => gr.columns.filter((c) => scale[c] > 0).length);
   const result: GroupLassoPath = { lambdas, betas: [], groupNorms: [], entry: groups.map(() => null), iterations: [], converged: [], droppedColumns };
@@ -324,7 +326,10 @@ function minimiseQuadraticModel(
     let change = 0;
     let size = 0;
     if (free.length) {
-      const step = solveSmall(Hff, free.map((c) => -r[c]));
+      const step = solveSmall(
+        Hff,
+        free.map((c) => -r[c]),
+      );
       free.forEach((c, k) => {
         change = Math.max(change, Math.abs(step[k]));
         move(c, step[k]);

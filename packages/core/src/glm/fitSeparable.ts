@@ -57,8 +57,21 @@ function factorPenalty(shape: SeparableShape, free: number, ridge: number, smoot
   const P = new Float64Array(p * p);
   for (let i = 0; i < p; i++) P[i * p + i] = ridge;
   if (smooth > 0) {
-    if (smoothFree) for (let g = 0; g < G; g++) addSecondDifferencePenalty(P, p, Array.from({ length: free }, (_, f) => g * free + f), smooth);
-    if (smoothHistory) addSecondDifferencePenalty(P, p, Array.from({ length: H }, (_, h) => G * free + h), smooth);
+    if (smoothFree)
+      for (let g = 0; g < G; g++)
+        addSecondDifferencePenalty(
+          P,
+          p,
+          Array.from({ length: free }, (_, f) => g * free + f),
+          smooth,
+        );
+    if (smoothHistory)
+      addSecondDifferencePenalty(
+        P,
+        p,
+        Array.from({ length: H }, (_, h) => G * free + h),
+        smooth,
+      );
   }
   return { p, P };
 }
@@ -126,7 +139,14 @@ export function fitSeparable(
       free.forEach((w, g) => init.set(w, 1 + g * width));
       init.set(history, 1 + G * width);
       const fixed = mode === 'temporal' ? spatial : temporal;
-      const fit = fitGlm(contract(d, shape, fixed, mode), { family: options.family, penalty: mode === 'temporal' ? penT : penS, init, solver: 'newton', checkEmptyColumns: false, checkSeparation: false });
+      const fit = fitGlm(contract(d, shape, fixed, mode), {
+        family: options.family,
+        penalty: mode === 'temporal' ? penT : penS,
+        init,
+        solver: 'newton',
+        checkEmptyColumns: false,
+        checkSeparation: false,
+      });
       for (let g = 0; g < G; g++) free[g] = fit.beta.slice(1 + g * width, 1 + (g + 1) * width);
       intercept = fit.beta[0];
       history = fit.beta.slice(1 + G * width);

@@ -99,7 +99,7 @@ function smoothLogOdds(bins: Bins, lambda: number): Float64Array {
   // A whisper of shrinkage toward the pooled rate (half an event's worth in all) keeps θ finite at λ → 0.
   const pooled = (totalEvents + 0.5) / (total + 1);
   const prior = Math.log(pooled / (1 - pooled));
-  const ridge = 0.5 / Math.max(B, 1) * pooled * (1 - pooled);
+  const ridge = (0.5 / Math.max(B, 1)) * pooled * (1 - pooled);
   const P = B > 2 ? curvaturePenalty(bins.centre) : new Float64Array(B * B);
   const objective = (t: Float64Array) => {
     let v = 0;
@@ -233,13 +233,7 @@ const logLik = (y: number, p: number) => {
  * headline uses: the table at the chosen λ against the GLM's own link (`linkMean`, which needs no fitting
  * beyond the GLM). The WNI are the training fit's own (in-sample, as the published method reads its table).
  */
-export function chooseLookup(
-  eta: ArrayLike<number>,
-  linkMean: ArrayLike<number>,
-  y: ArrayLike<number>,
-  folds: number[][],
-  minCount: number,
-): LookupChoice {
+export function chooseLookup(eta: ArrayLike<number>, linkMean: ArrayLike<number>, y: ArrayLike<number>, folds: number[][], minCount: number): LookupChoice {
   const all = folds.flat();
   let events = 0;
   for (const r of all) events += y[r] > 0 ? 1 : 0;

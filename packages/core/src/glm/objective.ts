@@ -67,14 +67,7 @@ export interface PartialSums {
  * (WebAssembly SIMD where available). Chunks start at rowStart, so a range's sums do not depend on what else
  * is in the design.
  */
-export function sumRows(
-  d: GlmData,
-  fam: FamilyOps,
-  beta: Float64Array,
-  kind: PassKind,
-  rowStart: number,
-  rowEnd: number,
-): PartialSums {
+export function sumRows(d: GlmData, fam: FamilyOps, beta: Float64Array, kind: PassKind, rowStart: number, rowEnd: number): PartialSums {
   const { X, n, p, y, weights, offset } = d;
   const q = p + 1;
   const wantGrad = kind !== 'value';

@@ -72,11 +72,7 @@ export interface DirectoryWriteOptions {
  * `path` must be absent, an empty directory, or a symlink occam made; anything else is refused unless
  * `force` (then the foreign directory is moved into the store and removed after the flip).
  */
-export async function writeDirectoryAtomic(
-  path: string,
-  fill: (tmpDir: string) => Promise<void>,
-  options: DirectoryWriteOptions = {},
-): Promise<void> {
+export async function writeDirectoryAtomic(path: string, fill: (tmpDir: string) => Promise<void>, options: DirectoryWriteOptions = {}): Promise<void> {
   const parent = dirname(path);
   const name = basename(path);
   const store = versionStoreOf(path);

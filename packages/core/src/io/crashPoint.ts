@@ -11,10 +11,4 @@ export function crashPoint(name: string): void {
 
 /** The named points, in the order a write passes them (the tests iterate over these). */
 export const FILE_CRASH_POINTS = ['file:temp-synced', 'file:renamed'] as const;
-export const DIRECTORY_CRASH_POINTS = [
-  'dir:version-filled',
-  'dir:version-renamed',
-  'dir:link-made',
-  'dir:link-flipped',
-  'dir:old-removed',
-] as const;
+export const DIRECTORY_CRASH_POINTS = ['dir:version-filled', 'dir:version-renamed', 'dir:link-made', 'dir:link-flipped', 'dir:old-removed'] as const;

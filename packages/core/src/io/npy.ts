@@ -29,12 +29,15 @@ const DESCR: Record<NpyDtype, string> = {
   bool: '|b1',
 };
 const FROM_DESCR: Record<string, NpyDtype> = {
-  '|u1': 'uint8', '<u1': 'uint8', u1: 'uint8',
+  '|u1': 'uint8',
+  '<u1': 'uint8',
+  u1: 'uint8',
   '<u2': 'uint16',
   '<i4': 'int32',
   '<f4': 'float32',
   '<f8': 'float64',
-  '|b1': 'bool', b1: 'bool',
+  '|b1': 'bool',
+  b1: 'bool',
 };
 const BYTES: Record<NpyDtype, number> = { uint8: 1, uint16: 2, int32: 4, float32: 4, float64: 8, bool: 1 };
 
@@ -122,10 +125,7 @@ function parseNpyHeader(prefix: Uint8Array, file: string, complete: boolean): Np
   }
   const dtype = FROM_DESCR[descr];
   if (!dtype) {
-    throw new OccamError(
-      `${file}: dtype '${descr}' is not supported (use one of ${Object.values(DESCR).join(', ')}, little-endian)`,
-      { file, field: 'descr' },
-    );
+    throw new OccamError(`${file}: dtype '${descr}' is not supported (use one of ${Object.values(DESCR).join(', ')}, little-endian)`, { file, field: 'descr' });
   }
   if (fortran === 'True') {
     throw new OccamError(`${file}: Fortran-ordered arrays are not supported; save with numpy.ascontiguousarray`, {
@@ -133,7 +133,10 @@ function parseNpyHeader(prefix: Uint8Array, file: string, complete: boolean): Np
       field: 'fortran_order',
     });
   }
-  const dims = shapeText.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const dims = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   const shape = dims.map((s) => (/^\d+L?$/.test(s) ? Number(s.replace('L', '')) : NaN));
   if (shape.length > MAX_NDIM || shape.some((d) => !Number.isSafeInteger(d))) {
     throw new OccamError(`${file}: invalid shape (${shapeText.slice(0, 200)}) in the .npy header`, { file, field: 'shape' });
@@ -243,7 +246,8 @@ async function inflateNpy(path: string, handle: FileHandle, options: ReadNpyOpti
       joined.set(chunk, prefix.length);
       header = parseNpyHeader(joined, path, false);
       if (!header) {
-        if (joined.length > 12 + NPY_MAX_HEADER_BYTES) throw new OccamError(`${path}: malformed .npy header (no end within ${NPY_MAX_HEADER_BYTES} bytes)`, { file: path });
+        if (joined.length > 12 + NPY_MAX_HEADER_BYTES)
+          throw new OccamError(`${path}: malformed .npy header (no end within ${NPY_MAX_HEADER_BYTES} bytes)`, { file: path });
         prefix = joined;
         return;
       }

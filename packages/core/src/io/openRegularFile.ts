@@ -27,7 +27,7 @@ export async function openRegularFile(path: string, what: string): Promise<Opene
     handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'not found' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : code ?? String(error);
+    const why = code === 'ENOENT' ? 'not found' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (code ?? String(error));
     throw new OccamError(`${path}: cannot read the ${what} (${why})`, { file: path });
   }
   const stats = await handle.stat();

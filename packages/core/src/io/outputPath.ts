@@ -43,7 +43,9 @@ export async function checkOutputPath(check: OutputPathCheck): Promise<string> {
     const cwd = process.cwd();
     for (const protectedDir of [cwd, homedir(), '/']) {
       if (abs === protectedDir || isInside(protectedDir, abs)) {
-        throw say(`is ${abs === '/' ? 'the file-system root' : abs === homedir() ? 'your home folder' : 'the working folder or one of its parents'} — occam writes a Dataset as a new folder; give a path for it, e.g. ${join2(given, 'dataset')}`);
+        throw say(
+          `is ${abs === '/' ? 'the file-system root' : abs === homedir() ? 'your home folder' : 'the working folder or one of its parents'} — occam writes a Dataset as a new folder; give a path for it, e.g. ${join2(given, 'dataset')}`,
+        );
       }
     }
   }

@@ -34,7 +34,12 @@ export function bestThreshold(scores: ArrayLike<number>, labels: ArrayLike<numbe
 }
 
 /** Share of `rows` classified correctly by "score > threshold". NaN without rows. */
-export function accuracyAt(scores: ArrayLike<number>, labels: ArrayLike<number>, rows: ArrayLike<number>, threshold: number | ((row: number) => number)): number {
+export function accuracyAt(
+  scores: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  rows: ArrayLike<number>,
+  threshold: number | ((row: number) => number),
+): number {
   if (rows.length === 0) return NaN;
   let correct = 0;
   for (let k = 0; k < rows.length; k++) {

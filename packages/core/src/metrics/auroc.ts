@@ -50,12 +50,7 @@ export function stratifiedAuroc(scores: ArrayLike<number>, labels: ArrayLike<num
  * consecutive points are at least 2/maxPoints apart (|Δfpr| + |Δtpr|): a score with few distinct values
  * (a PSTH has one per bin) keeps every corner, a continuous score keeps about maxPoints points.
  */
-export function rocCurve(
-  scores: ArrayLike<number>,
-  labels: ArrayLike<number>,
-  rows?: ArrayLike<number>,
-  maxPoints = 300,
-): { fpr: number[]; tpr: number[] } {
+export function rocCurve(scores: ArrayLike<number>, labels: ArrayLike<number>, rows?: ArrayLike<number>, maxPoints = 300): { fpr: number[]; tpr: number[] } {
   const idx = rows ? Array.from(rows) : Array.from({ length: scores.length }, (_, i) => i);
   idx.sort((a, b) => scores[b] - scores[a]);
   let nPos = 0;

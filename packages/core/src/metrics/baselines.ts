@@ -3,13 +3,7 @@
  * toward the overall training rate by one pseudo-trial so no bin predicts exactly 0 or 1.
  * Inside an evoked window this alone scores AUROC ≈ 0.95; every model is reported beside it.
  */
-export function psthBaseline(
-  y: ArrayLike<number>,
-  bin: ArrayLike<number>,
-  trainRows: ArrayLike<number>,
-  nBins: number,
-  binary: boolean,
-): Float64Array {
+export function psthBaseline(y: ArrayLike<number>, bin: ArrayLike<number>, trainRows: ArrayLike<number>, nBins: number, binary: boolean): Float64Array {
   const sum = new Float64Array(nBins);
   const count = new Float64Array(nBins);
   let total = 0;

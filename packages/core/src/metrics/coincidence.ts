@@ -37,7 +37,7 @@ export function gammaFromCounts(nCoinc: number, nExp: number, nModel: number, to
   const window = 2 * deltaBins + 1; // bins within ±Δ, the discrete analogue of 2Δ
   const norm = 1 - window * nu;
   if (nExp + nModel === 0 || norm <= 0) return NaN;
-  return ((nCoinc - window * nu * nExp) / (0.5 * (nExp + nModel))) / norm;
+  return (nCoinc - window * nu * nExp) / (0.5 * (nExp + nModel)) / norm;
 }
 
 /**
@@ -47,12 +47,7 @@ export function gammaFromCounts(nCoinc: number, nExp: number, nModel: number, to
  * Kistler and Jolivet) and a coincidence is a model spike within ±Δ bins of a recorded one (each
  * recorded spike counted once). 1 = perfect, 0 = chance.
  */
-export function coincidenceFactor(
-  recorded: number[][],
-  model: number[][],
-  deltaBins: number,
-  binsPerTrial: number,
-): number {
+export function coincidenceFactor(recorded: number[][], model: number[][], deltaBins: number, binsPerTrial: number): number {
   const c = coincidenceCounts(recorded, model, deltaBins);
   const sum = (a: Float64Array) => a.reduce((s, v) => s + v, 0);
   return gammaFromCounts(sum(c.coincident), sum(c.recorded), sum(c.model), binsPerTrial * recorded.length, deltaBins);

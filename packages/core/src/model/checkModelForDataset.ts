@@ -15,8 +15,13 @@ export function checkModelForDataset(model: ReducedModel, ds: Dataset, where: { 
   try {
     checkSpecForDataset(model.spec, ds, { specFile: `${where.modelFile} (spec)`, dataset: where.dataset, spatialPerValue: false, limits: where.limits });
     const layout = layoutForModel(model, ds);
-    for (const [name, got, want] of [['K', layout.K, model.layout.K], ['J', layout.J, model.layout.J], ['H', layout.H, model.layout.H]] as const) {
-      if (got !== want) throw new OccamError(`its spec gives ${name} = ${got} basis functions on this dataset, but layout.${name} is ${want}`, { field: `layout.${name}` });
+    for (const [name, got, want] of [
+      ['K', layout.K, model.layout.K],
+      ['J', layout.J, model.layout.J],
+      ['H', layout.H, model.layout.H],
+    ] as const) {
+      if (got !== want)
+        throw new OccamError(`its spec gives ${name} = ${got} basis functions on this dataset, but layout.${name} is ${want}`, { field: `layout.${name}` });
     }
   } catch (error) {
     if (!(error instanceof OccamError)) throw error;

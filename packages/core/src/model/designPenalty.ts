@@ -12,11 +12,28 @@ export function designPenalty(spec: Spec, layout: DesignLayout): Penalty {
   if (smoothness > 0) {
     for (let g = 0; g < groups.length; g++) {
       if (layout.temporal.ordered)
-        for (let k = 0; k < K; k++) addSecondDifferencePenalty(P, p, range(J, (j) => (g * K + k) * J + j), smoothness);
+        for (let k = 0; k < K; k++)
+          addSecondDifferencePenalty(
+            P,
+            p,
+            range(J, (j) => (g * K + k) * J + j),
+            smoothness,
+          );
       if (layout.spatial.ordered)
-        for (let j = 0; j < J; j++) addSecondDifferencePenalty(P, p, range(K, (k) => (g * K + k) * J + j), smoothness);
+        for (let j = 0; j < J; j++)
+          addSecondDifferencePenalty(
+            P,
+            p,
+            range(K, (k) => (g * K + k) * J + j),
+            smoothness,
+          );
     }
-    addSecondDifferencePenalty(P, p, range(H, (h) => groups.length * K * J + h), smoothness);
+    addSecondDifferencePenalty(
+      P,
+      p,
+      range(H, (h) => groups.length * K * J + h),
+      smoothness,
+    );
   }
   return { p, P };
 }

@@ -56,17 +56,29 @@ function fitCore(spec: Spec, layout: DesignLayout, data: GlmData, diagnose: bool
     judgeZeroColumns: zeroColumnWarning(layout),
   });
   if (fullIsModel) {
-    return { beta: full.beta, separable: null, solver: full.solver, iterations: full.iterations, alternations: null, converged: full.converged, warnings: full.warnings };
+    return {
+      beta: full.beta,
+      separable: null,
+      solver: full.solver,
+      iterations: full.iterations,
+      alternations: null,
+      converged: full.converged,
+      warnings: full.warnings,
+    };
   }
-  const sep = fitSeparable(data, { G: layout.groups.length, K: layout.K, J: layout.J, H: layout.H }, {
-    family: spec.family,
-    ridge: spec.regularization.ridge,
-    smoothness: spec.regularization.smoothness,
-    spatialOrdered: layout.spatial.ordered,
-    temporalOrdered: layout.temporal.ordered,
-    fullFit: full,
-    checkSeparation: diagnose,
-  });
+  const sep = fitSeparable(
+    data,
+    { G: layout.groups.length, K: layout.K, J: layout.J, H: layout.H },
+    {
+      family: spec.family,
+      ridge: spec.regularization.ridge,
+      smoothness: spec.regularization.smoothness,
+      spatialOrdered: layout.spatial.ordered,
+      temporalOrdered: layout.temporal.ordered,
+      fullFit: full,
+      checkSeparation: diagnose,
+    },
+  );
   return {
     beta: sep.beta,
     separable: { spatial: sep.spatial, temporal: sep.temporal },
@@ -229,7 +241,9 @@ export function fitReducedModelWithPredictions(
     // to — more than it is on new ones — and a link compared there is compared where it was fitted.
     let choice: LookupChoice | null = null;
     if (spec.nonlinearity.kind === 'lookup' && binary) {
-      const inner = trialFolds(trainTrials.length, Math.min(LOOKUP_FOLDS, trainTrials.length), spec.validation.seed + 7919).map((fold) => fold.map((k) => trainTrials[k]));
+      const inner = trialFolds(trainTrials.length, Math.min(LOOKUP_FOLDS, trainTrials.length), spec.validation.seed + 7919).map((fold) =>
+        fold.map((k) => trainTrials[k]),
+      );
       const outOfFold = new Float64Array(design.n);
       for (const fold of inner) {
         const held = new Set(fold);
@@ -238,7 +252,13 @@ export function fitReducedModelWithPredictions(
         const innerEta = linearPredictor(base, fitCore(spec, layout, { ...base, weights: innerWeights }, false, core.beta).beta);
         for (const t of fold) for (const r of rowsByTrial[t]) outOfFold[r] = innerEta[r];
       }
-      choice = chooseLookup(outOfFold, meanFromEta(spec.family, outOfFold), y, inner.map((fold) => fold.flatMap((t) => rowsByTrial[t])), spec.nonlinearity.minCount);
+      choice = chooseLookup(
+        outOfFold,
+        meanFromEta(spec.family, outOfFold),
+        y,
+        inner.map((fold) => fold.flatMap((t) => rowsByTrial[t])),
+        spec.nonlinearity.minCount,
+      );
     }
     const lookup = choice?.table ?? null;
     const lookupMu = lookup ? eta.map((e) => applyLookup(lookup, e)) : null;
@@ -282,10 +302,11 @@ export function fitReducedModelWithPredictions(
     const scoredBins = new Set(Array.from(design.bin));
     let best = -1;
     let bestRate = -Infinity;
-    for (const b of scoredBins) if (psthRate[b] > bestRate) {
-      bestRate = psthRate[b];
-      best = b;
-    }
+    for (const b of scoredBins)
+      if (psthRate[b] > bestRate) {
+        bestRate = psthRate[b];
+        best = b;
+      }
     const out: number[] = [];
     for (let b = best - spec.fixedBins.halfWidth; b <= best + spec.fixedBins.halfWidth; b++) if (b >= 0 && b < nBins) out.push(b);
     return out;
@@ -323,16 +344,38 @@ export function fitReducedModelWithPredictions(
       const rows: number[] = [];
       f.forEach((test, i) => {
         progress(`repeat ${rep + 1}/${repeats}`, i, f.length);
-        rows.push(...recordHeldOut(pred, i, fitOn(f.flatMap((other, j) => (j === i ? [] : other)), false), test));
+        rows.push(
+          ...recordHeldOut(
+            pred,
+            i,
+            fitOn(
+              f.flatMap((other, j) => (j === i ? [] : other)),
+              false,
+            ),
+            test,
+          ),
+        );
       });
-      perRepeat.push(repeatFigures(scoreBlock(fam, pred, rows.sort((a, b) => a - b), fixedBins)));
+      perRepeat.push(
+        repeatFigures(
+          scoreBlock(
+            fam,
+            pred,
+            rows.sort((a, b) => a - b),
+            fixedBins,
+          ),
+        ),
+      );
     }
     repeated = { folds: k, repeats, seeds: perRepeat.map((_, i) => seed + i), perRepeat, ...spreadOf(perRepeat) };
   }
 
   if (final === null) {
     progress('fit', plan.length, plan.length + 1);
-    final = fitOn(Array.from({ length: nTrials }, (_, i) => i), true);
+    final = fitOn(
+      Array.from({ length: nTrials }, (_, i) => i),
+      true,
+    );
   }
   const fin: ReturnType<typeof fitOn> = final;
   progress('fit', 1, 1);
@@ -348,7 +391,12 @@ export function fitReducedModelWithPredictions(
     constant: new Float64Array(design.n).fill(fin.rate),
     sigma2: fin.sigma2,
     thresholds: fin.thresholds
-      ? { model: [fin.thresholds.model], lookup: fin.thresholds.lookup === null ? null : [fin.thresholds.lookup], psth: [fin.thresholds.psth], constant: [fin.thresholds.constant] }
+      ? {
+          model: [fin.thresholds.model],
+          lookup: fin.thresholds.lookup === null ? null : [fin.thresholds.lookup],
+          psth: [fin.thresholds.psth],
+          constant: [fin.thresholds.constant],
+        }
       : null,
   };
   let scoredBinsPerTrial = 0;
@@ -370,25 +418,23 @@ export function fitReducedModelWithPredictions(
     ...(repeated ? { repeated } : {}),
     fixedBins,
     decidingMetric: decidingMetric(spec.family, binUnit),
-    coincidence: spikeLike && recorded.length > 0
-      ? {
-          gamma: gamma!.estimate,
-          ...(bootstrap ? { interval: gamma!.low !== null && gamma!.high !== null ? ([gamma!.low, gamma!.high] as [number, number]) : null } : {}),
-          deltaBins: coincidenceDelta,
-          trials: recorded.length,
-          recordedEvents: recorded.reduce((s, r) => s + r.length, 0),
-          simulatedEvents: simulated.reduce((s, r) => s + r.length, 0),
-        }
-      : null,
+    coincidence:
+      spikeLike && recorded.length > 0
+        ? {
+            gamma: gamma!.estimate,
+            ...(bootstrap ? { interval: gamma!.low !== null && gamma!.high !== null ? ([gamma!.low, gamma!.high] as [number, number]) : null } : {}),
+            deltaBins: coincidenceDelta,
+            trials: recorded.length,
+            recordedEvents: recorded.reduce((s, r) => s + r.length, 0),
+            simulatedEvents: simulated.reduce((s, r) => s + r.length, 0),
+          }
+        : null,
   };
 
   const filters = sampleFilters(layout, fin.core.beta, fin.core.separable, binWidth, binUnit);
   const trainTrials = plan.length === 1 || options.refit === false ? plan[plan.length - 1].train : Array.from({ length: nTrials }, (_, i) => i);
   const m = ds.manifest.metadata;
-  const nParams =
-    1 +
-    (fin.core.separable ? layout.groups.length * (layout.K + layout.J) : layout.groups.length * layout.K * layout.J) +
-    layout.H;
+  const nParams = 1 + (fin.core.separable ? layout.groups.length * (layout.K + layout.J) : layout.groups.length * layout.K * layout.J) + layout.H;
   const model: ReducedModel = {
     format: 'occam.reduced-model',
     version: 1,
@@ -451,11 +497,13 @@ export function fitReducedModelWithPredictions(
       testTrials: plan.length === 1 ? plan[0].test : [],
     },
   };
-  const lookupPredictions = heldOut.lookup && heldOutThresholds?.lookup ? { ...heldOut, model: heldOut.lookup, thresholds: { ...heldOutThresholds, model: heldOutThresholds.lookup } } : null;
+  const lookupPredictions =
+    heldOut.lookup && heldOutThresholds?.lookup
+      ? { ...heldOut, model: heldOut.lookup, thresholds: { ...heldOutThresholds, model: heldOutThresholds.lookup } }
+      : null;
   return {
     model,
     heldOut: scoredRows(fam, heldOut, testRows, fixedBins),
     heldOutLookup: lookupPredictions ? scoredRows(fam, lookupPredictions, testRows, fixedBins) : null,
   };
 }
-

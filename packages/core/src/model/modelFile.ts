@@ -43,8 +43,10 @@ export function checkReducedModel(model: ReducedModel, file: string, overrides: 
   if ((model.spec.history === null) !== (H === 0)) fail('layout.H', `is ${H} but the spec ${model.spec.history ? 'has' : 'has no'} history`);
   const sep = model.coefficients.separable;
   if (sep) {
-    if (sep.spatial.length !== groups.length || sep.spatial.some((r) => r.length !== K)) fail('coefficients.separable.spatial', `expected ${groups.length} rows of ${K}`);
-    if (sep.temporal.length !== groups.length || sep.temporal.some((r) => r.length !== J)) fail('coefficients.separable.temporal', `expected ${groups.length} rows of ${J}`);
+    if (sep.spatial.length !== groups.length || sep.spatial.some((r) => r.length !== K))
+      fail('coefficients.separable.spatial', `expected ${groups.length} rows of ${K}`);
+    if (sep.temporal.length !== groups.length || sep.temporal.some((r) => r.length !== J))
+      fail('coefficients.separable.temporal', `expected ${groups.length} rows of ${J}`);
   }
   if (model.filters.groups.length !== groups.length) fail('filters.groups', `has ${model.filters.groups.length} entries, the layout ${groups.length} groups`);
   const curves: [string, { x: number[]; y: number[] }][] = model.filters.groups.flatMap((g, i) => [
@@ -75,17 +77,23 @@ export function checkFilterSampleCounts(json: unknown, file: string, overrides: 
       let side = Array.isArray(z) ? z.length : 0;
       if (Array.isArray(z) && side <= limits.maxFilterSamples) for (const row of z) side = Math.max(side, length(row));
       if (side > limits.maxFilterSamples) {
-        throw new OccamError(`${file}: filters.groups.${i}.full has an axis of ${side} points, over ${limitText('maxFilterSamples', limits, 'points per filter curve')}`, {
-          file,
-          field: `filters.groups.${i}.full`,
-        });
+        throw new OccamError(
+          `${file}: filters.groups.${i}.full has an axis of ${side} points, over ${limitText('maxFilterSamples', limits, 'points per filter curve')}`,
+          {
+            file,
+            field: `filters.groups.${i}.full`,
+          },
+        );
       }
     });
   }
   for (const [field, c] of curves) {
     const n = Math.max(length((c as { x?: unknown } | null)?.x), length((c as { y?: unknown } | null)?.y));
     if (n > limits.maxFilterSamples) {
-      throw new OccamError(`${file}: ${field} has ${n} sample points, over ${limitText('maxFilterSamples', limits, 'points per filter curve')}`, { file, field });
+      throw new OccamError(`${file}: ${field} has ${n} sample points, over ${limitText('maxFilterSamples', limits, 'points per filter curve')}`, {
+        file,
+        field,
+      });
     }
   }
 }

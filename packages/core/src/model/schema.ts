@@ -79,7 +79,13 @@ export const MetricBlockSchema = z.object({
   /** Accuracy of always predicting the majority class. */
   nullAccuracy: num,
   /** AUROC across trials within each fixed bin, pooled (a PSTH scores 0.5 here by construction). */
-  trialToTrialAuroc: z.object({ model: num, psth: num, bins: z.number().int(), events: z.number(), /** The lookup's (absent without one). */ lookup: num.optional() }),
+  trialToTrialAuroc: z.object({
+    model: num,
+    psth: num,
+    bins: z.number().int(),
+    events: z.number(),
+    /** The lookup's (absent without one). */ lookup: num.optional(),
+  }),
   /**
    * Position-stratified AUROC: positive and negative bins compared only within the same bin (and fold),
    * Mann–Whitney U summed over every bin holding both classes over the pairs summed. Any function of position

@@ -116,10 +116,11 @@ export function scoreBlock(
   const fixedStrata = binStrata(pred.bin, pred.fold, rows, new Set(fixedBins));
   let fixedEvents = 0;
   let fixedRows = 0;
-  for (const list of fixedStrata.values()) for (const r of list) {
-    fixedRows++;
-    if (y[r] > 0) fixedEvents++;
-  }
+  for (const list of fixedStrata.values())
+    for (const r of list) {
+      fixedRows++;
+      if (y[r] > 0) fixedEvents++;
+    }
   const allStrata = binStrata(pred.bin, pred.fold, rows);
   const stratSupport = strataSupport(y, allStrata);
   let strataBoth = 0;
@@ -191,10 +192,7 @@ export function scoreBlock(
       ...(pred.lookup ? { lookup: gaussian ? null : finite(stratifiedAuroc(pred.lookup, y, allStrata)) } : {}),
     },
     gainOverPsth: {
-      bitsPerEvent:
-        llModel !== null && llPsth !== null && totalEvents > 0 && !gaussian
-          ? ((llModel - llPsth) * rows.length) / (totalEvents * Math.LN2)
-          : null,
+      bitsPerEvent: llModel !== null && llPsth !== null && totalEvents > 0 && !gaussian ? ((llModel - llPsth) * rows.length) / (totalEvents * Math.LN2) : null,
       auroc: model.auroc !== null && psth.auroc !== null ? model.auroc - psth.auroc : null,
     },
     accuracyThresholdsFrom: th ? 'training bins' : 'scored bins',

@@ -11,14 +11,7 @@ import type { Family } from '../spec/schema.js';
  * inputs, the history term from the model's own simulated output (not the recorded one).
  * Returns, per trial, the bins with an event (counts > 1 repeat the bin).
  */
-export function simulateOutput(
-  ds: Dataset,
-  layout: DesignLayout,
-  family: Family,
-  beta: Float64Array,
-  trials: number[],
-  seed: number,
-): number[][] {
+export function simulateOutput(ds: Dataset, layout: DesignLayout, family: Family, beta: Float64Array, trials: number[], seed: number): number[][] {
   const { nBins } = ds.manifest;
   const fam = familyOps(family);
   const design = buildDesign(ds, layout, { rows: 'all', trials });

@@ -29,7 +29,11 @@ function shared(a: Uint8Array | Uint16Array | Float32Array): SharedArrayBuffer {
 
 /** The worker's first code: imports candidateWorker, reporting a failed import as a message. */
 function bootstrapCode(): string {
-  return moduleWorkerSource(import.meta.url, 'candidateWorker', "require('node:worker_threads').parentPort.postMessage({ failed: String((e && e.message) || e) });");
+  return moduleWorkerSource(
+    import.meta.url,
+    'candidateWorker',
+    "require('node:worker_threads').parentPort.postMessage({ failed: String((e && e.message) || e) });",
+  );
 }
 
 interface Job {
@@ -74,32 +78,34 @@ export class CandidatePool {
       scored: shared(ds.scored),
     };
     const started = await Promise.all(
-      Array.from({ length: threads }, () =>
-        new Promise<Worker | null>((resolve) => {
-          let worker: Worker;
-          try {
-            worker = new Worker(bootstrapCode(), { eval: true, workerData: data, env: { ...process.env, OCCAM_GLM_THREADS: '1' } });
-          } catch {
-            resolve(null);
-            return;
-          }
-          const timer = setTimeout(() => {
-            void worker.terminate();
-            resolve(null);
-          }, 60_000);
-          worker.once('message', (m: { ready?: boolean }) => {
-            clearTimeout(timer);
-            if (m.ready) resolve(worker);
-            else {
+      Array.from(
+        { length: threads },
+        () =>
+          new Promise<Worker | null>((resolve) => {
+            let worker: Worker;
+            try {
+              worker = new Worker(bootstrapCode(), { eval: true, workerData: data, env: { ...process.env, OCCAM_GLM_THREADS: '1' } });
+            } catch {
+              resolve(null);
+              return;
+            }
+            const timer = setTimeout(() => {
               void worker.terminate();
               resolve(null);
-            }
-          });
-          worker.once('error', () => {
-            clearTimeout(timer);
-            resolve(null);
-          });
-        }),
+            }, 60_000);
+            worker.once('message', (m: { ready?: boolean }) => {
+              clearTimeout(timer);
+              if (m.ready) resolve(worker);
+              else {
+                void worker.terminate();
+                resolve(null);
+              }
+            });
+            worker.once('error', () => {
+              clearTimeout(timer);
+              resolve(null);
+            });
+          }),
       ),
     );
     const slots = started.filter((w): w is Worker => w !== null).map((worker) => ({ worker, job: null }));

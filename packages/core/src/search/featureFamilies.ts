@@ -51,7 +51,9 @@ function attributeSignature(atoms: Atom[], attr: string): string {
 
 /** Attributes (sorted by name) that repeat an earlier attribute's information; the search skips them. */
 export function redundantAttributes(atoms: Atom[], options: Pick<SearchOptions, 'ignoreAttributes'>): string[] {
-  const names = [...new Set(atoms.flatMap((a) => Object.keys(a.attributes)))].filter((k) => !options.ignoreAttributes.includes(k)).sort((a, b) => a.localeCompare(b));
+  const names = [...new Set(atoms.flatMap((a) => Object.keys(a.attributes)))]
+    .filter((k) => !options.ignoreAttributes.includes(k))
+    .sort((a, b) => a.localeCompare(b));
   const seen = new Set<string>();
   const out: string[] = [];
   for (const name of names) {
@@ -129,19 +131,24 @@ export function featureFamilies(atoms: Atom[], options: SearchOptions): FamilyPl
   // look-back at a long offset (e.g. an induction period of 10 tokens), which per-lag weights resolve.
   const perLag = L - options.minLag + 1 <= 32;
   // A window of one lag (atoms that carry their own offset, read at lag 0) has nothing to choose.
-  if (L > options.minLag) plans.push({
-    name: 'lag window',
-    levels: [...windows.map((w) => `${options.minLag}–${w} bins`), ...(perLag ? [`${options.minLag}–${L} bins, per lag`] : [])],
-    apply: (l, s) => {
-      if (l === windows.length) {
-        s.temporal = { minLag: options.minLag, maxLag: L, basis: { kind: 'raw' } };
-        return;
-      }
-      const maxLag = windows[l];
-      const count = Math.min(4 + 2 * l, maxLag - options.minLag + 1);
-      s.temporal = { minLag: options.minLag, maxLag, basis: { kind: 'raisedCosineLog', count, firstPeak: 0, lastPeak: Math.max(1, (maxLag - options.minLag) * 0.6), offset: 1.5 } };
-    },
-  });
+  if (L > options.minLag)
+    plans.push({
+      name: 'lag window',
+      levels: [...windows.map((w) => `${options.minLag}–${w} bins`), ...(perLag ? [`${options.minLag}–${L} bins, per lag`] : [])],
+      apply: (l, s) => {
+        if (l === windows.length) {
+          s.temporal = { minLag: options.minLag, maxLag: L, basis: { kind: 'raw' } };
+          return;
+        }
+        const maxLag = windows[l];
+        const count = Math.min(4 + 2 * l, maxLag - options.minLag + 1);
+        s.temporal = {
+          minLag: options.minLag,
+          maxLag,
+          basis: { kind: 'raisedCosineLog', count, firstPeak: 0, lastPeak: Math.max(1, (maxLag - options.minLag) * 0.6), offset: 1.5 },
+        };
+      },
+    });
   if (options.history && options.family !== 'gaussian') {
     const hl = Math.max(2, Math.round(L / 2));
     plans.push({

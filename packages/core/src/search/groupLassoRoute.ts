@@ -38,7 +38,14 @@ function emptyDraft(temporal: SpecDraft['temporal']): SpecDraft {
 }
 
 function toSpec(draft: SpecDraft, options: SearchOptions): Spec {
-  return SpecSchema.parse({ ...draft, exclude: options.exclude, includeReadoutAtoms: options.includeReadoutAtoms, structure: 'full', family: options.family, regularization: { ridge: 0, smoothness: 0 } });
+  return SpecSchema.parse({
+    ...draft,
+    exclude: options.exclude,
+    includeReadoutAtoms: options.includeReadoutAtoms,
+    structure: 'full',
+    family: options.family,
+    regularization: { ridge: 0, smoothness: 0 },
+  });
 }
 
 /**
@@ -112,7 +119,10 @@ export function groupLassoRoute(ds: Dataset, plans: FamilyPlan[], options: Searc
     X.set(part.X.subarray(part.keepFrom * n, (part.keepFrom + part.keep) * n), col * n);
     if (part.block === 'pooled') {
       for (let level = 1; level < windows.length; level++) {
-        const columns = lagOfPeak.map((lag, j) => ({ lag, j })).filter(({ lag }) => lag > windows[level - 1].maxLag && lag <= windows[level].maxLag).map(({ j }) => col + j);
+        const columns = lagOfPeak
+          .map((lag, j) => ({ lag, j }))
+          .filter(({ lag }) => lag > windows[level - 1].maxLag && lag <= windows[level].maxLag)
+          .map(({ j }) => col + j);
         if (columns.length === 0) continue;
         const block = { family: lagPlan.name, level, columns: columns.length };
         groups.push({ name: `${block.family}:${level}`, columns });

@@ -8,7 +8,15 @@ import { SpecSchema, type Spec } from '../spec/schema.js';
 import { CandidatePool } from './candidatePool.js';
 import { featureFamilies, redundantAttributes, validLevels, type FamilyPlan, type SpecDraft } from './featureFamilies.js';
 import { groupLassoRoute } from './groupLassoRoute.js';
-import { CandidateSchema, SearchOptionsSchema, type Candidate, type SearchOptions, type SearchOptionsInput, type SearchResult, type Sufficiency } from './schema.js';
+import {
+  CandidateSchema,
+  SearchOptionsSchema,
+  type Candidate,
+  type SearchOptions,
+  type SearchOptionsInput,
+  type SearchResult,
+  type Sufficiency,
+} from './schema.js';
 import { decidingFigure, sufficiencyByBootstrap } from './sufficiencyByBootstrap.js';
 
 type Levels = Record<string, number>;
@@ -28,7 +36,12 @@ function keyOf(plans: FamilyPlan[], levels: Levels): string {
 }
 
 function specOf(plans: FamilyPlan[], levels: Levels, options: ReturnType<typeof SearchOptionsSchema.parse>): Spec {
-  const draft: SpecDraft = { groupBy: [], temporal: { minLag: options.minLag, maxLag: options.maxLag, basis: { kind: 'raw' } }, history: null, structure: 'separable' };
+  const draft: SpecDraft = {
+    groupBy: [],
+    temporal: { minLag: options.minLag, maxLag: options.maxLag, basis: { kind: 'raw' } },
+    history: null,
+    structure: 'separable',
+  };
   for (const p of plans) p.apply(levels[p.name], draft);
   return SpecSchema.parse({
     ...draft,
@@ -50,7 +63,8 @@ function minimalFilters(ds: Dataset, spec: Spec): SearchResult['minimalFilters']
   return model.filters.groups.map((g) => {
     const peak = peakOf(g.temporal.y);
     // With a filter over an ordered attribute (a language model's token offset, a neuron's soma distance), where it peaks.
-    const spatial = spec.spatial && g.spatial.x.length > 1 ? { attribute: spec.spatial.attribute, peak: g.spatial.x[peakOf(g.spatial.y)], filter: g.spatial } : null;
+    const spatial =
+      spec.spatial && g.spatial.x.length > 1 ? { attribute: spec.spatial.attribute, peak: g.spatial.x[peakOf(g.spatial.y)], filter: g.spatial } : null;
     const netWeight = g.full.z.reduce((s, row) => s + row.reduce((a, b) => a + b, 0), 0);
     return { group: g.label, peakLag: g.temporal.x[peak], netWeight, temporal: g.temporal, ...(spatial ? { spatial } : {}) };
   });
@@ -67,7 +81,9 @@ function searchFingerprint(ds: Dataset, options: SearchOptions): string {
   const { family, ridge, folds, seed, minLag, maxLag, history, exclude, ignoreAttributes } = options;
   // includeReadoutAtoms joins the fingerprint only when set, so checkpoints written before it existed still resume.
   const { includeReadoutAtoms } = options;
-  h.update(JSON.stringify({ family, ridge, folds, seed, minLag, maxLag, history, exclude, ignoreAttributes, ...(includeReadoutAtoms ? { includeReadoutAtoms } : {}) }));
+  h.update(
+    JSON.stringify({ family, ridge, folds, seed, minLag, maxLag, history, exclude, ignoreAttributes, ...(includeReadoutAtoms ? { includeReadoutAtoms } : {}) }),
+  );
   return h.digest('hex').slice(0, 32);
 }
 
@@ -127,7 +143,10 @@ export async function runSearch(ds: Dataset, optionsInput: SearchOptionsInput, h
         /* reported below */
       }
       if (header.format !== 'occam.search-checkpoint') {
-        throw new OccamError(`${hooks.checkpoint}:${first + 1}: not a search checkpoint (no header line); delete the file to start over`, { file: hooks.checkpoint, line: first + 1 });
+        throw new OccamError(`${hooks.checkpoint}:${first + 1}: not a search checkpoint (no header line); delete the file to start over`, {
+          file: hooks.checkpoint,
+          line: first + 1,
+        });
       }
       if (header.fingerprint !== fingerprint) {
         throw new OccamError(
@@ -142,7 +161,10 @@ export async function runSearch(ds: Dataset, optionsInput: SearchOptionsInput, h
         const c = CandidateSchema.parse(JSON.parse(line));
         done.set(c.key, c);
       } catch {
-        throw new OccamError(`${hooks.checkpoint}:${i + 1}: not a search checkpoint line; delete the file to start over`, { file: hooks.checkpoint, line: i + 1 });
+        throw new OccamError(`${hooks.checkpoint}:${i + 1}: not a search checkpoint line; delete the file to start over`, {
+          file: hooks.checkpoint,
+          line: i + 1,
+        });
       }
     });
   }
@@ -202,7 +224,12 @@ export async function runSearch(ds: Dataset, optionsInput: SearchOptionsInput, h
       paths[strategy] = [current.key];
       for (;;) {
         const moves = plans
-          .flatMap((p) => p.levels.map((_, l) => l).filter((l) => (up ? l > levels[p.name] : l < levels[p.name])).map((l) => ({ ...levels, [p.name]: l })))
+          .flatMap((p) =>
+            p.levels
+              .map((_, l) => l)
+              .filter((l) => (up ? l > levels[p.name] : l < levels[p.name]))
+              .map((l) => ({ ...levels, [p.name]: l })),
+          )
           .filter((next) => validLevels(plans, next));
         expected += moves.length;
         const scored = await evaluateAll(moves, strategy);
@@ -232,7 +259,12 @@ export async function runSearch(ds: Dataset, optionsInput: SearchOptionsInput, h
       paths.groupLasso = scored.map((c) => c.key);
       groupLasso = {
         lambdas: route.lambdas,
-        blocks: route.blocks.map((b) => ({ family: b.family, level: plans.find((p) => p.name === b.family)!.levels[b.level], columns: b.columns, enteredAt: b.enteredAt })),
+        blocks: route.blocks.map((b) => ({
+          family: b.family,
+          level: plans.find((p) => p.name === b.family)!.levels[b.level],
+          columns: b.columns,
+          enteredAt: b.enteredAt,
+        })),
         selected: route.levels.map((levels) => keyOf(plans, levels)),
         unconverged: route.converged.filter((c) => !c).length,
       };
@@ -270,7 +302,10 @@ export async function runSearch(ds: Dataset, optionsInput: SearchOptionsInput, h
     const ablations: SearchResult['ablations'] = [];
     // The ablation removes a family altogether (level 0), which is what "this family is needed" means.
     const ablated = plans.filter((p) => minimal.levels[p.name] > 0);
-    const ablationScores = await evaluateAll(ablated.map((p) => ({ ...minimal.levels, [p.name]: 0 })), 'ablation');
+    const ablationScores = await evaluateAll(
+      ablated.map((p) => ({ ...minimal.levels, [p.name]: 0 })),
+      'ablation',
+    );
     for (const [i, p] of ablated.entries()) {
       const from = minimal.levels[p.name];
       const c = ablationScores[i];

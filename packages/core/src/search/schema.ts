@@ -37,7 +37,10 @@ export const SearchOptionsSchema = z.object({
   rankBy: z.enum(['llGainOverPsth', 'trialToTrialAuroc', 'stratifiedAuroc']).default('llGainOverPsth'),
   /** Let candidates use atoms that read the behaviour's own readout (attribute readsReadout = 'yes'); off by default. */
   includeReadoutAtoms: z.boolean().default(false),
-  strategies: z.array(z.enum(['forward', 'backward', 'groupLasso'])).min(1).default(['forward', 'backward', 'groupLasso']),
+  strategies: z
+    .array(z.enum(['forward', 'backward', 'groupLasso']))
+    .min(1)
+    .default(['forward', 'backward', 'groupLasso']),
   /** Attributes never used (e.g. identifiers). */
   ignoreAttributes: z.array(z.string()).default([]),
   /** Atoms left out of every candidate, by attribute value (as a spec's exclude): e.g. inputs that read the answer. */
@@ -121,7 +124,18 @@ export const SearchResultSchema = z.object({
   /** How `minimal` was decided (absent in results written before it existed: a tolerance). */
   sufficiency: SufficiencySchema.optional(),
   /** For the minimal model: each family removed (set to its lowest level), and what that costs. */
-  ablations: z.array(z.object({ family: z.string(), from: z.string(), to: z.string(), key: z.string(), deltaRank: num, deltaAuroc: num, deltaTrialToTrialAuroc: num.default(null), deltaStratifiedAuroc: num.default(null) })),
+  ablations: z.array(
+    z.object({
+      family: z.string(),
+      from: z.string(),
+      to: z.string(),
+      key: z.string(),
+      deltaRank: num,
+      deltaAuroc: num,
+      deltaTrialToTrialAuroc: num.default(null),
+      deltaStratifiedAuroc: num.default(null),
+    }),
+  ),
   /** Per strategy, the path of keys it took (groupLasso: the distinct selections along its λ path). */
   paths: z.record(z.string(), z.array(z.string())),
   /** The minimal model refitted on all trials: each group's temporal filter and the lag where |weight| peaks. */
@@ -149,8 +163,6 @@ export const SearchResultSchema = z.object({
     })
     .optional(),
   /** The minimal and best candidates fitted on a control system's dataset, with their selectivity (absent: no control given). */
-  control: z
-    .array(z.object({ role: z.string(), key: z.string(), comparison: ControlComparisonSchema.nullable(), note: z.string().nullable() }))
-    .optional(),
+  control: z.array(z.object({ role: z.string(), key: z.string(), comparison: ControlComparisonSchema.nullable(), note: z.string().nullable() })).optional(),
 });
 export type SearchResult = z.infer<typeof SearchResultSchema>;

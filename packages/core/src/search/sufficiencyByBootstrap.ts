@@ -56,7 +56,13 @@ export function sufficiencyByBootstrap(
     }
     const d = pairedBootstrap(heldOutRows(ds, c), bestRows, bootstrap).difference[figure];
     const sufficient = d.high !== null && d.high >= 0;
-    examined.push({ key: c.key, parameters: c.parameters, difference: d.estimate, upper: d.high, verdict: sufficient ? 'not significantly worse' : 'significantly worse' });
+    examined.push({
+      key: c.key,
+      parameters: c.parameters,
+      difference: d.estimate,
+      upper: d.high,
+      verdict: sufficient ? 'not significantly worse' : 'significantly worse',
+    });
     if (sufficient) {
       minimal = c;
       break;

@@ -69,8 +69,7 @@ export function plantedDataset(options: PlantedOptions): { dataset: Dataset; bet
     }
   }
   const scored = new Uint8Array(nTrials * nBins);
-  for (let tr = 0; tr < nTrials; tr++)
-    for (let t = options.scoredWindow[0]; t < options.scoredWindow[1]; t++) scored[tr * nBins + t] = 1;
+  for (let tr = 0; tr < nTrials; tr++) for (let t = options.scoredWindow[0]; t < options.scoredWindow[1]; t++) scored[tr * nBins + t] = 1;
   const target = new Uint8Array(nTrials * nBins);
   const base = createDataset(
     {
@@ -89,7 +88,14 @@ export function plantedDataset(options: PlantedOptions): { dataset: Dataset; bet
   );
   const beta = plantedBeta(spec, atoms, options.truth);
   const layout = buildLayout(spec, atoms);
-  const spikes = simulateOutput(base, layout, spec.family, beta, Array.from({ length: nTrials }, (_, i) => i), options.seed + 7);
+  const spikes = simulateOutput(
+    base,
+    layout,
+    spec.family,
+    beta,
+    Array.from({ length: nTrials }, (_, i) => i),
+    options.seed + 7,
+  );
   spikes.forEach((bins, tr) => {
     for (const t of bins) target[tr * nBins + t] = spec.family === 'bernoulli' ? 1 : Math.min(target[tr * nBins + t] + 1, 255);
   });

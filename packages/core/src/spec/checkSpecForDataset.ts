@@ -71,13 +71,19 @@ export function checkSpecForDataset(spec: Spec, ds: Dataset, options: SpecCheckO
     if (values.size === 0) {
       fail('spatial.attribute', `'${attr}' is not a numeric attribute of any atom in ${data} (attributes: ${attributeNames(ds).join(', ') || 'none'})`);
     }
-    bases.push(['spatial.basis', spec.spatial.basis, options.spatialPerValue === false ? Infinity : values.size, `distinct values of '${attr}' (${values.size})`]);
+    bases.push([
+      'spatial.basis',
+      spec.spatial.basis,
+      options.spatialPerValue === false ? Infinity : values.size,
+      `distinct values of '${attr}' (${values.size})`,
+    ]);
   }
   for (const [field, basis, points, what] of bases) {
     const n = basisSize(basis, Number.isFinite(points) ? points : 1);
     const unit = basis.kind === 'isfRaisedCosine' ? 'phases' : 'functions';
     if (n > limits.maxBasisFunctions) fail(field, `has ${n} ${unit}, over ${limitText('maxBasisFunctions', limits, 'functions per basis')}`);
-    if (n > points) fail(field, `has ${n} ${unit} but there are only ${points} ${what}: use at most one function per ${field === 'spatial.basis' ? 'value' : 'lag'}`);
+    if (n > points)
+      fail(field, `has ${n} ${unit} but there are only ${points} ${what}: use at most one function per ${field === 'spatial.basis' ? 'value' : 'lag'}`);
   }
 
   for (const g of spec.groupBy) {

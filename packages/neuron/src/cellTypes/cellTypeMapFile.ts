@@ -32,7 +32,12 @@ export async function readCellTypeMap(file: string): Promise<CellTypeSigns> {
   }
   const lines = await readTextLines(file);
   const text = lines.join('\n');
-  if (text.trim() === '') throw inputError(file, undefined, `empty file${size === 0 ? ' (0 bytes)' : ''}; expected a cell-type map such as {"L7x": "excitatory"} or lines 'L7x<TAB>excitatory'`);
+  if (text.trim() === '')
+    throw inputError(
+      file,
+      undefined,
+      `empty file${size === 0 ? ' (0 bytes)' : ''}; expected a cell-type map such as {"L7x": "excitatory"} or lines 'L7x<TAB>excitatory'`,
+    );
   return file.toLowerCase().endsWith('.json') || text.trimStart().startsWith('{') ? parseJsonMap(text, file) : parseTableMap(lines, file);
 }
 
@@ -44,7 +49,11 @@ function parseJsonMap(text: string, file: string): CellTypeSigns {
     throw inputError(file, undefined, `not valid JSON (${(error as Error).message}); expected an object such as {"L7x": "excitatory", "*": "inhibitory"}`);
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw inputError(file, undefined, `expected a JSON object mapping cell types to "excitatory" or "inhibitory", found ${Array.isArray(json) ? 'an array' : json === null ? 'null' : typeof json}`);
+    throw inputError(
+      file,
+      undefined,
+      `expected a JSON object mapping cell types to "excitatory" or "inhibitory", found ${Array.isArray(json) ? 'an array' : json === null ? 'null' : typeof json}`,
+    );
   }
   const lowered = Object.fromEntries(Object.entries(json).map(([k, v]) => [k, typeof v === 'string' ? v.toLowerCase() : v]));
   const parsed = CellTypeSignsSchema.safeParse(lowered);

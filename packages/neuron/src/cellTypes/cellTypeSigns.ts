@@ -17,17 +17,26 @@ export type CellTypeSigns = z.infer<typeof CellTypeSignsSchema>;
 export const DEFAULT_SIGN_KEY = '*';
 
 /** Excitatory cell types of the barrel-cortex network models ISF ships. */
-export const DEFAULT_EXCITATORY_CELL_TYPES = [
-  'L2', 'L34', 'L4py', 'L4sp', 'L4ss', 'L5st', 'L5tt', 'L6cc', 'L6ccinv', 'L6ct', 'VPM', 'Generic',
-] as const;
+export const DEFAULT_EXCITATORY_CELL_TYPES = ['L2', 'L34', 'L4py', 'L4sp', 'L4ss', 'L5st', 'L5tt', 'L6cc', 'L6ccinv', 'L6ct', 'VPM', 'Generic'] as const;
 
 /**
  * Inhibitory cell types. L1 is inhibitory: its synapses are GABAergic (newer ISF versions list L1 as
  * excitatory by mistake).
  */
 export const DEFAULT_INHIBITORY_CELL_TYPES = [
-  'SymLocal1', 'SymLocal2', 'SymLocal3', 'SymLocal4', 'SymLocal5', 'SymLocal6',
-  'L45Sym', 'L1', 'L45Peak', 'L56Trans', 'L23Trans', 'GenericINH', 'INH',
+  'SymLocal1',
+  'SymLocal2',
+  'SymLocal3',
+  'SymLocal4',
+  'SymLocal5',
+  'SymLocal6',
+  'L45Sym',
+  'L1',
+  'L45Peak',
+  'L56Trans',
+  'L23Trans',
+  'GenericINH',
+  'INH',
 ] as const;
 
 export const DEFAULT_CELL_TYPE_SIGNS: Readonly<CellTypeSigns> = Object.freeze(
@@ -52,12 +61,7 @@ export function resolveCellTypeSigns(overrides?: unknown, source = 'cellTypes'):
  * Excitatory or inhibitory for one synapse: the full synapse type first (`L5tt_C2`), then its cell type
  * (`L5tt`). An unknown type is an error naming the file, line and type, and saying how to map it.
  */
-export function synapseSign(
-  signs: CellTypeSigns,
-  cellType: string,
-  synapseType: string,
-  where: { file: string; line: number },
-): SynapseSign {
+export function synapseSign(signs: CellTypeSigns, cellType: string, synapseType: string, where: { file: string; line: number }): SynapseSign {
   const sign = lookupSynapseSign(signs, cellType, synapseType);
   if (sign) return sign;
   const named = synapseType === cellType ? `'${cellType}'` : `'${cellType}' (synapse type '${synapseType}')`;

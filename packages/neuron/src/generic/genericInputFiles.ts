@@ -25,10 +25,7 @@ export const SPIKES_HEADER = 'trial,time_ms';
  * Read the generic synapse table. `type` is `excitatory`/`inhibitory` or a cell type resolved through
  * `signs`; distances must be finite, ≥ 0 and at most `maxSomaDistanceUm`; ids must be unique.
  */
-export async function readGenericSynapses(
-  file: string,
-  options: { signs: CellTypeSigns; maxSomaDistanceUm?: number },
-): Promise<GenericSynapse[]> {
+export async function readGenericSynapses(file: string, options: { signs: CellTypeSigns; maxSomaDistanceUm?: number }): Promise<GenericSynapse[]> {
   const maxDistance = options.maxSomaDistanceUm ?? DEFAULT_MAX_SOMA_DISTANCE_UM;
   const synapses: GenericSynapse[] = [];
   const seen = new Map<string, number>();

@@ -25,10 +25,7 @@ export async function writeGenericInput(dir: string, content: GenericInputConten
   const m = parsed.data;
   await writeDirectoryAtomic(dir, async (tmp) => {
     await writeFile(join(tmp, GENERIC_MANIFEST_FILE), JSON.stringify(content.manifest, null, 2) + '\n');
-    await writeLines(join(tmp, m.synapses), [
-      SYNAPSES_HEADER,
-      ...content.synapses.map((s) => `${s.id},${s.somaDistanceUm},${s.type},${s.dendrite ?? ''}`),
-    ]);
+    await writeLines(join(tmp, m.synapses), [SYNAPSES_HEADER, ...content.synapses.map((s) => `${s.id},${s.somaDistanceUm},${s.type},${s.dendrite ?? ''}`)]);
     if (isPerTrialPattern(m.activations)) {
       for (let trial = 0; trial < m.trials; trial++) {
         const rows = content.activations[trial] ?? [];

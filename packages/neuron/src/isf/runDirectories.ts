@@ -93,13 +93,22 @@ function describeRunDirectory(root: string, dir: string, files: string[]): IsfRu
   trials.sort((a, b) => a.run - b.run);
   for (let i = 1; i < trials.length; i++) {
     if (trials[i].run === trials[i - 1].run) {
-      throw new OccamError(`${dir}: two synapse files for run ${trials[i].run} (${basename(trials[i - 1].synapsesFile)}, ${basename(trials[i].synapsesFile)})`, { file: dir });
+      throw new OccamError(
+        `${dir}: two synapse files for run ${trials[i].run} (${basename(trials[i - 1].synapsesFile)}, ${basename(trials[i].synapsesFile)})`,
+        { file: dir },
+      );
     }
   }
   const traces = files.filter((f) => TRACES.test(f)).sort();
   const spikeTimes = files.filter((f) => SPIKE_TIMES.test(f)).sort();
-  if (traces.length > 1) throw new OccamError(`${dir}: ${traces.length} voltage-trace files (${traces.join(', ')}); expected one *_vm_all_traces.csv per run directory`, { file: dir });
-  if (spikeTimes.length > 1) throw new OccamError(`${dir}: ${spikeTimes.length} spike-time files (${spikeTimes.join(', ')}); expected one *_spike_times.csv per run directory`, { file: dir });
+  if (traces.length > 1)
+    throw new OccamError(`${dir}: ${traces.length} voltage-trace files (${traces.join(', ')}); expected one *_vm_all_traces.csv per run directory`, {
+      file: dir,
+    });
+  if (spikeTimes.length > 1)
+    throw new OccamError(`${dir}: ${spikeTimes.length} spike-time files (${spikeTimes.join(', ')}); expected one *_spike_times.csv per run directory`, {
+      file: dir,
+    });
   const rel = relative(root, dir);
   const label = rel === '' ? basename(dir) : rel.split(sep).join('/');
   return {

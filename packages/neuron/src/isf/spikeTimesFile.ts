@@ -19,7 +19,11 @@ export interface IsfSpikeTimes {
 export async function readIsfSpikeTimes(file: string): Promise<IsfSpikeTimes> {
   const text = await readTextLines(file);
   if (text.every((l) => l.trim() === '')) {
-    throw inputError(file, undefined, `empty file (${text.length === 0 ? '0 bytes' : 'blank lines only'}); expected the header '# trial<TAB>spike times' and one line '<trial><TAB><t1>,<t2>,' per trial`);
+    throw inputError(
+      file,
+      undefined,
+      `empty file (${text.length === 0 ? '0 bytes' : 'blank lines only'}); expected the header '# trial<TAB>spike times' and one line '<trial><TAB><t1>,<t2>,' per trial`,
+    );
   }
   const trials = new Map<number, number[]>();
   const lines = new Map<number, number>();

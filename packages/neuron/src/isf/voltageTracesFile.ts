@@ -81,10 +81,7 @@ interface TraceHeader {
   runs: number[];
 }
 
-async function scanTraceFile(
-  file: string,
-  visit: { header(h: TraceHeader): void; row(t: number, values: Float64Array): void },
-): Promise<void> {
+async function scanTraceFile(file: string, visit: { header(h: TraceHeader): void; row(t: number, values: Float64Array): void }): Promise<void> {
   let header: TraceHeader | undefined;
   let values = new Float64Array(0);
   let lastT = Number.NEGATIVE_INFINITY;

@@ -6,13 +6,7 @@ import type { SwcPoint } from './readSwc.js';
  * nearest one through the parent. The step between a soma point and a non-soma neighbour counts only when
  * `countSomaHop` is set.
  */
-export function somaDistances(
-  points: SwcPoint[],
-  parent: Int32Array,
-  order: number[],
-  isSoma: Uint8Array,
-  countSomaHop: boolean,
-): Float64Array {
+export function somaDistances(points: SwcPoint[], parent: Int32Array, order: number[], isSoma: Uint8Array, countSomaHop: boolean): Float64Array {
   const n = points.length;
   const edge = new Float64Array(n); // length of the edge to the parent
   for (let i = 0; i < n; i++) {

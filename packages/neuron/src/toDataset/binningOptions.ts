@@ -74,7 +74,9 @@ export function timeGrid(binning: NeuronBinning, trialLengthMs: number | undefin
   }
   const nBins = Math.round((tEndMs - tStartMs) / binMs);
   if (!(nBins >= 1)) {
-    throw new OccamError(`no time bins: tStartMs (--t-start) ${tStartMs} ms is not before the end of the data (${tEndMs} ms); lower tStartMs`, { field: 'tStartMs' });
+    throw new OccamError(`no time bins: tStartMs (--t-start) ${tStartMs} ms is not before the end of the data (${tEndMs} ms); lower tStartMs`, {
+      field: 'tStartMs',
+    });
   }
   return { binMs, tStartMs, tEndMs, nBins };
 }
@@ -94,7 +96,9 @@ export function scoredWindow(binning: NeuronBinning, grid: TimeGrid): { fromBin:
   let window = binning.scoredWindowMs;
   if (window === undefined) {
     if (binning.stimulusMs === null) {
-      throw new OccamError('scoredWindowMs is needed when there is no stimulus (stimulusMs: null): give [from, to] in ms, or "all"', { field: 'scoredWindowMs' });
+      throw new OccamError('scoredWindowMs is needed when there is no stimulus (stimulusMs: null): give [from, to] in ms, or "all"', {
+        field: 'scoredWindowMs',
+      });
     }
     window = [binning.stimulusMs, binning.stimulusMs + 55];
   }
@@ -105,10 +109,9 @@ export function scoredWindow(binning: NeuronBinning, grid: TimeGrid): { fromBin:
   const fromBin = Math.max(0, Math.ceil((fromMs - grid.tStartMs) / grid.binMs - EPS));
   const toBin = Math.min(grid.nBins, Math.ceil((toMs - grid.tStartMs) / grid.binMs - EPS));
   if (toBin <= fromBin) {
-    throw new OccamError(
-      `scoredWindowMs [${fromMs}, ${toMs}] ms lies outside the dataset's time range [${grid.tStartMs}, ${grid.tEndMs}) ms`,
-      { field: 'scoredWindowMs' },
-    );
+    throw new OccamError(`scoredWindowMs [${fromMs}, ${toMs}] ms lies outside the dataset's time range [${grid.tStartMs}, ${grid.tEndMs}) ms`, {
+      field: 'scoredWindowMs',
+    });
   }
   return { fromBin, toBin, fromMs, toMs };
 }

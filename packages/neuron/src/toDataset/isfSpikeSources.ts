@@ -116,7 +116,8 @@ async function noSpikeSource(
         : 'neither a *_vm_all_traces.csv (soma voltage) nor a *_spike_times.csv';
   let hint: string;
   if (choice === 'traces') hint = 'Use --spike-source auto to take spikes from spike-time files where there are no traces.';
-  else if (choice === 'file' && lacking.some((d) => d.traceFile)) hint = 'They have voltage traces: use --spike-source auto (or traces), or give --spikes FILE.';
+  else if (choice === 'file' && lacking.some((d) => d.traceFile))
+    hint = 'They have voltage traces: use --spike-source auto (or traces), or give --spikes FILE.';
   else {
     const topLevel = spikesFile === undefined ? await spikeFilesIn(root) : [];
     hint =
@@ -143,7 +144,11 @@ async function readTraceSpikes(d: IsfRunDirectory, thresholdMv: number): Promise
   traces.runs.forEach((r, k) => byRun.set(r, traces.spikeTimes[k]));
   for (const t of d.trials) {
     if (!byRun.has(t.run)) {
-      throw inputError(file, 1, `no column 'Vm run ${String(t.run).padStart(2, '0')}' for ${basename(t.synapsesFile)}; the header lists runs ${describeRuns(traces.runs)}`);
+      throw inputError(
+        file,
+        1,
+        `no column 'Vm run ${String(t.run).padStart(2, '0')}' for ${basename(t.synapsesFile)}; the header lists runs ${describeRuns(traces.runs)}`,
+      );
     }
   }
   checkNoOrphans(d, traces.runs, (r) => `${file}:1: column 'Vm run ${String(r).padStart(2, '0')}' has no simulation_run${pad(r)}_synapses.csv in ${d.dir}`);
@@ -162,7 +167,11 @@ async function readRunSpikeFile(d: IsfRunDirectory): Promise<IsfSpikeTimes> {
       );
     }
   }
-  checkNoOrphans(d, [...spikes.trials.keys()], (r) => `${file}:${spikes.lines.get(r)}: trial ${r} has spike times but no simulation_run${pad(r)}_synapses.csv in ${d.dir}`);
+  checkNoOrphans(
+    d,
+    [...spikes.trials.keys()],
+    (r) => `${file}:${spikes.lines.get(r)}: trial ${r} has spike times but no simulation_run${pad(r)}_synapses.csv in ${d.dir}`,
+  );
   return spikes;
 }
 
@@ -175,8 +184,7 @@ async function readGlobalSpikeFile(file: string, all: readonly NumberedIsfTrial[
   const spikes = await readIsfSpikeTimes(file);
   const n = all.length;
   const listed = [...spikes.trials.keys()];
-  const numbering =
-    'global trial numbers run from 0 over the run directories in sorted order, each directory\'s trials by their simulation_run%04d index';
+  const numbering = "global trial numbers run from 0 over the run directories in sorted order, each directory's trials by their simulation_run%04d index";
   const unknown = listed.filter((g) => g >= n).sort((a, b) => a - b);
   if (unknown.length > 0) {
     const g = unknown[0];

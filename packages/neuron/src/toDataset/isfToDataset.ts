@@ -177,7 +177,11 @@ function unknownTypesError(unknown: UnknownType[], signs: Record<string, string>
   const first = unknown[0];
   const list = unknown
     .map((u, i) => {
-      const types = [...u.synapseTypes].slice(0, 3).map((t) => `'${t}'`).join(', ') + (u.synapseTypes.size > 3 ? ', …' : '');
+      const types =
+        [...u.synapseTypes]
+          .slice(0, 3)
+          .map((t) => `'${t}'`)
+          .join(', ') + (u.synapseTypes.size > 3 ? ', …' : '');
       const where = i === 0 ? '' : `; first at ${u.file}:${u.line}`;
       return `'${u.cellType}' (synapse type${u.synapseTypes.size === 1 ? '' : 's'} ${types}; ${u.activations} activation${u.activations === 1 ? '' : 's'}${where})`;
     })

@@ -111,10 +111,7 @@ export class NeuronDatasetBuilder {
     }
   }
 
-  finish(
-    binning: NeuronBinning,
-    info: { trialIds: string[]; source: string; extra?: Record<string, unknown> },
-  ): Dataset {
+  finish(binning: NeuronBinning, info: { trialIds: string[]; source: string; extra?: Record<string, unknown> }): Dataset {
     const grid = this.grid;
     const nBins = grid.nBins;
     const window = scoredWindow(binning, grid);

@@ -38,7 +38,8 @@ function chooseTrials(model: ReducedModel, ds: Dataset): { used: number[]; train
   const prov = model.provenance;
   const sameShape = prov.dataset.nTrials === n && prov.dataset.nBins === ds.manifest.nBins;
   const words = vocabularyForUnit(ds.manifest.binUnit);
-  const baseline = words.kind === 'language-model' ? 'position-only baseline is this dataset’s own mean per position' : 'time-only baseline is this dataset’s own PSTH';
+  const baseline =
+    words.kind === 'language-model' ? 'position-only baseline is this dataset’s own mean per position' : 'time-only baseline is this dataset’s own PSTH';
   if (!sameShape) {
     return {
       used: all,
@@ -98,7 +99,10 @@ export function reportDataForModel(model: ReducedModel, ds: Dataset, options: Re
           bins: pred.mean.length,
           events,
           model: rocSeries(pred.mean, labels),
-          psth: rocSeries(Float64Array.from(pred.bin, (b) => rate[b]), labels),
+          psth: rocSeries(
+            Float64Array.from(pred.bin, (b) => rate[b]),
+            labels,
+          ),
         }
       : null;
   let scoredBins: [number, number] | null = null;

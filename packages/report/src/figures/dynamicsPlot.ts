@@ -50,7 +50,12 @@ export function dynamicsMetricFigure(result: DynamicsResult): string {
     body: (frame) => [
       baseline !== null ? rule(frame, 'y', baseline, { stroke: SERIES.baseline, dash: 'dashed', width: 1.5 }) : '',
       linePath(frame, steps, values, { series: 'metric', stroke: SERIES.model, width: 2.2 }),
-      dots(frame, steps, values, { series: 'metric points', fill: SERIES.model, r: 3.5, titles: result.points.map((p) => `${result.step.name} ${p.step}: ${formatNumber(p.metric)}`) }),
+      dots(frame, steps, values, {
+        series: 'metric points',
+        fill: SERIES.model,
+        r: 3.5,
+        titles: result.points.map((p) => `${result.step.name} ${p.step}: ${formatNumber(p.metric)}`),
+      }),
     ],
   });
 }
@@ -75,12 +80,24 @@ export function dynamicsSummaryFigure(result: DynamicsResult, summary: string): 
   return chart({
     title: `${summary} over training`,
     x: stepAxis(result),
-    y: { domain: extent(series.flatMap((s) => s.ys), { pad: 0.08 }), label: summary, grid: true },
+    y: {
+      domain: extent(
+        series.flatMap((s) => s.ys),
+        { pad: 0.08 },
+      ),
+      label: summary,
+      grid: true,
+    },
     legend: series.map((s) => ({ label: s.label, colour: s.colour, symbol: 'line' as const })),
     body: (frame) =>
       series.flatMap((s) => [
         linePath(frame, s.xs, s.ys, { series: s.label, stroke: s.colour, width: 2 }),
-        dots(frame, s.xs, s.ys, { series: `${s.label} points`, fill: s.colour, r: 3, titles: s.xs.map((x, k) => `${s.label}, step ${x}: ${formatSignificant(s.ys[k])}`) }),
+        dots(frame, s.xs, s.ys, {
+          series: `${s.label} points`,
+          fill: s.colour,
+          r: 3,
+          titles: s.xs.map((x, k) => `${s.label}, step ${x}: ${formatSignificant(s.ys[k])}`),
+        }),
       ]),
   });
 }
@@ -97,11 +114,26 @@ export function dynamicsFilterFigure(result: DynamicsResult, group: string, colo
   }));
   return chart({
     title: `Temporal filter over training: ${group}`,
-    x: { domain: extent(curves.flatMap((c) => c.filter.x), { pad: 0.02 }), label: lagAxisLabel(result.binUnit) },
-    y: { domain: extent(curves.flatMap((c) => c.filter.y), { includeZero: true, pad: 0.08 }), label: `weight (Δ linear predictor per ${result.binUnit === 'token' ? 'unit of atom' : 'input'})`, grid: true },
+    x: {
+      domain: extent(
+        curves.flatMap((c) => c.filter.x),
+        { pad: 0.02 },
+      ),
+      label: lagAxisLabel(result.binUnit),
+    },
+    y: {
+      domain: extent(
+        curves.flatMap((c) => c.filter.y),
+        { includeZero: true, pad: 0.08 },
+      ),
+      label: `weight (Δ linear predictor per ${result.binUnit === 'token' ? 'unit of atom' : 'input'})`,
+      grid: true,
+    },
     legend: [
       { label: `${result.step.name} ${curves[0].step}`, colour: curves[0].colour, symbol: 'line' },
-      ...(curves.length > 1 ? [{ label: `${result.step.name} ${curves[curves.length - 1].step}`, colour: curves[curves.length - 1].colour, symbol: 'line' as const }] : []),
+      ...(curves.length > 1
+        ? [{ label: `${result.step.name} ${curves[curves.length - 1].step}`, colour: curves[curves.length - 1].colour, symbol: 'line' as const }]
+        : []),
     ],
     body: (frame) => [
       rule(frame, 'y', 0, { stroke: '#7a7a7a' }),

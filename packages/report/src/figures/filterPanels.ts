@@ -40,8 +40,14 @@ export function filterPanelsFigure(options: { title: string; xLabel: string; yLa
   const n = panels.length;
   const cols = n <= 4 ? n : n <= 9 ? 3 : 4;
   const rows = Math.ceil(n / cols);
-  const xDomain = extent(panels.flatMap((p) => [...p.x, ...(p.control?.x ?? [])]), { pad: 0.03 });
-  const yDomain = extent(panels.flatMap((p) => [...p.y, ...(p.control?.y ?? [])]), { includeZero: true, pad: 0.1 });
+  const xDomain = extent(
+    panels.flatMap((p) => [...p.x, ...(p.control?.x ?? [])]),
+    { pad: 0.03 },
+  );
+  const yDomain = extent(
+    panels.flatMap((p) => [...p.y, ...(p.control?.y ?? [])]),
+    { includeZero: true, pad: 0.1 },
+  );
   const yTicks = linearScale(yDomain, [0, 1]).ticks(3);
   const yStep = tickStep(yTicks);
   const longestTick = yTicks.reduce((m, t) => Math.max(m, formatTick(t, yStep).length), 1);
@@ -89,7 +95,14 @@ export function filterPanelsFigure(options: { title: string; xLabel: string; yLa
         leftAxis(frame, { label: '', ticks: yTicks, grid: true, hideTickLabels: col !== 0 }),
         bottomAxis(frame, { label: '', tickCount: 4 }),
         rule(frame, 'y', 0, { stroke: '#7a7a7a' }),
-        p.control ? linePath(frame, p.control.x, p.control.y, { series: `${p.label}, ${options.controlLabel ?? 'control'}`, stroke: p.colour, width: 1.6, dash: 'dashed' }) : '',
+        p.control
+          ? linePath(frame, p.control.x, p.control.y, {
+              series: `${p.label}, ${options.controlLabel ?? 'control'}`,
+              stroke: p.colour,
+              width: 1.6,
+              dash: 'dashed',
+            })
+          : '',
         linePath(frame, p.x, p.y, { series: p.label, stroke: p.colour, width: 2 }),
         few ? dots(frame, p.x, p.y, { series: `${p.label} samples`, fill: p.colour, r: 2.3 }) : '',
       ),

@@ -58,7 +58,8 @@ export interface OverlaidCurve {
 export function overlaidCurvesFigure(options: { title: string; xLabel: string; yLabel: string; curves: OverlaidCurve[]; controlLabel: string }): string {
   const series: FilterSeries[] = options.curves.map((c) => ({ label: c.name, colour: c.colour, x: c.x, y: c.y }));
   const controlled = options.curves.filter((c) => c.control);
-  for (const c of controlled) series.push({ label: `${c.name}, ${options.controlLabel}`, colour: c.colour, x: c.control!.x, y: c.control!.y, dash: 'dashed', unlisted: true });
+  for (const c of controlled)
+    series.push({ label: `${c.name}, ${options.controlLabel}`, colour: c.colour, x: c.control!.x, y: c.control!.y, dash: 'dashed', unlisted: true });
   return filterPlot({
     title: options.title,
     xLabel: options.xLabel,

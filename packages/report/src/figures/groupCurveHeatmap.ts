@@ -38,7 +38,14 @@ export function curveRange(...rowSets: readonly (readonly HeatmapRow[])[]): numb
  * Group × lag (or × token offset) heatmap, one row per group, red raising and blue lowering the output,
  * white 0, grey where a group has no value, with a colour bar: every group at a glance, however many there are.
  */
-export function groupCurveHeatmap(options: { title: string; rows: readonly HeatmapRow[]; xLabel: string; xName: string; colourLabel: string; vmax: number }): string {
+export function groupCurveHeatmap(options: {
+  title: string;
+  rows: readonly HeatmapRow[];
+  xLabel: string;
+  xName: string;
+  colourLabel: string;
+  vmax: number;
+}): string {
   const { rows, vmax } = options;
   const { columns, values } = curveMatrix(rows);
   const names = rows.map((r) => wrapText(r.name, (WIDTH * LABEL_SHARE) / LABEL_CHAR));

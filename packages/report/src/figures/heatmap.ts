@@ -75,7 +75,15 @@ export function heatmap(options: HeatmapOptions): string {
       return [
         el('g', { class: 'mark', 'data-series': 'cells', 'data-points': count, 'shape-rendering': 'crispEdges' }, ...cells),
         labels.length ? el('g', { class: 'cell-labels' }, ...labels) : '',
-        el('rect', { x: frame.left, y: frame.top, width: px(frame.right - frame.left), height: px(frame.bottom - frame.top), fill: 'none', stroke: '#4d4d4d', 'stroke-width': 0.8 }),
+        el('rect', {
+          x: frame.left,
+          y: frame.top,
+          width: px(frame.right - frame.left),
+          height: px(frame.bottom - frame.top),
+          fill: 'none',
+          stroke: '#4d4d4d',
+          'stroke-width': 0.8,
+        }),
       ];
     },
     overlay: (frame) => [colourBar(frame, { min: options.range[0], max: options.range[1], colour: options.colour, label: options.colourLabel })],

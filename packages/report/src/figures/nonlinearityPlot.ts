@@ -32,7 +32,11 @@ export function nonlinearityFigure(model: ReducedModel, targetName = 'output'): 
   return chart({
     title: 'Nonlinearity',
     x: { domain: [lo, hi], label: linearPredictorLabel(model.nonlinearity.link) },
-    y: { domain: extent(ys, { includeZero: model.spec.family !== 'gaussian', pad: 0.05 }), label: outputAxisLabel(model.spec.family, targetName, binWidth, binUnit), grid: true },
+    y: {
+      domain: extent(ys, { includeZero: model.spec.family !== 'gaussian', pad: 0.05 }),
+      label: outputAxisLabel(model.spec.family, targetName, binWidth, binUnit),
+      grid: true,
+    },
     legend: [
       { label: `GLM ${linkName}`, colour: SERIES.model, symbol: 'line' },
       ...(table ? [{ label: `lookup table (${table.wni.length} equal-count bins)`, colour: SERIES.lookup, symbol: 'dot' as const }] : []),

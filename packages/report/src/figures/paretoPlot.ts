@@ -38,13 +38,30 @@ export function paretoFigure(result: ParetoFront): string {
       { label: `candidates (${scored.length})`, colour: SERIES.candidate, symbol: 'dot' },
       { label: `Pareto front (${front.length})`, colour: SERIES.front, symbol: 'line' },
       ...(chosen.length ? [{ label: 'chosen', colour: SERIES.recorded, symbol: 'dot' as const }] : []),
-      ...(result.metric.baseline ? [{ label: `${result.metric.baseline.name} (${formatNumber(result.metric.baseline.value)})`, colour: SERIES.baseline, symbol: 'dashed' as const }] : []),
+      ...(result.metric.baseline
+        ? [{ label: `${result.metric.baseline.name} (${formatNumber(result.metric.baseline.value)})`, colour: SERIES.baseline, symbol: 'dashed' as const }]
+        : []),
     ],
     body: (frame) => [
       result.metric.baseline ? rule(frame, 'y', result.metric.baseline.value, { stroke: SERIES.baseline, dash: 'dashed', width: 1.5 }) : '',
-      dots(frame, others.map((c) => c.parameters), others.map((c) => c.metric!), { series: 'candidates', fill: SERIES.candidate, r: 4, titles: others.map((c) => describe(c, name)) }),
-      stepPath(frame, front.map((c) => c.parameters), front.map((c) => c.metric!), { series: 'front', stroke: SERIES.front, width: 2 }),
-      dots(frame, front.map((c) => c.parameters), front.map((c) => c.metric!), { series: 'front points', fill: SERIES.front, r: 5, titles: front.map((c) => describe(c, name)) }),
+      dots(
+        frame,
+        others.map((c) => c.parameters),
+        others.map((c) => c.metric!),
+        { series: 'candidates', fill: SERIES.candidate, r: 4, titles: others.map((c) => describe(c, name)) },
+      ),
+      stepPath(
+        frame,
+        front.map((c) => c.parameters),
+        front.map((c) => c.metric!),
+        { series: 'front', stroke: SERIES.front, width: 2 },
+      ),
+      dots(
+        frame,
+        front.map((c) => c.parameters),
+        front.map((c) => c.metric!),
+        { series: 'front points', fill: SERIES.front, r: 5, titles: front.map((c) => describe(c, name)) },
+      ),
       ...chosen.map((c) =>
         el(
           'g',

@@ -26,12 +26,18 @@ export function psthFigure(prediction: ReportPrediction, family: string, words: 
     width: 960,
     height: 340,
     x: { domain: trialDomain(time, nBins), label: timeAxisLabel(time.unit) },
-    y: { domain: extent(ys, { includeZero: family !== 'gaussian', pad: 0.05 }), label: outputAxisLabel(family, targetName, time.binWidth, time.unit), grid: true },
+    y: {
+      domain: extent(ys, { includeZero: family !== 'gaussian', pad: 0.05 }),
+      label: outputAxisLabel(family, targetName, time.binWidth, time.unit),
+      grid: true,
+    },
     legend: [
       { label: `recorded (${psth.trials} ${words.trials})`, colour: SERIES.recorded, symbol: 'line' },
       { label: 'model prediction', colour: SERIES.model, symbol: 'line' },
       { label: lm ? 'position only (training mean per position)' : 'time only (training PSTH)', colour: SERIES.baseline, symbol: 'dashed' },
-      ...(psth.simulated ? [{ label: `${lm ? 'sampled' : 'simulated'} (${psth.simulatedTrials} ${words.trials})`, colour: SERIES.simulated, symbol: 'dotted' as const }] : []),
+      ...(psth.simulated
+        ? [{ label: `${lm ? 'sampled' : 'simulated'} (${psth.simulatedTrials} ${words.trials})`, colour: SERIES.simulated, symbol: 'dotted' as const }]
+        : []),
       { label: 'scored window', colour: '#dddddd', symbol: 'swatch' },
     ],
     headroom: Object.keys(prediction.time.markers).length ? MARKER_HEADROOM : 0,

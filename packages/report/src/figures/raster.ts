@@ -26,10 +26,23 @@ export function rasterFigure(prediction: ReportPrediction, words: Vocabulary = v
     width: 960,
     height: Math.max(300, 130 + total * 7),
     x: { domain: trialDomain(time, nBins), label: timeAxisLabel(time.unit) },
-    y: { domain: [0, total], reversed: true, label: `${words.trials} (${n} held-out, one row each)`, tickLabels: blocks.map((b, i) => ({ value: centre(i), label: b.name })) },
+    y: {
+      domain: [0, total],
+      reversed: true,
+      label: `${words.trials} (${n} held-out, one row each)`,
+      tickLabels: blocks.map((b, i) => ({ value: centre(i), label: b.name })),
+    },
     legend: [
       { label: `recorded ${targetName}`, colour: SERIES.recorded, symbol: 'tick' },
-      ...(raster.simulated ? [{ label: lm ? 'sampled from the reduced model' : 'simulated by the model (own history fed back)', colour: SERIES.simulated, symbol: 'tick' as const }] : []),
+      ...(raster.simulated
+        ? [
+            {
+              label: lm ? 'sampled from the reduced model' : 'simulated by the model (own history fed back)',
+              colour: SERIES.simulated,
+              symbol: 'tick' as const,
+            },
+          ]
+        : []),
       { label: 'scored window', colour: '#dddddd', symbol: 'swatch' },
     ],
     headroom: Object.keys(prediction.time.markers).length ? MARKER_HEADROOM : 0,
@@ -44,7 +57,15 @@ export function rasterFigure(prediction: ReportPrediction, words: Vocabulary = v
           count += bins.length;
         });
         if (d) out.push(el('path', { class: 'mark', 'data-series': block.name, 'data-points': count, d, stroke: block.colour, 'stroke-width': 1.5 }));
-        else out.push(text(`no ${targetName} in these ${words.trials}`, { x: (frame.left + frame.right) / 2, y: frame.y(centre(b)), 'text-anchor': 'middle', fill: '#777777' }));
+        else
+          out.push(
+            text(`no ${targetName} in these ${words.trials}`, {
+              x: (frame.left + frame.right) / 2,
+              y: frame.y(centre(b)),
+              'text-anchor': 'middle',
+              fill: '#777777',
+            }),
+          );
       });
       return out;
     },

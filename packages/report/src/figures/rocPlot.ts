@@ -16,7 +16,11 @@ export function rocFigure(roc: NonNullable<ReportPrediction['roc']>, targetName 
     y: { domain: unit, label: `true-positive rate (of ${words.bins} with ${targetName})`, grid: true },
     legend: [
       { label: `model, AUROC ${formatNumber(roc.model.auroc)}`, colour: SERIES.model, symbol: 'line' },
-      { label: `${words.kind === 'language-model' ? 'position only' : 'time only (training PSTH)'}, AUROC ${formatNumber(roc.psth.auroc)}`, colour: SERIES.baseline, symbol: 'dashed' },
+      {
+        label: `${words.kind === 'language-model' ? 'position only' : 'time only (training PSTH)'}, AUROC ${formatNumber(roc.psth.auroc)}`,
+        colour: SERIES.baseline,
+        symbol: 'dashed',
+      },
       { label: 'constant null, AUROC 0.500', colour: SERIES.chance, symbol: 'dotted' },
     ],
     body: (frame) => [

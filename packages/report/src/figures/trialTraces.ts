@@ -37,8 +37,14 @@ export function trialTracesFigure(prediction: ReportPrediction, family: string, 
   const RIGHT = 24 + Math.max(...examples.map((ex) => `${words.trial} ${ex.trial}`.length), 1) * 8.4;
   const items: LegendItem[] = [
     { label: 'model prediction', colour: SERIES.model, symbol: 'line' },
-    { label: words.kind === 'language-model' ? 'position only (training mean per position)' : 'time only (training PSTH)', colour: SERIES.baseline, symbol: 'dashed' },
-    spikes ? { label: `recorded ${targetName}`, colour: SERIES.recorded, symbol: 'tick' } : { label: `recorded ${targetName}`, colour: SERIES.recorded, symbol: 'line' },
+    {
+      label: words.kind === 'language-model' ? 'position only (training mean per position)' : 'time only (training PSTH)',
+      colour: SERIES.baseline,
+      symbol: 'dashed',
+    },
+    spikes
+      ? { label: `recorded ${targetName}`, colour: SERIES.recorded, symbol: 'tick' }
+      : { label: `recorded ${targetName}`, colour: SERIES.recorded, symbol: 'line' },
     { label: 'scored window', colour: '#dddddd', symbol: 'swatch' },
   ];
   const legendTop = 6;
@@ -58,12 +64,25 @@ export function trialTracesFigure(prediction: ReportPrediction, family: string, 
       ...timeContext(frame, prediction, { labels: k === 0 }),
       leftAxis(frame, { label: '', ticks }),
       areaPath(frame, times, ex.predicted, 0, SERIES.model),
-      linePath(frame, times, ex.baseline.map((v) => v ?? NaN), { series: 'baseline', stroke: SERIES.baseline, width: 1.5, dash: 'dashed' }),
+      linePath(
+        frame,
+        times,
+        ex.baseline.map((v) => v ?? NaN),
+        { series: 'baseline', stroke: SERIES.baseline, width: 1.5, dash: 'dashed' },
+      ),
       linePath(frame, times, ex.predicted, { series: 'model', stroke: SERIES.model, width: 1.8 }),
     ];
     if (spikes) {
-      const d = tickRow(frame, ex.events.map((b) => times[b]), frame.y(yMax * 1.12), frame.y(yMax * 1.38));
-      if (d) laneParts.push(el('path', { class: 'mark', 'data-series': 'recorded', 'data-points': ex.events.length, d, stroke: SERIES.recorded, 'stroke-width': 1.6 }));
+      const d = tickRow(
+        frame,
+        ex.events.map((b) => times[b]),
+        frame.y(yMax * 1.12),
+        frame.y(yMax * 1.38),
+      );
+      if (d)
+        laneParts.push(
+          el('path', { class: 'mark', 'data-series': 'recorded', 'data-points': ex.events.length, d, stroke: SERIES.recorded, 'stroke-width': 1.6 }),
+        );
     } else {
       laneParts.push(linePath(frame, times, ex.recorded, { series: 'recorded', stroke: SERIES.recorded, width: 1.4 }));
     }
@@ -73,7 +92,14 @@ export function trialTracesFigure(prediction: ReportPrediction, family: string, 
   });
   const cy = lanesTop + (examples.length * LANE) / 2;
   parts.push(
-    text(outputAxisLabel(family, targetName, time.binWidth, time.unit), { x: 16, y: cy, transform: `rotate(-90 16 ${cy})`, 'text-anchor': 'middle', 'font-size': 13, fill: '#1a1a1a' }),
+    text(outputAxisLabel(family, targetName, time.binWidth, time.unit), {
+      x: 16,
+      y: cy,
+      transform: `rotate(-90 16 ${cy})`,
+      'text-anchor': 'middle',
+      'font-size': 13,
+      fill: '#1a1a1a',
+    }),
   );
   return svgDocument(WIDTH, height, `Predicted against recorded output, example ${words.trials}`, parts);
 }

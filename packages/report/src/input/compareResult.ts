@@ -54,7 +54,12 @@ export function matricesFromCompare(result: CompareResultView): ComparisonMatrix
   for (const s of result.filterSimilarity)
     if (s.filter === 'full' || s.filter === 'history')
       out.push({
-        ...make('cosine similarity', s.matrix, 'diverging', `${kind === 'universality' ? 'Universality' : 'Transfer'}: ${s.filter === 'history' ? 'history filter' : `full filter of ${s.group}`}, cosine similarity`),
+        ...make(
+          'cosine similarity',
+          s.matrix,
+          'diverging',
+          `${kind === 'universality' ? 'Universality' : 'Transfer'}: ${s.filter === 'history' ? 'history filter' : `full filter of ${s.group}`}, cosine similarity`,
+        ),
         rows: { title: result.kind === 'systems' ? 'system' : 'condition', labels },
         columns: { title: result.kind === 'systems' ? 'system' : 'condition', labels },
       });

@@ -23,8 +23,7 @@ export function paretoFromSearch(input: SearchResult, title?: string): ParetoFro
   // A search result names no bin unit: a language model's shows in what it split by (the transformer
   // adapter's attributes) or in the stratified AUROC that search picks for token positions.
   const languageModel =
-    String(result.options.sufficientBy) === 'stratifiedAuroc' ||
-    result.candidates.some((c) => c.spec.groupBy.some((a) => a === 'component' || a === 'head'));
+    String(result.options.sufficientBy) === 'stratifiedAuroc' || result.candidates.some((c) => c.spec.groupBy.some((a) => a === 'component' || a === 'head'));
   const baselineName = languageModel ? 'position only (mean per position)' : 'time only (PSTH)';
   const metric = languageModel ? { ...known, name: known.name.replace('the PSTH', 'the position-only baseline') } : known;
   const front = new Set(result.paretoFront);
@@ -32,9 +31,12 @@ export function paretoFromSearch(input: SearchResult, title?: string): ParetoFro
   const notes = [
     `Minimal sufficient model: the fewest parameters whose held-out ${SUFFICIENCY_NAMES[result.options.sufficientBy ?? 'auroc'] ?? result.options.sufficientBy} is within ${result.options.tolerance} of the best candidate's.`,
     ...result.ablations.map(
-      (a) => `Ablation of the chosen model — ${a.family}: ${a.from} → ${a.to}: Δ${result.options.rankBy} ${f3(a.deltaRank)}, ΔAUROC ${f3(a.deltaAuroc)}, Δ${languageModel ? 'prompt-to-prompt' : 'trial-to-trial'} AUROC ${f3(a.deltaTrialToTrialAuroc)}.`,
+      (a) =>
+        `Ablation of the chosen model — ${a.family}: ${a.from} → ${a.to}: Δ${result.options.rankBy} ${f3(a.deltaRank)}, ΔAUROC ${f3(a.deltaAuroc)}, Δ${languageModel ? 'prompt-to-prompt' : 'trial-to-trial'} AUROC ${f3(a.deltaTrialToTrialAuroc)}.`,
     ),
-    ...(result.minimalFilters.length ? [`The chosen model's temporal filters peak at lag: ${result.minimalFilters.map((m) => `${m.group} ${m.peakLag}`).join('; ')}.`] : []),
+    ...(result.minimalFilters.length
+      ? [`The chosen model's temporal filters peak at lag: ${result.minimalFilters.map((m) => `${m.group} ${m.peakLag}`).join('; ')}.`]
+      : []),
     ...(result.groupLasso
       ? [
           `Group-lasso path, order of entry (largest λ first): ${

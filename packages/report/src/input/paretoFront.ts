@@ -40,7 +40,10 @@ export const ParetoFrontSchema = z.object({
     name: z.string().min(1),
     higherIsBetter: z.boolean().default(true),
     /** The same metric for a baseline (e.g. the PSTH), drawn as a reference line. */
-    baseline: z.object({ name: z.string().min(1), value: z.number() }).nullable().default(null),
+    baseline: z
+      .object({ name: z.string().min(1), value: z.number() })
+      .nullable()
+      .default(null),
   }),
   candidates: z.array(ParetoCandidateSchema).min(1),
   /** Lines for readers under the table (what justifies the chosen model, how the search got there). */

@@ -1,4 +1,13 @@
-import { checkFilterSampleCounts, checkReducedModel, OccamError, readJsonFile, ReducedModelSchema, SearchResultSchema, zodProblem, type ReducedModel } from '@occam/core';
+import {
+  checkFilterSampleCounts,
+  checkReducedModel,
+  OccamError,
+  readJsonFile,
+  ReducedModelSchema,
+  SearchResultSchema,
+  zodProblem,
+  type ReducedModel,
+} from '@occam/core';
 import type { ZodError } from 'zod';
 import { ComparisonMatrixSchema, type ComparisonMatrix } from './comparisonMatrix.js';
 import { CompareResultViewSchema, matricesFromCompare } from './compareResult.js';

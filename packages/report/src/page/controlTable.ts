@@ -38,7 +38,8 @@ function verdict(interval: Interval, unit: string): string {
 
 /** The selectivity sentence: trained gain minus control gain, with its interval and what it means. */
 export function selectivityLine(selectivity: Selectivity, words: Vocabulary): string {
-  const level = selectivity.level !== undefined ? ` (${formatNumber(selectivity.level * 100, 0)} % interval${words.kind === 'language-model' ? ' over prompts' : ''})` : '';
+  const level =
+    selectivity.level !== undefined ? ` (${formatNumber(selectivity.level * 100, 0)} % interval${words.kind === 'language-model' ? ' over prompts' : ''})` : '';
   const strat = selectivity.stratifiedAuroc
     ? `; ${words.kind === 'language-model' ? 'position' : 'time'}-stratified AUROC <strong>${formatMetric(selectivity.stratifiedAuroc)}</strong>`
     : '';
@@ -59,7 +60,13 @@ export function controlTable(model: ReducedModel, control: ReducedModel, control
   const c = control.metrics.test;
   const pointOnly = 'point estimates; no interval given';
   const rows = [
-    row(`AUROC per ${words.bin}`, `all scored ${words.bins}`, withBlockInterval(t, 'model', 'auroc', t.model.auroc), withBlockInterval(c, 'model', 'auroc', c.model.auroc), difference(t.model.auroc, c.model.auroc)),
+    row(
+      `AUROC per ${words.bin}`,
+      `all scored ${words.bins}`,
+      withBlockInterval(t, 'model', 'auroc', t.model.auroc),
+      withBlockInterval(c, 'model', 'auroc', c.model.auroc),
+      difference(t.model.auroc, c.model.auroc),
+    ),
     row(`${words.baselineShort} AUROC`, 'the baseline each is judged against', t.psth.auroc, c.psth.auroc, difference(t.psth.auroc, c.psth.auroc)),
     row(
       words.acrossTrials,
@@ -105,7 +112,9 @@ export function controlTable(model: ReducedModel, control: ReducedModel, control
     `<table class="metrics control"><caption>Trained model beside its control (held-out): ${escapeHtml(controlLabel)}</caption>` +
     '<thead><tr><th scope="col">measure</th><th scope="col" class="model">trained</th><th scope="col">control</th><th scope="col">trained − control</th></tr></thead>' +
     `<tbody>${rows.join('')}</tbody></table>` +
-    (selectivity ? selectivityLine(selectivity, words) : `<p class="note">No selectivity interval was given: the last column holds differences of point estimates only.</p>`) +
+    (selectivity
+      ? selectivityLine(selectivity, words)
+      : `<p class="note">No selectivity interval was given: the last column holds differences of point estimates only.</p>`) +
     warning
   );
 }

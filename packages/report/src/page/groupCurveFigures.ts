@@ -58,7 +58,9 @@ export function groupCurveFigures(options: CurveFigureOptions, ids: PageIds, sec
   const controlNote = hasControl
     ? ` Dashed: the ${escapeHtml(controlLabel)}’s filter of the same group${drawn.some((d) => !d.control) ? ' (where the control has that group)' : ''}.`
     : '';
-  const tableNote = singles.length ? ` ${singles.length} group${singles.length === 1 ? ' is' : 's are'} read at a single ${escapeHtml(options.xName)}: their weights are in the table below.` : '';
+  const tableNote = singles.length
+    ? ` ${singles.length} group${singles.length === 1 ? ' is' : 's are'} read at a single ${escapeHtml(options.xName)}: their weights are in the table below.`
+    : '';
   const colours =
     drawn.length <= OVERLAID_GROUPS
       ? `Colours: ${drawn.map((d) => `<span class="swatch" style="background:${d.colour}"></span><span title="${escapeHtml(d.curve.label)}">${escapeHtml(d.name)}</span> (${escapeHtml(d.role)})`).join(', ')} — ${options.colourRule}`
@@ -107,7 +109,14 @@ export function groupCurveFigures(options: CurveFigureOptions, ids: PageIds, sec
     figures.push({
       id: ids.take(sectionId, `${stem}-heatmap`),
       title: `${title}: every group at a glance`,
-      svg: groupCurveHeatmap({ title: `${title}: group × ${options.xName}`, rows, xLabel: options.xLabel, xName: options.xName, colourLabel: options.yLabel, vmax }),
+      svg: groupCurveHeatmap({
+        title: `${title}: group × ${options.xName}`,
+        rows,
+        xLabel: options.xLabel,
+        xName: options.xName,
+        colourLabel: options.yLabel,
+        vmax,
+      }),
       caption: `${options.meaning} One row per group, one column per ${escapeHtml(options.xName)}: red above 0, blue below, white 0, grey where the group has no atoms, on one colour scale (±${formatSignificant(vmax)})${hasControl ? ` shared with the ${escapeHtml(controlLabel)}’s heatmap` : ''}. Hover a cell for the group’s full label and value.${drawn.length > PANELLED_GROUPS ? ` (${drawn.length} groups: too many for one panel each.)` : ''}${tableNote}`,
       wide: true,
     });
@@ -115,7 +124,14 @@ export function groupCurveFigures(options: CurveFigureOptions, ids: PageIds, sec
       figures.push({
         id: ids.take(sectionId, `control-${stem}-heatmap`),
         title: `${title} of the ${controlLabel}`,
-        svg: groupCurveHeatmap({ title: `${title} of the ${controlLabel}: group × ${options.xName}`, rows: controlRows, xLabel: options.xLabel, xName: options.xName, colourLabel: options.yLabel, vmax }),
+        svg: groupCurveHeatmap({
+          title: `${title} of the ${controlLabel}: group × ${options.xName}`,
+          rows: controlRows,
+          xLabel: options.xLabel,
+          xName: options.xName,
+          colourLabel: options.yLabel,
+          vmax,
+        }),
         caption: `The same heatmap for the ${escapeHtml(controlLabel ?? 'control')}, on the trained model’s colour scale (±${formatSignificant(vmax)}): a pattern that appears here too is no product of training.`,
         wide: true,
       });

@@ -67,7 +67,11 @@ function decidingNote(model: ReducedModel): string {
   const d = optionalField(model.metrics, 'decidingMetric');
   const metric = optionalField(d, 'metric');
   if (typeof metric !== 'string') return '';
-  const names: Record<string, string> = { stratifiedAuroc: 'the position-stratified AUROC', trialToTrialAuroc: 'the trial-to-trial AUROC', pseudoR2: 'pseudo-R²' };
+  const names: Record<string, string> = {
+    stratifiedAuroc: 'the position-stratified AUROC',
+    trialToTrialAuroc: 'the trial-to-trial AUROC',
+    pseudoR2: 'pseudo-R²',
+  };
   const why = optionalField(d, 'why');
   return `<p class="gain">Deciding figure: <strong>${escapeHtml(names[metric] ?? metric)}</strong>${typeof why === 'string' ? ` — ${escapeHtml(why)}` : ''}.</p>`;
 }
@@ -116,7 +120,8 @@ export function metricBlockTable(block: MetricBlock, fixedBins: number[], captio
 export function metricsTables(model: ReducedModel): string {
   const words = vocabularyFor(model);
   const m = model.metrics;
-  const testCaption = m.testKind === 'kfold' ? `Held-out (${m.folds}-fold, pooled out-of-fold)` : `Held-out (${model.provenance.testTrials.length} test ${words.trials})`;
+  const testCaption =
+    m.testKind === 'kfold' ? `Held-out (${m.folds}-fold, pooled out-of-fold)` : `Held-out (${model.provenance.testTrials.length} test ${words.trials})`;
   const gamma =
     m.coincidence && words.kind === 'neuron'
       ? `<p class="gain">Coincidence factor Γ of simulated against recorded output (±${m.coincidence.deltaBins} bins, ${m.coincidence.trials} held-out trials, ` +

@@ -65,14 +65,24 @@ function scaleNote(model: ReducedModel): string {
 /** What the temporal filter's x and y mean, in the system's own words. */
 function temporalMeaning(model: ReducedModel, words: Vocabulary, targetName: string): string {
   if (words.kind === 'language-model') {
-    const offsets = model.filters.binUnit === 'token' ? 'token offset k before the predicted position (k = 0: the predicted position itself)' : `offset before the predicted position (× ${model.filters.binWidth} ${escapeHtml(unitName(model.filters.binUnit))})`;
+    const offsets =
+      model.filters.binUnit === 'token'
+        ? 'token offset k before the predicted position (k = 0: the predicted position itself)'
+        : `offset before the predicted position (× ${model.filters.binWidth} ${escapeHtml(unitName(model.filters.binUnit))})`;
     return `What one unit of an atom’s value adds to the log-odds of ${escapeHtml(targetName)}, by its ${offsets}. Above 0 is a positive contribution, below 0 a negative one.`;
   }
   return `What one input event adds to the linear predictor, by how long before the predicted bin it arrived (lag × ${model.filters.binWidth} ${escapeHtml(unitName(model.filters.binUnit))}). Above 0 drives the ${escapeHtml(targetName)}, below 0 suppresses it.`;
 }
 
 /** What the spatial (or token-offset) filter's x and y mean. */
-function spatialMeaning(model: ReducedModel, words: Vocabulary, targetName: string, units: Record<string, string>, singleLag: boolean, tokenOffset: boolean): string {
+function spatialMeaning(
+  model: ReducedModel,
+  words: Vocabulary,
+  targetName: string,
+  units: Record<string, string>,
+  singleLag: boolean,
+  tokenOffset: boolean,
+): string {
   const attribute = model.layout.spatialAttribute!;
   if (words.kind === 'language-model' && singleLag) {
     const lag = model.filters.groups[0].temporal.x[0];
@@ -88,14 +98,36 @@ function spatialMeaning(model: ReducedModel, words: Vocabulary, targetName: stri
 }
 
 /** Each group's filter as drawn, with its control's filter of the same group (undefined: no control). */
-function drawnCurves(model: ReducedModel, control: ReducedModel | null, curveOf: (g: ReducedModel['filters']['groups'][number]) => GroupCurve, names: string[], colours: string[], roleOf: (label: string) => string): DrawnCurve[] {
+function drawnCurves(
+  model: ReducedModel,
+  control: ReducedModel | null,
+  curveOf: (g: ReducedModel['filters']['groups'][number]) => GroupCurve,
+  names: string[],
+  colours: string[],
+  roleOf: (label: string) => string,
+): DrawnCurve[] {
   return model.filters.groups.map((g, i) => {
     const c = control ? controlGroupOf(control, g.label) : undefined;
-    return { curve: curveOf(g), name: names[i], colour: colours[i], role: roleOf(g.label), control: c === undefined ? undefined : c === null ? null : curveOf(c) };
+    return {
+      curve: curveOf(g),
+      name: names[i],
+      colour: colours[i],
+      role: roleOf(g.label),
+      control: c === undefined ? undefined : c === null ? null : curveOf(c),
+    };
   });
 }
 
-function filterFigures(model: ReducedModel, input: ReportInput, ids: PageIds, sectionId: string, options: ReportOptions, colours: string[], targetName: string, words: Vocabulary): Figure[] {
+function filterFigures(
+  model: ReducedModel,
+  input: ReportInput,
+  ids: PageIds,
+  sectionId: string,
+  options: ReportOptions,
+  colours: string[],
+  targetName: string,
+  words: Vocabulary,
+): Figure[] {
   const units = options.attributeUnits ?? {};
   const roleOf = (label: string) => words.roles[options.groupRoles?.[label] ?? groupRole(label)];
   const lm = words.kind === 'language-model';
@@ -152,10 +184,18 @@ function filterFigures(model: ReducedModel, input: ReportInput, ids: PageIds, se
           xName: words.lag,
           curves: drawnCurves(model, control, temporalCurve, names, colours, roleOf),
           controlLabel,
-          meaning: temporalMeaning(model, words, targetName) + (hasSpatial ? ' Scaled as described under the spatial filters; spatial × temporal is the weight per input event.' : ''),
+          meaning:
+            temporalMeaning(model, words, targetName) +
+            (hasSpatial ? ' Scaled as described under the spatial filters; spatial × temporal is the weight per input event.' : ''),
           colourRule: words.colourRule,
           // One lag and no spatial axis: each group is one weight, a table says it better than one-point panels.
-          singleValue: singleLag ? { header: words.lag, format: (x) => formatSignificant(x), note: lm ? 'above 0 a positive contribution, below 0 a negative one.' : 'above 0 drives the output, below 0 suppresses it.' } : undefined,
+          singleValue: singleLag
+            ? {
+                header: words.lag,
+                format: (x) => formatSignificant(x),
+                note: lm ? 'above 0 a positive contribution, below 0 a negative one.' : 'above 0 drives the output, below 0 suppresses it.',
+              }
+            : undefined,
         },
         ids,
         sectionId,
@@ -256,9 +296,7 @@ export function modelSection(input: ReportInput, sectionId: string, label: strin
     options.groupRoles,
   );
   const targetName = input.prediction?.targetName ?? (words.kind === 'language-model' ? 'the behaviour' : 'output');
-  const warnings = model.fit.warnings.length
-    ? `<div class="warnings">${model.fit.warnings.map((w) => `<p>Warning: ${escapeHtml(w)}</p>`).join('')}</div>`
-    : '';
+  const warnings = model.fit.warnings.length ? `<div class="warnings">${model.fit.warnings.map((w) => `<p>Warning: ${escapeHtml(w)}</p>`).join('')}</div>` : '';
   const control = input.control
     ? `<h3>Beside its control</h3><p class="provenance">Control: ${escapeHtml(input.control.label ?? 'control')} · ${provenance(input.control.model, vocabularyFor(input.control.model))}</p>` +
       controlTable(model, input.control.model, input.control.label ?? 'control', input.selectivity ?? null, words)

@@ -53,7 +53,8 @@ export function bottomAxis(frame: PlotFrame, options: AxisOptions): string {
   }
   parts.push(el('line', { x1: frame.left, x2: frame.right, y1: y, y2: y, stroke: AXIS }));
   const labelY = options.slantTickLabels ? y + slantedLabelDepth(tickList(frame.x.ticks, options).map((t) => t.label)) + 18 : y + 38;
-  if (options.label) parts.push(text(options.label, { x: (frame.left + frame.right) / 2, y: labelY, 'text-anchor': 'middle', 'font-size': 13, fill: '#1a1a1a' }));
+  if (options.label)
+    parts.push(text(options.label, { x: (frame.left + frame.right) / 2, y: labelY, 'text-anchor': 'middle', 'font-size': 13, fill: '#1a1a1a' }));
   return el('g', { class: 'axis axis-x' }, ...parts);
 }
 
@@ -67,10 +68,13 @@ export function leftAxis(frame: PlotFrame, options: AxisOptions): string {
     parts.push(el('line', { x1: x - 5, x2: x, y1: y, y2: y, stroke: AXIS }));
     if (options.hideTickLabels) continue;
     const lines = t.label.split('\n');
-    lines.forEach((line, k) => parts.push(text(line, { x: x - 8, y: y + 4 + (k - (lines.length - 1) / 2) * TICK_LINE, 'text-anchor': 'end', fill: '#333333' })));
+    lines.forEach((line, k) =>
+      parts.push(text(line, { x: x - 8, y: y + 4 + (k - (lines.length - 1) / 2) * TICK_LINE, 'text-anchor': 'end', fill: '#333333' })),
+    );
   }
   parts.push(el('line', { x1: x, x2: x, y1: frame.top, y2: frame.bottom, stroke: AXIS }));
   const cy = (frame.top + frame.bottom) / 2;
-  if (options.label) parts.push(text(options.label, { x: 16, y: cy, transform: `rotate(-90 16 ${cy})`, 'text-anchor': 'middle', 'font-size': 13, fill: '#1a1a1a' }));
+  if (options.label)
+    parts.push(text(options.label, { x: 16, y: cy, transform: `rotate(-90 16 ${cy})`, 'text-anchor': 'middle', 'font-size': 13, fill: '#1a1a1a' }));
   return el('g', { class: 'axis axis-y' }, ...parts);
 }

@@ -88,7 +88,13 @@ export function dots(
   for (let i = 0; i < xs.length; i++) {
     if (!Number.isFinite(xs[i]) || !Number.isFinite(ys[i])) continue;
     const title = style.titles?.[i];
-    parts.push(el('circle', { cx: frame.x(xs[i]), cy: frame.y(ys[i]), r: style.r ?? 3.5, fill: style.fill, stroke: style.stroke ?? '#ffffff', 'stroke-width': 1 }, title ? tooltip(title) : null));
+    parts.push(
+      el(
+        'circle',
+        { cx: frame.x(xs[i]), cy: frame.y(ys[i]), r: style.r ?? 3.5, fill: style.fill, stroke: style.stroke ?? '#ffffff', 'stroke-width': 1 },
+        title ? tooltip(title) : null,
+      ),
+    );
   }
   if (parts.length === 0) return '';
   return el('g', { class: 'mark', 'data-series': style.series, 'data-points': parts.length }, ...parts);

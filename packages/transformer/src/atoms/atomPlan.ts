@@ -8,7 +8,16 @@ import { answerTokens, inputPatternAtoms, inputPatternColumns, resolveInputPatte
 import type { ResidualReadout } from './normReadout.js';
 import { tokenFeature } from './tokenFeatures.js';
 import { mlpUnitLayer, UnitReadout } from './unitReadout.js';
-import { ALL_FAMILIES, AtomSelectionSchema, DEFAULT_ATTENTION_ATOM_LIMIT, DEFAULT_FAMILIES, READOUT_FAMILIES, type AtomFamily, type AtomSelection, type AtomSelectionInput } from './schema.js';
+import {
+  ALL_FAMILIES,
+  AtomSelectionSchema,
+  DEFAULT_ATTENTION_ATOM_LIMIT,
+  DEFAULT_FAMILIES,
+  READOUT_FAMILIES,
+  type AtomFamily,
+  type AtomSelection,
+  type AtomSelectionInput,
+} from './schema.js';
 
 /** Values per (batch row, position) of a hook tensor: the product of its dims after the first two. */
 function rowSize(t: HookTensor): number {
@@ -123,7 +132,12 @@ async function loadReadout(model: LanguageModel, behaviour: ResolvedBehaviour): 
  * selection names families) makes families the behaviour cannot have an error instead of being dropped.
  * Families that read the behaviour's readout need `includeReadoutAtoms: true`.
  */
-export async function buildAtomPlan(model: LanguageModel, selectionInput: AtomSelectionInput | AtomSelection, behaviour: ResolvedBehaviour, explicitFamilies?: boolean): Promise<AtomPlan> {
+export async function buildAtomPlan(
+  model: LanguageModel,
+  selectionInput: AtomSelectionInput | AtomSelection,
+  behaviour: ResolvedBehaviour,
+  explicitFamilies?: boolean,
+): Promise<AtomPlan> {
   const parsedSelection = AtomSelectionSchema.safeParse(selectionInput);
   if (!parsedSelection.success) {
     const issue = parsedSelection.error.issues[0];
@@ -156,7 +170,9 @@ export async function buildAtomPlan(model: LanguageModel, selectionInput: AtomSe
   // unit-above: internal atoms at or after the unit (same position) are computed from the answer itself
   const unitStage = spec.kind === 'unit-above' ? hookStage(spec.hook) : null;
   if (spec.kind === 'unit-above' && unitStage === null && (families.includes('mlp-neurons') || families.includes('head-attention'))) {
-    notes.push(`the behaviour reads '${spec.hook}', not a canonical hook: which neuron-sum and attention atoms are computed from it (downstream at the same position) is not known, so none is marked as reading the answer`);
+    notes.push(
+      `the behaviour reads '${spec.hook}', not a canonical hook: which neuron-sum and attention atoms are computed from it (downstream at the same position) is not known, so none is marked as reading the answer`,
+    );
   }
   const downstream = (stage: number) => unitStage !== null && stage >= unitStage;
   const skippedDownstream: string[] = [];
@@ -165,7 +181,10 @@ export async function buildAtomPlan(model: LanguageModel, selectionInput: AtomSe
   if (families.includes('head-attention')) {
     const hooksWanted = attentionBlocks.map((blk) => `blocks.${blk.layer}.attn.hook_pattern`);
     if (hooksWanted.length === 0) {
-      if (explicit) throw new OccamError(`atoms: head-attention needs attn.hook_pattern, not found (${s.problems.join('; ') || 'no attention Softmax recognised'})`, { field: 'atoms.families' });
+      if (explicit)
+        throw new OccamError(`atoms: head-attention needs attn.hook_pattern, not found (${s.problems.join('; ') || 'no attention Softmax recognised'})`, {
+          field: 'atoms.families',
+        });
       families = families.filter((f) => f !== 'head-attention');
     } else {
       attentionShapes = await model.hookShapes(hooksWanted);
@@ -236,10 +255,12 @@ export async function buildAtomPlan(model: LanguageModel, selectionInput: AtomSe
     out[k + 1] = v < 0 ? v : 0;
   };
   /** Direct effect of a [batch, pos, d] hook: its vector · w / σ. */
-  const directFiller = (slot: number, k: number): Filler => (out) => {
-    if (!at.w) return writeSigned(out, k, 0);
-    writeSigned(out, k, dot(slotData[slot], rowStart(slot, at.b, at.col), at.w) / at.sigma);
-  };
+  const directFiller =
+    (slot: number, k: number): Filler =>
+    (out) => {
+      if (!at.w) return writeSigned(out, k, 0);
+      writeSigned(out, k, dot(slotData[slot], rowStart(slot, at.b, at.col), at.w) / at.sigma);
+    };
 
   if (families.includes('embed-direct')) {
     const hook = s.blocks[0] ? `blocks.${s.blocks[0].layer}.hook_resid_pre` : null;
@@ -252,7 +273,8 @@ export async function buildAtomPlan(model: LanguageModel, selectionInput: AtomSe
   const headBlocks: HeadBlock[] = [];
   if (families.includes('head-direct')) {
     const zHooks = s.blocks.filter((blk) => blk.z && blk.attnOutProj && blk.layer <= upstream.attn).map((blk) => `blocks.${blk.layer}.attn.hook_z`);
-    if (zHooks.length === 0) throw new OccamError(`atoms: head-direct needs attn.hook_z and the attention output projection, not found (${s.problems.join('; ')})`);
+    if (zHooks.length === 0)
+      throw new OccamError(`atoms: head-direct needs attn.hook_z and the attention output projection, not found (${s.problems.join('; ')})`);
     const shapes = await model.hookShapes(zHooks);
     for (const blk of s.blocks) {
       if (!blk.z || !blk.attnOutProj || blk.layer > upstream.attn) continue;
@@ -363,7 +385,8 @@ export async function buildAtomPlan(model: LanguageModel, selectionInput: AtomSe
       const K = selection.headAttention.maxOffset;
       const slot = slotOf(hook);
       const first = atoms.length;
-      for (let h = 0; h < heads; h++) for (let k = 0; k <= K; k++) atoms.push(atom(`L${L}.H${h}.attn.to-${k}`, 'attn', L, h, 'none', 'attention', k, attentionDownstream));
+      for (let h = 0; h < heads; h++)
+        for (let k = 0; k <= K; k++) atoms.push(atom(`L${L}.H${h}.attn.to-${k}`, 'attn', L, h, 'none', 'attention', k, attentionDownstream));
       sources.push({ kind: 'attention', hook, atom: first, heads, maxOffset: K });
       fillers.push((out) => {
         // pattern [batch, head, query, key]: query column col, key column col − k (a real token while k ≤ t)

@@ -38,7 +38,9 @@ export class FinalReadout implements ResidualReadout {
   static async load(model: LanguageModel): Promise<FinalReadout> {
     const { unembed, finalNorm } = model.structure;
     if (!unembed || !finalNorm) {
-      throw new OccamError(`${model.directory.dir}: direct effects need the final norm and unembedding, which were not found (${model.structure.problems.join('; ')})`);
+      throw new OccamError(
+        `${model.directory.dir}: direct effects need the final norm and unembedding, which were not found (${model.structure.problems.join('; ')})`,
+      );
     }
     const w = await model.weight(unembed.weight);
     const [rows, cols] = unembed.weight.dims;

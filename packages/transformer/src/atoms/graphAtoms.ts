@@ -109,7 +109,11 @@ export async function buildGraphAtoms(model: LanguageModel, plan: AtomPlan): Pro
       if (opset < 11) throw new OccamError(`in-graph atoms: head-attention needs GatherElements (opset 11), the graph's opset is ${opset}`);
       let index = attentionIndex.find((a) => a.heads === s.heads && a.maxOffset === s.maxOffset);
       if (!index) {
-        index = { input: f.input(`${PREFIX}attention_index_${s.heads}_${s.maxOffset}`, ONNX_FLOAT, ['batch', s.heads, 'pos', s.maxOffset + 1]), heads: s.heads, maxOffset: s.maxOffset };
+        index = {
+          input: f.input(`${PREFIX}attention_index_${s.heads}_${s.maxOffset}`, ONNX_FLOAT, ['batch', s.heads, 'pos', s.maxOffset + 1]),
+          heads: s.heads,
+          maxOffset: s.maxOffset,
+        };
         attentionIndex.push(index);
       }
       const pattern = tensorOf(s.hook);

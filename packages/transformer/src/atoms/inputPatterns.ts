@@ -33,7 +33,9 @@ const DEFAULT_FEATURES: InputPatternFeature[] = ['matches-next', 'matches-curren
 function resolveToken(ref: string | number, tokenizer: LmTokenizer, vocabSize: number, where: string): number {
   const id = typeof ref === 'number' ? ref : (tokenizer.tokenId(ref) ?? (/^\d+$/.test(ref) ? Number(ref) : null));
   if (id === null || id >= vocabSize) {
-    throw new OccamError(`${where}: '${ref}' is not a single token of this model (vocabulary size ${vocabSize}); give a vocabulary string or a token id`, { field: where });
+    throw new OccamError(`${where}: '${ref}' is not a single token of this model (vocabulary size ${vocabSize}); give a vocabulary string or a token id`, {
+      field: where,
+    });
   }
   return id;
 }
@@ -72,17 +74,29 @@ export async function resolveInputPatterns(config: InputPatterns, tokenizer: LmT
       const id = resolveToken(token, tokenizer, vocabSize, `${mapWhere}: token`);
       const prev = classOf.get(id);
       const c = classNames.indexOf(cls);
-      if (prev !== undefined && prev !== c) throw new OccamError(`${mapWhere}: token '${token}' (id ${id}) is given two classes, '${classNames[prev]}' and '${cls}'`, { file: mapWhere });
+      if (prev !== undefined && prev !== c)
+        throw new OccamError(`${mapWhere}: token '${token}' (id ${id}) is given two classes, '${classNames[prev]}' and '${cls}'`, { file: mapWhere });
       classOf.set(id, c);
     }
   }
   // is-bos is left out of the defaults for a tokenizer without a BOS token (it would be 0 everywhere)
   const defaults = DEFAULT_FEATURES.filter((f) => f !== 'is-bos' || tokenizer.bosId !== null);
-  let features = config.features ?? [...defaults, ...(delimiters.size ? (['is-delimiter'] as const) : []), ...(classNames.length ? (['token-class'] as const) : [])];
+  let features = config.features ?? [
+    ...defaults,
+    ...(delimiters.size ? (['is-delimiter'] as const) : []),
+    ...(classNames.length ? (['token-class'] as const) : []),
+  ];
   features = [...new Set(features)];
-  if (features.includes('is-delimiter') && delimiters.size === 0) throw new OccamError('atoms.inputPatterns: is-delimiter needs a delimiter token list (atoms.inputPatterns.delimiters)', { field: 'atoms.inputPatterns.delimiters' });
-  if (features.includes('is-bos') && tokenizer.bosId === null) throw new OccamError('atoms.inputPatterns: is-bos needs a tokenizer with a BOS token; this one has none', { field: 'atoms.inputPatterns.features' });
-  if (features.includes('token-class') && classNames.length === 0) throw new OccamError('atoms.inputPatterns: token-class needs a token-class map (atoms.inputPatterns.tokenClasses)', { field: 'atoms.inputPatterns.tokenClasses' });
+  if (features.includes('is-delimiter') && delimiters.size === 0)
+    throw new OccamError('atoms.inputPatterns: is-delimiter needs a delimiter token list (atoms.inputPatterns.delimiters)', {
+      field: 'atoms.inputPatterns.delimiters',
+    });
+  if (features.includes('is-bos') && tokenizer.bosId === null)
+    throw new OccamError('atoms.inputPatterns: is-bos needs a tokenizer with a BOS token; this one has none', { field: 'atoms.inputPatterns.features' });
+  if (features.includes('token-class') && classNames.length === 0)
+    throw new OccamError('atoms.inputPatterns: token-class needs a token-class map (atoms.inputPatterns.tokenClasses)', {
+      field: 'atoms.inputPatterns.tokenClasses',
+    });
   return { maxOffset: config.maxOffset, features, bosId: tokenizer.bosId, delimiters, classNames, classOf };
 }
 
@@ -90,7 +104,10 @@ function patternAtoms(p: ResolvedInputPatterns): PatternAtom[] {
   const out: PatternAtom[] = [];
   for (const feature of p.features) {
     if (feature === 'position') out.push({ feature, offset: 0, cls: -1 });
-    else if (feature === 'token-class') p.classNames.forEach((_, c) => { for (let k = 0; k <= p.maxOffset; k++) out.push({ feature, offset: k, cls: c }); });
+    else if (feature === 'token-class')
+      p.classNames.forEach((_, c) => {
+        for (let k = 0; k <= p.maxOffset; k++) out.push({ feature, offset: k, cls: c });
+      });
     else for (let k = feature === 'matches-current' ? 1 : 0; k <= p.maxOffset; k++) out.push({ feature, offset: k, cls: -1 });
   }
   return out;

@@ -46,9 +46,16 @@ export class UnitReadout implements ResidualReadout {
     const L = mlpUnitLayer(hook);
     const s = model.structure;
     const blk = L === null ? undefined : s.blocks.find((b) => b.layer === L);
-    if (L === null || !blk) throw new OccamError(`atoms: direct effects on '${hook}' need an MLP hook blocks.L.mlp.hook_post / hook_pre of a block of this model`, { field: 'behaviour.hook' });
+    if (L === null || !blk)
+      throw new OccamError(`atoms: direct effects on '${hook}' need an MLP hook blocks.L.mlp.hook_post / hook_pre of a block of this model`, {
+        field: 'behaviour.hook',
+      });
     if (!blk.residMid || !blk.mlpIn || !blk.mlpNorm) {
-      const missing = !blk.residMid ? 'blocks.' + L + '.hook_resid_mid' : !blk.mlpIn ? 'the MLP input projection (mlp.hook_pre)' : "the MLP norm reading hook_resid_mid";
+      const missing = !blk.residMid
+        ? 'blocks.' + L + '.hook_resid_mid'
+        : !blk.mlpIn
+          ? 'the MLP input projection (mlp.hook_pre)'
+          : 'the MLP norm reading hook_resid_mid';
       throw new OccamError(
         `atoms: direct effects on '${hook}' need block ${L}'s norm at blocks.${L}.hook_resid_mid and its MLP input projection; ` +
           `${missing} was not found in this '${s.container}' layout (${s.problems.join('; ') || 'no further detail'})`,

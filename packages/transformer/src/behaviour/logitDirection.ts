@@ -26,7 +26,14 @@ export function tokenDirection(token: number): LogitDirection {
 }
 
 export function differenceDirection(a: number, b: number): LogitDirection {
-  return { key: `diff:${a}:${b}`, terms: [[a, 1], [b, -1]], centred: false };
+  return {
+    key: `diff:${a}:${b}`,
+    terms: [
+      [a, 1],
+      [b, -1],
+    ],
+    centred: false,
+  };
 }
 
 /** The direction's value on one position's logits. */

@@ -35,7 +35,8 @@ function argmax(v: Float32Array): number {
 
 function tokenIdOf(ref: string | number, tokenizer: LmTokenizer, vocabSize: number, field: string): number {
   const id = typeof ref === 'number' ? ref : tokenizer.tokenId(ref);
-  if (id === null || id >= vocabSize) throw new OccamError(`behaviour: ${field} '${ref}' is not a token of this model (vocabulary size ${vocabSize})`, { field });
+  if (id === null || id >= vocabSize)
+    throw new OccamError(`behaviour: ${field} '${ref}' is not a token of this model (vocabulary size ${vocabSize})`, { field });
   return id;
 }
 
@@ -84,7 +85,8 @@ export function resolveBehaviour(input: BehaviourInput | Behaviour, tokenizer: L
         hooks: [spec.hook],
         evaluate: (ctx) => {
           const v = ctx.hook(spec.hook);
-          if (spec.unit >= v.length) throw new OccamError(`behaviour: unit ${spec.unit} is beyond ${spec.hook}'s ${v.length} values per position`, { field: 'unit' });
+          if (spec.unit >= v.length)
+            throw new OccamError(`behaviour: unit ${spec.unit} is beyond ${spec.hook}'s ${v.length} values per position`, { field: 'unit' });
           return v[spec.unit] > spec.threshold ? 1 : 0;
         },
         direction: () => null,

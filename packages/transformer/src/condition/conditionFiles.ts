@@ -4,7 +4,6 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { OccamError } from '@occam/core';
 import { conditionLimits, describeInputLimit } from './conditionLimits.js';
 
-
 /**
  * Where a condition's relative paths resolve: the condition file's folder (or the working directory for
  * a condition given as an object), and the file that named them, for messages.
@@ -66,7 +65,8 @@ export async function readConditionFile(path: string, what: string, referredBy?:
   }
   if (!info.isFile()) throw new OccamError(`${path}: ${what} must be a regular file${info.isDirectory() ? ', got a folder' : ''}${by}`, { file: path });
   const limits = conditionLimits();
-  if (info.size > limits.maxInputBytes) throw new OccamError(`${path}: ${what} is ${info.size} bytes, over the ${describeInputLimit(limits)}${by}`, { file: path });
+  if (info.size > limits.maxInputBytes)
+    throw new OccamError(`${path}: ${what} is ${info.size} bytes, over the ${describeInputLimit(limits)}${by}`, { file: path });
   const handle = await open(path, 'r');
   try {
     // read at most one byte more than stat said: a file that grows after stat is noticed, never read unbounded

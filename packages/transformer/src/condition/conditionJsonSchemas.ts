@@ -10,7 +10,8 @@ export function conditionJsonSchemas(): Record<string, unknown> {
   return {
     condition: {
       ...(z.toJSONSchema(ConditionSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>),
-      title: 'occam language-model condition: which prompts to run (repeated-random, stochastic-copy, periodic-corrupted, mixture, template, natural-text, jsonl)',
+      title:
+        'occam language-model condition: which prompts to run (repeated-random, stochastic-copy, periodic-corrupted, mixture, template, natural-text, jsonl)',
     },
   };
 }

@@ -30,14 +30,18 @@ export function conditionLimits(): ConditionLimits {
     const scale = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[(m?.[2] ?? '').toLowerCase() as '' | 'k' | 'm' | 'g'];
     const value = m ? Math.floor(Number(m[1]) * scale) : NaN;
     if (!m || (key === 'maxTokens' && m[2]) || !(value >= 1)) {
-      throw new OccamError(`environment variable ${name}=${JSON.stringify(text)} is not a valid limit: expected a positive ${key === 'maxTokens' ? 'whole number' : 'size in bytes (e.g. 64M)'}`, { field: name });
+      throw new OccamError(
+        `environment variable ${name}=${JSON.stringify(text)} is not a valid limit: expected a positive ${key === 'maxTokens' ? 'whole number' : 'size in bytes (e.g. 64M)'}`,
+        { field: name },
+      );
     }
     out[key] = value;
   }
   return out;
 }
 
-export const describeInputLimit = (limits: ConditionLimits) => `${formatBytes(limits.maxInputBytes)} limit for condition inputs (raise it with ${CONDITION_LIMIT_ENV.maxInputBytes})`;
+export const describeInputLimit = (limits: ConditionLimits) =>
+  `${formatBytes(limits.maxInputBytes)} limit for condition inputs (raise it with ${CONDITION_LIMIT_ENV.maxInputBytes})`;
 
 /**
  * Tokens a generated condition will make, known before generating (null for templates and files,
@@ -48,17 +52,23 @@ export function checkPlannedTokens(c: Condition, limits: ConditionLimits, where:
   let planned: number | null = null;
   let what = '';
   if (c.kind === 'repeated-random') [planned, what] = [c.count * (c.period * c.repeats + lead), `${c.count} prompts × ${c.period * c.repeats + lead} tokens`];
-  else if (c.kind === 'stochastic-copy' || c.kind === 'periodic-corrupted') [planned, what] = [c.count * (c.length + lead), `${c.count} prompts × ${c.length + lead} tokens`];
+  else if (c.kind === 'stochastic-copy' || c.kind === 'periodic-corrupted')
+    [planned, what] = [c.count * (c.length + lead), `${c.count} prompts × ${c.length + lead} tokens`];
   else if (c.kind === 'template' || c.kind === 'mixture') [planned, what] = [c.count * (c.kind === 'template' ? 1 + lead : 1), `${c.count} prompts`];
   else if (c.kind === 'natural-text' && c.count !== undefined) [planned, what] = [c.count * c.windowTokens, `${c.count} windows × ${c.windowTokens} tokens`];
   if (planned !== null && planned > limits.maxTokens) {
-    throw new OccamError(`${where}: ${what} is more than the ${limits.maxTokens} prompt tokens allowed in one condition (raise it with ${CONDITION_LIMIT_ENV.maxTokens}, or lower count)`, { field: 'count' });
+    throw new OccamError(
+      `${where}: ${what} is more than the ${limits.maxTokens} prompt tokens allowed in one condition (raise it with ${CONDITION_LIMIT_ENV.maxTokens}, or lower count)`,
+      { field: 'count' },
+    );
   }
 }
 
 /** All prompts together within the token limit (files and templates, counted once read). */
 export function checkTotalTokens(total: number, limits: ConditionLimits, where: string): void {
   if (total > limits.maxTokens) {
-    throw new OccamError(`${where}: the prompts have ${total} tokens, more than the ${limits.maxTokens} allowed in one condition (raise it with ${CONDITION_LIMIT_ENV.maxTokens}, or use fewer prompts)`);
+    throw new OccamError(
+      `${where}: the prompts have ${total} tokens, more than the ${limits.maxTokens} allowed in one condition (raise it with ${CONDITION_LIMIT_ENV.maxTokens}, or use fewer prompts)`,
+    );
   }
 }

@@ -22,7 +22,10 @@ export async function readJsonlPrompts(path: string, vocab: Vocabulary, bos: boo
     try {
       value = JSON.parse(raw);
     } catch (error) {
-      throw new OccamError(`${where}: not valid JSON (${(error as Error).message}); each line must be one object such as {"text": "..."} or {"tokens": [1, 2, 3]}`, { file: path, line });
+      throw new OccamError(
+        `${where}: not valid JSON (${(error as Error).message}); each line must be one object such as {"text": "..."} or {"tokens": [1, 2, 3]}`,
+        { file: path, line },
+      );
     }
     const parsed = PromptLineSchema.safeParse(value);
     if (!parsed.success) {
@@ -34,10 +37,12 @@ export async function readJsonlPrompts(path: string, vocab: Vocabulary, bos: boo
     let tokens: number[];
     if (p.tokens) {
       const bad = p.tokens.find((t) => t >= vocab.size);
-      if (bad !== undefined) throw new OccamError(`${where}: token id ${bad} is outside the vocabulary (size ${vocab.size})`, { file: path, line, field: 'tokens' });
+      if (bad !== undefined)
+        throw new OccamError(`${where}: token id ${bad} is outside the vocabulary (size ${vocab.size})`, { file: path, line, field: 'tokens' });
       tokens = p.tokens;
     } else {
-      if (p.text!.trim() === '') throw new OccamError(`${where}: "text" is empty; give the prompt's text, or remove the line`, { file: path, line, field: 'text' });
+      if (p.text!.trim() === '')
+        throw new OccamError(`${where}: "text" is empty; give the prompt's text, or remove the line`, { file: path, line, field: 'text' });
       const content = vocab.tokenizer.encode(p.text!, { bos: false });
       if (content.length === 0) throw new OccamError(`${where}: "text" has no tokens`, { file: path, line, field: 'text' });
       const unknown = unknownWords(p.text!, content, vocab);
@@ -46,11 +51,13 @@ export async function readJsonlPrompts(path: string, vocab: Vocabulary, bos: boo
     }
     if (p.scored) {
       const bad = p.scored.find((s) => s >= tokens.length);
-      if (bad !== undefined) throw new OccamError(`${where}: scored position ${bad} is beyond the prompt's ${tokens.length} tokens`, { file: path, line, field: 'scored' });
+      if (bad !== undefined)
+        throw new OccamError(`${where}: scored position ${bad} is beyond the prompt's ${tokens.length} tokens`, { file: path, line, field: 'scored' });
     }
     const id = p.id ?? `line-${line}`;
     const seen = ids.get(id);
-    if (seen !== undefined) throw new OccamError(`${where}: id "${id}" was already used on line ${seen}; prompt ids must be unique`, { file: path, line, field: 'id' });
+    if (seen !== undefined)
+      throw new OccamError(`${where}: id "${id}" was already used on line ${seen}; prompt ids must be unique`, { file: path, line, field: 'id' });
     ids.set(id, line);
     prompts.push({ id, tokens, scored: p.scored ?? null, source: { file: path, line } });
   });

@@ -32,7 +32,10 @@ export async function mixturePrompts(c: Mixture, resolve: ResolveCondition): Pro
     const seed = 'seed' in comp.condition && comp.condition.seed !== undefined ? comp.condition.seed : (c.seed * 1000003 + j * 7919 + 1) >>> 0;
     const set = await resolve(componentCondition(comp.condition, drawn[j], seed), where);
     if (set.prompts.length < drawn[j]) {
-      throw new OccamError(`mixture: component '${comp.label}' (${where}) gives ${set.prompts.length} prompts, but the mixture drew ${drawn[j]} from it; add prompts or lower its weight or the count`, { field: where });
+      throw new OccamError(
+        `mixture: component '${comp.label}' (${where}) gives ${set.prompts.length} prompts, but the mixture drew ${drawn[j]} from it; add prompts or lower its weight or the count`,
+        { field: where },
+      );
     }
     sets.push(set);
   }
@@ -50,7 +53,14 @@ export async function mixturePrompts(c: Mixture, resolve: ResolveCondition): Pro
     markers: sharedMarkers(used),
     metadata: {
       seed: c.seed,
-      components: c.components.map((k, j) => ({ label: k.label, weight: k.weight, kind: k.condition.kind, prompts: drawn[j], condition: sets[j]?.metadata ?? null, markers: sets[j]?.markers ?? {} })),
+      components: c.components.map((k, j) => ({
+        label: k.label,
+        weight: k.weight,
+        kind: k.condition.kind,
+        prompts: drawn[j],
+        condition: sets[j]?.metadata ?? null,
+        markers: sets[j]?.markers ?? {},
+      })),
     },
   };
 }

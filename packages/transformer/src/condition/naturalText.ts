@@ -20,7 +20,8 @@ export async function naturalTextPrompts(c: NaturalText, path: string, vocab: Vo
   if (windows.length === 0) throw new OccamError(`${path}: ${all.length} tokens, fewer than one window of ${body}`, { file: path });
   let prompts = windows;
   if (c.count !== undefined) {
-    if (c.count > windows.length) throw new OccamError(`${path}: only ${windows.length} windows of ${c.windowTokens} tokens, ${c.count} requested`, { file: path, field: 'count' });
+    if (c.count > windows.length)
+      throw new OccamError(`${path}: only ${windows.length} windows of ${c.windowTokens} tokens, ${c.count} requested`, { file: path, field: 'count' });
     prompts = shuffled(windows, mulberry32(c.seed)).slice(0, c.count);
   }
   return { name: 'natural-text', prompts, markers: {}, metadata: { source: path, windowTokens: c.windowTokens, stride, tokens: all.length } };

@@ -13,8 +13,10 @@ import { contentTokenIds, withBos, type Vocabulary } from './vocabulary.js';
 export function periodicCorruptedPrompts(c: PeriodicCorrupted, vocab: Vocabulary): PromptSet {
   const pool = [...new Set(contentTokenIds(vocab, c.tokens))];
   if (pool.length < 2) throw new OccamError('periodic-corrupted: the token pool needs at least 2 distinct tokens', { field: 'tokens' });
-  if (c.distinct && pool.length < c.period) throw new OccamError(`periodic-corrupted: distinct tokens need period ≤ ${pool.length} (the pool size), got ${c.period}`, { field: 'period' });
-  if (c.length <= c.period) throw new OccamError(`periodic-corrupted: length ${c.length} must exceed period ${c.period}, or nothing repeats`, { field: 'length' });
+  if (c.distinct && pool.length < c.period)
+    throw new OccamError(`periodic-corrupted: distinct tokens need period ≤ ${pool.length} (the pool size), got ${c.period}`, { field: 'period' });
+  if (c.length <= c.period)
+    throw new OccamError(`periodic-corrupted: length ${c.length} must exceed period ${c.period}, or nothing repeats`, { field: 'length' });
   const rand = mulberry32(c.seed);
   const lead = c.bos ? 1 : 0;
   const repeatStart = lead + c.period;
@@ -40,7 +42,18 @@ export function periodicCorruptedPrompts(c: PeriodicCorrupted, vocab: Vocabulary
     name: 'periodic-corrupted',
     prompts,
     markers: { repeatStart },
-    metadata: { period: c.period, length: c.length, corruptionRate: c.corruptionRate, distinct: c.distinct, seed: c.seed, poolSize: pool.length, bos: c.bos, corrupted, corruptionDraws: draws, realisedRate: corrupted / draws },
+    metadata: {
+      period: c.period,
+      length: c.length,
+      corruptionRate: c.corruptionRate,
+      distinct: c.distinct,
+      seed: c.seed,
+      poolSize: pool.length,
+      bos: c.bos,
+      corrupted,
+      corruptionDraws: draws,
+      realisedRate: corrupted / draws,
+    },
   };
 }
 

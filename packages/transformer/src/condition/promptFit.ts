@@ -23,12 +23,15 @@ export function checkPromptsFit(set: PromptSet, vocab: Vocabulary, conditionFile
     };
     if (p.tokens.length === 0) throw problem('the prompt has no tokens', 'tokens');
     for (const t of p.tokens) {
-      if (!Number.isInteger(t) || t < 0 || t >= vocab.size) throw problem(`token id ${t} is outside the model's vocabulary (ids 0–${vocab.size - 1})`, 'tokens');
+      if (!Number.isInteger(t) || t < 0 || t >= vocab.size)
+        throw problem(`token id ${t} is outside the model's vocabulary (ids 0–${vocab.size - 1})`, 'tokens');
     }
     if (context !== null && p.tokens.length > context) {
       const fromFile = p.source?.line !== undefined;
       const bos = vocab.tokenizer.bosId !== null && p.tokens[0] === vocab.tokenizer.bosId ? ' (BOS included)' : '';
-      const fix = fromFile ? `shorten it to at most ${context} tokens` : `make the condition's prompts at most ${context} tokens (its length, period × repeats, template or windowTokens)`;
+      const fix = fromFile
+        ? `shorten it to at most ${context} tokens`
+        : `make the condition's prompts at most ${context} tokens (its length, period × repeats, template or windowTokens)`;
       throw problem(`the prompt has ${p.tokens.length} tokens${bos}, more than the model's context of ${context} positions; ${fix}`, 'tokens');
     }
   });

@@ -10,7 +10,8 @@ import { contentTokenIds, withBos, type Vocabulary } from './vocabulary.js';
  */
 export function repeatedRandomPrompts(c: RepeatedRandom, vocab: Vocabulary): PromptSet {
   const pool = contentTokenIds(vocab, c.tokens);
-  if (!c.adjacentRepeats && pool.length < 3) throw new OccamError('repeated-random: without adjacent repeats the token pool needs at least 3 tokens', { field: 'tokens' });
+  if (!c.adjacentRepeats && pool.length < 3)
+    throw new OccamError('repeated-random: without adjacent repeats the token pool needs at least 3 tokens', { field: 'tokens' });
   if (c.distinct && pool.length < c.period) {
     throw new OccamError(`repeated-random: distinct tokens need period ≤ ${pool.length} (the pool size), got ${c.period}`, { field: 'period' });
   }
@@ -31,7 +32,15 @@ export function repeatedRandomPrompts(c: RepeatedRandom, vocab: Vocabulary): Pro
     name: 'repeated-random',
     prompts,
     markers: { repeatStart },
-    metadata: { period: c.period, repeats: c.repeats, distinct: c.distinct, adjacentRepeats: c.adjacentRepeats, seed: c.seed, poolSize: pool.length, bos: c.bos },
+    metadata: {
+      period: c.period,
+      repeats: c.repeats,
+      distinct: c.distinct,
+      adjacentRepeats: c.adjacentRepeats,
+      seed: c.seed,
+      poolSize: pool.length,
+      bos: c.bos,
+    },
   };
 }
 

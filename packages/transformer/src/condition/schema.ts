@@ -70,18 +70,20 @@ export const NaturalTextSchema = z.object({
  * t + 1 > L (t ≥ L with BOS, t ≥ L − 1 without), up to the last position. Marker: copyStart, the prompt
  * position of x_{L+1}.
  */
-export const StochasticCopySchema = z.object({
-  kind: z.literal('stochastic-copy'),
-  lag: z.number().int().min(1),
-  copyProbability: z.number().min(0).max(1),
-  length: z.number().int().min(2),
-  count: z.number().int().min(1),
-  tokens: z.array(z.string().min(1)).min(2).optional(),
-  seed: Seed,
-  bos: Bos,
-}).describe(
-  'Stochastic copy at lag L: [BOS] x_1 … x_n (x_i at prompt position i); x_1 … x_L uniform over the pool (vocabulary minus special tokens, or `tokens`); for i > L, x_i = x_{i−L} with probability copyProbability, else uniform over the pool without x_{i−L}. Scored: prompt positions t with t + 1 > L. Marker copyStart = position of x_{L+1}.',
-);
+export const StochasticCopySchema = z
+  .object({
+    kind: z.literal('stochastic-copy'),
+    lag: z.number().int().min(1),
+    copyProbability: z.number().min(0).max(1),
+    length: z.number().int().min(2),
+    count: z.number().int().min(1),
+    tokens: z.array(z.string().min(1)).min(2).optional(),
+    seed: Seed,
+    bos: Bos,
+  })
+  .describe(
+    'Stochastic copy at lag L: [BOS] x_1 … x_n (x_i at prompt position i); x_1 … x_L uniform over the pool (vocabulary minus special tokens, or `tokens`); for i > L, x_i = x_{i−L} with probability copyProbability, else uniform over the pool without x_{i−L}. Scored: prompt positions t with t + 1 > L. Marker copyStart = position of x_{L+1}.',
+  );
 
 /**
  * A random pattern of `period` tokens (drawn with replacement from the pool, or distinct with `distinct`)
@@ -90,19 +92,21 @@ export const StochasticCopySchema = z.object({
  * there. Scored: positions whose next token lies in the second period or later (t + 1 > period in x
  * indices). Marker: repeatStart, the prompt position of x_{period+1}.
  */
-export const PeriodicCorruptedSchema = z.object({
-  kind: z.literal('periodic-corrupted'),
-  period: z.number().int().min(1),
-  length: z.number().int().min(2),
-  corruptionRate: z.number().min(0).max(1),
-  count: z.number().int().min(1),
-  distinct: z.boolean().default(false),
-  tokens: z.array(z.string().min(1)).min(2).optional(),
-  seed: Seed,
-  bos: Bos,
-}).describe(
-  'A random period-P pattern (with replacement, or distinct) repeated to length n after BOS; each token after the first period is independently replaced with probability corruptionRate by a uniform pool token other than the pattern\'s. Scored: positions whose next token is in the second period or later. Marker repeatStart.',
-);
+export const PeriodicCorruptedSchema = z
+  .object({
+    kind: z.literal('periodic-corrupted'),
+    period: z.number().int().min(1),
+    length: z.number().int().min(2),
+    corruptionRate: z.number().min(0).max(1),
+    count: z.number().int().min(1),
+    distinct: z.boolean().default(false),
+    tokens: z.array(z.string().min(1)).min(2).optional(),
+    seed: Seed,
+    bos: Bos,
+  })
+  .describe(
+    "A random period-P pattern (with replacement, or distinct) repeated to length n after BOS; each token after the first period is independently replaced with probability corruptionRate by a uniform pool token other than the pattern's. Scored: positions whose next token is in the second period or later. Marker repeatStart.",
+  );
 
 const DRAWN_BY_MIXTURE = 'a mixture decides how many prompts each component gives (count × weight, seeded): leave count out of its components';
 /** A mixture component's condition: any condition but a mixture, without `count`; seed optional (derived from the mixture's). */
@@ -123,17 +127,19 @@ export const MixtureComponentConditionSchema = z.discriminatedUnion('kind', [
  * first prompts in file order (and must have enough). A component without a seed gets one derived from
  * the mixture's seed and its index.
  */
-export const MixtureSchema = z.object({
-  kind: z.literal('mixture'),
-  components: z
-    .array(z.object({ label: z.string().min(1), weight: z.number().positive(), condition: MixtureComponentConditionSchema }))
-    .min(1)
-    .refine((cs) => new Set(cs.map((c) => c.label)).size === cs.length, { message: 'component labels must be unique' }),
-  count: z.number().int().min(1),
-  seed: Seed,
-}).describe(
-  'count prompts, each from one component drawn with probability weight / Σ weights (seeded); a prompt keeps its component\'s label. Components leave count out (the mixture sets it); jsonl components give their first prompts in file order.',
-);
+export const MixtureSchema = z
+  .object({
+    kind: z.literal('mixture'),
+    components: z
+      .array(z.object({ label: z.string().min(1), weight: z.number().positive(), condition: MixtureComponentConditionSchema }))
+      .min(1)
+      .refine((cs) => new Set(cs.map((c) => c.label)).size === cs.length, { message: 'component labels must be unique' }),
+    count: z.number().int().min(1),
+    seed: Seed,
+  })
+  .describe(
+    "count prompts, each from one component drawn with probability weight / Σ weights (seeded); a prompt keeps its component's label. Components leave count out (the mixture sets it); jsonl components give their first prompts in file order.",
+  );
 
 export const ConditionSchema = z.discriminatedUnion('kind', [
   RepeatedRandomSchema,

@@ -10,7 +10,10 @@ import { contentTokenIds, withBos, type Vocabulary } from './vocabulary.js';
  */
 export function stochasticCopyPrompts(c: StochasticCopy, vocab: Vocabulary): PromptSet {
   const pool = contentTokenIds(vocab, c.tokens);
-  if (new Set(pool).size < 2) throw new OccamError('stochastic-copy: the token pool needs at least 2 distinct tokens (a non-copy must differ from the lagged token)', { field: 'tokens' });
+  if (new Set(pool).size < 2)
+    throw new OccamError('stochastic-copy: the token pool needs at least 2 distinct tokens (a non-copy must differ from the lagged token)', {
+      field: 'tokens',
+    });
   if (c.length <= c.lag) throw new OccamError(`stochastic-copy: length ${c.length} must exceed lag ${c.lag}, or no token can be a copy`, { field: 'length' });
   const distinctPool = [...new Set(pool)];
   const rand = mulberry32(c.seed);
@@ -37,7 +40,17 @@ export function stochasticCopyPrompts(c: StochasticCopy, vocab: Vocabulary): Pro
     name: 'stochastic-copy',
     prompts,
     markers: { copyStart },
-    metadata: { lag: c.lag, copyProbability: c.copyProbability, length: c.length, seed: c.seed, poolSize: distinctPool.length, bos: c.bos, copies, copyDraws: draws, copyRate: copies / draws },
+    metadata: {
+      lag: c.lag,
+      copyProbability: c.copyProbability,
+      length: c.length,
+      seed: c.seed,
+      poolSize: distinctPool.length,
+      bos: c.bos,
+      copies,
+      copyDraws: draws,
+      copyRate: copies / draws,
+    },
   };
 }
 

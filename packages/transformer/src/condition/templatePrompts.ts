@@ -19,7 +19,10 @@ export function templatePrompts(c: TemplatePrompts, vocab: Vocabulary, wordLists
   for (const n of names) {
     const v = c.slots[n];
     const list = Array.isArray(v) ? v : wordLists[n];
-    if (!list) throw new OccamError(`template: slot {${n}} names the word list '${(v as { file: string }).file}', which was not read (use loadCondition)`, { field: `slots.${n}` });
+    if (!list)
+      throw new OccamError(`template: slot {${n}} names the word list '${(v as { file: string }).file}', which was not read (use loadCondition)`, {
+        field: `slots.${n}`,
+      });
     values[n] = list;
   }
   const rand = mulberry32(c.seed);
@@ -33,8 +36,15 @@ export function templatePrompts(c: TemplatePrompts, vocab: Vocabulary, wordLists
     if (unknown) throw new OccamError(`template: prompt ${i} ("${text.length > 80 ? text.slice(0, 80) + '…' : text}"): ${unknown}`, { field: 'template' });
     prompts.push({ id: `tpl-${i}`, tokens: withBos(content, vocab, c.bos), scored: null });
   }
-  const lists = Object.fromEntries(Object.entries(c.slots).flatMap(([n, v]) => (Array.isArray(v) ? [] : [[n, { file: v.file, values: values[n]?.length ?? 0 }]])));
-  return { name: 'template', prompts, markers: {}, metadata: { template: c.template, seed: c.seed, ...(Object.keys(lists).length ? { wordLists: lists } : {}) } };
+  const lists = Object.fromEntries(
+    Object.entries(c.slots).flatMap(([n, v]) => (Array.isArray(v) ? [] : [[n, { file: v.file, values: values[n]?.length ?? 0 }]])),
+  );
+  return {
+    name: 'template',
+    prompts,
+    markers: {},
+    metadata: { template: c.template, seed: c.seed, ...(Object.keys(lists).length ? { wordLists: lists } : {}) },
+  };
 }
 
 /**
@@ -50,7 +60,10 @@ export async function readSlotWordLists(c: TemplatePrompts, base: ConditionBase,
     const field = `${at ? `${at}.` : ''}slots.${name}.file`;
     const path = conditionPath(base, v.file, field);
     const text = await readConditionFile(path, `word list for slot {${name}}`, base, field);
-    const words = text.split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '');
+    const words = text
+      .split('\n')
+      .map((l) => l.replace(/\r$/, ''))
+      .filter((l) => l.trim() !== '');
     if (words.length === 0) throw new OccamError(`${path}: word list for slot {${name}} has no values (one per line; blank lines are skipped)`, { file: path });
     lists[name] = words;
   }

@@ -40,6 +40,10 @@ export function unknownWords(text: string, ids: number[], vocab: Vocabulary): st
   // the unk token written on purpose is not a mistake; nor is a sub-word piece no whole word explains
   const words = [...new Set(text.split(/\s+/).filter((w) => w !== '' && w !== unkText && vocab.tokenizer.encode(w, { bos: false }).includes(unk)))];
   if (words.length === 0) return null;
-  const shown = words.slice(0, 5).map((w) => `'${w}'`).join(', ') + (words.length > 5 ? `, … (${words.length} in all)` : '');
+  const shown =
+    words
+      .slice(0, 5)
+      .map((w) => `'${w}'`)
+      .join(', ') + (words.length > 5 ? `, … (${words.length} in all)` : '');
   return `${shown} ${words.length === 1 ? 'is' : 'are'} not in the model's vocabulary (the tokenizer maps ${words.length === 1 ? 'it' : 'them'} to its unknown token); use words of the vocabulary, or give "tokens"`;
 }

@@ -23,7 +23,10 @@ export async function architectureDifferences(trained: LanguageModel, control: L
   }
   if (trained.vocabSize === control.vocabSize) {
     const differ = sampleIds(trained.vocabSize).filter((id) => trained.tokenizer.decode([id]) !== control.tokenizer.decode([id]));
-    if (differ.length) out.push(`tokenizer: ids ${differ.slice(0, 5).join(', ')}${differ.length > 5 ? ', …' : ''} decode differently (e.g. id ${differ[0]}: '${control.tokenizer.decode([differ[0]])}', trained '${trained.tokenizer.decode([differ[0]])}')`);
+    if (differ.length)
+      out.push(
+        `tokenizer: ids ${differ.slice(0, 5).join(', ')}${differ.length > 5 ? ', …' : ''} decode differently (e.g. id ${differ[0]}: '${control.tokenizer.decode([differ[0]])}', trained '${trained.tokenizer.decode([differ[0]])}')`,
+      );
   }
   const a = new Map((await trained.hookShapes()).map((h) => [h.name, h.dims.join(', ')]));
   const b = new Map((await control.hookShapes()).map((h) => [h.name, h.dims.join(', ')]));
@@ -46,7 +49,10 @@ export async function loadControlModel(dir: string, trained: LanguageModel, opti
   const control = await LanguageModel.load(dir, options);
   if (control.directory.onnxPath === trained.directory.onnxPath) {
     await control.dispose();
-    throw new OccamError(`control model ${dir} is the trained model itself (${trained.directory.onnxPath}); a control must be another network of the same architecture`, { file: dir });
+    throw new OccamError(
+      `control model ${dir} is the trained model itself (${trained.directory.onnxPath}); a control must be another network of the same architecture`,
+      { file: dir },
+    );
   }
   let differences: string[];
   try {

@@ -88,7 +88,8 @@ function moments(v: Float32Array): { mean: number; std: number } {
 /** An external data location inside the graph's folder (never outside it). */
 function externalPath(graphDir: string, ref: TensorRef): string {
   const rel = normalize(ref.external!.location);
-  if (isAbsolute(rel) || rel === '..' || rel.startsWith('..' + sep)) throw new OccamError(`tensor '${ref.name}': external data location '${ref.external!.location}' leaves the model folder`);
+  if (isAbsolute(rel) || rel === '..' || rel.startsWith('..' + sep))
+    throw new OccamError(`tensor '${ref.name}': external data location '${ref.external!.location}' leaves the model folder`);
   return join(graphDir, rel);
 }
 
@@ -120,7 +121,10 @@ export async function writeRandomWeightsControl(modelDir: string, out: string, o
   const norms = normTensors(index, structure);
   const normRefs = new Set(norms.map((n) => n.ref));
   const weights = weightTensors(index, structure).filter((w) => !normRefs.has(w.ref));
-  if (weights.length === 0) throw new OccamError(`random-weights control: no weight tensors found in ${dir.onnxPath} (no linear layer with constant weights, no embedding table)`, { file: dir.onnxPath });
+  if (weights.length === 0)
+    throw new OccamError(`random-weights control: no weight tensors found in ${dir.onnxPath} (no linear layer with constant weights, no embedding table)`, {
+      file: dir.onnxPath,
+    });
 
   // patched copies: the graph file and each external data file a weight lives in
   const graphOut = Uint8Array.from(bytes);
@@ -167,14 +171,19 @@ export async function writeRandomWeightsControl(modelDir: string, out: string, o
       kept.push({ name: w.key, why: `a ${w.role} stored as float_data (not raw_data): not re-drawn` });
       continue;
     }
-    if (target.length !== count * width) throw new OccamError(`tensor '${w.key}': ${target.length} bytes for dims [${ref.dims.join(', ')}] of ${width}-byte values`, { file: dir.onnxPath });
+    if (target.length !== count * width)
+      throw new OccamError(`tensor '${w.key}': ${target.length} bytes for dims [${ref.dims.join(', ')}] of ${width}-byte values`, { file: dir.onnxPath });
     const original = await readTensorFloat32(onnx, ref, graphDir);
     const contentKey = `${ref.dataType}:${ref.dims.join('x')}:${createHash('sha256').update(target).digest('hex')}`;
     const { mean, std } = moments(original);
     // a tied weight stored twice (the unembedding as a transposed copy of the embedding, or a plain copy) is drawn once
     let tied = drawnByContent.get(contentKey) ?? null;
     if (!tied && ref.dims.length === 2) {
-      const twin = drawnByContent.get(`${ref.dataType}:${ref.dims[1]}x${ref.dims[0]}:${createHash('sha256').update(transposedBytes(target, ref.dims, width)).digest('hex')}`);
+      const twin = drawnByContent.get(
+        `${ref.dataType}:${ref.dims[1]}x${ref.dims[0]}:${createHash('sha256')
+          .update(transposedBytes(target, ref.dims, width))
+          .digest('hex')}`,
+      );
       if (twin) {
         tied = { ...twin, transposed: !twin.transposed };
         drawnByContent.set(contentKey, tied);
@@ -188,13 +197,16 @@ export async function writeRandomWeightsControl(modelDir: string, out: string, o
   const redrawnRefs = new Set(weights.map((w) => w.ref));
   for (const [name, ref] of onnx.graph.initializers) {
     if (redrawnRefs.has(ref) || normRefs.has(ref)) continue;
-    kept.push({ name, why: 'not read as a weight by a linear layer or an embedding lookup (e.g. a decomposed norm\'s scale): kept' });
+    kept.push({ name, why: "not read as a weight by a linear layer or an embedding lookup (e.g. a decomposed norm's scale): kept" });
   }
 
   const source = dir.dir;
   const control: RandomWeightsControl = { kind: 'random-weights', seed, source, out, redrawn, kept };
   const configPath = join(source, 'config.json');
-  const config = await readFile(configPath, 'utf8').then((t) => parseConfigJson(t, configPath), () => ({}) as Record<string, unknown>);
+  const config = await readFile(configPath, 'utf8').then(
+    (t) => parseConfigJson(t, configPath),
+    () => ({}) as Record<string, unknown>,
+  );
   const occam = typeof config.occam === 'object' && config.occam !== null ? (config.occam as Record<string, unknown>) : {};
   config.occam = { ...occam, control: { kind: 'random-weights', seed, source } };
 

@@ -20,7 +20,13 @@ export interface NormTensor {
 }
 
 const FLOAT_TYPES = new Set([ONNX_FLOAT, ONNX_FLOAT16, ONNX_DOUBLE]);
-const NORM_OPS = new Set(['LayerNormalization', 'SimplifiedLayerNormalization', 'RMSNormalization', 'SkipLayerNormalization', 'SkipSimplifiedLayerNormalization']);
+const NORM_OPS = new Set([
+  'LayerNormalization',
+  'SimplifiedLayerNormalization',
+  'RMSNormalization',
+  'SkipLayerNormalization',
+  'SkipSimplifiedLayerNormalization',
+]);
 
 function elements(ref: TensorRef): number {
   return ref.dims.reduce((a, b) => a * b, 1);

@@ -91,9 +91,11 @@ export async function extractDataset(
   const started = performance.now();
   const rss = new PeakRss();
   const batchSize = options.batchSize ?? null;
-  if (batchSize !== null && (!Number.isInteger(batchSize) || batchSize < 1)) throw new OccamError(`batchSize must be a positive integer, got ${batchSize}`, { field: 'batchSize' });
+  if (batchSize !== null && (!Number.isInteger(batchSize) || batchSize < 1))
+    throw new OccamError(`batchSize must be a positive integer, got ${batchSize}`, { field: 'batchSize' });
   const batchTokens = batchSize === null ? (options.batchTokens ?? DEFAULT_BATCH_TOKENS) : null;
-  if (batchTokens !== null && (!Number.isInteger(batchTokens) || batchTokens < 1)) throw new OccamError(`batchTokens must be a positive integer, got ${batchTokens}`, { field: 'batchTokens' });
+  if (batchTokens !== null && (!Number.isInteger(batchTokens) || batchTokens < 1))
+    throw new OccamError(`batchTokens must be a positive integer, got ${batchTokens}`, { field: 'batchTokens' });
   const side = options.padding ?? 'right';
   const behaviour = resolveBehaviour(behaviourInput, model.tokenizer, model.vocabSize);
   const plan = await buildAtomPlan(model, options.atoms ?? {}, behaviour);
@@ -147,8 +149,14 @@ export async function extractDataset(
   for (let start = 0; start < N; ) {
     const end = batchEnd(prompts.prompts, start, batchSize, batchTokens);
     const chunk = prompts.prompts.slice(start, end);
-    const batch = padBatch(chunk.map((p) => p.tokens), side, model.padId);
-    const run = inGraph ? await model.run(batch, behaviour.hooks, { graph: inGraph.extension, feeds: directionFeed(inGraph, batch, chunk, behaviour, plan) }) : await model.run(batch, hooks);
+    const batch = padBatch(
+      chunk.map((p) => p.tokens),
+      side,
+      model.padId,
+    );
+    const run = inGraph
+      ? await model.run(batch, behaviour.hooks, { graph: inGraph.extension, feeds: directionFeed(inGraph, batch, chunk, behaviour, plan) })
+      : await model.run(batch, hooks);
     const V = run.logits.dims[2];
     const logitsData = run.logits.data;
     const graphOut = inGraph ? run.hooks.get(inGraph.output)!.data : null;
@@ -283,7 +291,10 @@ function readoutSentence(plan: AtomPlan, label: string): string {
   const direct = plan.atoms.filter((a) => a.attributes.readsReadout === 'yes' && a.attributes.feature === 'direct-effect').length;
   const inside = plan.atoms.filter((a) => a.attributes.readsReadout === 'yes' && a.attributes.feature !== 'direct-effect').length;
   const parts: string[] = [];
-  if (direct) parts.push(`${direct} direct-effect atoms (${plan.families.filter((f) => f.endsWith('-direct')).join(', ')}) project onto ${label}'s own readout at offset 0`);
+  if (direct)
+    parts.push(
+      `${direct} direct-effect atoms (${plan.families.filter((f) => f.endsWith('-direct')).join(', ')}) project onto ${label}'s own readout at offset 0`,
+    );
   if (inside) parts.push(`${inside} internal atoms are computed at or after the unit ${label} reads, at the same position`);
   return `these atoms read the answer: ${parts.join('; ')}. They predict the behaviour whatever the weights; judge them against a random-weights control`;
 }
@@ -319,7 +330,12 @@ function batchEnd(prompts: Prompt[], start: number, batchSize: number | null, ba
  * (onnxruntime builds the session then; it is cached for the batches). `{ note }` says why the JS path is
  * used instead; null when there is nothing to compute in the graph (token features only).
  */
-async function prepareGraphAtoms(model: LanguageModel, plan: AtomPlan, prompts: PromptSet, behaviour: ResolvedBehaviour): Promise<GraphAtoms | { note: string } | null> {
+async function prepareGraphAtoms(
+  model: LanguageModel,
+  plan: AtomPlan,
+  prompts: PromptSet,
+  behaviour: ResolvedBehaviour,
+): Promise<GraphAtoms | { note: string } | null> {
   let graph: GraphAtoms | null;
   try {
     graph = await buildGraphAtoms(model, plan);
@@ -333,7 +349,8 @@ async function prepareGraphAtoms(model: LanguageModel, plan: AtomPlan, prompts: 
   try {
     const run = await model.run(batch, behaviour.hooks, { graph: graph.extension, feeds: directionFeed(graph, batch, chunk, behaviour, plan) });
     const dims = run.hooks.get(graph.output)?.dims;
-    if (!dims || dims.join() !== [1, batch.width, graph.columns.length].join()) return { note: `in-graph atoms: output shape ${JSON.stringify(dims)}, expected [1, ${batch.width}, ${graph.columns.length}]` };
+    if (!dims || dims.join() !== [1, batch.width, graph.columns.length].join())
+      return { note: `in-graph atoms: output shape ${JSON.stringify(dims)}, expected [1, ${batch.width}, ${graph.columns.length}]` };
   } catch (error) {
     return { note: `in-graph atoms: onnxruntime rejected the extended graph (${(error as Error).message.split('\n')[0]})` };
   }
@@ -341,7 +358,13 @@ async function prepareGraphAtoms(model: LanguageModel, plan: AtomPlan, prompts: 
 }
 
 /** The in-graph atoms' fed inputs for a batch: the key index of head-attention atoms, and the direction input: the readout's w per position (of the behaviour's logit direction, or an MLP unit's fixed one), zeros elsewhere. */
-function directionFeed(graph: GraphAtoms, batch: PaddedBatch, chunk: Prompt[], behaviour: ResolvedBehaviour, plan: AtomPlan): Record<string, { dims: number[]; data: Float32Array }> {
+function directionFeed(
+  graph: GraphAtoms,
+  batch: PaddedBatch,
+  chunk: Prompt[],
+  behaviour: ResolvedBehaviour,
+  plan: AtomPlan,
+): Record<string, { dims: number[]; data: Float32Array }> {
   const feeds: Record<string, { dims: number[]; data: Float32Array }> = {};
   const W = batch.width;
   for (const { input, heads, maxOffset } of graph.attentionIndex) {

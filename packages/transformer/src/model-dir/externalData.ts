@@ -52,7 +52,12 @@ export function checkExternalData(onnx: OnnxModel, onnxPath: string): void {
     const count = t.dims.reduce((a, b) => a * b, 1);
     const width = BYTES_PER_ELEMENT[t.dataType];
     const need = length ?? (width !== undefined ? count * width : null);
-    if (!Number.isFinite(offset) || offset < 0 || (need !== null && (!Number.isFinite(need) || need < 0))) throw reject(`has an invalid offset ${offset} or length ${need}`, 'the model file is damaged; export it again');
-    if (need !== null && offset + need > size) throw reject(`has ${size} bytes, fewer than the ${offset + need} this tensor needs (offset ${offset} + length ${need})`, 'the data file is truncated or belongs to another export');
+    if (!Number.isFinite(offset) || offset < 0 || (need !== null && (!Number.isFinite(need) || need < 0)))
+      throw reject(`has an invalid offset ${offset} or length ${need}`, 'the model file is damaged; export it again');
+    if (need !== null && offset + need > size)
+      throw reject(
+        `has ${size} bytes, fewer than the ${offset + need} this tensor needs (offset ${offset} + length ${need})`,
+        'the data file is truncated or belongs to another export',
+      );
   }
 }

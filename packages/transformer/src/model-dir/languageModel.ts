@@ -51,13 +51,17 @@ export interface LoadOptions extends ModelDirectoryOptions {
 }
 
 function firstLine(error: unknown): string {
-  return String((error as Error)?.message ?? error).split('\n')[0].slice(0, 500);
+  return String((error as Error)?.message ?? error)
+    .split('\n')[0]
+    .slice(0, 500);
 }
 
 /** onnxruntime's own load failures (graph rejected, external data refused or unreadable), naming the model file. */
 function onnxruntimeLoadError(file: string, error: unknown): OccamError {
   const msg = firstLine(error);
-  const hint = /external data/i.test(msg) ? '; check the external data files beside the model' : '; the file may be damaged or use operators this onnxruntime does not support';
+  const hint = /external data/i.test(msg)
+    ? '; check the external data files beside the model'
+    : '; the file may be damaged or use operators this onnxruntime does not support';
   return new OccamError(`${file}: onnxruntime cannot load the model: ${msg}${hint}`, { file });
 }
 
@@ -123,7 +127,10 @@ export class LanguageModel {
       throw new OccamError(`${error.message}: not a readable ONNX model (damaged, truncated or another format); export it again`, { file: directory.onnxPath });
     }
     if (onnx.graph.nodes.length === 0) {
-      throw new OccamError(`${directory.onnxPath}: the file holds no graph nodes (${bytes.length} bytes): not an ONNX model, or an empty one; export it again`, { file: directory.onnxPath });
+      throw new OccamError(
+        `${directory.onnxPath}: the file holds no graph nodes (${bytes.length} bytes): not an ONNX model, or an empty one; export it again`,
+        { file: directory.onnxPath },
+      );
     }
     checkExternalData(onnx, directory.onnxPath);
     const graph = new GraphIndex(onnx);
@@ -132,7 +139,8 @@ export class LanguageModel {
       structure = discoverModelStructure(graph);
     } catch (error) {
       // the layout messages describe the graph; say which file it is
-      if (error instanceof OccamError && !error.where?.file) throw new OccamError(`${directory.onnxPath}: ${error.message}`, { ...error.where, file: directory.onnxPath });
+      if (error instanceof OccamError && !error.where?.file)
+        throw new OccamError(`${directory.onnxPath}: ${error.message}`, { ...error.where, file: directory.onnxPath });
       throw error;
     }
     const tokenizer = await loadLmTokenizer(directory.dir, directory.config, { contextLength: positionTableRows(graph, structure) });
@@ -204,9 +212,7 @@ export class LanguageModel {
       return await ort.InferenceSession.create(bytes, { ...options, extra: { session: { model_external_initializers_file_folder_path: folder } } });
     } catch {
       // checkExternalData confined every location to the folder at load; these are the files beside the graph
-      const externalData = await Promise.all(
-        this.directory.externalData.map(async (p) => ({ path: basename(p), data: new Uint8Array(await readFile(p)) })),
-      );
+      const externalData = await Promise.all(this.directory.externalData.map(async (p) => ({ path: basename(p), data: new Uint8Array(await readFile(p)) })));
       return ort.InferenceSession.create(bytes, { ...options, externalData }).catch((error: unknown) => Promise.reject(onnxruntimeLoadError(file, error)));
     }
   }
@@ -229,16 +235,24 @@ export class LanguageModel {
     const context = this.tokenizer.contextLength;
     if (context !== null && batch.width > context) {
       // loadCondition names the prompt's file and line; this guards direct callers of run()
-      throw new OccamError(`${this.directory.onnxPath}: a prompt of ${batch.width} tokens is longer than the model's context of ${context} positions`, { file: this.directory.onnxPath });
+      throw new OccamError(`${this.directory.onnxPath}: a prompt of ${batch.width} tokens is longer than the model's context of ${context} positions`, {
+        file: this.directory.onnxPath,
+      });
     }
-    const session = await this.session(fetch.filter((t) => !added.includes(t)), extension?.graph ?? null);
+    const session = await this.session(
+      fetch.filter((t) => !added.includes(t)),
+      extension?.graph ?? null,
+    );
     const feeds = buildFeeds(this.onnx.graph.inputs, batch, this.directory.config);
     for (const [name, t] of Object.entries(extension?.feeds ?? {})) feeds[name] = new ort.Tensor('float32', t.data, t.dims);
     let out: ort.InferenceSession.OnnxValueMapType;
     try {
       out = await session.run(feeds, fetch);
     } catch (error) {
-      throw new OccamError(`${this.directory.onnxPath}: onnxruntime failed in a forward pass over ${batch.lengths.length} prompt(s) of up to ${batch.width} tokens: ${firstLine(error)}`, { file: this.directory.onnxPath });
+      throw new OccamError(
+        `${this.directory.onnxPath}: onnxruntime failed in a forward pass over ${batch.lengths.length} prompt(s) of up to ${batch.width} tokens: ${firstLine(error)}`,
+        { file: this.directory.onnxPath },
+      );
     }
     const read = (name: string): HookTensor => {
       const t = out[name];
@@ -274,7 +288,17 @@ export class LanguageModel {
     const bos = this.tokenizer.bosId ?? 1;
     const content = [...Array(64).keys()].filter((i) => !this.tokenizer.specialIds.has(i)).slice(0, 11);
     const a = await this.run(padBatch([[bos, ...content.slice(0, 4)]], 'right', this.padId), names);
-    const b = await this.run(padBatch([[bos, ...content.slice(0, 6)], [bos, ...content.slice(4, 10)]], 'right', this.padId), names);
+    const b = await this.run(
+      padBatch(
+        [
+          [bos, ...content.slice(0, 6)],
+          [bos, ...content.slice(4, 10)],
+        ],
+        'right',
+        this.padId,
+      ),
+      names,
+    );
     const sites = this.resolveHooks(names);
     return sites.map((h) => {
       const da = a.hooks.get(h.name)!.dims;

@@ -13,7 +13,10 @@ const MAX_TOKENIZER_FILE_BYTES = 128 * 1024 * 1024;
  * valid JSON: checked here so a message names the file (the tokenizer library's errors do not).
  */
 async function checkTokenizerFiles(dir: string): Promise<void> {
-  for (const [name, required] of [['tokenizer.json', true], ['tokenizer_config.json', false]] as const) {
+  for (const [name, required] of [
+    ['tokenizer.json', true],
+    ['tokenizer_config.json', false],
+  ] as const) {
     const path = join(dir, name);
     const info = await stat(path).catch(() => null);
     if (!info) {
@@ -21,7 +24,10 @@ async function checkTokenizerFiles(dir: string): Promise<void> {
       continue;
     }
     if (!info.isFile()) throw new OccamError(`${path}: expected a regular file`, { file: path });
-    if (info.size > MAX_TOKENIZER_FILE_BYTES) throw new OccamError(`${path}: ${(info.size / 2 ** 20).toFixed(0)} MiB, over the ${MAX_TOKENIZER_FILE_BYTES / 2 ** 20} MiB limit for tokenizer files`, { file: path });
+    if (info.size > MAX_TOKENIZER_FILE_BYTES)
+      throw new OccamError(`${path}: ${(info.size / 2 ** 20).toFixed(0)} MiB, over the ${MAX_TOKENIZER_FILE_BYTES / 2 ** 20} MiB limit for tokenizer files`, {
+        file: path,
+      });
     let value: unknown;
     try {
       value = JSON.parse(await readFile(path, 'utf8'));

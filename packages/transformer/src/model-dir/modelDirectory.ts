@@ -43,7 +43,8 @@ export function isInside(root: string, path: string): boolean {
 export async function resolveModelDirectory(pathOrId: string, options: ModelDirectoryOptions = {}): Promise<ModelDirectory> {
   const local = resolve(pathOrId);
   if (existsSync(local)) {
-    if (!statSync(local).isDirectory()) throw new OccamError(`${pathOrId}: expected a model folder (config.json, tokenizer.json, onnx/model.onnx), got a file`, { file: pathOrId });
+    if (!statSync(local).isDirectory())
+      throw new OccamError(`${pathOrId}: expected a model folder (config.json, tokenizer.json, onnx/model.onnx), got a file`, { file: pathOrId });
     return describeFolder(local, options.onnxFile, { kind: 'local', path: local });
   }
   if (!HUB_ID.test(pathOrId)) throw new OccamError(`model folder ${pathOrId} not found`, { file: pathOrId });
@@ -61,11 +62,18 @@ export async function resolveModelDirectory(pathOrId: string, options: ModelDire
 async function describeFolder(dir: string, onnxFile: string | undefined, source: ModelDirectory['source']): Promise<ModelDirectory> {
   const configPath = join(dir, 'config.json');
   const configInfo = await stat(configPath).catch(() => null);
-  if (!configInfo) throw new OccamError(`${configPath}: missing; a model folder needs config.json (the Hugging Face model config, written by save_pretrained)`, { file: configPath });
+  if (!configInfo)
+    throw new OccamError(`${configPath}: missing; a model folder needs config.json (the Hugging Face model config, written by save_pretrained)`, {
+      file: configPath,
+    });
   if (!configInfo.isFile()) throw new OccamError(`${configPath}: expected a regular file`, { file: configPath });
-  if (configInfo.size > MAX_CONFIG_BYTES) throw new OccamError(`${configPath}: ${(configInfo.size / 2 ** 20).toFixed(1)} MiB, over the ${MAX_CONFIG_BYTES / 2 ** 20} MiB limit for config.json`, { file: configPath });
+  if (configInfo.size > MAX_CONFIG_BYTES)
+    throw new OccamError(`${configPath}: ${(configInfo.size / 2 ** 20).toFixed(1)} MiB, over the ${MAX_CONFIG_BYTES / 2 ** 20} MiB limit for config.json`, {
+      file: configPath,
+    });
   const config = parseConfigJson(await readFile(configPath, 'utf8'), configPath);
-  if (typeof config !== 'object' || config === null || Array.isArray(config)) throw new OccamError(`${configPath}: expected a JSON object`, { file: configPath });
+  if (typeof config !== 'object' || config === null || Array.isArray(config))
+    throw new OccamError(`${configPath}: expected a JSON object`, { file: configPath });
   const candidates = onnxFile ? [onnxFile] : ONNX_CANDIDATES;
   const rel = candidates.find((c) => existsSync(join(dir, c)));
   if (!rel) {
@@ -89,7 +97,9 @@ async function fetchHubFolder(id: string, dir: string, onnxFile: string | undefi
       const res = await fetch(url);
       if (!res.ok) {
         if (f === 'tokenizer_config.json') continue;
-        throw new OccamError(`${url}: HTTP ${res.status}${res.status === 404 ? ` (no such file in ${id}; check the id, or give onnxFile)` : ''}`, { file: url });
+        throw new OccamError(`${url}: HTTP ${res.status}${res.status === 404 ? ` (no such file in ${id}; check the id, or give onnxFile)` : ''}`, {
+          file: url,
+        });
       }
       body = new Uint8Array(await res.arrayBuffer());
     } catch (error) {

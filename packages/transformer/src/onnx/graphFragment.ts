@@ -89,7 +89,12 @@ export class GraphFragment {
     // raw_data is little-endian; typed arrays are in the platform's order, which is little-endian on every platform onnxruntime-node ships for
     const name = this.fresh(hint);
     this.initializers.push(
-      messageField(GRAPH.initializer, [...dims.map((d) => varintField(TENSOR.dims, d)), varintField(TENSOR.dataType, dataType), stringField(TENSOR.name, name), messageField(TENSOR.rawData, [raw])]),
+      messageField(GRAPH.initializer, [
+        ...dims.map((d) => varintField(TENSOR.dims, d)),
+        varintField(TENSOR.dataType, dataType),
+        stringField(TENSOR.name, name),
+        messageField(TENSOR.rawData, [raw]),
+      ]),
     );
     return name;
   }
@@ -116,7 +121,13 @@ export class GraphFragment {
 function valueInfo(name: string, elemType: number | null, dims: FragmentDim[] | null): Uint8Array {
   const tensorType: (Uint8Array | number[])[] = [];
   if (elemType) tensorType.push(varintField(1, elemType));
-  if (dims) tensorType.push(messageField(2, dims.map((d) => messageField(1, [typeof d === 'number' ? varintField(1, d) : stringField(2, d)]))));
+  if (dims)
+    tensorType.push(
+      messageField(
+        2,
+        dims.map((d) => messageField(1, [typeof d === 'number' ? varintField(1, d) : stringField(2, d)])),
+      ),
+    );
   const parts: (Uint8Array | number[])[] = [stringField(1, name)];
   if (tensorType.length) parts.push(messageField(2, [messageField(1, tensorType)]));
   return concatBytes(parts);

@@ -187,7 +187,22 @@ function discoverBlock(index: GraphIndex, layer: number, members: Set<number>, p
 }
 
 /** Ops that make a gated MLP's gate branch nonlinear (its output feeds one of them; the up branch does not). */
-const ACTIVATION_OPS = new Set(['Sigmoid', 'Tanh', 'Erf', 'Relu', 'Gelu', 'FastGelu', 'BiasGelu', 'Softplus', 'Elu', 'LeakyRelu', 'HardSigmoid', 'HardSwish', 'Mish', 'QuickGelu']);
+const ACTIVATION_OPS = new Set([
+  'Sigmoid',
+  'Tanh',
+  'Erf',
+  'Relu',
+  'Gelu',
+  'FastGelu',
+  'BiasGelu',
+  'Softplus',
+  'Elu',
+  'LeakyRelu',
+  'HardSigmoid',
+  'HardSwish',
+  'Mish',
+  'QuickGelu',
+]);
 
 /**
  * The MLP input projection: among the linear layers (constant weights) between resid_mid and the MLP's hidden
@@ -206,7 +221,10 @@ function discoverMlpIn(index: GraphIndex, mlpPost: string, residMid: string, inB
     }
   }
   const isLinearOutput = (t: string) => [...byWeight.values()].some((l) => l.output === t);
-  const first = [...byWeight.values()].filter((l) => !isLinearOutput(l.input) && ![...index.ancestors(l.input, inBlock, new Set([residMid]))].some((i) => index.graph.nodes[i].outputs.some(isLinearOutput)));
+  const first = [...byWeight.values()].filter(
+    (l) =>
+      !isLinearOutput(l.input) && ![...index.ancestors(l.input, inBlock, new Set([residMid]))].some((i) => index.graph.nodes[i].outputs.some(isLinearOutput)),
+  );
   if (first.length === 1) return first[0];
   if (first.length === 2) {
     const gates = first.filter((l) => (index.consumers.get(l.output) ?? []).some((c) => ACTIVATION_OPS.has(c.opType)));
@@ -236,7 +254,14 @@ function discoverEmbeddings(index: GraphIndex, residPre0: string): { embed: stri
  * LayerNormalization / SimplifiedLayerNormalization / RMSNormalization node, or its decomposition
  * (centred → LayerNorm, else RMSNorm; ε read from the graph). `what` names it in problems.
  */
-function discoverNorm(index: GraphIndex, normalized: string, resid: string | null, inScope: (n: OnnxNode) => boolean, what: string, problems: string[]): ResidualNorm | null {
+function discoverNorm(
+  index: GraphIndex,
+  normalized: string,
+  resid: string | null,
+  inScope: (n: OnnxNode) => boolean,
+  what: string,
+  problems: string[],
+): ResidualNorm | null {
   const p = index.producer.get(normalized);
   if (!p) return null;
   if (p.opType === 'LayerNormalization' || p.opType === 'SimplifiedLayerNormalization' || p.opType === 'RMSNormalization') {

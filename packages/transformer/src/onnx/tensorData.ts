@@ -47,7 +47,8 @@ export async function readTensorFloat32(model: OnnxModel, ref: TensorRef, modelD
     try {
       const buf = new Uint8Array(length);
       const { bytesRead } = await handle.read(buf, 0, length, ref.external.offset);
-      if (bytesRead !== length) throw new OccamError(`${path}: expected ${length} bytes at offset ${ref.external.offset} for '${ref.name}', read ${bytesRead}`, { file: path });
+      if (bytesRead !== length)
+        throw new OccamError(`${path}: expected ${length} bytes at offset ${ref.external.offset} for '${ref.name}', read ${bytesRead}`, { file: path });
       return decode(buf, ref.dataType, count, ref.name);
     } finally {
       await handle.close();

@@ -83,7 +83,12 @@ export async function reduceCheckpoints(args: {
     let control: ControlComparison | null = null;
     if (own && extracted.control) {
       const ctl = await fit(extracted.control.out, `the control of ${dir}`);
-      if (ctl) control = compareWithControl(own.heldOut, ctl.heldOut, { ...extracted.control.info, kind: extracted.control.info.kind, dataset: extracted.control.out });
+      if (ctl)
+        control = compareWithControl(own.heldOut, ctl.heldOut, {
+          ...extracted.control.info,
+          kind: extracted.control.info.kind,
+          dataset: extracted.control.out,
+        });
     }
     out.push({ step, dir, model: own?.model ?? null, behaviourRate, control, notes });
   }

@@ -1,12 +1,4 @@
-import {
-  compareWithControl,
-  fitReducedModelWithPredictions,
-  OccamError,
-  readDataset,
-  type BootstrapOptions,
-  type ReducedModel,
-  type Spec,
-} from '@occam/core';
+import { compareWithControl, fitReducedModelWithPredictions, OccamError, readDataset, type BootstrapOptions, type ReducedModel, type Spec } from '@occam/core';
 import { runLmExtractWithControl, type ControlChoice } from '../controls/runLmExtractWithControl.js';
 import { runLmExtract, type LmExtractArgs, type LmExtractResult } from '../extract/runLmExtract.js';
 

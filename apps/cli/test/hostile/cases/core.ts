@@ -78,7 +78,7 @@ async function smallDataset(dir: string, name: string, opts: { nBins?: number; a
   const nTrials = 10;
   const nBins = opts.nBins ?? 40;
   const cells = nTrials * nBins;
-  const inputs = new Uint8Array(atoms.length * cells).map((_, i) => (i * 7919) % 3 === 0 ? 1 : 0);
+  const inputs = new Uint8Array(atoms.length * cells).map((_, i) => ((i * 7919) % 3 === 0 ? 1 : 0));
   const target = new Uint8Array(cells).map((_, i) => ((i * 104729) % 11 === 0 ? 1 : 0));
   const ds = createDataset(
     { format: 'occam.dataset', version: 1, nTrials, nBins, binWidth: 1, binUnit: 'ms', atoms, target: { kind: opts.targetKind ?? 'binary' } },
@@ -127,7 +127,10 @@ export const cases: HostileCase[] = [
     async (d) => {
       const s = await shapeOf(d);
       // Right shape, but only a tenth of the data: refused from the file size, before any data is read.
-      await writeFile(join(d, 'ds/inputs.npy'), npy(`{'descr': '<f4', 'fortran_order': False, 'shape': (${s.atoms}, ${s.nTrials}, ${s.nBins}), }`, new Uint8Array(64)));
+      await writeFile(
+        join(d, 'ds/inputs.npy'),
+        npy(`{'descr': '<f4', 'fortran_order': False, 'shape': (${s.atoms}, ${s.nTrials}, ${s.nBins}), }`, new Uint8Array(64)),
+      );
     },
     [/ds\/inputs\.npy: expected 76800 data bytes .*found 64/],
   ),
@@ -145,16 +148,12 @@ export const cases: HostileCase[] = [
     },
     [/ds\/inputs\.npy: the \.npy header claims 4294967280 bytes, more than the 65536 a NumPy header can need/],
   ),
-  fitCase(
-    'npy-header-not-a-dict',
-    (d) => writeFile(join(d, 'ds/scored.npy'), npy(`{}`)),
-    [/ds\/scored\.npy: malformed \.npy header \(need descr, fortran_order, shape\)/],
-  ),
-  fitCase(
-    'npy-negative-shape',
-    (d) => writeFile(join(d, 'ds/target.npy'), npy(`{'descr': '|u1', 'fortran_order': False, 'shape': (-60, 40), }`)),
-    [/ds\/target\.npy: invalid shape \(-60, 40\)/],
-  ),
+  fitCase('npy-header-not-a-dict', (d) => writeFile(join(d, 'ds/scored.npy'), npy(`{}`)), [
+    /ds\/scored\.npy: malformed \.npy header \(need descr, fortran_order, shape\)/,
+  ]),
+  fitCase('npy-negative-shape', (d) => writeFile(join(d, 'ds/target.npy'), npy(`{'descr': '|u1', 'fortran_order': False, 'shape': (-60, 40), }`)), [
+    /ds\/target\.npy: invalid shape \(-60, 40\)/,
+  ]),
   fitCase(
     'npy-unsupported-version',
     async (d) => {
@@ -168,7 +167,10 @@ export const cases: HostileCase[] = [
     'npy-int64-dtype',
     async (d) => {
       const s = await shapeOf(d);
-      await writeFile(join(d, 'ds/target.npy'), npy(`{'descr': '<i8', 'fortran_order': False, 'shape': (${s.nTrials}, ${s.nBins}), }`, new Uint8Array(8 * s.nTrials * s.nBins)));
+      await writeFile(
+        join(d, 'ds/target.npy'),
+        npy(`{'descr': '<i8', 'fortran_order': False, 'shape': (${s.nTrials}, ${s.nBins}), }`, new Uint8Array(8 * s.nTrials * s.nBins)),
+      );
     },
     [/ds\/target\.npy: dtype '<i8' is not supported/],
   ),
@@ -176,20 +178,27 @@ export const cases: HostileCase[] = [
     'npy-big-endian',
     async (d) => {
       const s = await shapeOf(d);
-      await writeFile(join(d, 'ds/target.npy'), npy(`{'descr': '>f4', 'fortran_order': False, 'shape': (${s.nTrials}, ${s.nBins}), }`, new Uint8Array(4 * s.nTrials * s.nBins)));
+      await writeFile(
+        join(d, 'ds/target.npy'),
+        npy(`{'descr': '>f4', 'fortran_order': False, 'shape': (${s.nTrials}, ${s.nBins}), }`, new Uint8Array(4 * s.nTrials * s.nBins)),
+      );
     },
     [/ds\/target\.npy: dtype '>f4' is not supported .*little-endian/],
   ),
   fitCase(
     'npy-object-dtype',
-    (d) => writeFile(join(d, 'ds/inputs.npy'), npy(`{'descr': '|O', 'fortran_order': False, 'shape': (8, 60, 40), }`, Buffer.from('\x80\x04\x95 pickle payload'))),
+    (d) =>
+      writeFile(join(d, 'ds/inputs.npy'), npy(`{'descr': '|O', 'fortran_order': False, 'shape': (8, 60, 40), }`, Buffer.from('\x80\x04\x95 pickle payload'))),
     [/ds\/inputs\.npy: dtype '\|O' is not supported/],
   ),
   fitCase(
     'npy-float64-inputs',
     async (d) => {
       const s = await shapeOf(d);
-      await writeFile(join(d, 'ds/inputs.npy'), encodeNpy({ dtype: 'float64', shape: [s.atoms, s.nTrials, s.nBins], data: new Float64Array(s.atoms * s.nTrials * s.nBins) }));
+      await writeFile(
+        join(d, 'ds/inputs.npy'),
+        encodeNpy({ dtype: 'float64', shape: [s.atoms, s.nTrials, s.nBins], data: new Float64Array(s.atoms * s.nTrials * s.nBins) }),
+      );
     },
     [/ds\/inputs\.npy: dtype float64 not allowed here, expected one of uint8, uint16, float32 \(manifest files\.inputs\)/],
   ),
@@ -197,7 +206,10 @@ export const cases: HostileCase[] = [
     'npy-fortran-order',
     async (d) => {
       const s = await shapeOf(d);
-      await writeFile(join(d, 'ds/target.npy'), npy(`{'descr': '|u1', 'fortran_order': True, 'shape': (${s.nTrials}, ${s.nBins}), }`, new Uint8Array(s.nTrials * s.nBins)));
+      await writeFile(
+        join(d, 'ds/target.npy'),
+        npy(`{'descr': '|u1', 'fortran_order': True, 'shape': (${s.nTrials}, ${s.nBins}), }`, new Uint8Array(s.nTrials * s.nBins)),
+      );
     },
     [/ds\/target\.npy: Fortran-ordered arrays are not supported/],
   ),
@@ -287,7 +299,11 @@ export const cases: HostileCase[] = [
       // Manifest and every header agree on 60 trials × 100 000 000 bins: 6 GB for the scored mask alone, over the
       // 4 GiB limit on one array — refused from the header, before inflating past it.
       const big = 100_000_000;
-      for (const [f, shape] of [['scored', `60, ${big}`], ['target', `60, ${big}`], ['inputs', `8, 60, ${big}`]]) {
+      for (const [f, shape] of [
+        ['scored', `60, ${big}`],
+        ['target', `60, ${big}`],
+        ['inputs', `8, 60, ${big}`],
+      ]) {
         await writeFile(join(d, `ds/${f}.npy.gz`), gzipBomb(npy(`{'descr': '|u1', 'fortran_order': False, 'shape': (${shape}), }`), 64));
       }
       await manifest(d, (m) => {
@@ -356,7 +372,9 @@ export const cases: HostileCase[] = [
     },
     [/ds\/manifest\.json: files\.inputs ".*elsewhere\.npy" is an absolute path; dataset files must be named relative to the dataset directory/],
   ),
-  fitCase('manifest-dev-zero', (d) => manifest(d, (m) => (m.files.inputs = '/dev/zero')), [/ds\/manifest\.json: files\.inputs "\/dev\/zero" is an absolute path/]),
+  fitCase('manifest-dev-zero', (d) => manifest(d, (m) => (m.files.inputs = '/dev/zero')), [
+    /ds\/manifest\.json: files\.inputs "\/dev\/zero" is an absolute path/,
+  ]),
   fitCase(
     'manifest-symlink-to-dev-zero',
     async (d) => {
@@ -416,8 +434,12 @@ export const cases: HostileCase[] = [
     },
     [/ds\/manifest\.json: files\.inputs "inputs\.d" is a directory/],
   ),
-  fitCase('manifest-file-is-dataset-itself', (d) => manifest(d, (m) => (m.files.inputs = '.')), [/ds\/manifest\.json: files\.inputs "\." names the dataset directory itself/]),
-  fitCase('manifest-file-missing', (d) => manifest(d, (m) => (m.files.target = 'nope.npy')), [/ds\/manifest\.json: files\.target "nope\.npy": ds\/nope\.npy not found/]),
+  fitCase('manifest-file-is-dataset-itself', (d) => manifest(d, (m) => (m.files.inputs = '.')), [
+    /ds\/manifest\.json: files\.inputs "\." names the dataset directory itself/,
+  ]),
+  fitCase('manifest-file-missing', (d) => manifest(d, (m) => (m.files.target = 'nope.npy')), [
+    /ds\/manifest\.json: files\.target "nope\.npy": ds\/nope\.npy not found/,
+  ]),
 
   // ───────────── Dataset manifests: content ─────────────
   fitCase('manifest-absent', (d) => rm(join(d, 'ds/manifest.json')), [/ds\/manifest\.json: not found/]),
@@ -434,20 +456,19 @@ export const cases: HostileCase[] = [
   fitCase('manifest-missing-nbins', (d) => manifest(d, (m) => delete m.nBins), [/ds\/manifest\.json: invalid content\n\s+nBins:/]),
   fitCase('manifest-ntrials-string', (d) => manifest(d, (m) => (m.nTrials = '60')), [/ds\/manifest\.json: invalid content\n\s+nTrials:/]),
   fitCase('manifest-ntrials-zero', (d) => manifest(d, (m) => (m.nTrials = 0)), [/ds\/manifest\.json: invalid content\n\s+nTrials:/]),
-  fitCase(
-    'manifest-huge-ntrials',
-    (d) => manifest(d, (m) => (m.nTrials = 1_000_000_000)),
-    [/ds\/(inputs|target|scored)\.npy: shape \[.*\] does not match the manifest, expected \[.*1000000000/],
-  ),
-  fitCase('manifest-fewer-atoms-than-inputs', (d) => manifest(d, (m) => (m.atoms = m.atoms.slice(0, 3))), [/ds\/inputs\.npy: shape \[8,60,40\] does not match the manifest, expected \[3,60,40\]/]),
+  fitCase('manifest-huge-ntrials', (d) => manifest(d, (m) => (m.nTrials = 1_000_000_000)), [
+    /ds\/(inputs|target|scored)\.npy: shape \[.*\] does not match the manifest, expected \[.*1000000000/,
+  ]),
+  fitCase('manifest-fewer-atoms-than-inputs', (d) => manifest(d, (m) => (m.atoms = m.atoms.slice(0, 3))), [
+    /ds\/inputs\.npy: shape \[8,60,40\] does not match the manifest, expected \[3,60,40\]/,
+  ]),
   fitCase('manifest-files-wrong-type', (d) => manifest(d, (m) => (m.files.inputs = 5)), [/ds\/manifest\.json: invalid content\n\s+files\.inputs:/]),
   fitCase('manifest-no-atoms', (d) => manifest(d, (m) => (m.atoms = [])), [/ds\/manifest\.json: invalid content\n\s+atoms:/]),
   fitCase('manifest-wrong-format', (d) => manifest(d, (m) => (m.format = 'occam.reduced-model')), [/ds\/manifest\.json: invalid content\n\s+format:/]),
-  fitCase(
-    'manifest-100mb',
-    async (d) => hugeJson(join(d, 'ds/manifest.json'), JSON.parse(await readFile(join(d, 'ds/manifest.json'), 'utf8'))),
-    [/ds\/manifest\.json: the dataset manifest is 100 MiB, /, OVER_JSON_LIMIT],
-  ),
+  fitCase('manifest-100mb', async (d) => hugeJson(join(d, 'ds/manifest.json'), JSON.parse(await readFile(join(d, 'ds/manifest.json'), 'utf8'))), [
+    /ds\/manifest\.json: the dataset manifest is 100 MiB, /,
+    OVER_JSON_LIMIT,
+  ]),
   fitCase(
     'manifest-is-fifo',
     async (d) => {
@@ -467,8 +488,12 @@ export const cases: HostileCase[] = [
   },
 
   // ───────────── Specs against the dataset ─────────────
-  specCase('spec-huge-maxlag', (s) => (s.temporal.maxLag = 100_000_000), [/spec\.json: temporal\.maxLag is 100000000, over the 100000 limit on lags \(set OCCAM_MAX_LAG to raise it\)/]),
-  specCase('spec-maxlag-not-shorter-than-trial', (s) => (s.temporal.maxLag = 40), [/spec\.json: temporal\.maxLag is 40 but a trial of ds has only 40 bins: every lag must be shorter than a trial \(at most 39\)/]),
+  specCase('spec-huge-maxlag', (s) => (s.temporal.maxLag = 100_000_000), [
+    /spec\.json: temporal\.maxLag is 100000000, over the 100000 limit on lags \(set OCCAM_MAX_LAG to raise it\)/,
+  ]),
+  specCase('spec-maxlag-not-shorter-than-trial', (s) => (s.temporal.maxLag = 40), [
+    /spec\.json: temporal\.maxLag is 40 but a trial of ds has only 40 bins: every lag must be shorter than a trial \(at most 39\)/,
+  ]),
   specCase('spec-huge-history-lag', (s) => (s.history.maxLag = 5_000_000), [/spec\.json: history\.maxLag is 5000000, over the 100000 limit on lags/]),
   specCase(
     'spec-huge-isf-phases',
@@ -480,27 +505,35 @@ export const cases: HostileCase[] = [
     (s) => (s.temporal.basis = { kind: 'isfRaisedCosine', a: 2, c: 1, phases: Array.from({ length: 20 }, (_, i) => 1 + i / 4) }),
     [/spec\.json: temporal\.basis has 20 phases but there are only 9 lags \(0\.\.8\): use at most one function per lag/],
   ),
-  specCase(
-    'spec-more-functions-than-history-lags',
-    (s) => (s.history.basis = { kind: 'raisedCosineLog', count: 30, firstPeak: 1, lastPeak: 3, offset: 1 }),
-    [/spec\.json: history\.basis has 30 functions but there are only 4 history lags/],
-  ),
+  specCase('spec-more-functions-than-history-lags', (s) => (s.history.basis = { kind: 'raisedCosineLog', count: 30, firstPeak: 1, lastPeak: 3, offset: 1 }), [
+    /spec\.json: history\.basis has 30 functions but there are only 4 history lags/,
+  ]),
   specCase(
     'spec-more-spatial-functions-than-values',
     (s) => (s.spatial.basis = { kind: 'raisedCosineLog', count: 10, firstPeak: 25, lastPeak: 175, offset: 50 }),
     [/spec\.json: spatial\.basis has 10 functions but there are only 4 distinct values of 'distance'/],
   ),
   specCase('spec-negative-maxlag', (s) => (s.temporal.maxLag = -3), [/spec\.json: invalid content\n\s+temporal\.maxLag:/]),
-  specCase('spec-minlag-above-maxlag', (s) => Object.assign(s.temporal, { minLag: 6, maxLag: 2 }), [/spec\.json: invalid content\n\s+temporal\.maxLag: temporal\.maxLag must be ≥ temporal\.minLag/]),
-  specCase('spec-spatial-attribute-categorical', (s) => (s.spatial.attribute = 'type'), [/spec\.json: spatial\.attribute 'type' is not a numeric attribute of any atom in ds/]),
-  specCase('spec-spatial-attribute-missing', (s) => (s.spatial.attribute = 'depth'), [/spec\.json: spatial\.attribute 'depth' is not a numeric attribute .*attributes: type, distance/]),
+  specCase('spec-minlag-above-maxlag', (s) => Object.assign(s.temporal, { minLag: 6, maxLag: 2 }), [
+    /spec\.json: invalid content\n\s+temporal\.maxLag: temporal\.maxLag must be ≥ temporal\.minLag/,
+  ]),
+  specCase('spec-spatial-attribute-categorical', (s) => (s.spatial.attribute = 'type'), [
+    /spec\.json: spatial\.attribute 'type' is not a numeric attribute of any atom in ds/,
+  ]),
+  specCase('spec-spatial-attribute-missing', (s) => (s.spatial.attribute = 'depth'), [
+    /spec\.json: spatial\.attribute 'depth' is not a numeric attribute .*attributes: type, distance/,
+  ]),
   specCase('spec-group-by-missing-attribute', (s) => (s.groupBy = ['layer']), [/spec\.json: groupBy names attribute 'layer', which no atom of ds has/]),
-  specCase('spec-binned-group-by-categorical', (s) => (s.groupBy = [{ attribute: 'type', edges: [0, 1, 2] }]), [/spec\.json: atom '.*' needs a numeric attribute 'type' for binned grouping/]),
-  specCase('spec-exclude-everything', (s) => (s.exclude = { type: ['excitatory', 'inhibitory'] }), [/spec\.json: no atoms left after spec\.exclude and groupBy/]),
+  specCase('spec-binned-group-by-categorical', (s) => (s.groupBy = [{ attribute: 'type', edges: [0, 1, 2] }]), [
+    /spec\.json: atom '.*' needs a numeric attribute 'type' for binned grouping/,
+  ]),
+  specCase('spec-exclude-everything', (s) => (s.exclude = { type: ['excitatory', 'inhibitory'] }), [
+    /spec\.json: no atoms left after spec\.exclude and groupBy/,
+  ]),
   {
     name: 'core/spec-not-json',
     setup: async (dir, fx) => {
-      await writeFile(join(dir, 'spec.json'), "{ temporal: { maxLag: 8 } } // written by hand");
+      await writeFile(join(dir, 'spec.json'), '{ temporal: { maxLag: 8 } } // written by hand');
       return fit(fx.dataset);
     },
     expect: { exit: 1, stderr: [/spec\.json: not valid JSON/] },
@@ -622,7 +655,12 @@ export const cases: HostileCase[] = [
       });
       return ['report', 'm.json', '--out', 'r.html'];
     },
-    expect: { exit: 1, stderr: [/m\.json: filters\.history has 5000000 sample points, over the 100000 limit on points per filter curve \(set OCCAM_MAX_FILTER_SAMPLES to raise it\)/] },
+    expect: {
+      exit: 1,
+      stderr: [
+        /m\.json: filters\.history has 5000000 sample points, over the 100000 limit on points per filter curve \(set OCCAM_MAX_FILTER_SAMPLES to raise it\)/,
+      ],
+    },
   },
   {
     name: 'core/model-groups-unknown-to-dataset-compare',
@@ -656,7 +694,10 @@ export const cases: HostileCase[] = [
       await smallDataset(dir, 'flat', { atoms: neuronLikeAtoms(4).map((a) => ({ id: a.id, attributes: { type: a.attributes.type } })) });
       return ['report', fx.model, '--data', 'flat', '--out', 'r.html'];
     },
-    expect: { exit: 1, stderr: [/model\.json: the model does not fit the dataset flat: spatial\.attribute 'distance' is not a numeric attribute of any atom in flat/] },
+    expect: {
+      exit: 1,
+      stderr: [/model\.json: the model does not fit the dataset flat: spatial\.attribute 'distance' is not a numeric attribute of any atom in flat/],
+    },
   },
   {
     name: 'core/model-as-dataset-manifest',
@@ -745,7 +786,10 @@ export const cases: HostileCase[] = [
       await manifest(dir, (m) => (m.files.target = 't.npy'));
       return ['search', '--data', 'ds', '--max-lag', '8', '--out', 's.json'];
     },
-    expect: { exit: 1, stderr: [/ds\/manifest\.json: files\.target "t\.npy" resolves \(through a symbolic link\) to .*target\.npy, outside the dataset directory/] },
+    expect: {
+      exit: 1,
+      stderr: [/ds\/manifest\.json: files\.target "t\.npy" resolves \(through a symbolic link\) to .*target\.npy, outside the dataset directory/],
+    },
   },
   {
     name: 'core/search-nan-inputs',

@@ -29,13 +29,7 @@ async function isf(dir: string, fx: Fixtures): Promise<void> {
 }
 
 /** A case on a copy of the fixture, changed by `edit`, imported with `extra` options. */
-function isfCase(
-  name: string,
-  edit: (dir: string) => Promise<void>,
-  expect: HostileCase['expect'],
-  extra: string[] = [],
-  untouched?: string[],
-): HostileCase {
+function isfCase(name: string, edit: (dir: string) => Promise<void>, expect: HostileCase['expect'], extra: string[] = [], untouched?: string[]): HostileCase {
   return {
     name: `neuron/${name}`,
     setup: async (dir, fx) => {
@@ -60,7 +54,8 @@ const badSynapseLine = (name: string, line: string, ...stderr: RegExp[]) =>
   isfCase(`synapses/${name}`, write(SYN_A, SYN_HEADER + SYN_LINE + line + SYN_LINE), fails(re(SYN_A, ':3:'), ...stderr));
 
 /** A morphology whose section 1 is points 3, 4, 5 at 0, 10, 20 µm from the soma (ISF's convention). */
-const SWC = ['# soma 1-2, basal dendrite 3-4-5 along x', '1 1 0 0 0 5 -1', '2 1 0 5 0 5 1', '3 3 10 0 0 1 1', '4 3 20 0 0 1 3', '5 3 30 0 0 1 4'].join('\n') + '\n';
+const SWC =
+  ['# soma 1-2, basal dendrite 3-4-5 along x', '1 1 0 0 0 5 -1', '2 1 0 5 0 5 1', '3 3 10 0 0 1 1', '4 3 20 0 0 1 3', '5 3 30 0 0 1 4'].join('\n') + '\n';
 /** Synapse files that place their synapses on that morphology: section 1 points 1 and 2. */
 async function onMorphology(dir: string): Promise<void> {
   await writeFile(join(dir, SYN_A), SYN_HEADER + 'L4ss_C2\t0\t10.2\t1\t1\tDendrite\t250,\n');
@@ -115,17 +110,18 @@ export const cases: HostileCase[] = [
   badSynapseLine('empty-type', '\t3\t120.5\t4\t7\tApicalDendrite\t246.5,\n', /synapse type is empty/),
   badSynapseLine('empty-label', 'L4ss_C2\t3\t120.5\t4\t7\t\t246.5,\n', /dendrite label is empty/),
   badSynapseLine('hex-time', 'L4ss_C2\t3\t120.5\t4\t7\tApicalDendrite\t0x1f,\n', /'0x1f' is not a number/),
-  isfCase('synapses/comma-separated', write(SYN_A, SYN_HEADER + SYN_LINE.replace(/\t/g, ',')), fails(re(SYN_A, ':2:'), /expected 7 tab-separated fields/, /found 1/)),
+  isfCase(
+    'synapses/comma-separated',
+    write(SYN_A, SYN_HEADER + SYN_LINE.replace(/\t/g, ',')),
+    fails(re(SYN_A, ':2:'), /expected 7 tab-separated fields/, /found 1/),
+  ),
   isfCase('synapses/binary-garbage', write(SYN_A, gzipSync(Buffer.from(SYN_HEADER + SYN_LINE))), fails(re(SYN_A, ':1:'))),
   isfCase('synapses/utf16', write(SYN_A, Buffer.from('\uFEFF' + SYN_HEADER + SYN_LINE, 'utf16le')), fails(re(SYN_A, ':1:'), /UTF-16/, /UTF-8/)),
   isfCase('synapses/zero-bytes', write(SYN_A, ''), fails(re(SYN_A), /empty file \(0 bytes\)/, /--allow-empty-trials/), [], [SYN_B]),
   isfCase('synapses/blank-lines-only', write(SYN_A, '\n\n  \n'), fails(re(SYN_A), /empty file \(blank lines only\)/)),
-  isfCase(
-    'synapses/zero-bytes-allowed',
-    write(SYN_A, ''),
-    wrote(/warning: 1 of 2 synapse files is empty \(0 bytes\)/, re(SYN_A), /without synaptic input/),
-    ['--allow-empty-trials'],
-  ),
+  isfCase('synapses/zero-bytes-allowed', write(SYN_A, ''), wrote(/warning: 1 of 2 synapse files is empty \(0 bytes\)/, re(SYN_A), /without synaptic input/), [
+    '--allow-empty-trials',
+  ]),
   isfCase('synapses/header-only', write(SYN_A, SYN_HEADER), wrote(NO_WARNING)),
   isfCase('synapses/bom', write(SYN_A, '\uFEFF' + SYN_HEADER + SYN_LINE), wrote(NO_WARNING), [], [SYN_A]),
   isfCase('synapses/bom-crlf', write(SYN_A, ('\uFEFF' + SYN_HEADER + SYN_LINE).replace(/\n/g, '\r\n')), wrote(NO_WARNING)),
@@ -150,9 +146,17 @@ export const cases: HostileCase[] = [
 
   // Per-folder ISF spike-time files.
   isfCase('spike-times/missing-trial', write(SPK_A, SPIKE_HEADER), fails(re(SPK_A, ':2:'), /no line for trial 0/, /simulation_run0000_synapses\.csv/)),
-  isfCase('spike-times/orphan-trial', write(SPK_A, SPIKE_HEADER + '0\t255.5,\n1\t260,\n'), fails(re(SPK_A, ':3:'), /trial 1 has spike times but no simulation_run0001_synapses\.csv/)),
+  isfCase(
+    'spike-times/orphan-trial',
+    write(SPK_A, SPIKE_HEADER + '0\t255.5,\n1\t260,\n'),
+    fails(re(SPK_A, ':3:'), /trial 1 has spike times but no simulation_run0001_synapses\.csv/),
+  ),
   isfCase('spike-times/non-numeric', write(SPK_A, SPIKE_HEADER + '0\t255.5,2x6,\n'), fails(re(SPK_A, ':2:'), /spike times: '2x6' is not a number/)),
-  isfCase('spike-times/duplicate-trial', write(SPK_A, SPIKE_HEADER + '0\t255.5,\n0\t\n'), fails(re(SPK_A, ':3:'), /trial 0 is listed twice \(first at line 2\)/)),
+  isfCase(
+    'spike-times/duplicate-trial',
+    write(SPK_A, SPIKE_HEADER + '0\t255.5,\n0\t\n'),
+    fails(re(SPK_A, ':3:'), /trial 0 is listed twice \(first at line 2\)/),
+  ),
   isfCase('spike-times/three-fields', write(SPK_A, SPIKE_HEADER + '0\t255.5,\t1\n'), fails(re(SPK_A, ':2:'), /expected 2 tab-separated fields/)),
   isfCase('spike-times/zero-bytes', write(SPK_A, ''), fails(re(SPK_A), /empty file \(0 bytes\)/, /# trial<TAB>spike times/)),
   isfCase('spike-times/negative-trial', write(SPK_A, SPIKE_HEADER + '-1\t255.5,\n'), fails(re(SPK_A, ':2:'), /trial '-1' is not a non-negative integer/)),
@@ -166,9 +170,17 @@ export const cases: HostileCase[] = [
   // One global spike-time file (--spikes), numbered by global trial: run_a/run0000 = 0, run_b/run0000 = 1.
   globalSpikes('ok', SPIKE_HEADER + '1\t260.5,\n0\t\n', wrote(NO_WARNING)),
   globalSpikes('bom-crlf', ('\uFEFF' + SPIKE_HEADER + '0\t255.5,\n1\t\n').replace(/\n/g, '\r\n'), wrote(NO_WARNING)),
-  globalSpikes('unknown-trial', SPIKE_HEADER + '0\t\n1\t\n2\t260,\n', fails(/spikes\.csv:4:/, /trial 2 is not a trial of the data/, /numbered 0 … 1/, /lists 3 trials/)),
+  globalSpikes(
+    'unknown-trial',
+    SPIKE_HEADER + '0\t\n1\t\n2\t260,\n',
+    fails(/spikes\.csv:4:/, /trial 2 is not a trial of the data/, /numbered 0 … 1/, /lists 3 trials/),
+  ),
   globalSpikes('one-based', SPIKE_HEADER + '1\t\n2\t260,\n', fails(/spikes\.csv:3:/, /look 1-based/)),
-  globalSpikes('missing-trial', SPIKE_HEADER + '0\t255.5,\n', fails(/spikes\.csv:3:/, /no line for trial 1 \(run_b\/simulation_run0000_synapses\.csv\)/, /the file lists 1 trial/)),
+  globalSpikes(
+    'missing-trial',
+    SPIKE_HEADER + '0\t255.5,\n',
+    fails(/spikes\.csv:3:/, /no line for trial 1 \(run_b\/simulation_run0000_synapses\.csv\)/, /the file lists 1 trial/),
+  ),
   globalSpikes('duplicate-trial', SPIKE_HEADER + '0\t\n1\t\n0\t255,\n', fails(/spikes\.csv:4:/, /trial 0 is listed twice/)),
   globalSpikes('zero-bytes', '', fails(/spikes\.csv/, /empty file \(0 bytes\)/)),
   globalSpikes('semicolons', SPIKE_HEADER + '0\t255.5;260\n1\t\n', fails(/spikes\.csv:2:/, /'255\.5;260' is not a number/)),
@@ -196,14 +208,21 @@ export const cases: HostileCase[] = [
     wrote(NO_WARNING),
     ['--spikes', 'spikes.csv'],
   ),
-  isfCase('traces/only-traces-but-folder-without', traces(GOOD_TRACE), fails(/isf\/run_b: no output spikes for 1 of 2/, /no \*_vm_all_traces\.csv/), ['--spike-source', 'traces']),
+  isfCase('traces/only-traces-but-folder-without', traces(GOOD_TRACE), fails(/isf\/run_b: no output spikes for 1 of 2/, /no \*_vm_all_traces\.csv/), [
+    '--spike-source',
+    'traces',
+  ]),
   isfCase('traces/short-row', traces('t\tVm run 00\n100.0\t-70\n100.025\n'), fails(re(TRACES_A, ':3:'), /expected 2 tab-separated values/)),
   isfCase('traces/bad-header', traces('time\tVm run 00\n100.0\t-70\n'), fails(re(TRACES_A, ':1:'), /expected t<TAB>Vm run 00/)),
   isfCase('traces/bom-header', traces('\uFEFF' + GOOD_TRACE.replace(/\n/g, '\r\n')), wrote(NO_WARNING)),
   isfCase('traces/wrong-run-column', traces('t\tVm run 01\n100.0\t-70\n345.025\t-70\n'), fails(re(TRACES_A, ':1:'), /no column 'Vm run 00'/)),
   isfCase('traces/time-goes-back', traces('t\tVm run 00\n100.0\t-70\n100.025\t-70\n100.0\t-70\n'), fails(re(TRACES_A, ':4:'), /does not increase/)),
   isfCase('traces/voltage-text', traces('t\tVm run 00\n100.0\t-70\n100.025\tNaN\n'), fails(re(TRACES_A, ':3:'), /Vm run 00: 'NaN' is not a number/)),
-  isfCase('traces/end-before-t-end', traces('t\tVm run 00\n100.0\t-70\n300.0\t-70\n'), fails(re(TRACES_A), /the traces end at 300 ms, before the dataset's end at 345 ms/)),
+  isfCase(
+    'traces/end-before-t-end',
+    traces('t\tVm run 00\n100.0\t-70\n300.0\t-70\n'),
+    fails(re(TRACES_A), /the traces end at 300 ms, before the dataset's end at 345 ms/),
+  ),
   isfCase('traces/header-only', traces('t\tVm run 00\n'), fails(re(TRACES_A), /no samples/)),
 
   // Cell-type maps.
@@ -267,7 +286,12 @@ export const cases: HostileCase[] = [
   isfCase('options/threshold-out-of-range', async () => {}, usage(/--spike-threshold must be ≥ -200 and ≤ 200 mV, got 500/), ['--spike-threshold', '500']),
   isfCase('options/threshold-not-a-number', async () => {}, usage(/--spike-threshold must be a number \(mV\), got 'zero'/), ['--spike-threshold', 'zero']),
   isfCase('options/spike-source-unknown', async () => {}, usage(/--spike-source must be auto, traces or file, got 'voltage'/), ['--spike-source', 'voltage']),
-  isfCase('options/threshold-with-file-source', async () => {}, usage(/--spike-threshold applies to voltage traces/), ['--spike-source', 'file', '--spike-threshold', '10']),
+  isfCase('options/threshold-with-file-source', async () => {}, usage(/--spike-threshold applies to voltage traces/), [
+    '--spike-source',
+    'file',
+    '--spike-threshold',
+    '10',
+  ]),
   isfCase('options/tolerance-without-morphology', async () => {}, usage(/--morphology-tolerance needs --morphology/), ['--morphology-tolerance', '2']),
   isfCase('options/tolerance-negative', async () => {}, usage(/--morphology-tolerance must be ≥ 0 µm/), ['--morphology', 'x.swc', '--morphology-tolerance=-1']),
   isfCase('options/refractory-negative', async () => {}, usage(/--refractory-exclusion must be ≥ 0 ms/), ['--refractory-exclusion=-5']),

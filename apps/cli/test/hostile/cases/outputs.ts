@@ -103,7 +103,7 @@ export const cases: HostileCase[] = [
   {
     name: 'out/neuron-import-over-a-file',
     setup: async (dir, fx) => {
-      await mine(dir, { 'ds': 'a file, not a dataset' });
+      await mine(dir, { ds: 'a file, not a dataset' });
       return ['neuron', 'import', '--isf', fx.isf, '--out', 'ds'];
     },
     expect: { exit: 1, stderr: [/--out ds/, /is a file/] },
@@ -112,7 +112,7 @@ export const cases: HostileCase[] = [
   {
     name: 'out/neuron-import-under-a-file',
     setup: async (dir, fx) => {
-      await mine(dir, { 'plain': 'x' });
+      await mine(dir, { plain: 'x' });
       return ['neuron', 'import', '--isf', fx.isf, '--out', 'plain/ds'];
     },
     expect: { exit: 1, stderr: [/--out plain\/ds/, /plain is not a folder/] },
@@ -210,7 +210,7 @@ export const cases: HostileCase[] = [
   {
     name: 'out/fit-out-under-a-file',
     setup: async (dir, fx) => {
-      await mine(dir, { 'x': '1' });
+      await mine(dir, { x: '1' });
       return ['fit', '--data', fx.dataset, '--spec', fx.spec, '--out', 'x/model.json'];
     },
     expect: { exit: 1, stderr: [/x is not a folder/] },
@@ -295,7 +295,7 @@ export const cases: HostileCase[] = [
   {
     name: 'out/demo-out-is-a-file',
     setup: async (dir) => {
-      await mine(dir, { 'demo': 'file' });
+      await mine(dir, { demo: 'file' });
       return ['demo', '--out', 'demo'];
     },
     expect: { exit: 1, stderr: [/demo is not a folder/] },

@@ -107,4 +107,3 @@ export function bernoulliRowTerms(
   terms[G0] += g0;
   terms[H00] += h00;
 }
-
