@@ -112,7 +112,8 @@ function dynamicsText(result: DynamicsResult): string {
   for (const p of result.points) {
     const s = p.selectivity?.stratifiedAuroc;
     const sel = s ? `  ${f(s.estimate)} [${f(s.low)}, ${f(s.high)}]` : withControl ? '  —' : '';
-    lines.push(`  step ${String(p.step).padStart(7)}  ${f(p.metric)}  ${f(p.behaviourRate)}${sel}`);
+    const ci = result.metric.key ? p.metricIntervals?.[result.metric.key] : null;
+    lines.push(`  step ${String(p.step).padStart(7)}  ${f(p.metric)}${ci ? ` [${f(ci[0])}, ${f(ci[1])}]` : ''}  ${f(p.behaviourRate)}${sel}`);
   }
   if (!withControl) lines.push('no control run (--control none): no figure here can be told apart from what an untrained network of this shape gives');
   const cp = result.changePoint;

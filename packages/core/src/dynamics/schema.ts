@@ -33,6 +33,8 @@ export const DynamicsPointSchema = z.object({
   behaviourRate: z.number().nullable().default(null),
   /** v2: every held-out metric of this step's reduced model, by the names `changes[].series` uses. */
   metrics: z.record(z.string(), z.number().nullable()).default({}),
+  /** 95 % interval of each metric over the step's held-out trials ([low, high] or null; absent in older files). */
+  metricIntervals: z.record(z.string(), z.tuple([z.number(), z.number()]).nullable()).optional(),
   /** Beside a control: this step's selectivity (gain − the control's gain) and the control's own gain, with intervals. */
   selectivity: z.object({ bitsPerEvent: IntervalSchema, stratifiedAuroc: IntervalSchema }).optional(),
   controlGain: z.object({ bitsPerEvent: IntervalSchema, stratifiedAuroc: IntervalSchema }).optional(),
@@ -70,7 +72,8 @@ export const DynamicsResultSchema = z.object({
   version: z.union([z.literal(1), z.literal(2)]),
   title: z.string().optional(),
   step: z.object({ name: z.string().min(1).default('training step'), unit: z.string().optional() }).default({ name: 'training step' }),
-  metric: z.object({ name: z.string().min(1), baseline: z.number().nullable().default(null) }),
+  /** The primary metric: its display name, its key in points[].metrics (absent in older files), and its baseline. */
+  metric: z.object({ name: z.string().min(1), key: z.string().optional(), baseline: z.number().nullable().default(null) }),
   /** Unit of the temporal filters' x ('ms', 'token', …). */
   binUnit: z.string().default('token'),
   points: z.array(DynamicsPointSchema).min(1),

@@ -35,6 +35,12 @@ function metricValue(m: ReducedModel | null, metric: MetricKey): number | null {
   }
 }
 
+function metricInterval(m: ReducedModel | null, metric: MetricKey): [number, number] | null {
+  const iv = m?.metrics.test.intervals;
+  if (!iv) return null;
+  return metric === 'bitsPerEventOverPsth' ? iv.modelMinusPsth.bitsPerEventOverPsth : iv.model[metric];
+}
+
 /** Events per scored bin in the data a model was fitted and scored on (train + test of a split; the pooled folds otherwise). */
 function eventRate(m: ReducedModel | null): number | null {
   if (!m) return null;
@@ -85,6 +91,8 @@ export function trainingDynamics(
       // Beside a control: what the atoms explain because of what this checkpoint learned.
       ...(withControl ? { selectivity: control?.selectivity.stratifiedAuroc.estimate ?? null } : {}),
     },
+    // each metric's 95 % interval over the checkpoint's held-out trials, where its reduced model has them
+    metricIntervals: Object.fromEntries(METRICS.map((k) => [k, metricInterval(model, k)])),
     ...(control ? { selectivity: control.selectivity, controlGain: control.gains.control } : {}),
     filters: (model?.filters.groups ?? []).map((g) => {
       let peak = 0;
@@ -141,7 +149,7 @@ export function trainingDynamics(
     version: 2,
     title: options.title,
     step: { name: 'training step', unit: 'steps' },
-    metric: { name: NAMES[metric], baseline: metric === 'bitsPerEventOverPsth' ? 0 : 0.5 },
+    metric: { name: NAMES[metric], key: metric, baseline: metric === 'bitsPerEventOverPsth' ? 0 : 0.5 },
     binUnit: sorted.find((p) => p.model)?.model?.filters.binUnit ?? 'token',
     points: out,
     changePoint: cp ? { step: cp.step, before: cp.before, after: cp.after, bicGain: cp.bicGain, method: METHODS.abrupt } : null,
