@@ -3,47 +3,18 @@ import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { neuronLikeAtoms, plantedDataset, ReducedModelSchema, SearchResultSchema, writeDataset } from '@occam/core';
+import { ReducedModelSchema, SearchResultSchema } from '@occam/core';
+import { writePlantedCell } from './plantedCell.js';
 import { runCli } from './runCli.js';
 
 // What goes where: results on stdout, warnings on stderr; `--out -` puts the output itself on stdout and the
 // summary on stderr, and never makes a file named '-'.
 
 let dir: string;
-const spec = {
-  groupBy: ['type'],
-  spatial: { attribute: 'distance', basis: { kind: 'raisedCosineLog', count: 3, firstPeak: 25, lastPeak: 225, offset: 50 } },
-  temporal: { minLag: 0, maxLag: 16, basis: { kind: 'raisedCosineLog', count: 4, firstPeak: 0, lastPeak: 10, offset: 1.5 } },
-  history: { maxLag: 8, basis: { kind: 'raisedCosineLog', count: 3, firstPeak: 1, lastPeak: 4, offset: 1 } },
-};
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'occam-streams-'));
-  const { dataset } = plantedDataset({
-    nTrials: 200,
-    nBins: 50,
-    seed: 3,
-    spec,
-    atoms: neuronLikeAtoms(5),
-    truth: {
-      intercept: -4.8,
-      spatial: [
-        [1, 0.4, 0.05],
-        [0.3, 0.8, 1],
-      ],
-      temporal: [
-        [0.5, 0.9, 0.4, 0.1],
-        [-0.5, -0.7, -0.4, -0.1],
-      ],
-      history: [-5, -2, -0.3],
-    },
-    backgroundRate: 0.1,
-    stimulusBin: 15,
-    evokedRate: 0.8,
-    scoredWindow: [12, 45],
-  });
-  await writeDataset(join(dir, 'ds'), dataset);
-  await writeFile(join(dir, 'spec.json'), JSON.stringify(spec));
+  await writePlantedCell(dir);
 });
 
 describe('--out -', () => {
