@@ -8,6 +8,7 @@ import { lmExtractCommand, lmHooksCommand, lmReduceCommand } from './commands/lm
 import { neuronImportCommand, neuronReduceCommand } from './commands/neuron.js';
 import { reportCommand } from './commands/report.js';
 import { searchCommand } from './commands/search.js';
+import { taskCommand } from './commands/task.js';
 
 /** Every command, in the order `occam --help` lists them. Help, routing and shell completion all read this. */
 export const commands: Command[] = [
@@ -23,6 +24,7 @@ export const commands: Command[] = [
   lmExtractCommand,
   lmReduceCommand,
   completionCommand,
+  taskCommand,
 ];
 
 /** The first word of a two-word command, and what its subcommands are about. */

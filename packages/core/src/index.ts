@@ -58,7 +58,22 @@ export { groupLassoRoute, type GroupLassoRoute } from './search/groupLassoRoute.
 export { CandidatePool } from './search/candidatePool.js';
 export { specAblations, type SpecAblation } from './spec/specAblations.js';
 export * from './compare/schema.js';
-export { compareModels, type System } from './compare/compareModels.js';
+export { compareModels, scoreOn, type CrossScore, type System } from './compare/compareModels.js';
+export {
+  compareModelsOn,
+  crossPredictionTasks,
+  crossPredictionColumnTask,
+  crossScoresFromColumns,
+  CROSS_PREDICTION_TASK,
+  type SystemFiles,
+} from './compare/crossPredictionTasks.js';
+export { concatenateTrials } from './dataset/concatenateTrials.js';
+export * from './executor/schema.js';
+export type { Executor } from './executor/executor.js';
+export { localExecutor } from './executor/localExecutor.js';
+export { slurmExecutor, arraySpec, type SlurmOptions } from './executor/slurmExecutor.js';
+export { runTaskAt, type TaskHandler, type TaskHandlers } from './executor/runTask.js';
+export { workPaths, taskKey, writeTaskFiles, readTaskFile, readTaskResult, type TaskSpec } from './executor/workFolder.js';
 export { cosineSimilarity } from './compare/filterSimilarity.js';
 export { jsonSchemas } from './schemas/jsonSchemas.js';
 export { DynamicsResultSchema, DynamicsPointSchema, type DynamicsResult, type DynamicsResultInput } from './dynamics/schema.js';

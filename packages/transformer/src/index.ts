@@ -63,6 +63,11 @@ export { resolveInputPatterns, inputPatternAtoms, inputPatternColumns, answerTok
 export { extractDataset, trialLabels, DEFAULT_BATCH_TOKENS, type ExtractOptions, type ExtractResult, type ExtractSummary } from './extract/extractDataset.js';
 export { runLmExtract, type LmExtractArgs, type LmExtractResult } from './extract/runLmExtract.js';
 
+// sharded extraction: prompt shards as executor tasks (local or SLURM), merged into the unsharded run's bytes
+export { batchRanges, shardRanges } from './shard/shardRanges.js';
+export { extractShardTask, EXTRACT_SHARD_TASK, ExtractShardParamsSchema, promptsHash } from './shard/extractShardTask.js';
+export { runShardedExtract, type ShardedExtractArgs, type ShardedExtractResult } from './shard/runShardedExtract.js';
+
 // controls: the same architecture with other weights, extracted under the same prompts, behaviour and atoms
 export {
   writeRandomWeightsControl,

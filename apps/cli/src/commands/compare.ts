@@ -1,6 +1,9 @@
-import { checkModelForDataset, compareModels, readDataset, readReducedModel, type CompareResult } from '@occam/core';
+import { rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { checkModelForDataset, compareModels, compareModelsOn, readDataset, readReducedModel, type CompareResult } from '@occam/core';
 import { UsageError, numberOption, requireString, type Command } from '../cli.js';
 import { writeTextOutput, wroteLine } from '../stdoutOutput.js';
+import { executorFrom, executorOptions } from './task.js';
 
 type IntervalGrid = ([number, number] | null)[][];
 
@@ -78,6 +81,7 @@ export const compareCommand: Command = {
     },
     seed: { type: 'string', value: 'N', default: '0', description: 'seed of the interval resampling and the simulated responses' },
     resamples: { type: 'string', value: 'N', default: '1000', description: "resamples of each column's held-out trials for the intervals" },
+    ...executorOptions,
   },
   outputs: [{ option: 'out', kind: 'file' }],
   inputs: (v) => ((v.system as string[] | undefined) ?? []).flatMap((s) => /^[^=]+=(.+)@(.+)$/.exec(s)?.slice(1) ?? []),
@@ -87,16 +91,26 @@ export const compareCommand: Command = {
     if (specs.length < 2) throw new UsageError('give at least two --system NAME=MODEL.json@DATASET');
     const kind = (values.kind as 'systems' | 'conditions' | undefined) ?? 'systems';
     const systems = [];
+    const files = [];
     for (const s of specs) {
       const m = /^([^=]+)=(.+)@(.+)$/.exec(s);
       if (!m) throw new UsageError(`--system '${s}' must look like NAME=MODEL.json@DATASET`);
       const system = { name: m[1], model: await readReducedModel(m[2]), dataset: await readDataset(m[3]) };
       checkModelForDataset(system.model, system.dataset, { modelFile: m[2], dataset: m[3] });
       systems.push(system);
+      // Absolute: the tasks may run in another folder of another machine (a shared filesystem's same path).
+      files.push({ name: m[1], model: resolve(m[2]), dataset: resolve(m[3]) });
     }
     const resamples = numberOption(values, 'resamples', 1000)!;
     if (!(Number.isInteger(resamples) && resamples >= 1)) throw new UsageError(`--resamples must be a whole number ≥ 1, got ${resamples}`);
-    const result = compareModels(systems, { kind, seed: numberOption(values, 'seed', 0), resamples });
+    const options = { kind, seed: numberOption(values, 'seed', 0), resamples };
+    let result: CompareResult;
+    // The cross-prediction matrix as tasks, one per column, only when asked: the default runs as before.
+    if (values.executor === 'slurm' || values['work-dir'] !== undefined) {
+      const { executor, work, temporary } = executorFrom(values, out, io);
+      result = await compareModelsOn(executor, work, systems, files, options, io.progress('cross-predicting'));
+      if (temporary) await rm(work, { recursive: true, force: true });
+    } else result = compareModels(systems, options);
     await writeTextOutput(out, JSON.stringify(result, null, 1) + '\n');
     if (!io.json) for (const c of result.controls ?? []) if (c.control.warning) io.err(`warning: ${c.name}: ${c.control.warning}`);
     if (io.json) io.out(JSON.stringify(result));

@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { checkOutputPath, readSpecFile, writeReducedModel } from '@occam/core';
 import type { ControlChoice, LmExtractArgs } from '@occam/transformer';
 
@@ -10,6 +11,7 @@ import { STDOUT, writeModelOutput } from '../stdoutOutput.js';
 import { controlText } from '../controlText.js';
 import { fitWarningLines, summaryTable } from '../summaryTable.js';
 import { LM_SPEC } from '../bundledFiles.js';
+import { executorFrom, executorOptions } from './task.js';
 
 const extractOptions = {
   model: {
@@ -78,6 +80,18 @@ async function extract(values: Record<string, unknown>, out: string, io: Io) {
   return (await transformer()).runLmExtract({ ...extractArgs(values, out), onProgress: io.progress('extracting') });
 }
 
+/** The extraction as prompt shards on an executor when asked (--shards, --executor slurm, --work-dir), else whole. */
+async function shardedOrWhole(values: Record<string, unknown>, out: string, io: Io) {
+  const slurm = values.executor === 'slurm';
+  const shards = numberOption(values, 'shards', slurm ? 8 : 1)!;
+  if (!(Number.isInteger(shards) && shards >= 1)) throw new UsageError(`--shards must be a whole number ≥ 1, got ${values.shards}`);
+  if (!slurm && shards === 1 && values['work-dir'] === undefined) return extract(values, out, io);
+  const { executor, work, temporary } = executorFrom(values, out, io);
+  const result = await (await transformer()).runShardedExtract({ ...extractArgs(values, out), executor, work, shards, onProgress: io.progress('shards') });
+  if (temporary) await rm(work, { recursive: true, force: true });
+  return result;
+}
+
 export const lmHooksCommand: Command = {
   name: 'lm hooks',
   summary: 'list the TransformerLens-style hook points found in an ONNX language model, with shapes',
@@ -107,12 +121,19 @@ export const lmExtractCommand: Command = {
     ...extractOptions,
     out: { type: 'string', value: 'DIR', path: 'directory', required: true, description: 'where to write the Dataset (a new folder)' },
     'include-readout-atoms': readoutAtomsOption,
+    shards: {
+      type: 'string',
+      value: 'N',
+      default: '1 (8 with --executor slurm)',
+      description: 'split the prompts into N shards of whole forward passes, extracted as tasks of --executor and merged (the same Dataset, byte for byte)',
+    },
+    ...executorOptions,
   },
   outputs: [{ option: 'out', kind: 'directory' }],
   inputs: (v) => [v.model as string, v.condition as string],
   async run({ values, io }) {
     const out = requireString(values, 'out');
-    const result = await extract(values, out, io);
+    const result = await shardedOrWhole(values, out, io);
     if (result.readoutNote && !io.json) io.err(`note: ${result.readoutNote}`);
     if (io.json) io.out(JSON.stringify(result));
     else if (!io.quiet) io.out(`wrote ${out}: ${JSON.stringify(result)}`);

@@ -15,12 +15,12 @@ export interface System {
 }
 
 /** Held-out trials of a system: its model's test trials, or all trials when it was cross-validated. */
-function heldOut(s: System): number[] {
+function heldOut(s: Pick<System, 'model' | 'dataset'>): number[] {
   const t = s.model.provenance.testTrials;
   return t.length > 0 ? t : Array.from({ length: s.dataset.manifest.nTrials }, (_, i) => i);
 }
 
-interface CrossScore {
+export interface CrossScore {
   auroc: number | null;
   t2t: number | null;
   stratified: number | null;
@@ -28,7 +28,8 @@ interface CrossScore {
   sweeps: { auroc: WeightedRankSweep; stratified: WeightedRankSweep };
 }
 
-function scoreOn(model: ReducedModel, target: System): CrossScore {
+/** The row model scored on the target system's held-out trials: one cell of the cross-prediction matrix. */
+export function scoreOn(model: ReducedModel, target: Pick<System, 'model' | 'dataset'>): CrossScore {
   const held = heldOut(target);
   const trials = new Set(held);
   const index = new Map(held.map((t, k) => [t, k]));
@@ -148,10 +149,13 @@ function clusterOrder(names: string[], sim: (number | null)[][]): string[] {
  * model), an ordering of systems by similarity, and the seed's variability claim measured: how much of the
  * response difference between two systems is explained by swapping their inputs vs swapping their models.
  * The same call with one system under several conditions gives the condition-transfer matrix.
+ * `scores[i][j]` (row model i on column system j), when given, are the cross-prediction cells computed
+ * elsewhere (an executor's tasks: compareModelsOn); they are what this function would compute itself.
  */
 export function compareModels(
   systems: System[],
   options: { kind?: 'systems' | 'conditions'; seed?: number; resamples?: number; level?: number } = {},
+  precomputed?: CrossScore[][],
 ): CompareResult {
   if (systems.length < 2) throw new OccamError('compare needs at least two systems (model + dataset each)');
   const names = systems.map((s) => s.name);
@@ -178,7 +182,9 @@ export function compareModels(
       matrix: systems.map((a) => systems.map((b) => cosineSimilarity(sampledFilter(a.model, '', 'history')!, sampledFilter(b.model, '', 'history')!))),
     });
   }
-  const scores = systems.map((a) => systems.map((b) => scoreOn(a.model, b)));
+  if (precomputed && (precomputed.length !== systems.length || precomputed.some((row) => row.length !== systems.length)))
+    throw new OccamError(`compare: the cross-prediction scores are not ${systems.length} × ${systems.length}`);
+  const scores = precomputed ?? systems.map((a) => systems.map((b) => scoreOn(a.model, b)));
   const own = systems.map((_, j) => scores[j][j].auroc);
   const ownStratified = systems.map((_, j) => scores[j][j].stratified);
   const crossPrediction = {

@@ -1,0 +1,70 @@
+import { isDeepStrictEqual } from 'node:util';
+import { OccamError } from '../errors.js';
+import { createDataset, type Dataset, type InputArray, type TargetArray } from './dataset.js';
+
+/**
+ * One Dataset from parts that hold consecutive trials of the same extraction (shards of one run): trials
+ * concatenated in order, bins padded to the longest part with zeros that are not scored — exactly what one
+ * unsharded run writes. Everything but the trials must agree (atoms, target, bin layout, markers, metadata);
+ * `perTrialMetadata` names metadata keys that hold one entry per trial (a part without the key gives its
+ * trials `fill`): they are concatenated, at the place the key has in the first part that carries it.
+ */
+export function concatenateTrials(parts: Dataset[], options: { perTrialMetadata?: Record<string, unknown> } = {}): Dataset {
+  if (parts.length === 0) throw new OccamError('concatenateTrials: no parts');
+  const perTrial = options.perTrialMetadata ?? {};
+  const first = parts[0].manifest;
+  const shared = (m: Dataset['manifest']) => {
+    const metadata = Object.fromEntries(Object.entries(m.metadata).filter(([k]) => !(k in perTrial)));
+    return { ...m, nTrials: 0, nBins: 0, trialIds: undefined, files: undefined, metadata };
+  };
+  parts.forEach((p, k) => {
+    if (!isDeepStrictEqual(shared(p.manifest), shared(first)))
+      throw new OccamError(`part ${k} differs from part 0 in more than its trials (atoms, target, markers or metadata): these are not shards of one run`);
+    if (p.inputs.constructor !== parts[0].inputs.constructor || p.target.constructor !== parts[0].target.constructor)
+      throw new OccamError(`part ${k} stores its arrays in other dtypes than part 0`);
+    if (Boolean(p.manifest.trialIds) !== Boolean(first.trialIds)) throw new OccamError(`part ${k} ${p.manifest.trialIds ? 'has' : 'lacks'} trialIds, part 0 does not`);
+  });
+  const nTrials = parts.reduce((s, p) => s + p.manifest.nTrials, 0);
+  const nBins = Math.max(...parts.map((p) => p.manifest.nBins));
+  const A = first.atoms.length;
+  const make = <T extends InputArray | TargetArray | Uint8Array>(like: T, length: number): T => new (like.constructor as new (n: number) => T)(length);
+  const inputs = make(parts[0].inputs, A * nTrials * nBins);
+  const target = make(parts[0].target, nTrials * nBins);
+  const scored = new Uint8Array(nTrials * nBins);
+  let t0 = 0;
+  for (const p of parts) {
+    const { nTrials: n, nBins: b } = p.manifest;
+    for (let t = 0; t < n; t++) {
+      const from = t * b;
+      const to = (t0 + t) * nBins;
+      target.set(p.target.subarray(from, from + b), to);
+      scored.set(p.scored.subarray(from, from + b), to);
+      for (let a = 0; a < A; a++) {
+        const src = (a * n + t) * b;
+        inputs.set(p.inputs.subarray(src, src + b), (a * nTrials + t0 + t) * nBins);
+      }
+    }
+    t0 += n;
+  }
+  // Metadata in the order the parts have it; per-trial keys where the first part that carries them has them.
+  const carrier = parts.find((p) => Object.keys(perTrial).some((k) => k in p.manifest.metadata))?.manifest.metadata ?? first.metadata;
+  const metadata: Record<string, unknown> = {};
+  for (const key of new Set([...Object.keys(carrier), ...Object.keys(first.metadata)])) {
+    if (!(key in perTrial)) {
+      metadata[key] = first.metadata[key];
+      continue;
+    }
+    if (!parts.some((p) => key in p.manifest.metadata)) continue;
+    metadata[key] = parts.flatMap((p) => {
+      const v = p.manifest.metadata[key];
+      if (v === undefined) return new Array(p.manifest.nTrials).fill(perTrial[key]);
+      if (!Array.isArray(v) || v.length !== p.manifest.nTrials) throw new OccamError(`metadata.${key}: expected one entry per trial (${p.manifest.nTrials})`);
+      return v;
+    });
+  }
+  const { files: _files, ...manifest } = first;
+  return createDataset(
+    { ...manifest, nTrials, nBins, ...(first.trialIds ? { trialIds: parts.flatMap((p) => p.manifest.trialIds!) } : {}), metadata },
+    { inputs, target, scored },
+  );
+}

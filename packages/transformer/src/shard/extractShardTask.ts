@@ -1,0 +1,82 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { OccamError, type TaskHandler, writeDataset, zodProblem } from '@occam/core';
+import { z } from 'zod';
+import { parseBehaviourArg } from '../behaviour/resolveBehaviour.js';
+import type { BehaviourInput } from '../behaviour/schema.js';
+import { loadCondition } from '../condition/loadCondition.js';
+import type { Prompt } from '../condition/promptSet.js';
+import type { ConditionInput } from '../condition/schema.js';
+import { extractDataset } from '../extract/extractDataset.js';
+import type { AtomSelectionInput } from '../atoms/schema.js';
+import { LanguageModel } from '../model-dir/languageModel.js';
+
+/** The task kind of one prompt shard of `lm extract`. */
+export const EXTRACT_SHARD_TASK = 'lm.extract-shard';
+
+/** What every shard of one extraction shares, and its own prompt range. Paths are as the user gave them. */
+export const ExtractShardParamsSchema = z.strictObject({
+  model: z.string(),
+  condition: z.union([z.string(), z.record(z.string(), z.unknown())]),
+  behaviour: z.union([z.string(), z.record(z.string(), z.unknown())]),
+  atoms: z.record(z.string(), z.unknown()).optional(),
+  batchSize: z.number().int().positive().optional(),
+  batchTokens: z.number().int().positive().optional(),
+  padding: z.enum(['left', 'right']).optional(),
+  allowRemote: z.boolean().optional(),
+  threads: z.number().int().positive().optional(),
+  start: z.number().int().nonnegative(),
+  end: z.number().int().positive(),
+  /** The condition's prompt count and a hash of every prompt's tokens when the shards were planned. */
+  promptCount: z.number().int().positive(),
+  promptsHash: z.string(),
+});
+export type ExtractShardParams = z.infer<typeof ExtractShardParamsSchema>;
+
+/** Hash of the prompts' ids, tokens and scored positions: a shard refuses prompts other than those planned. */
+export function promptsHash(prompts: Prompt[]): string {
+  const h = createHash('sha256');
+  for (const p of prompts) h.update(JSON.stringify([p.id, p.tokens, p.scored, p.label ?? null]));
+  return h.digest('hex');
+}
+
+/** Where a shard task leaves its Dataset, under its outputs folder. */
+export const shardDatasetDir = (outputDir: string) => join(outputDir, 'dataset');
+
+/** Runs one shard: the unchanged extraction over the shard's prompts, its Dataset written into the work folder. */
+export const extractShardTask: TaskHandler = async (params, { outputDir, task }) => {
+  const parsed = ExtractShardParamsSchema.safeParse(params);
+  if (!parsed.success) throw zodProblem(`task ${task.index} params`, parsed.error);
+  const p = parsed.data;
+  const model = await LanguageModel.load(p.model, { allowRemote: p.allowRemote, threads: p.threads });
+  try {
+    const prompts = await loadCondition(p.condition as string | ConditionInput, { size: model.vocabSize, tokenizer: model.tokenizer });
+    if (prompts.prompts.length !== p.promptCount || promptsHash(prompts.prompts) !== p.promptsHash)
+      throw new OccamError(
+        `task ${task.index} (${task.name}): the condition now gives other prompts than when the shards were planned (${prompts.prompts.length} prompts, planned ${p.promptCount}) — did ${typeof p.condition === 'string' ? p.condition : 'the condition'} change? Start again with a new --work-dir`,
+      );
+    if (p.end > prompts.prompts.length || p.start >= p.end) throw new OccamError(`task ${task.index}: prompt range [${p.start}, ${p.end}) is outside the ${prompts.prompts.length} prompts`);
+    const behaviour = typeof p.behaviour === 'string' ? parseBehaviourArg(p.behaviour) : (p.behaviour as BehaviourInput);
+    const shard = { ...prompts, prompts: prompts.prompts.slice(p.start, p.end) };
+    const result = await extractDataset(model, shard, behaviour, {
+      batchSize: p.batchSize,
+      batchTokens: p.batchTokens,
+      padding: p.padding,
+      atoms: p.atoms as AtomSelectionInput | undefined,
+    });
+    await writeDataset(shardDatasetDir(outputDir), result.dataset, { force: true });
+    const s = result.summary;
+    return {
+      batches: s.batches,
+      maxBatchPrompts: s.maxBatchPrompts,
+      seconds: s.seconds,
+      peakRssBytes: s.peakRssBytes,
+      atomsComputed: s.atomsComputed,
+      atomsNote: s.atomsNote,
+      behaviour: result.behaviour.label,
+      condition: prompts.name,
+    };
+  } finally {
+    await model.dispose();
+  }
+};
