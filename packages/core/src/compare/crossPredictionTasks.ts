@@ -72,7 +72,12 @@ export const crossPredictionColumnTask: TaskHandler = async (params, { task }) =
   for (const row of systems) {
     const model = row === target ? targetSystem.model : await readReducedModel(row.model);
     const s = scoreOn(model, targetSystem);
-    cells.push({ auroc: s.auroc, t2t: s.t2t, stratified: s.stratified, sweeps: { auroc: encodeSweep(s.sweeps.auroc), stratified: encodeSweep(s.sweeps.stratified) } });
+    cells.push({
+      auroc: s.auroc,
+      t2t: s.t2t,
+      stratified: s.stratified,
+      sweeps: { auroc: encodeSweep(s.sweeps.auroc), stratified: encodeSweep(s.sweeps.stratified) },
+    });
   }
   return { column, cells } satisfies JsonValue;
 };
@@ -84,7 +89,9 @@ export function crossScoresFromColumns(values: JsonValue[], n: number, where: st
     const parsed = ColumnResultSchema.safeParse(value);
     if (!parsed.success) throw zodProblem(`${where}: result of task ${j}`, parsed.error);
     if (parsed.data.column !== j || parsed.data.cells.length !== n)
-      throw new OccamError(`${where}: result of task ${j} is for column ${parsed.data.column} with ${parsed.data.cells.length} rows, expected column ${j} with ${n}`);
+      throw new OccamError(
+        `${where}: result of task ${j} is for column ${parsed.data.column} with ${parsed.data.cells.length} rows, expected column ${j} with ${n}`,
+      );
     parsed.data.cells.forEach((c, i) => {
       scores[i][j] = {
         auroc: c.auroc,

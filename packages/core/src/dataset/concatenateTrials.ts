@@ -22,7 +22,8 @@ export function concatenateTrials(parts: Dataset[], options: { perTrialMetadata?
       throw new OccamError(`part ${k} differs from part 0 in more than its trials (atoms, target, markers or metadata): these are not shards of one run`);
     if (p.inputs.constructor !== parts[0].inputs.constructor || p.target.constructor !== parts[0].target.constructor)
       throw new OccamError(`part ${k} stores its arrays in other dtypes than part 0`);
-    if (Boolean(p.manifest.trialIds) !== Boolean(first.trialIds)) throw new OccamError(`part ${k} ${p.manifest.trialIds ? 'has' : 'lacks'} trialIds, part 0 does not`);
+    if (Boolean(p.manifest.trialIds) !== Boolean(first.trialIds))
+      throw new OccamError(`part ${k} ${p.manifest.trialIds ? 'has' : 'lacks'} trialIds, part 0 does not`);
   });
   const nTrials = parts.reduce((s, p) => s + p.manifest.nTrials, 0);
   const nBins = Math.max(...parts.map((p) => p.manifest.nBins));

@@ -163,7 +163,9 @@ export function slurmExecutor(options: SlurmOptions): Executor {
       // A finished job that the controller has already purged is "Invalid job id".
       if (/Invalid job id/i.test(r.stderr)) return;
       if (++failures >= 15)
-        throw new OccamError(`--executor slurm: squeue has failed ${failures} times in a row: ${r.stderr.trim()}\nIs the SLURM controller up (sinfo)? Job ${jobId} may still run; its results land in the work folder.`);
+        throw new OccamError(
+          `--executor slurm: squeue has failed ${failures} times in a row: ${r.stderr.trim()}\nIs the SLURM controller up (sinfo)? Job ${jobId} may still run; its results land in the work folder.`,
+        );
     }
   }
 }

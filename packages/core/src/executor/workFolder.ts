@@ -29,7 +29,9 @@ export const workPaths = {
 };
 
 export function taskKey(kind: string, params: JsonValue): string {
-  return createHash('sha256').update(JSON.stringify([kind, params])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([kind, params]))
+    .digest('hex');
 }
 
 /** Names a task may carry: they become folder names under outputs/. */
@@ -60,7 +62,10 @@ export async function writeTaskFiles(work: string, tasks: TaskSpec[]): Promise<T
   return files;
 }
 
-async function readValidated<T>(path: string, parse: (v: unknown) => { success: true; data: T } | { success: false; error: import('zod').ZodError }): Promise<T | null> {
+async function readValidated<T>(
+  path: string,
+  parse: (v: unknown) => { success: true; data: T } | { success: false; error: import('zod').ZodError },
+): Promise<T | null> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');

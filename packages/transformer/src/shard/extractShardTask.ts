@@ -55,7 +55,8 @@ export const extractShardTask: TaskHandler = async (params, { outputDir, task })
       throw new OccamError(
         `task ${task.index} (${task.name}): the condition now gives other prompts than when the shards were planned (${prompts.prompts.length} prompts, planned ${p.promptCount}) — did ${typeof p.condition === 'string' ? p.condition : 'the condition'} change? Start again with a new --work-dir`,
       );
-    if (p.end > prompts.prompts.length || p.start >= p.end) throw new OccamError(`task ${task.index}: prompt range [${p.start}, ${p.end}) is outside the ${prompts.prompts.length} prompts`);
+    if (p.end > prompts.prompts.length || p.start >= p.end)
+      throw new OccamError(`task ${task.index}: prompt range [${p.start}, ${p.end}) is outside the ${prompts.prompts.length} prompts`);
     const behaviour = typeof p.behaviour === 'string' ? parseBehaviourArg(p.behaviour) : (p.behaviour as BehaviourInput);
     const shard = { ...prompts, prompts: prompts.prompts.slice(p.start, p.end) };
     const result = await extractDataset(model, shard, behaviour, {
