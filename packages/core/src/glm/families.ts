@@ -5,6 +5,9 @@ import type { Family } from '../spec/schema.js';
  * equals the variance of its mean, so one `variance` serves both IRLS weights and Fisher information.
  */
 export interface FamilyOps {
+  /** What code branches on (a family's behaviour, never its printed name). */
+  kind: Family;
+  /** The family as written in a spec (today the same word as `kind`; printed, not compared). */
   name: Family;
   mean(eta: number): number;
   /** Negative log-likelihood of one bin up to terms that depend on y only (what the solver minimises). */
@@ -31,6 +34,7 @@ function logFactorial(k: number): number {
 }
 
 export const bernoulli: FamilyOps = {
+  kind: 'bernoulli',
   name: 'bernoulli',
   mean: (eta) => (eta >= 0 ? 1 / (1 + Math.exp(-eta)) : Math.exp(eta) / (1 + Math.exp(eta))),
   nll: (y, eta) => softplus(eta) - y * eta,
@@ -44,6 +48,7 @@ export const bernoulli: FamilyOps = {
 };
 
 export const poisson: FamilyOps = {
+  kind: 'poisson',
   name: 'poisson',
   mean: (eta) => Math.exp(Math.min(eta, 700)),
   nll: (y, eta) => Math.exp(Math.min(eta, 700)) - y * eta,
@@ -54,6 +59,7 @@ export const poisson: FamilyOps = {
 };
 
 export const gaussian: FamilyOps = {
+  kind: 'gaussian',
   name: 'gaussian',
   mean: (eta) => eta,
   nll: (y, eta) => 0.5 * (y - eta) * (y - eta),
@@ -63,6 +69,8 @@ export const gaussian: FamilyOps = {
   link: (mu) => mu,
 };
 
-export function familyOps(name: Family): FamilyOps {
-  return name === 'bernoulli' ? bernoulli : name === 'poisson' ? poisson : gaussian;
+const BY_KIND: Record<Family, FamilyOps> = { bernoulli, poisson, gaussian };
+
+export function familyOps(kind: Family): FamilyOps {
+  return BY_KIND[kind];
 }

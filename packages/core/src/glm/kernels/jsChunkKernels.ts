@@ -62,7 +62,7 @@ export class JsChunkKernels implements ChunkKernels {
   }
 
   rowTerms(fam: FamilyOps, y: Float64Array, weights: Float64Array | undefined, r0: number, m: number, wantGrad: boolean, terms: Float64Array): void {
-    if (fam.name === 'bernoulli') bernoulliRowTerms(this.eta, y, weights, r0, m, this.r, this.h, wantGrad, terms);
+    if (fam.kind === 'bernoulli') bernoulliRowTerms(this.eta, y, weights, r0, m, this.r, this.h, wantGrad, terms);
     else familyRowTerms(fam, this.eta, y, weights, r0, m, this.r, this.h, wantGrad, terms);
   }
 

@@ -197,7 +197,7 @@ export class WasmChunkKernels implements ChunkKernels {
   }
 
   rowTerms(fam: FamilyOps, y: Float64Array, weights: Float64Array | undefined, r0: number, m: number, wantGrad: boolean, terms: Float64Array): void {
-    if (fam.name !== 'bernoulli') {
+    if (fam.kind !== 'bernoulli') {
       familyRowTerms(fam, this.eta, y, weights, r0, m, this.r, this.h, wantGrad, terms);
       return;
     }
