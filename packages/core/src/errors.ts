@@ -72,7 +72,7 @@ function objectsAt(schema: ZodType, path: PropertyKey[]): Shape[] {
 }
 
 /** The known key nearest to `key` (edit distance ≤ 3 and under half its length), if any. */
-function closest(key: string, known: string[]): string | null {
+export function closest(key: string, known: string[]): string | null {
   let best: string | null = null;
   let bestD = Infinity;
   for (const k of known) {

@@ -54,6 +54,12 @@ export { plantedDataset, plantedBeta, neuronLikeAtoms, type PlantedTruth, type P
 export * from './search/schema.js';
 export { featureFamilies } from './search/featureFamilies.js';
 export { runSearch, type SearchHooks } from './search/runSearch.js';
+export { parseSearchOptions, SearchOptionError } from './search/searchOptions.js';
+export { SearchCheckpoint, CheckpointHeaderSchema, searchFingerprint } from './search/searchCheckpoint.js';
+export { candidateIntervals, figureOfMetric, CANDIDATE_INTERVAL_LEVEL } from './search/candidateIntervals.js';
+export type { SearchStrategy, StrategyWalk, StrategyContext, Levels } from './search/strategies/searchStrategy.js';
+export { SEARCH_STRATEGIES, strategiesNamed } from './search/strategies/strategyTable.js';
+export { decidingFigure } from './search/sufficiencyByBootstrap.js';
 export { groupLassoRoute, type GroupLassoRoute } from './search/groupLassoRoute.js';
 export { CandidatePool } from './search/candidatePool.js';
 export { specAblations, type SpecAblation } from './spec/specAblations.js';

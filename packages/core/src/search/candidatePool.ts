@@ -5,6 +5,7 @@ import type { DatasetManifest } from '../dataset/schema.js';
 import { OccamError } from '../errors.js';
 import type { Spec } from '../spec/schema.js';
 import { moduleWorkerSource } from '../threads/moduleWorkerSource.js';
+import type { CandidateIntervalOptions } from './candidateIntervals.js';
 import { scoreCandidate, type CandidateScore } from './scoreCandidate.js';
 
 type Dtype = 'uint8' | 'uint16' | 'float32';
@@ -39,6 +40,7 @@ function bootstrapCode(): string {
 interface Job {
   id: number;
   spec: Spec;
+  intervals?: CandidateIntervalOptions;
   resolve: (s: CandidateScore) => void;
   reject: (e: Error) => void;
 }
@@ -146,7 +148,7 @@ export class CandidatePool {
       if (!job) return;
       setImmediate(() => {
         try {
-          job.resolve(scoreCandidate(this.ds, job.spec));
+          job.resolve(scoreCandidate(this.ds, job.spec, job.intervals));
         } catch (error) {
           job.reject(error as Error);
         }
@@ -159,13 +161,14 @@ export class CandidatePool {
       const job = this.queue.shift();
       if (!job) return;
       slot.job = job;
-      slot.worker.postMessage({ id: job.id, spec: job.spec });
+      slot.worker.postMessage({ id: job.id, spec: job.spec, intervals: job.intervals });
     }
   }
 
-  score(spec: Spec): Promise<CandidateScore> {
+  /** Scores one spec; with `intervals`, also its figures' bootstrap intervals (from the same predictions). */
+  score(spec: Spec, intervals?: CandidateIntervalOptions): Promise<CandidateScore> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, spec, resolve, reject });
+      this.queue.push({ id: this.nextId++, spec, intervals, resolve, reject });
       this.pump();
     });
   }

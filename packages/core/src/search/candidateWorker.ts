@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Dataset } from '../dataset/dataset.js';
 import type { Spec } from '../spec/schema.js';
+import type { CandidateIntervalOptions } from './candidateIntervals.js';
 import type { CandidateWorkerData } from './candidatePool.js';
 import { scoreCandidate } from './scoreCandidate.js';
 
@@ -19,9 +20,9 @@ const ds: Dataset = {
   target: view(data.target),
   scored: new Uint8Array(data.scored),
 };
-parentPort!.on('message', (msg: { id: number; spec: Spec }) => {
+parentPort!.on('message', (msg: { id: number; spec: Spec; intervals?: CandidateIntervalOptions }) => {
   try {
-    parentPort!.postMessage({ id: msg.id, score: scoreCandidate(ds, msg.spec) });
+    parentPort!.postMessage({ id: msg.id, score: scoreCandidate(ds, msg.spec, msg.intervals) });
   } catch (error) {
     parentPort!.postMessage({ id: msg.id, error: error instanceof Error ? error.message : String(error) });
   }

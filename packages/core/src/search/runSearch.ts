@@ -1,25 +1,17 @@
-import { createHash } from 'node:crypto';
-import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import type { Dataset } from '../dataset/dataset.js';
 import type { Atom } from '../dataset/schema.js';
-import { OccamError } from '../errors.js';
 import { fitReducedModel } from '../model/fitReducedModel.js';
 import { SpecSchema, type Spec } from '../spec/schema.js';
 import { CandidatePool } from './candidatePool.js';
-import { featureFamilies, redundantAttributes, validLevels, type FamilyPlan, type SpecDraft } from './featureFamilies.js';
-import { groupLassoRoute } from './groupLassoRoute.js';
-import {
-  CandidateSchema,
-  SearchOptionsSchema,
-  type Candidate,
-  type SearchOptions,
-  type SearchOptionsInput,
-  type SearchResult,
-  type Sufficiency,
-} from './schema.js';
+import { candidateIntervalOptions, candidateIntervalsRecord } from './candidateIntervals.js';
+import { featureFamilies, redundantAttributes, type FamilyPlan, type SpecDraft } from './featureFamilies.js';
+import { type Candidate, type SearchOptions, type SearchOptionsInput, type SearchResult, type Sufficiency } from './schema.js';
+import { SearchCheckpoint, searchFingerprint } from './searchCheckpoint.js';
+import { parseSearchOptions } from './searchOptions.js';
+import type { Levels, SearchStrategy, StrategyContext } from './strategies/searchStrategy.js';
+import { strategiesNamed } from './strategies/strategyTable.js';
 import { decidingFigure, sufficiencyByBootstrap } from './sufficiencyByBootstrap.js';
 
-type Levels = Record<string, number>;
 type SufficiencyMetric = NonNullable<SearchOptions['sufficientBy']>;
 
 export interface SearchHooks {
@@ -29,13 +21,15 @@ export interface SearchHooks {
   checkpoint?: string;
   /** Threads scoring candidates (default: one per core). The result does not depend on it. */
   threads?: number;
+  /** Strategies to run instead of those the options name (a strategy of one's own, in tests or experiments). */
+  strategies?: SearchStrategy[];
 }
 
 function keyOf(plans: FamilyPlan[], levels: Levels): string {
   return plans.map((p) => `${p.name}=${p.levels[levels[p.name]]}`).join('; ');
 }
 
-function specOf(plans: FamilyPlan[], levels: Levels, options: ReturnType<typeof SearchOptionsSchema.parse>): Spec {
+function specOf(plans: FamilyPlan[], levels: Levels, options: SearchOptions): Spec {
   const draft: SpecDraft = {
     groupBy: [],
     temporal: { minLag: options.minLag, maxLag: options.maxLag, basis: { kind: 'raw' } },
@@ -70,23 +64,6 @@ function minimalFilters(ds: Dataset, spec: Spec): SearchResult['minimalFilters']
   });
 }
 
-/**
- * What a checkpoint's candidates depend on: the data and the options that change a candidate's score
- * (not the tolerance, ranking or strategies — a resumed search may change those and reuse every fit).
- */
-function searchFingerprint(ds: Dataset, options: SearchOptions): string {
-  const h = createHash('sha256');
-  h.update(JSON.stringify(ds.manifest));
-  for (const a of [ds.inputs, ds.target, ds.scored]) h.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-  const { family, ridge, folds, seed, minLag, maxLag, history, exclude, ignoreAttributes } = options;
-  // includeReadoutAtoms joins the fingerprint only when set, so checkpoints written before it existed still resume.
-  const { includeReadoutAtoms } = options;
-  h.update(
-    JSON.stringify({ family, ridge, folds, seed, minLag, maxLag, history, exclude, ignoreAttributes, ...(includeReadoutAtoms ? { includeReadoutAtoms } : {}) }),
-  );
-  return h.digest('hex').slice(0, 32);
-}
-
 function excludedAtom(atom: Atom, exclude: Record<string, (string | number)[]>): boolean {
   return Object.entries(exclude).some(([attr, values]) => atom.attributes[attr] !== undefined && values.includes(atom.attributes[attr]));
 }
@@ -115,59 +92,16 @@ function accuracyValue(c: Candidate, gaussian: boolean, by: SufficiencyMetric): 
  * minimal sufficient candidate, and the ablations that justify each family of the minimal one.
  */
 export async function runSearch(ds: Dataset, optionsInput: SearchOptionsInput, hooks: SearchHooks = {}): Promise<SearchResult> {
-  const parsed = SearchOptionsSchema.safeParse(optionsInput);
-  if (!parsed.success) throw new OccamError(`search options: ${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`);
-  const options = parsed.data;
-  const sufficientBy: SufficiencyMetric = options.sufficientBy ?? (ds.manifest.binUnit === 'token' ? 'stratifiedAuroc' : 'auroc');
-  options.sufficientBy = sufficientBy;
+  // Checked against the data too (lags within a trial, attributes that exist), with the data's defaults.
+  const options = parseSearchOptions(optionsInput, ds.manifest);
+  const sufficientBy: SufficiencyMetric = options.sufficientBy!;
   const atoms = ds.manifest.atoms.filter((a) => !excludedAtom(a, options.exclude) && (options.includeReadoutAtoms || a.attributes.readsReadout !== 'yes'));
   const plans = featureFamilies(atoms, options);
   const gaussian = options.family === 'gaussian';
+  const intervals = candidateIntervalOptions(options);
   const done = new Map<string, Candidate>();
-  if (hooks.checkpoint) {
-    let text = '';
-    try {
-      text = await readFile(hooks.checkpoint, 'utf8');
-    } catch {
-      /* no checkpoint yet */
-    }
-    const fingerprint = searchFingerprint(ds, options);
-    const lines = text.split('\n');
-    const first = lines.findIndex((l) => l.trim());
-    if (first < 0) await writeFile(hooks.checkpoint, JSON.stringify({ format: 'occam.search-checkpoint', fingerprint }) + '\n');
-    else {
-      let header: { format?: string; fingerprint?: string } = {};
-      try {
-        header = JSON.parse(lines[first]);
-      } catch {
-        /* reported below */
-      }
-      if (header.format !== 'occam.search-checkpoint') {
-        throw new OccamError(`${hooks.checkpoint}:${first + 1}: not a search checkpoint (no header line); delete the file to start over`, {
-          file: hooks.checkpoint,
-          line: first + 1,
-        });
-      }
-      if (header.fingerprint !== fingerprint) {
-        throw new OccamError(
-          `${hooks.checkpoint}: written for another dataset or other scoring options (family, ridge, folds, seed, lags, history, exclude, ignored attributes); delete it or name another checkpoint`,
-          { file: hooks.checkpoint },
-        );
-      }
-    }
-    lines.forEach((line, i) => {
-      if (i <= first || !line.trim()) return;
-      try {
-        const c = CandidateSchema.parse(JSON.parse(line));
-        done.set(c.key, c);
-      } catch {
-        throw new OccamError(`${hooks.checkpoint}:${i + 1}: not a search checkpoint line; delete the file to start over`, {
-          file: hooks.checkpoint,
-          line: i + 1,
-        });
-      }
-    });
-  }
+  const checkpoint = hooks.checkpoint ? await SearchCheckpoint.open(hooks.checkpoint, searchFingerprint(ds, options)) : null;
+  for (const c of checkpoint?.resumed ?? []) done.set(c.key, c);
   const pool = await CandidatePool.start(ds, hooks.threads);
   try {
     return await searchWith(pool);
@@ -188,7 +122,7 @@ export async function runSearch(ds: Dataset, optionsInput: SearchOptionsInput, h
         const spec = specOf(plans, levels, options);
         fresh.set(
           key,
-          pool.score(spec).then((score) => {
+          pool.score(spec, intervals).then((score) => {
             fits++;
             hooks.onProgress?.(fits, Math.max(expected, fits));
             return { key, levels, spec, ...score, familiesUsed: plans.filter((p) => levels[p.name] > 0).length, foundBy: [] };
@@ -198,7 +132,7 @@ export async function runSearch(ds: Dataset, optionsInput: SearchOptionsInput, h
       for (const [key, promise] of fresh) {
         const candidate = await promise;
         done.set(key, candidate);
-        if (hooks.checkpoint) await appendFile(hooks.checkpoint, JSON.stringify({ ...candidate, foundBy: [strategy] }) + '\n');
+        await checkpoint?.append({ ...candidate, foundBy: [strategy] });
       }
       return keys.map((key) => {
         const c = done.get(key)!;
@@ -206,69 +140,28 @@ export async function runSearch(ds: Dataset, optionsInput: SearchOptionsInput, h
         return c;
       });
     };
-    const evaluate = async (levels: Levels, strategy: string): Promise<Candidate> => (await evaluateAll([levels], strategy))[0];
 
     const paths: Record<string, string[]> = {};
-    const tol = options.tolerance;
-    /**
-     * Forward: from the smallest model, raise one family (to any higher level: levels are not equally costly,
-     * a smooth filter can beat fine bins that overfit, so one-level steps could stall before reaching it)
-     * while the ranking metric improves by more than the tolerance. Backward: from the richest model (every
-     * family at its top level; numeric attributes in fine bins, so none is favoured with the single
-     * smooth-filter slot), lower one family while the loss stays within the tolerance.
-     */
-    const stepwise = async (strategy: 'forward' | 'backward'): Promise<void> => {
-      const up = strategy === 'forward';
-      let levels: Levels = Object.fromEntries(plans.map((p) => [p.name, up ? 0 : p.levels.length - 1]));
-      let current = await evaluate(levels, strategy);
-      paths[strategy] = [current.key];
-      for (;;) {
-        const moves = plans
-          .flatMap((p) =>
-            p.levels
-              .map((_, l) => l)
-              .filter((l) => (up ? l > levels[p.name] : l < levels[p.name]))
-              .map((l) => ({ ...levels, [p.name]: l })),
-          )
-          .filter((next) => validLevels(plans, next));
-        expected += moves.length;
-        const scored = await evaluateAll(moves, strategy);
-        let best = -1;
-        for (let i = 0; i < moves.length; i++) if (best < 0 || rankValue(scored[i], options.rankBy) > rankValue(scored[best], options.rankBy)) best = i;
-        const change = best < 0 ? -Infinity : rankValue(scored[best], options.rankBy) - rankValue(current, options.rankBy);
-        if (up ? !(change > tol) : !(change >= -tol)) break;
-        levels = moves[best];
-        current = scored[best];
-        paths[strategy].push(current.key);
-      }
-    };
-    if (options.strategies.includes('forward')) await stepwise('forward');
-    if (options.strategies.includes('backward')) await stepwise('backward');
     let groupLasso: SearchResult['groupLasso'];
-    if (options.strategies.includes('groupLasso')) {
-      // Second, independent route: the family levels a group-lasso path selects, λ by λ, scored like the rest.
-      const route = groupLassoRoute(ds, plans, options);
-      const distinct: Levels[] = [];
-      for (const levels of route.levels) if (!distinct.some((d) => keyOf(plans, d) === keyOf(plans, levels))) distinct.push(levels);
-      expected += distinct.length + 1;
-      const scored = await evaluateAll(distinct, 'groupLasso');
-      const top = scored.reduce((a, b) => (rankValue(b, options.rankBy) > rankValue(a, options.rankBy) ? b : a));
-      // The structure family is a rank constraint the path cannot select: try the other structure on its best.
-      const structure = plans.find((p) => p.name === 'structure');
-      if (structure) await evaluate({ ...top.levels, structure: top.levels.structure > 0 ? 0 : 1 }, 'groupLasso');
-      paths.groupLasso = scored.map((c) => c.key);
-      groupLasso = {
-        lambdas: route.lambdas,
-        blocks: route.blocks.map((b) => ({
-          family: b.family,
-          level: plans.find((p) => p.name === b.family)!.levels[b.level],
-          columns: b.columns,
-          enteredAt: b.enteredAt,
-        })),
-        selected: route.levels.map((levels) => keyOf(plans, levels)),
-        unconverged: route.converged.filter((c) => !c).length,
-      };
+    const context: StrategyContext = {
+      ds,
+      plans,
+      options,
+      keyOf: (levels) => keyOf(plans, levels),
+      rankValue: (c) => rankValue(c, options.rankBy),
+    };
+    // Each strategy proposes batches and sees their scores; every candidate is scored once, on the same folds.
+    for (const strategy of hooks.strategies ?? strategiesNamed(options.strategies)) {
+      const walk = strategy.start(context);
+      let scored: Candidate[] | null = null;
+      for (let batch = walk.next(null); batch !== null; batch = walk.next(scored)) {
+        expected += batch.length;
+        scored = await evaluateAll(batch, strategy.name);
+      }
+      paths[strategy.name] = walk.path();
+      groupLasso = walk.report?.().groupLasso ?? groupLasso;
     }
+    const tol = options.tolerance;
 
     // Fewest parameters first; at equal size, fewer families (an equal partition reached with less is simpler).
     const bySize = (a: Candidate, b: Candidate) => a.parameters - b.parameters || a.familiesUsed - b.familiesUsed || a.key.localeCompare(b.key);
@@ -328,6 +221,7 @@ export async function runSearch(ds: Dataset, optionsInput: SearchOptionsInput, h
       families: plans.map(({ name, levels }) => ({ name, levels })),
       redundantAttributes: redundantAttributes(atoms, options),
       candidates,
+      candidateIntervals: candidateIntervalsRecord(intervals),
       paretoFront,
       best: best.key,
       minimal: minimal.key,

@@ -1,6 +1,19 @@
 import { z } from 'zod';
+import { closest } from '../errors.js';
 import { ControlComparisonSchema } from '../model/controlComparison.js';
+import { FigureIntervalsSchema } from '../model/schema.js';
 import { FamilySchema, SpecSchema } from '../spec/schema.js';
+
+/** The search strategies a search may run (each is a SearchStrategy in search/strategies/). */
+export const STRATEGY_NAMES = ['forward', 'backward', 'groupLasso'] as const;
+export type StrategyName = (typeof STRATEGY_NAMES)[number];
+
+const StrategyNameSchema = z.enum(STRATEGY_NAMES, {
+  error: (issue) => {
+    const near = typeof issue.input === 'string' ? closest(issue.input, [...STRATEGY_NAMES]) : null;
+    return `unknown strategy '${String(issue.input)}' (${STRATEGY_NAMES.join(', ')})${near ? ` — did you mean '${near}'?` : ''}`;
+  },
+});
 
 export const SearchOptionsSchema = z.object({
   /** Longest lag window to consider (bins); shorter windows are tried too. */
@@ -38,9 +51,9 @@ export const SearchOptionsSchema = z.object({
   /** Let candidates use atoms that read the behaviour's own readout (attribute readsReadout = 'yes'); off by default. */
   includeReadoutAtoms: z.boolean().default(false),
   strategies: z
-    .array(z.enum(['forward', 'backward', 'groupLasso']))
+    .array(StrategyNameSchema)
     .min(1)
-    .default(['forward', 'backward', 'groupLasso']),
+    .default([...STRATEGY_NAMES]),
   /** Attributes never used (e.g. identifiers). */
   ignoreAttributes: z.array(z.string()).default([]),
   /** Atoms left out of every candidate, by attribute value (as a spec's exclude): e.g. inputs that read the answer. */
@@ -80,6 +93,8 @@ export const SufficiencySchema = z.discriminatedUnion('method', [
         key: z.string(),
         parameters: z.number().int(),
         difference: num,
+        /** Lower end of the two-sided (1 − 2α) paired interval whose upper end is `upper` (absent when screened out, or written before it existed). */
+        low: num.optional(),
         upper: num,
         verdict: z.enum(['not significantly worse', 'significantly worse', 'screened out']),
       }),
@@ -106,6 +121,12 @@ export const CandidateSchema = z.object({
     pseudoR2: num,
   }),
   foundBy: z.array(z.string()),
+  /**
+   * Percentile bootstrap intervals of its held-out figures, resampling whole trials of the same out-of-fold
+   * predictions its metrics come from (level, resamples and seed: the result's `candidateIntervals`).
+   * Absent in results written before they existed, and for candidates resumed from such a checkpoint.
+   */
+  intervals: FigureIntervalsSchema.optional(),
 });
 export type Candidate = z.infer<typeof CandidateSchema>;
 
@@ -117,6 +138,10 @@ export const SearchResultSchema = z.object({
   /** Attributes skipped because an earlier one orders or partitions the atoms identically. */
   redundantAttributes: z.array(z.string()).default([]),
   candidates: z.array(CandidateSchema),
+  /** How each candidate's `intervals` were drawn (absent in results written before they existed). */
+  candidateIntervals: z
+    .object({ method: z.literal('percentile bootstrap over trials'), level: z.number(), resamples: z.number().int(), seed: z.number().int() })
+    .optional(),
   /** Keys of candidates on the accuracy-vs-complexity front (parameters ↓, ranking metric ↑). */
   paretoFront: z.array(z.string()),
   best: z.string(),

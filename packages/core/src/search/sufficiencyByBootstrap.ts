@@ -60,6 +60,7 @@ export function sufficiencyByBootstrap(
       key: c.key,
       parameters: c.parameters,
       difference: d.estimate,
+      low: d.low,
       upper: d.high,
       verdict: sufficient ? 'not significantly worse' : 'significantly worse',
     });
