@@ -1,10 +1,13 @@
 import { OccamError } from '../errors.js';
 import type { Family } from '../spec/schema.js';
-import { familyOps, type FamilyOps } from './families.js';
-import { evaluateObjective, linearPredictor, RowPasses, type GlmData } from './objective.js';
+import { familyOps } from './families.js';
+import { linearPredictor, RowPasses, type GlmData } from './objective.js';
 import { applyPenalty, ridgePenalty, type Penalty } from './penalty.js';
-import { Cholesky } from './kernels/cholesky.js';
+import { Cholesky } from '../linalg/cholesky.js';
 import { SegmentWorker } from './kernels/segmentWorker.js';
+import { runSolver, type GlmFitSolver, type GlmProblem, type SolverResult } from './solvers/glmSolver.js';
+import { gradientPassCost } from './solvers/passCosts.js';
+import { automaticSolver, glmSolvers, type GlmSolverName } from './solvers/solverRegistry.js';
 
 export interface GlmFitOptions {
   family: Family;
@@ -16,8 +19,10 @@ export interface GlmFitOptions {
    * subsampled Newton Hessian's, built when plain L-BFGS would be slow (see lbfgs in fitGlm.ts).
    * 'auto' (default): newton when an exact Hessian pass costs about as much as two gradient passes or the
    * problem is small; otherwise preconditionedLbfgs — the O(n·p²) Hessian pass is what dominates large fits.
+   * Names come from the registry (solvers/solverRegistry.ts); a caller may instead pass its own solver object
+   * (the GlmSolver interface, solvers/glmSolver.ts), which the fit and its separation refits then use.
    */
-  solver?: 'auto' | 'newton' | 'subsampledNewton' | 'lbfgs' | 'preconditionedLbfgs';
+  solver?: 'auto' | GlmSolverName | GlmFitSolver;
   /**
    * Rows used for a subsampled Hessian. Default for subsampledNewton: 20·p, at least 4 000, at most 30 000;
    * for preconditionedLbfgs: as many as a Hessian costing one gradient pass can take, at least that.
@@ -62,25 +67,9 @@ export interface GlmFit {
   objective: number;
   iterations: number;
   converged: boolean;
-  solver: 'newton' | 'subsampledNewton' | 'lbfgs' | 'preconditionedLbfgs';
+  /** The solver that ran: a built-in name (a subsampled or preconditioned one may report the plain variant it ended as), or a custom solver's name. */
+  solver: GlmSolverName | (string & {});
   warnings: string[];
-}
-
-/** A solver's result; maxAbsEta is that of its last evaluation (for the separation check). */
-type SolverResult = Omit<GlmFit, 'warnings'> & { maxAbsEta: number };
-
-/** Set by factorHessian when a Hessian needed a diagonal jitter to factor: the end-of-fit rank check runs then. */
-interface FactorFlags {
-  jittered: boolean;
-}
-
-interface Problem {
-  d: GlmData;
-  fam: FamilyOps;
-  /** Passes over d's rows (value, gradient, Hessian), set up once for the fit. */
-  passes: RowPasses;
-  pen: Penalty;
-  sumW: number;
 }
 
 function totalWeight(d: GlmData): number {
@@ -115,10 +104,6 @@ function checkTarget(d: GlmData, family: Family): { mean: number } {
   return { mean: sy / sw };
 }
 
-function penalisedValue(prob: Problem, beta: Float64Array): number {
-  return prob.passes.value(beta) + applyPenalty(prob.pen, beta);
-}
-
 /**
  * Fit a penalised GLM: minimise Σ wᵢ·nll(yᵢ; β₀ + offsetᵢ + xᵢβ) + ½βᵀPβ.
  * Warnings (not errors) for separation, rank deficiency and non-convergence; an all-zero target is an error.
@@ -131,22 +116,33 @@ export function fitGlm(d: GlmData, options: GlmFitOptions): GlmFit {
   if (options.init) beta.set(options.init);
   else beta[0] = options.family === 'gaussian' ? mean : fam.link(Math.min(Math.max(mean, 1e-9), 1 - 1e-9));
   const workerThread = options.parallel ?? SegmentWorker.worthwhile(gradientPassCost(d.n, d.p));
-  const prob: Problem = { d, fam, passes: new RowPasses(d, fam, { workerThread }), pen: options.penalty, sumW: totalWeight(d) };
+  const problem: GlmProblem = {
+    d,
+    fam,
+    passes: new RowPasses(d, fam, { workerThread }),
+    pen: options.penalty,
+    sumW: totalWeight(d),
+    tol: options.tol,
+    gradTol: options.gradTol,
+    hessianRows: options.hessianRows,
+    flags: { jittered: false },
+  };
   try {
-    return fitProblem(prob, beta, options);
+    return fitProblem(problem, beta, options);
   } finally {
-    prob.passes.close();
+    problem.passes.close();
   }
 }
 
-function fitProblem(prob: Problem, beta: Float64Array, options: GlmFitOptions): GlmFit {
-  const { d } = prob;
-  const q = d.p + 1;
-  const solver = options.solver && options.solver !== 'auto' ? options.solver : autoSolver(d.n, d.p);
-  const minimumRows = Math.min(30_000, Math.max(20 * q, 4_000));
-  const hessianRows =
-    options.hessianRows ??
-    (solver === 'preconditionedLbfgs' ? Math.max(minimumRows, Math.floor(gradientPassCost(d.n, d.p) / gramCostPerRow(d.p))) : minimumRows);
+/** The solver object for options.solver: the caller's own, or a fresh one from the registry ('auto' by the problem's size). */
+function solverFor(d: GlmData, choice: GlmFitOptions['solver']): GlmFitSolver {
+  if (typeof choice === 'object') return choice;
+  return glmSolvers[choice && choice !== 'auto' ? choice : automaticSolver(d.n, d.p)]();
+}
+
+function fitProblem(problem: GlmProblem, beta: Float64Array, options: GlmFitOptions): GlmFit {
+  const { d } = problem;
+  const solver = solverFor(d, options.solver);
   const warnings: string[] = [];
   if (options.checkEmptyColumns !== false) {
     const empty = zeroColumns(d);
@@ -157,35 +153,24 @@ function fitProblem(prob: Problem, beta: Float64Array, options: GlmFitOptions): 
       if (warning) warnings.push(warning);
     }
   }
-  const flags: FactorFlags = { jittered: false };
-  const fit = solve(prob, beta, options, solver, hessianRows, warnings, flags);
+  const fit = solve(solver, problem, beta, options.maxIter ?? solver.defaults.maxIter, warnings);
   const { maxAbsEta, ...result } = fit;
-  if (flags.jittered) {
-    const singular = singularAtOptimum(prob, result.beta);
+  if (problem.flags.jittered) {
+    const singular = singularAtOptimum(problem, result.beta);
     if (singular) warnings.push(singular);
   }
   if (options.family === 'bernoulli' && options.checkSeparation !== false) {
-    const pushed = separationCheck(prob, result.beta, maxAbsEta, options, solver, hessianRows);
+    const pushed = separationCheck(problem, result.beta, maxAbsEta, solver);
     if (pushed) warnings.push(pushed);
   }
   return { ...result, warnings };
 }
 
-function solve(
-  prob: Problem,
-  beta: Float64Array,
-  options: GlmFitOptions,
-  solver: GlmFit['solver'],
-  hessianRows: number,
-  warnings: string[],
-  flags: FactorFlags,
-): SolverResult {
-  const { d } = prob;
-  return solver === 'lbfgs'
-    ? lbfgs(prob, beta, options, warnings, null, flags)
-    : solver === 'preconditionedLbfgs'
-      ? lbfgs(prob, beta, options, warnings, preconditionPlan(d, hessianRows), flags)
-      : newton(prob, beta, options, warnings, solver === 'subsampledNewton' && hessianRows < d.n ? subsample(d, hessianRows) : null, flags);
+/** One run of the solver from start; a run that stops unconverged leaves a warning. */
+function solve(solver: GlmFitSolver, problem: GlmProblem, start: Float64Array, maxIter: number, warnings: string[]): SolverResult {
+  const result = runSolver(solver, problem, start, maxIter);
+  if (!result.converged) warnings.push(`${solver.warningName} did not converge in ${result.iterations} iterations; results may be inaccurate`);
+  return result;
 }
 
 /** |η| beyond which an unpenalised fit's bins are at probability 0 or 1 for all practical purposes. */
@@ -203,14 +188,7 @@ const CONFIDENT_ETA = 13.8;
  * (separationLadder). Without a penalty, any fitted bin the ladder keeps pushing toward 0 or 1. Cheap when
  * nothing is suspicious: one pass for η, no refit.
  */
-function separationCheck(
-  prob: Problem,
-  beta: Float64Array,
-  maxAbsEta: number,
-  options: GlmFitOptions,
-  solver: GlmFit['solver'],
-  hessianRows: number,
-): string | null {
+function separationCheck(prob: GlmProblem, beta: Float64Array, maxAbsEta: number, solver: GlmFitSolver): string | null {
   const { d } = prob;
   const penalised = prob.pen.P.some((v) => v !== 0);
   const eta = linearPredictor(d, beta);
@@ -220,7 +198,7 @@ function separationCheck(
     for (let i = 0; i < d.n && !suspicious; i++) if (wrongEnd(i, eta[i])) suspicious = true;
     if (!suspicious) return null;
   } else if (!(maxAbsEta > SUSPICIOUS_ETA)) return null;
-  const [e0, e1, e2] = separationLadder(prob, beta, eta, options, solver, hessianRows);
+  const [e0, e1, e2] = separationLadder(prob, beta, eta, solver);
   // Pushed: both steps move η outward, by > 1 and the second by more than half the first — the signature of
   // an optimum at infinity (β grows like log 1/λ), where a finite one's moves shrink in proportion to λ.
   const pushed = (i: number) => {
@@ -254,14 +232,7 @@ function separationCheck(
  * The fit refitted with its penalty shrunk 100× and 10 000× (warm starts; without a penalty, ridges 1, 0.01
  * and 10⁻⁴ stand in): the linear predictor on every row at each step, starting from the fit's own (eta).
  */
-function separationLadder(
-  prob: Problem,
-  fitted: Float64Array,
-  eta: Float64Array,
-  options: GlmFitOptions,
-  solver: GlmFit['solver'],
-  hessianRows: number,
-): [Float64Array, Float64Array, Float64Array] {
+function separationLadder(prob: GlmProblem, fitted: Float64Array, eta: Float64Array, solver: GlmFitSolver): [Float64Array, Float64Array, Float64Array] {
   const { d } = prob;
   const penalised = prob.pen.P.some((v) => v !== 0);
   const scales = penalised ? [1e-2, 1e-4] : [1, 1e-2, 1e-4];
@@ -273,8 +244,8 @@ function separationLadder(
     // Tolerances far below the fit's own: near a separated optimum the gradient is tiny long before η stops
     // moving (8 events at η = 12 leave a gradient of 5·10⁻⁵), so the fit's stopping rule would stall every
     // step at the same η and hide the push. The iteration cap bounds the cost instead.
-    const capped: GlmFitOptions = { ...options, tol: 1e-15, gradTol: 1e-14, maxIter: solver === 'newton' || solver === 'subsampledNewton' ? 50 : 300 };
-    beta = solve({ ...prob, pen }, beta.slice(), capped, solver, hessianRows, [], { jittered: false }).beta;
+    const refit: GlmProblem = { ...prob, pen, tol: 1e-15, gradTol: 1e-14, flags: { jittered: false } };
+    beta = solve(solver, refit, beta.slice(), solver.defaults.refitMaxIter, []).beta;
     etas.push(linearPredictor(d, beta));
   }
   const k = etas.length;
@@ -287,7 +258,7 @@ function separationLadder(
  * the jitter merely steered the early steps (a subsampled Hessian, a start far from the optimum) and the
  * optimum is the one the penalty defines. A ridge of any useful size keeps it regular whatever the data.
  */
-function singularAtOptimum(prob: Problem, beta: Float64Array): string | null {
+function singularAtOptimum(prob: GlmProblem, beta: Float64Array): string | null {
   const q = prob.d.p + 1;
   const hess = prob.passes.evaluate(beta, true).hess!;
   applyPenalty(prob.pen, beta, undefined, hess);
@@ -295,47 +266,6 @@ function singularAtOptimum(prob: Problem, beta: Float64Array): string | null {
   const chol = Cholesky.factor(hess, q);
   if (chol && chol.smallestPivotRatio() >= 1e-13) return null;
   return 'rank-deficient or collinear design: the penalised Hessian is singular at the optimum, so the coefficients are not unique (collinear columns share their weight arbitrarily) — add regularization.ridge > 0';
-}
-
-/**
- * Rough costs in nanoseconds on one core, from bench/glm/passes.mjs (WebAssembly SIMD kernels): only their
- * ratios steer the solver. A gradient pass is 2·n·p multiply-adds at ~0.5 ns plus ~40 ns of exp/log per row;
- * the Gram is ~0.2 ns per multiply-add (n·p²/2 of them), the Cholesky factorisation ~1 ns per q³/6.
- */
-function gradientPassCost(n: number, p: number): number {
-  return n * (p + 40);
-}
-
-function hessianCost(rows: number, p: number): number {
-  return rows * gramCostPerRow(p) + (p + 1) ** 3 / 6;
-}
-
-function gramCostPerRow(p: number): number {
-  return 0.1 * p * p;
-}
-
-/**
- * Exact Newton converges in ~6–10 steps, each a gradient and a Hessian pass; preconditioned L-BFGS in ~10–25
- * gradient passes plus one or two Hessians on a subsample. Newton wins while its Hessian costs at most about two
- * gradient passes (p ≲ 40), and for small problems, where it is fast either way and the most robust.
- */
-function autoSolver(n: number, p: number): 'newton' | 'preconditionedLbfgs' {
-  if (hessianCost(n, p) <= 2 * gradientPassCost(n, p) || hessianCost(n, p) <= 2e7) return 'newton';
-  return 'preconditionedLbfgs';
-}
-
-/**
- * Preconditioned L-BFGS's Hessian: from a case-control subsample of hessianRows rows, or all rows when the
- * subsample would be most of them; built at the start when it costs at most 1.5 gradient passes; rebuilt
- * (if the fit has not converged) after as many steps as the Hessian costs gradient passes, at least 10 — so
- * Hessians take at most about half the time, and a fit whose curvature keeps changing (near-separation,
- * strongly correlated columns) still gets a recent one.
- */
-function preconditionPlan(d: GlmData, hessianRows: number): PreconditionPlan {
-  const subsampled = 2 * hessianRows < d.n;
-  let rows: GlmData | null = subsampled ? null : d;
-  const cost = hessianCost(subsampled ? hessianRows : d.n, d.p) / gradientPassCost(d.n, d.p);
-  return { rows: () => (rows ??= subsample(d, hessianRows)), fromStart: cost <= 1.5, rebuildEvery: Math.max(10, Math.ceil(cost)) };
 }
 
 function zeroColumns(d: GlmData): number[] {
@@ -352,293 +282,4 @@ function zeroColumns(d: GlmData): number[] {
     if (!any) out.push(c);
   }
   return out;
-}
-
-/**
- * Rows for the Hessian estimate, as a standalone GlmData whose weights are inverse inclusion
- * probabilities so the subset's Hessian estimates the full one. With rare events most Hessian weight
- * sits near the events, so rows with y > 0 are kept (up to half the budget) and the rest are evenly
- * spaced among the other rows (case-control subsampling, Fithian & Hastie 2014). Deterministic.
- */
-function subsample(d: GlmData, rows: number): GlmData {
-  const { n, p, y, weights } = d;
-  let eventCount = 0;
-  let otherCount = 0;
-  for (let i = 0; i < n; i++) {
-    if (weights && weights[i] === 0) continue;
-    if (y[i] > 0) eventCount++;
-    else otherCount++;
-  }
-  const nEvents = Math.min(eventCount, Math.floor(rows / 2));
-  const nOthers = Math.min(otherCount, rows - nEvents);
-  // The k-th of M picks among a class's N members is member ⌊k·N/M⌋: one walk over the rows picks them in row
-  // order, so the gather below reads each column front to back.
-  const picked = new Int32Array(nEvents + nOthers);
-  const inclusion = new Float64Array(nEvents + nOthers);
-  let m = 0;
-  let events = 0;
-  let others = 0;
-  let eventPicks = 0;
-  let otherPicks = 0;
-  for (let i = 0; i < n; i++) {
-    if (weights && weights[i] === 0) continue;
-    if (y[i] > 0) {
-      if (eventPicks < nEvents && events === Math.floor((eventPicks * eventCount) / nEvents)) {
-        picked[m] = i;
-        inclusion[m++] = eventCount / nEvents;
-        eventPicks++;
-      }
-      events++;
-    } else {
-      if (otherPicks < nOthers && others === Math.floor((otherPicks * otherCount) / nOthers)) {
-        picked[m] = i;
-        inclusion[m++] = otherCount / nOthers;
-        otherPicks++;
-      }
-      others++;
-    }
-  }
-  const X = new Float32Array(m * p);
-  for (let c = 0; c < p; c++) {
-    const column = d.X.subarray(c * n, (c + 1) * n);
-    const out = c * m;
-    for (let k = 0; k < m; k++) X[out + k] = column[picked[k]];
-  }
-  return {
-    X,
-    n: m,
-    p,
-    y: Float64Array.from(picked, (i) => y[i]),
-    weights: Float64Array.from(picked, (i, k) => (weights ? weights[i] : 1) * inclusion[k]),
-    offset: d.offset ? Float64Array.from(picked, (i) => d.offset![i]) : undefined,
-  };
-}
-
-/** Value and gradient on all rows; Hessian on all rows (exact) or on the subsample. */
-function evaluateNewton(prob: Problem, beta: Float64Array, sub: GlmData | null, withHessian: boolean) {
-  const ev = prob.passes.evaluate(beta, withHessian && !sub);
-  if (withHessian && sub) ev.hess = evaluateObjective(sub, prob.fam, beta, true).hess;
-  const value = ev.value + applyPenalty(prob.pen, beta, ev.grad, ev.hess);
-  return { ev, value };
-}
-
-function newton(prob: Problem, beta: Float64Array, options: GlmFitOptions, warnings: string[], sub: GlmData | null, flags: FactorFlags): SolverResult {
-  const tol = options.tol ?? 1e-10;
-  const gradTol = options.gradTol ?? 1e-8;
-  const maxIter = options.maxIter ?? 100;
-  const q = prob.d.p + 1;
-  const solverName = sub ? 'subsampledNewton' : 'newton';
-  let refresh = true;
-  let frozen: Float64Array | undefined;
-  const first = evaluateNewton(prob, beta, sub, true);
-  let ev = first.ev;
-  let f = first.value;
-  for (let iter = 1; iter <= maxIter; iter++) {
-    if (!ev.hess) ev.hess = frozen!.slice();
-    const hess = ev.hess;
-    if (sub && refresh) frozen = hess.slice();
-    const chol = factorHessian(hess, q, flags);
-    const step = chol.solve(ev.grad).map((g) => -g);
-    // Step halving on the penalised objective keeps every iteration a descent step.
-    let t = 1;
-    let next = new Float64Array(q);
-    let nextEv = ev;
-    let fNext = Infinity;
-    for (let halving = 0; halving < 40; halving++) {
-      for (let i = 0; i < q; i++) next[i] = beta[i] + t * step[i];
-      if (halving === 0) {
-        ({ ev: nextEv, value: fNext } = evaluateNewton(prob, next, sub, refresh));
-      } else {
-        fNext = penalisedValue(prob, next);
-      }
-      if (fNext <= f + 1e-12 * Math.abs(f)) break;
-      t /= 2;
-    }
-    if (t < 1) ({ ev: nextEv, value: fNext } = evaluateNewton(prob, next, sub, refresh));
-    const change = Math.abs(f - fNext) / (Math.abs(fNext) + 0.1);
-    // A subsampled Hessian only needs to be roughly right: refresh it for the first big steps only.
-    if (sub && refresh && (change < 1e-3 || iter >= 3)) refresh = false;
-    beta = next;
-    next = new Float64Array(q);
-    ev = nextEv;
-    f = fNext;
-    const gmax = maxAbs(ev.grad) / prob.sumW;
-    // A frozen Hessian converges linearly: judge it by the gradient, not by a small objective change.
-    if ((change < tol && (!sub || refresh)) || gmax < gradTol)
-      return { beta, objective: f, iterations: iter, converged: true, solver: solverName, maxAbsEta: ev.maxAbsEta };
-  }
-  warnings.push(`${solverName} did not converge in ${maxIter} iterations; results may be inaccurate`);
-  return { beta, objective: f, iterations: maxIter, converged: false, solver: solverName, maxAbsEta: ev.maxAbsEta };
-}
-
-/**
- * When and from which rows preconditionedLbfgs builds its Hessian: from the first step when that is cheap
- * next to a gradient pass, else only once plain L-BFGS shows it is struggling (see lbfgs).
- */
-interface PreconditionPlan {
-  /** The rows the Hessian is summed over (made on first use: a fit that converges without one never pays). */
-  rows: () => GlmData;
-  fromStart: boolean;
-  /** Steps after which a still-unconverged fit rebuilds the Hessian at its current β. */
-  rebuildEvery: number;
-}
-
-/** Cholesky factor of the penalised Hessian at beta, summed over `rows` (a weighted subsample or all rows). */
-function hessianPreconditioner(prob: Problem, rows: GlmData, beta: Float64Array, flags: FactorFlags): Cholesky {
-  const hess = rows === prob.d ? prob.passes.evaluate(beta, true).hess! : evaluateObjective(rows, prob.fam, beta, true).hess!;
-  applyPenalty(prob.pen, beta, undefined, hess);
-  return factorHessian(hess, prob.d.p + 1, flags);
-}
-
-/**
- * L-BFGS: two-loop recursion, memory 10, Armijo backtracking from t = 1; one gradient pass per step when
- * the step is accepted (the usual case). With a plan (preconditioned L-BFGS) the initial inverse Hessian is
- * a Newton Hessian's inverse instead of a scaled identity: the Hessian fixes the scale and correlation of the
- * columns — raised-cosine bases overlap, so their columns are strongly correlated and plain L-BFGS needs
- * hundreds of steps — and the L-BFGS pairs correct what a subsampled or stale Hessian gets wrong, so it needs
- * neither all rows nor a refresh every step.
- *
- * When the Hessian costs more than a gradient pass, it is built only if plain L-BFGS has not nearly
- * converged by step 8 (on well-conditioned designs it is within ~1e-6 of the optimum by then; on basis
- * designs it is still making percent-size moves) or by step 20. A Hessian built at the start (β = constant
- * rate, far from the optimum) is rebuilt once, after the first big steps.
- */
-function lbfgs(prob: Problem, beta: Float64Array, options: GlmFitOptions, warnings: string[], plan: PreconditionPlan | null, flags: FactorFlags): SolverResult {
-  const gradTol = options.gradTol ?? 1e-9;
-  const tol = options.tol ?? 1e-14;
-  const maxIter = options.maxIter ?? 5000;
-  const q = prob.d.p + 1;
-  const m = 10;
-  const S: Float64Array[] = [];
-  const Y: Float64Array[] = [];
-  const rho: number[] = [];
-  const evalAt = (b: Float64Array) => {
-    const e = prob.passes.evaluate(b, false);
-    const v = e.value + applyPenalty(prob.pen, b, e.grad);
-    return { v, g: e.grad, maxAbsEta: e.maxAbsEta };
-  };
-  let { v: f, g, maxAbsEta } = evalAt(beta);
-  let precond = plan?.fromStart ? hessianPreconditioner(prob, plan.rows(), beta, flags) : null;
-  let rebuildAfterFirstSteps = precond !== null;
-  let builtAt = 0;
-  const solverName = () => (precond ? 'preconditionedLbfgs' : 'lbfgs');
-  const dir = new Float64Array(q);
-  const alpha = new Float64Array(m);
-  for (let iter = 1; iter <= maxIter; iter++) {
-    // Two-loop recursion: dir = −H·g with H the L-BFGS inverse-Hessian estimate.
-    for (let i = 0; i < q; i++) dir[i] = -g[i];
-    for (let k = S.length - 1; k >= 0; k--) {
-      alpha[k] = rho[k] * dot(S[k], dir);
-      axpy(-alpha[k], Y[k], dir);
-    }
-    if (precond) {
-      dir.set(precond.solve(dir));
-    } else if (S.length > 0) {
-      const k = S.length - 1;
-      const gamma = dot(S[k], Y[k]) / dot(Y[k], Y[k]);
-      for (let i = 0; i < q; i++) dir[i] *= gamma;
-    } else {
-      const scale = 1 / Math.max(1, Math.sqrt(dot(g, g)));
-      for (let i = 0; i < q; i++) dir[i] *= scale;
-    }
-    for (let k = 0; k < S.length; k++) {
-      const b = rho[k] * dot(Y[k], dir);
-      axpy(alpha[k] - b, S[k], dir);
-    }
-    let slope = dot(g, dir);
-    if (slope >= 0) {
-      // Not a descent direction (curvature information went stale): restart from steepest descent.
-      S.length = 0;
-      Y.length = 0;
-      rho.length = 0;
-      for (let i = 0; i < q; i++) dir[i] = -g[i] / Math.max(1, Math.sqrt(dot(g, g)));
-      slope = dot(g, dir);
-    }
-    // Backtracking Armijo line search.
-    let t = 1;
-    const next = new Float64Array(q);
-    let res = { v: Infinity, g, maxAbsEta };
-    for (let k = 0; k < 50; k++) {
-      for (let i = 0; i < q; i++) next[i] = beta[i] + t * dir[i];
-      res = evalAt(next);
-      if (res.v <= f + 1e-4 * t * slope) break;
-      t *= 0.5;
-    }
-    const s = new Float64Array(q);
-    const yv = new Float64Array(q);
-    for (let i = 0; i < q; i++) {
-      s[i] = next[i] - beta[i];
-      yv[i] = res.g[i] - g[i];
-    }
-    const sy = dot(s, yv);
-    if (sy > 1e-12 * Math.sqrt(dot(s, s) * dot(yv, yv))) {
-      if (S.length === m) {
-        S.shift();
-        Y.shift();
-        rho.shift();
-      }
-      S.push(s);
-      Y.push(yv);
-      rho.push(1 / sy);
-    }
-    const change = Math.abs(f - res.v) / (Math.abs(res.v) + 0.1);
-    beta = next;
-    f = res.v;
-    g = res.g;
-    maxAbsEta = res.maxAbsEta;
-    if (maxAbs(g) / prob.sumW < gradTol || change < tol) {
-      return { beta, objective: f, iterations: iter, converged: true, solver: solverName(), maxAbsEta };
-    }
-    const build =
-      plan !== null &&
-      (precond ? (rebuildAfterFirstSteps && (change < 1e-3 || iter >= 4)) || iter - builtAt >= plan.rebuildEvery : iter >= 8 && (change > 1e-4 || iter >= 20));
-    if (build) {
-      precond = hessianPreconditioner(prob, plan!.rows(), beta, flags);
-      rebuildAfterFirstSteps = false;
-      builtAt = iter;
-    }
-  }
-  warnings.push(`L-BFGS did not converge in ${maxIter} iterations; results may be inaccurate`);
-  return { beta, objective: f, iterations: maxIter, converged: false, solver: solverName(), maxAbsEta };
-}
-
-/**
- * Cholesky factor of a (penalised) Hessian, made solvable: columns that are zero everywhere have zero
- * Hessian rows, so they are pinned to 1; a singular or nearly singular matrix (collinear columns, no ridge;
- * or a subsampled Hessian early in a fit) gets a small diagonal jitter (1e-8 of the mean diagonal) and sets
- * flags.jittered, so the fit checks at its end whether the singularity is real (singularAtOptimum). Modifies hess.
- */
-function factorHessian(hess: Float64Array, q: number, flags: FactorFlags): Cholesky {
-  for (let a = 1; a < q; a++) if (hess[a * q + a] === 0) hess[a * q + a] = 1;
-  let chol = Cholesky.factor(hess, q);
-  if (!chol || chol.smallestPivotRatio() < 1e-13) {
-    flags.jittered = true;
-    let trace = 0;
-    for (let a = 0; a < q; a++) trace += hess[a * q + a];
-    for (let scale = 1e-8; ; scale *= 100) {
-      for (let a = 0; a < q; a++) hess[a * q + a] += (scale * trace) / q;
-      chol = Cholesky.factor(hess, q);
-      if (chol) break;
-      if (scale > 1e-2 || !Number.isFinite(trace)) {
-        throw new OccamError('the Hessian cannot be factored even with a diagonal jitter: the design or target has non-finite values', { field: 'design' });
-      }
-    }
-  }
-  return chol;
-}
-
-function dot(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
-}
-
-function axpy(alpha: number, x: Float64Array, y: Float64Array): void {
-  for (let i = 0; i < x.length; i++) y[i] += alpha * x[i];
-}
-
-function maxAbs(a: Float64Array): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]));
-  return m;
 }

@@ -4,6 +4,9 @@ import { familyOps } from './families.js';
 import { fitGlm } from './fitGlm.js';
 import { RowPasses, type GlmData } from './objective.js';
 import { ridgePenalty } from './penalty.js';
+import { spannedColumns } from '../linalg/spannedColumns.js';
+import { runSolver } from './solvers/glmSolver.js';
+import { ProximalNewtonGroupLasso, type SmoothEvaluation } from './solvers/proximalNewtonGroupLasso.js';
 
 /** A penalised block of design columns. Columns in no group are unpenalised (they are always in). */
 export interface ColumnGroup {
@@ -105,7 +108,7 @@ export function fitGroupLassoPath(d: GlmData, groups: ColumnGroup[], options: Gr
   // Smooth part: mean nll + ½·ridge·‖θ‖² (intercept excluded), with its gradient and Hessian in θ.
   const q = p + 1;
   const thetaScale = Float64Array.from({ length: q }, (_, c) => (c === 0 ? 1 : scale[c - 1]));
-  const smooth = (t: Float64Array, want: 'value' | 'hessian'): { value: number; grad?: Float64Array; hess?: Float64Array } => {
+  const smooth = (t: Float64Array, want: 'value' | 'hessian'): SmoothEvaluation => {
     const b = toBeta(t);
     let reg = 0;
     for (let c = 1; c <= p; c++) reg += t[c] * t[c];
@@ -122,7 +125,7 @@ export function fitGroupLassoPath(d: GlmData, groups: ColumnGroup[], options: Gr
     return { value: ev.value / sumW + 0.5 * ridge * reg, grad: g, hess: H };
   };
   // The start's Hessian serves the collinearity check, λ_max and the first λ's first Newton step: one pass.
-  let cached: { at: Float64Array; ev: ReturnType<typeof smooth> } | null = null;
+  let cached: { at: Float64Array; ev: SmoothEvaluation } | null = null;
   const hessianAt = (t: Float64Array) => {
     if (!cached || cached.at.some((v, c) => v !== t[c])) cached = { at: Float64Array.from(t), ev: smooth(t, 'hessian') };
     return cached.ev;
@@ -140,31 +143,13 @@ export function fitGroupLassoPath(d: GlmData, groups: ColumnGroup[], options: Gr
    */
   function dropCollinearColumns(): number[] {
     const { hess } = hessianAt(theta);
-    const kept: number[] = [];
-    const L = new Float64Array(q * q);
-    const out: number[] = [];
-    for (let c = 0; c < q; c++) {
-      if (c > 0 && scale[c - 1] === 0) continue;
-      const diag = hess![c * q + c] - (c > 0 ? ridge : 0);
-      const row = new Float64Array(kept.length);
-      let r = diag;
-      for (let k = 0; k < kept.length; k++) {
-        let v = hess![c * q + kept[k]];
-        for (let j = 0; j < k; j++) v -= row[j] * L[kept[k] * q + j];
-        v /= L[kept[k] * q + k];
-        row[k] = v;
-        r -= v * v;
-      }
-      if (c > 0 && !(r > 1e-6 * diag)) {
-        scale[c - 1] = 0;
-        thetaScale[c] = 0;
-        theta[c] = 0;
-        out.push(c - 1);
-        continue;
-      }
-      L.set(row, c * q);
-      L[c * q + kept.length] = Math.sqrt(Math.max(r, 1e-300));
-      kept.push(c);
+    const candidates = [...Array(q).keys()].filter((c) => c === 0 || scale[c - 1] !== 0);
+    const ridgeless = (c: number) => hess![c * q + c] - (c > 0 ? ridge : 0);
+    const out = spannedColumns(hess!, q, candidates, ridgeless, (c) => c > 0, 1e-6).map((c) => c - 1);
+    for (const c of out) {
+      scale[c] = 0;
+      thetaScale[c + 1] = 0;
+      theta[c + 1] = 0;
     }
     // A dropped column's θ, gradient and Hessian row and column are now 0, as smooth() would compute them.
     const ev = cached!.ev;
@@ -198,50 +183,32 @@ export function fitGroupLassoPath(d: GlmData, groups: ColumnGroup[], options: Gr
   const modelFree = [0, ...free.filter((c) => scale[c] > 0).map((c) => c + 1)];
   const modelBlocksOf = groups.map((gr) => gr.columns.filter((c) => scale[c] > 0).length);
   const result: GroupLassoPath = { lambdas, betas: [], groupNorms: [], entry: groups.map(() => null), iterations: [], converged: [], droppedColumns };
+  const solver = new ProximalNewtonGroupLasso();
   try {
     for (const [li, lambda] of lambdas.entries()) {
-      // Proximal Newton (as glmnet's outer IRLS loop): a quadratic model of the smooth part at θ, minimised
-      // with the group penalty by block coordinate descent on the q × q model (cheap), then a backtracking
-      // line search on the true objective.
-      let { value: f, grad, hess } = hessianAt(theta);
-      let objective = f + penaltyValue(theta, lambda);
-      let converged = false;
-      let it = 0;
-      for (; it < maxIter; it++) {
-        const z = minimiseQuadraticModel(theta, grad!, hess!, q, modelBlocks, modelFree, lambda);
-        const delta = Float64Array.from(z, (v, c) => v - theta[c]);
-        const decrease = grad!.reduce((s, gc, c) => s + gc * delta[c], 0) + penaltyValue(z, lambda) - penaltyValue(theta, lambda);
-        let maxStep = 0;
-        for (let c = 0; c < q; c++) maxStep = Math.max(maxStep, Math.abs(delta[c]));
-        if (maxStep < tol || decrease > -1e-14) {
-          converged = true;
-          break;
-        }
-        let t = 1;
-        let next = z;
-        let nextObjective = smooth(next, 'value').value + penaltyValue(next, lambda);
-        while (nextObjective > objective + 1e-4 * t * decrease && t > 1e-6) {
-          t /= 2;
-          next = Float64Array.from(theta, (v, c) => v + t * delta[c]);
-          nextObjective = smooth(next, 'value').value + penaltyValue(next, lambda);
-        }
-        if (t <= 1e-6) break; // no progress along the Newton direction: leave it unconverged
-        theta.set(next);
-        const relative = Math.abs(objective - nextObjective) / Math.max(1e-12, Math.abs(nextObjective));
-        objective = nextObjective;
-        if (relative < 1e-10) {
-          converged = true;
-          break;
-        }
-        ({ value: f, grad, hess } = hessianAt(theta));
-      }
+      // Proximal Newton (as glmnet's outer IRLS loop), warm-started from the previous λ's θ (updated in place).
+      const { converged, iterations } = runSolver(
+        solver,
+        {
+          q,
+          lambda,
+          smoothValue: (t) => smooth(t, 'value').value,
+          smoothHessian: hessianAt,
+          penaltyValue: (t) => penaltyValue(t, lambda),
+          blocks: modelBlocks,
+          free: modelFree,
+          tol,
+        },
+        theta,
+        maxIter,
+      );
       result.betas.push(toBeta(theta));
       const norms = Float64Array.from(groups, (_, k) => groupNorm(theta, k));
       result.groupNorms.push(norms);
       norms.forEach((v, k) => {
         if (v > 0 && result.entry[k] === null) result.entry[k] = li;
       });
-      result.iterations.push(it + 1);
+      result.iterations.push(iterations);
       result.converged.push(converged);
       if (options.stopWhenAllEntered && result.entry.every((e, k) => e !== null || modelBlocksOf[k] === 0)) {
         result.lambdas = lambdas.slice(0, li + 1);
@@ -252,103 +219,4 @@ export function fitGroupLassoPath(d: GlmData, groups: ColumnGroup[], options: Gr
     passes.close();
   }
   return result;
-}
-
-/** Largest eigenvalue of the symmetric block H[idx, idx] (power iteration; a bound is all that is needed). */
-function blockNorm(H: Float64Array, q: number, idx: number[]): number {
-  const m = idx.length;
-  let v = Float64Array.from({ length: m }, (_, i) => 1 + 1e-3 * i);
-  let L = 0;
-  for (let k = 0; k < 30; k++) {
-    const w = new Float64Array(m);
-    for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) w[a] += H[idx[a] * q + idx[b]] * v[b];
-    const norm = Math.hypot(...w);
-    if (norm === 0) return 0;
-    L = norm / Math.hypot(...v);
-    v = Float64Array.from(w, (x) => x / norm);
-  }
-  return L * 1.05;
-}
-
-/** Solve the small dense system A x = b (A symmetric positive definite up to rounding) by Gaussian elimination. */
-function solveSmall(A: number[][], b: number[]): number[] {
-  const m = b.length;
-  const M = A.map((row, i) => [...row, b[i]]);
-  for (let c = 0; c < m; c++) {
-    let piv = c;
-    for (let r = c + 1; r < m; r++) if (Math.abs(M[r][c]) > Math.abs(M[piv][c])) piv = r;
-    [M[c], M[piv]] = [M[piv], M[c]];
-    if (Math.abs(M[c][c]) < 1e-300) continue;
-    for (let r = c + 1; r < m; r++) {
-      const f = M[r][c] / M[c][c];
-      for (let j = c; j <= m; j++) M[r][j] -= f * M[c][j];
-    }
-  }
-  const x = new Array<number>(m).fill(0);
-  for (let c = m - 1; c >= 0; c--) {
-    if (Math.abs(M[c][c]) < 1e-300) continue;
-    let t = M[c][m];
-    for (let j = c + 1; j < m; j++) t -= M[c][j] * x[j];
-    x[c] = t / M[c][c];
-  }
-  return x;
-}
-
-/**
- * argmin_z gᵀ(z − θ) + ½(z − θ)ᵀH(z − θ) + λ·Σ_g w_g‖z_g‖ by block coordinate descent with groupwise
- * majorization (Yang & Zou 2015, gglasso): each penalised group takes the exact minimiser of a quadratic
- * bound with curvature L_g = ‖H_gg‖ (a block soft-threshold), the unpenalised block (intercept and free
- * columns) an exact solve. The model's gradient r = g + H(z − θ) is updated column by column, so a sweep
- * costs O(q²). Per-group curvatures are much smaller than ‖H‖, which is why this beats FISTA on the whole
- * model (measured: minutes → seconds on a 300-column LM design).
- */
-function minimiseQuadraticModel(
-  theta: Float64Array,
-  g: Float64Array,
-  H: Float64Array,
-  q: number,
-  blocks: { columns: number[]; weight: number }[],
-  free: number[],
-  lambda: number,
-): Float64Array {
-  const z = Float64Array.from(theta);
-  const r = Float64Array.from(g);
-  const move = (c: number, d: number) => {
-    if (d === 0) return;
-    z[c] += d;
-    const row = c * q; // H symmetric: column c = row c
-    for (let k = 0; k < q; k++) r[k] += H[row + k] * d;
-  };
-  const curvature = blocks.map((b) => blockNorm(H, q, b.columns));
-  const Hff = free.map((a) => free.map((b) => H[a * q + b]));
-  // The inner solve need not be exact: the line search on the true objective guards each Newton step.
-  for (let sweep = 0; sweep < 1000; sweep++) {
-    let change = 0;
-    let size = 0;
-    if (free.length) {
-      const step = solveSmall(
-        Hff,
-        free.map((c) => -r[c]),
-      );
-      free.forEach((c, k) => {
-        change = Math.max(change, Math.abs(step[k]));
-        move(c, step[k]);
-      });
-    }
-    blocks.forEach((b, k) => {
-      const L = curvature[k];
-      if (L === 0) return;
-      const u = b.columns.map((c) => z[c] - r[c] / L);
-      const norm = Math.hypot(...u);
-      const shrink = norm > 0 ? Math.max(0, 1 - (lambda * b.weight) / (L * norm)) : 0;
-      b.columns.forEach((c, i) => {
-        const d = u[i] * shrink - z[c];
-        change = Math.max(change, Math.abs(d));
-        move(c, d);
-      });
-    });
-    for (let c = 0; c < q; c++) size = Math.max(size, Math.abs(z[c]));
-    if (change <= 1e-9 * Math.max(1, size)) break;
-  }
-  return z;
 }
