@@ -120,7 +120,9 @@ describe('buildReport', () => {
   it('leaves out the prediction figures, saying so, when no dataset is given', () => {
     const page = buildReport([{ model }]);
     const ids = figures(page).map((f) => f.id);
-    expect(ids).toHaveLength(6);
+    // Scores with intervals, two filter kinds, two full filters, history, nonlinearity.
+    expect(ids).toHaveLength(7);
+    expect(ids).toContain('model-1-score-intervals');
     expect(ids).not.toContain('model-1-roc');
     expect(page).toContain('No dataset was given');
   });

@@ -329,3 +329,57 @@ export function fittedLagLanguageModel(): { dataset: Dataset; model: ReducedMode
     control: fitReducedModel(controlDataset, lagLmSpec, { datasetPath: 'lm/induction-2l-random.dataset' }),
   };
 }
+
+/**
+ * The fields today's result files may carry beside their figures, written the way occam writes them: a
+ * pointwise `band: { low, high }` on each sampled filter, `intervals` (FigureIntervals) on search candidates,
+ * per-cell `[low, high]` intervals on comparison matrices, `metricIntervals`, `selectivity` and `controlGain` on
+ * dynamics points. Widths vary along each curve so a band drawn at the wrong index shows.
+ */
+export function withFilterBands(model: ReducedModel): ReducedModel {
+  const m = structuredClone(model);
+  const band = (s: { y: number[] }, scale: number) => ({
+    low: s.y.map((v, i) => v - scale * (0.2 + 0.1 * (i % 3)) - 0.01),
+    high: s.y.map((v, i) => v + scale * (0.25 + 0.05 * (i % 4)) + 0.01),
+  });
+  for (const g of m.filters.groups) {
+    const spread = (ys: number[]) => Math.max(...ys.map(Math.abs));
+    Object.assign(g.spatial, { band: band(g.spatial, spread(g.spatial.y)) });
+    Object.assign(g.temporal, { band: band(g.temporal, spread(g.temporal.y)) });
+  }
+  if (m.filters.history) Object.assign(m.filters.history, { band: band(m.filters.history, Math.max(...m.filters.history.y.map(Math.abs))) });
+  return m;
+}
+
+export const searchWithIntervals: ParetoFrontInput = {
+  ...search,
+  intervalLevel: 0.95,
+  candidates: search.candidates.map((c, i) => ({
+    ...c,
+    interval: i === 5 ? null : [(c.metric ?? 0) - 0.02 - 0.005 * i, (c.metric ?? 0) + 0.015 + 0.004 * i] as [number, number],
+  })),
+};
+
+export const universalityWithIntervals: ComparisonMatrixInput = {
+  ...universality,
+  intervals: universality.values.map((row, i) => row.map((v, j) => (v === null || (i === 3 && j === 0) ? null : ([v - 0.03 - 0.01 * j, v + 0.02 + 0.01 * i] as [number, number])))),
+  intervalLevel: 0.95,
+};
+
+export const dynamicsWithIntervals: DynamicsResultInput = {
+  ...dynamics,
+  version: 2,
+  metric: { ...dynamics.metric, key: 'trialToTrialAuroc' },
+  points: dynamics.points.map((p, i) => {
+    const m = p.metric ?? 0.5;
+    const gain = 0.1 + 0.25 * i;
+    const iv = (estimate: number, w: number) => ({ estimate, low: estimate - w, high: estimate + w * 1.2 });
+    return {
+      ...p,
+      metrics: { trialToTrialAuroc: m },
+      metricIntervals: { trialToTrialAuroc: i === 2 ? null : ([m - 0.04 - 0.005 * i, Math.min(1, m + 0.03)] as [number, number]) },
+      selectivity: { bitsPerEvent: iv(gain - 0.05, 0.08), stratifiedAuroc: iv(0.05 + 0.04 * i, 0.03) },
+      controlGain: { bitsPerEvent: iv(0.05, 0.06), stratifiedAuroc: iv(0.01, 0.02) },
+    };
+  }),
+};

@@ -1,4 +1,6 @@
 import type { ReducedModel } from '@occam/core';
+import type { Band } from '../svg/marks.js';
+import { bandAt, bandOf } from './filterBand.js';
 
 type GroupFilter = ReducedModel['filters']['groups'][number];
 
@@ -9,6 +11,8 @@ export interface GroupCurve {
   atoms: number;
   x: number[];
   y: number[];
+  /** Pointwise 95 % band of `y` when the model file carries one for the filter drawn. */
+  band?: Band | null;
 }
 
 /** Every group's temporal filter is one lag (e.g. lag 0 only, the language-model default): a temporal plot would be one point per group. */
@@ -34,16 +38,19 @@ export function isTokenOffsetAttribute(attribute: string | null): boolean {
 export function spatialCurve(group: GroupFilter, options: { singleLag: boolean; supportOnly: boolean }): GroupCurve {
   const x = group.spatial.x;
   const y = options.singleLag ? group.full.x.map((_, i) => group.full.z[i]?.[0] ?? 0) : group.spatial.y;
-  if (!options.supportOnly) return { label: group.label, atoms: group.atoms, x: x.slice(), y: y.slice() };
+  // The band belongs to the spatial shape; drawn as the weight (spatial × temporal) the curve is another
+  // quantity, whose interval the file does not give.
+  const band = options.singleLag ? null : bandOf(group.spatial);
+  if (!options.supportOnly) return { label: group.label, atoms: group.atoms, x: x.slice(), y: y.slice(), band };
   const keep = x.map((_, i) => i).filter((i) => y[i] !== 0 && Number.isFinite(y[i]));
   // A group whose weights are all exactly 0 says nothing about where its atoms are: draw it everywhere (at 0).
-  if (keep.length === 0) return { label: group.label, atoms: group.atoms, x: x.slice(), y: y.slice() };
-  return { label: group.label, atoms: group.atoms, x: keep.map((i) => x[i]), y: keep.map((i) => y[i]) };
+  if (keep.length === 0) return { label: group.label, atoms: group.atoms, x: x.slice(), y: y.slice(), band };
+  return { label: group.label, atoms: group.atoms, x: keep.map((i) => x[i]), y: keep.map((i) => y[i]), band: bandAt(band, keep) };
 }
 
 /** A group's temporal filter over lag. */
 export function temporalCurve(group: GroupFilter): GroupCurve {
-  return { label: group.label, atoms: group.atoms, x: group.temporal.x.slice(), y: group.temporal.y.slice() };
+  return { label: group.label, atoms: group.atoms, x: group.temporal.x.slice(), y: group.temporal.y.slice(), band: bandOf(group.temporal) };
 }
 
 /** The control model's group with the same label, if it has one. */

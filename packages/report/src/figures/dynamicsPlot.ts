@@ -1,7 +1,7 @@
 import type { DynamicsResult } from '../input/dynamicsResult.js';
 import { chart } from '../svg/chart.js';
 import { formatNumber, formatSignificant } from '../svg/format.js';
-import { dots, linePath, rule } from '../svg/marks.js';
+import { bandPath, dots, linePath, rule } from '../svg/marks.js';
 import { extent } from '../svg/scale.js';
 import { groupColours, SERIES, tint } from '../style/palette.js';
 import { lagAxisLabel } from '../style/units.js';
@@ -34,28 +34,99 @@ export function dynamicsSummaries(result: DynamicsResult): string[] {
   return seen;
 }
 
-/** The held-out metric of the reduced model over training, the baseline as a dashed line. */
+/**
+ * Each point's interval of the primary metric ([low, high] or null), from `metricIntervals` under the metric's
+ * key; null when the result carries none (older files, or a metric without a key).
+ */
+export function metricIntervalsOf(result: DynamicsResult): ([number, number] | null)[] | null {
+  const key = result.metric.key;
+  if (!key || !result.points.some((p) => p.metricIntervals?.[key])) return null;
+  return result.points.map((p) => p.metricIntervals?.[key] ?? null);
+}
+
+const intervalText = (iv: readonly [number, number] | null | undefined) => (iv ? ` [${formatNumber(iv[0])}, ${formatNumber(iv[1])}]` : '');
+
+/** The held-out metric of the reduced model over training with its band over checkpoints, the baseline as a dashed line. */
 export function dynamicsMetricFigure(result: DynamicsResult): string {
   const steps = result.points.map((p) => p.step);
   const values = result.points.map((p) => p.metric ?? NaN);
   const baseline = result.metric.baseline;
+  const intervals = metricIntervalsOf(result);
+  const band = intervals ? { low: intervals.map((iv) => iv?.[0] ?? NaN), high: intervals.map((iv) => iv?.[1] ?? NaN) } : null;
   return chart({
     title: `${result.metric.name} over training`,
     x: stepAxis(result),
-    y: { domain: extent([...values, ...(baseline !== null ? [baseline] : [])], { pad: 0.08 }), label: `held-out ${result.metric.name}`, grid: true },
+    y: {
+      domain: extent([...values, ...(band ? [...band.low, ...band.high] : []), ...(baseline !== null ? [baseline] : [])], { pad: 0.08 }),
+      label: `held-out ${result.metric.name}`,
+      grid: true,
+    },
     legend: [
       { label: 'reduced model', colour: SERIES.model, symbol: 'line' },
+      ...(band ? [{ label: '95 % interval', colour: tint(SERIES.model, 0.7), symbol: 'swatch' as const }] : []),
       ...(baseline !== null ? [{ label: `baseline (${formatNumber(baseline)})`, colour: SERIES.baseline, symbol: 'dashed' as const }] : []),
     ],
     body: (frame) => [
+      band ? bandPath(frame, steps, band, { series: 'metric band', fill: SERIES.model }) : '',
       baseline !== null ? rule(frame, 'y', baseline, { stroke: SERIES.baseline, dash: 'dashed', width: 1.5 }) : '',
       linePath(frame, steps, values, { series: 'metric', stroke: SERIES.model, width: 2.2 }),
       dots(frame, steps, values, {
         series: 'metric points',
         fill: SERIES.model,
         r: 3.5,
-        titles: result.points.map((p) => `${result.step.name} ${p.step}: ${formatNumber(p.metric)}`),
+        titles: result.points.map((p, i) => `${result.step.name} ${p.step}: ${formatNumber(p.metric)}${intervalText(intervals?.[i])}`),
       }),
+    ],
+  });
+}
+
+type Gains = NonNullable<DynamicsResult['points'][number]['selectivity']>;
+
+/** Whether any point carries a selectivity or a control gain beside a control. */
+export function hasControlDynamics(result: DynamicsResult): boolean {
+  return result.points.some((p) => p.selectivity || p.controlGain);
+}
+
+/**
+ * Beside a control, over training: the selectivity (trained gain − the control's gain) and the control's own
+ * gain for one figure (bits/event or stratified AUROC), each with its band over checkpoints, 0 marked: where
+ * the selectivity band leaves 0, training has built what the control cannot read.
+ */
+export function dynamicsSelectivityFigure(result: DynamicsResult, figure: keyof Gains, name: string): string | null {
+  const steps = result.points.map((p) => p.step);
+  const series = [
+    { key: 'selectivity' as const, label: 'selectivity (trained − control)', colour: SERIES.model },
+    { key: 'controlGain' as const, label: 'control’s own gain', colour: '#3a3a3a' },
+  ].map((s) => {
+    const iv = result.points.map((p) => p[s.key]?.[figure] ?? null);
+    return {
+      ...s,
+      y: iv.map((v) => v?.estimate ?? NaN),
+      band: { low: iv.map((v) => v?.low ?? NaN), high: iv.map((v) => v?.high ?? NaN) },
+      titles: result.points.map((p, i) => {
+        const v = iv[i];
+        return `${s.label}, ${result.step.name} ${p.step}: ${formatNumber(v?.estimate)}${v && v.low !== null && v.high !== null ? intervalText([v.low, v.high]) : ''}`;
+      }),
+    };
+  });
+  const drawn = series.filter((s) => s.y.some(Number.isFinite));
+  if (drawn.length === 0) return null;
+  const banded = drawn.some((s) => s.band.low.some(Number.isFinite));
+  return chart({
+    title: `Selectivity over training: ${name}`,
+    x: stepAxis(result),
+    y: { domain: extent([0, ...drawn.flatMap((s) => [...s.y, ...s.band.low, ...s.band.high])], { pad: 0.08 }), label: name, grid: true },
+    legend: [
+      ...drawn.map((s) => ({ label: s.label, colour: s.colour, symbol: s.key === 'controlGain' ? ('dashed' as const) : ('line' as const) })),
+      ...(banded ? [{ label: '95 % interval', colour: '#cfcfcf', symbol: 'swatch' as const }] : []),
+    ],
+    body: (frame) => [
+      ...drawn.map((s) => bandPath(frame, steps, s.band, { series: `${s.label} band`, fill: s.colour, opacity: 0.16 })),
+      rule(frame, 'y', 0, { stroke: '#7a7a7a', dash: 'dotted' }),
+      ...drawn.flatMap((s) => [
+        linePath(frame, steps, s.y, { series: s.label, stroke: s.colour, width: 2.2, dash: s.key === 'controlGain' ? 'dashed' : undefined }),
+        dots(frame, steps, s.y, { series: `${s.label} points`, fill: s.colour, r: 3.2, titles: s.titles }),
+      ]),
     ],
   });
 }

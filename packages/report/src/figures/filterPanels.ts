@@ -2,7 +2,7 @@ import { bottomAxis, leftAxis } from '../svg/axis.js';
 import { formatTick } from '../svg/format.js';
 import { legend, legendHeight, type LegendItem } from '../svg/legend.js';
 import { el, text, tooltip } from '../svg/markup.js';
-import { dots, linePath, rule } from '../svg/marks.js';
+import { bandPath, dots, linePath, rule, type Band } from '../svg/marks.js';
 import { plotFrame } from '../svg/plotFrame.js';
 import { extent, linearScale, tickStep } from '../svg/scale.js';
 import { svgDocument } from '../svg/svgDocument.js';
@@ -18,6 +18,8 @@ export interface FilterPanel {
   y: readonly number[];
   /** The control model's filter of the same group, drawn dashed. */
   control?: { x: readonly number[]; y: readonly number[] } | null;
+  /** Pointwise 95 % band of the curve, shaded behind it. */
+  band?: Band | null;
 }
 
 const WIDTH = 960;
@@ -45,7 +47,7 @@ export function filterPanelsFigure(options: { title: string; xLabel: string; yLa
     { pad: 0.03 },
   );
   const yDomain = extent(
-    panels.flatMap((p) => [...p.y, ...(p.control?.y ?? [])]),
+    panels.flatMap((p) => [...p.y, ...(p.control?.y ?? []), ...(p.band ? [...p.band.low, ...p.band.high] : [])]),
     { includeZero: true, pad: 0.1 },
   );
   const yTicks = linearScale(yDomain, [0, 1]).ticks(3);
@@ -59,12 +61,16 @@ export function filterPanelsFigure(options: { title: string; xLabel: string; yLa
   const header = titleLines * TITLE_LINE + 4;
   const rowHeight = header + PLOT_HEIGHT + TICK_LABELS + GAP_Y;
   const hasControl = panels.some((p) => p.control);
-  const items: LegendItem[] = hasControl
-    ? [
-        { label: 'trained model', colour: '#444444', symbol: 'line' },
-        { label: options.controlLabel ?? 'control', colour: '#444444', symbol: 'dashed' },
-      ]
-    : [];
+  const banded = panels.some((p) => p.band);
+  const items: LegendItem[] = [
+    ...(hasControl
+      ? [
+          { label: 'trained model', colour: '#444444', symbol: 'line' as const },
+          { label: options.controlLabel ?? 'control', colour: '#444444', symbol: 'dashed' as const },
+        ]
+      : []),
+    ...(banded ? [{ label: '95 % band', colour: '#b8b8b8', symbol: 'swatch' as const }] : []),
+  ];
   const top = 8 + legendHeight(items, WIDTH - left - RIGHT);
   const height = top + rows * rowHeight + 30;
   const parts: string[] = [];
@@ -94,6 +100,7 @@ export function filterPanelsFigure(options: { title: string; xLabel: string; yLa
         ),
         leftAxis(frame, { label: '', ticks: yTicks, grid: true, hideTickLabels: col !== 0 }),
         bottomAxis(frame, { label: '', tickCount: 4 }),
+        p.band ? bandPath(frame, p.x, p.band, { series: `${p.label} band`, fill: p.colour }) : '',
         rule(frame, 'y', 0, { stroke: '#7a7a7a' }),
         p.control
           ? linePath(frame, p.control.x, p.control.y, {

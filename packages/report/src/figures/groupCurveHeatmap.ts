@@ -9,7 +9,7 @@ export interface HeatmapRow {
   name: string;
   label: string;
   /** null: the group has no such row (e.g. a control without this group), drawn hatched grey. */
-  curve: { x: readonly number[]; y: readonly number[] } | null;
+  curve: { x: readonly number[]; y: readonly number[]; band?: { low: readonly number[]; high: readonly number[] } | null } | null;
 }
 
 const WIDTH = 960;
@@ -62,6 +62,11 @@ export function groupCurveHeatmap(options: {
     colour: (v) => divergingColour(v / vmax),
     range: [-vmax, vmax],
     colourLabel: options.colourLabel,
-    cellTitle: (i, j, v) => `${rows[i].label}, ${options.xName} ${columns[j]}: ${v === null ? 'no atoms' : formatSignificant(v, 3)}`,
+    cellTitle: (i, j, v) => {
+      const curve = rows[i].curve;
+      const k = curve?.band ? curve.x.indexOf(columns[j]) : -1;
+      const band = k >= 0 ? ` [${formatSignificant(curve!.band!.low[k], 3)}, ${formatSignificant(curve!.band!.high[k], 3)}]` : '';
+      return `${rows[i].label}, ${options.xName} ${columns[j]}: ${v === null ? 'no atoms' : `${formatSignificant(v, 3)}${band}`}`;
+    },
   });
 }

@@ -13,6 +13,9 @@ export function cellEdges(centres: readonly number[]): number[] {
   return edges;
 }
 
+/** Width of a glyph of the 10 px interval line, on the generous side (DejaVu Sans digits are ~6.4 px at 10 px). */
+const SUB_CHAR = 6.6;
+
 export interface HeatmapOptions {
   title: string;
   /** Column centres (numeric axis) — use 0…n−1 with `x.tickLabels` for categories. */
@@ -29,6 +32,11 @@ export interface HeatmapOptions {
   annotate?: (value: number) => string;
   textColour?: (value: number) => string;
   cellTitle?: (row: number, column: number, value: number | null) => string;
+  /**
+   * A second, smaller line under an annotated value (its interval), drawn only in cells wide and tall enough
+   * for it, so a crowded matrix keeps it in the hover text alone.
+   */
+  subLabel?: (row: number, column: number) => string | null;
   width?: number;
   height?: number;
 }
@@ -49,6 +57,7 @@ export function heatmap(options: HeatmapOptions): string {
       const cells: string[] = [];
       const labels: string[] = [];
       let count = 0;
+      let sublabels = 0;
       options.values.forEach((row, i) =>
         row.forEach((v, j) => {
           const x0 = frame.x(xe[j]);
@@ -61,20 +70,20 @@ export function heatmap(options: HeatmapOptions): string {
           cells.push(el('rect', { x: Math.min(x0, x1), y: Math.min(y0, y1), width: Math.abs(x1 - x0) + 0.3, height: Math.abs(y1 - y0) + 0.3, fill }, title));
           if (ok) count++;
           if (options.annotate && ok) {
-            labels.push(
-              text(options.annotate(v), {
-                x: (x0 + x1) / 2,
-                y: (y0 + y1) / 2 + 4,
-                'text-anchor': 'middle',
-                fill: options.textColour ? options.textColour(v) : '#1a1a1a',
-              }),
-            );
+            const sub = options.subLabel?.(i, j) ?? null;
+            const fits = sub !== null && Math.abs(x1 - x0) >= sub.length * SUB_CHAR + 8 && Math.abs(y1 - y0) >= 36;
+            const fill = options.textColour ? options.textColour(v) : '#1a1a1a';
+            labels.push(text(options.annotate(v), { x: (x0 + x1) / 2, y: (y0 + y1) / 2 + (fits ? -2 : 4), 'text-anchor': 'middle', fill }));
+            if (fits) {
+              sublabels++;
+              labels.push(text(sub, { class: 'cell-interval', x: (x0 + x1) / 2, y: (y0 + y1) / 2 + 11, 'text-anchor': 'middle', 'font-size': 10, fill }));
+            }
           }
         }),
       );
       return [
         el('g', { class: 'mark', 'data-series': 'cells', 'data-points': count, 'shape-rendering': 'crispEdges' }, ...cells),
-        labels.length ? el('g', { class: 'cell-labels' }, ...labels) : '',
+        labels.length ? el('g', { class: 'cell-labels', 'data-intervals': sublabels || undefined }, ...labels) : '',
         el('rect', {
           x: frame.left,
           y: frame.top,

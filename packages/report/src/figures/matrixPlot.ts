@@ -23,10 +23,12 @@ export function matrixFigure(matrix: ComparisonMatrix): string {
   }
   const digits = finite.every((v) => Math.abs(v) >= 10) ? 1 : finite.every((v) => Math.abs(v) <= 1) ? 3 : 2;
   const longest = Math.max(...matrix.columns.labels.map((l) => l.length));
+  const withIntervals = matrix.intervals?.some((row) => row.some((iv) => iv !== null)) ?? false;
   return heatmap({
     title: `${matrix.kind === 'universality' ? 'Universality' : 'Condition transfer'}: ${matrix.metric}`,
-    width: Math.min(960, Math.max(480, 200 + nc * 70)),
-    height: Math.min(760, Math.max(320, 140 + nr * 44)),
+    // Cells with an interval get room for it on a second line ("[0.951, 0.975]"); a crowded matrix keeps it in the hover text.
+    width: Math.min(960, Math.max(480, 200 + nc * (withIntervals ? 112 : 70))),
+    height: Math.min(760, Math.max(320, 140 + nr * (withIntervals ? 50 : 44))),
     columns: matrix.columns.labels.map((_, j) => j),
     rows: matrix.rows.labels.map((_, i) => i),
     values: matrix.values,
@@ -37,9 +39,15 @@ export function matrixFigure(matrix: ComparisonMatrix): string {
     colourLabel: matrix.metric,
     annotate: nr <= 14 && nc <= 14 ? (v) => formatNumber(v, digits) : undefined,
     textColour: (v) => textOn(colour(v)),
+    subLabel: (i, j) => {
+      const iv = matrix.intervals?.[i]?.[j];
+      return iv ? `[${formatNumber(iv[0], digits)}, ${formatNumber(iv[1], digits)}]` : null;
+    },
     cellTitle: (i, j, v) => {
       const base = matrix.baseline?.[i]?.[j];
-      return `${matrix.rows.title} ${matrix.rows.labels[i]}, ${matrix.columns.title} ${matrix.columns.labels[j]}: ${formatNumber(v)}${base !== undefined ? ` (baseline ${formatNumber(base)})` : ''}`;
+      const iv = matrix.intervals?.[i]?.[j];
+      const interval = iv && v !== null ? ` [${formatNumber(iv[0])}, ${formatNumber(iv[1])}] (${Math.round((matrix.intervalLevel ?? 0.95) * 100)} % interval)` : '';
+      return `${matrix.rows.title} ${matrix.rows.labels[i]}, ${matrix.columns.title} ${matrix.columns.labels[j]}: ${formatNumber(v)}${interval}${base !== undefined ? ` (baseline ${formatNumber(base)})` : ''}`;
     },
   });
 }

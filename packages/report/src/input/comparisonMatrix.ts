@@ -12,7 +12,8 @@ import { z } from 'zod';
  * { "format": "occam.matrix", "version": 1, "kind": "transfer", "metric": "trial-to-trial AUROC",
  *   "rows": { "title": "fitted on", "labels": ["C2", "D2"] },
  *   "columns": { "title": "evaluated on", "labels": ["C2", "D2"] },
- *   "values": [[0.91, 0.88], [0.87, 0.92]] }
+ *   "values": [[0.91, 0.88], [0.87, 0.92]],
+ *   "intervals": [[[0.89, 0.93], [0.85, 0.9]], [[0.84, 0.9], [0.9, 0.94]]], "intervalLevel": 0.95 }
  * ```
  */
 export const ComparisonMatrixSchema = z
@@ -31,9 +32,13 @@ export const ComparisonMatrixSchema = z
     baseline: z.array(z.array(z.number().nullable())).optional(),
     /** Colour scale: "diverging" around 0 for signed values; default sequential unless a value is negative. */
     scale: z.enum(['sequential', 'diverging']).optional(),
+    /** Optional interval per cell (same shape): [low, high], null where none was computed; shown on hover and, where it fits, in the cell. */
+    intervals: z.array(z.array(z.tuple([z.number(), z.number()]).nullable())).optional(),
+    /** Coverage of `intervals` (0.95 for 95 %). */
+    intervalLevel: z.number().gt(0).lt(1).optional(),
   })
   .superRefine((m, ctx) => {
-    const check = (name: 'values' | 'baseline', grid: (number | null)[][] | undefined) => {
+    const check = (name: 'values' | 'baseline' | 'intervals', grid: unknown[][] | undefined) => {
       if (!grid) return;
       if (grid.length !== m.rows.labels.length)
         ctx.addIssue({ code: 'custom', path: [name], message: `has ${grid.length} rows, expected ${m.rows.labels.length} (rows.labels)` });
@@ -44,6 +49,7 @@ export const ComparisonMatrixSchema = z
     };
     check('values', m.values);
     check('baseline', m.baseline);
+    check('intervals', m.intervals);
   });
 export type ComparisonMatrix = z.infer<typeof ComparisonMatrixSchema>;
 export type ComparisonMatrixInput = z.input<typeof ComparisonMatrixSchema>;

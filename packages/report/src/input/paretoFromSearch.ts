@@ -1,5 +1,43 @@
-import { SearchResultSchema, type SearchResult } from '@occam/core';
+import { OccamError, SearchResultSchema, type SearchResult } from '@occam/core';
+import { z } from 'zod';
 import type { ParetoFront } from './paretoFront.js';
+
+/** The interval figure of each ranking metric in a candidate's `intervals` (core's FigureIntervals shape). */
+const INTERVAL_FIGURE: Record<string, string> = {
+  llGainOverPsth: 'bitsPerEventOverPsth',
+  trialToTrialAuroc: 'trialToTrialAuroc',
+  stratifiedAuroc: 'stratifiedAuroc',
+  auroc: 'auroc',
+  pseudoR2: 'pseudoR2',
+};
+
+/** A candidate's intervals as a search writes them: figure → [low, high] or null. */
+const CandidateIntervalsSchema = z.record(z.string(), z.tuple([z.number(), z.number()]).nullable());
+const CandidatesWithIntervalsSchema = z.object({
+  candidates: z.array(z.object({ key: z.string(), intervals: CandidateIntervalsSchema.nullable().optional() })),
+});
+
+/**
+ * Each candidate's interval of the ranking figure, read from the search as written (the field is optional:
+ * searches written before candidates carried intervals have none). A malformed one is an error naming it.
+ */
+function candidateIntervals(input: unknown, rankBy: string, file: string): Map<string, [number, number] | null> {
+  const out = new Map<string, [number, number] | null>();
+  const r = CandidatesWithIntervalsSchema.safeParse(input);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new OccamError(
+      `${file}: ${issue.path.join('.')}: ${issue.message}; expected each candidate's "intervals" as { figure: [low, high] or null }`,
+      { file, field: issue.path.join('.') },
+    );
+  }
+  const figure = INTERVAL_FIGURE[rankBy] ?? rankBy;
+  for (const c of r.data.candidates) {
+    const pair = c.intervals?.[figure];
+    if (pair !== undefined) out.set(c.key, pair);
+  }
+  return out;
+}
 
 // Keyed by string, not by the schema's enum: a search written with a ranking this report does not know yet
 // still draws (under the metric's own name).
@@ -10,15 +48,22 @@ const METRIC_NAMES: Record<string, { name: string; baseline: number | null }> = 
 };
 const SUFFICIENCY_NAMES: Record<string, string> = { auroc: 'AUROC', trialToTrialAuroc: 'trial-to-trial AUROC', stratifiedAuroc: 'position-stratified AUROC' };
 
+/** The coverage the search drew its candidates' intervals at (`candidateIntervals.level`), 95 % when unrecorded. */
+function candidateIntervalLevel(input: unknown): number {
+  const about = typeof input === 'object' && input !== null ? (input as { candidateIntervals?: { level?: unknown } }).candidateIntervals : undefined;
+  return typeof about?.level === 'number' && about.level > 0 && about.level < 1 ? about.level : 0.95;
+}
+
 /**
  * occam's search output (`occam.search`: core's runSearch) as the report's Pareto view: each candidate
  * ranked by the search's own metric (`options.rankBy`), its feature families as "family: level" (levels
  * that are "off" left out), the minimal sufficient model marked chosen, the PSTH's value of the metric as
  * the baseline (0 bits/event, or 0.5 trial-to-trial AUROC by construction).
  */
-export function paretoFromSearch(input: SearchResult, title?: string): ParetoFront {
+export function paretoFromSearch(input: SearchResult, title?: string, file = 'search result'): ParetoFront {
   // Fields added after version 1 (notes' sources) default when absent: parse, do not trust the object's age.
   const result = SearchResultSchema.parse(input);
+  const intervals = candidateIntervals(input, result.options.rankBy, file);
   const known = METRIC_NAMES[result.options.rankBy] ?? { name: result.options.rankBy, baseline: null };
   // A search result names no bin unit: a language model's shows in what it split by (the transformer
   // adapter's attributes) or in the stratified AUROC that search picks for token positions.
@@ -71,11 +116,13 @@ export function paretoFromSearch(input: SearchResult, title?: string): ParetoFro
         parameters: c.parameters,
         families,
         metric: c.metrics[result.options.rankBy],
+        ...(intervals.has(c.key) ? { interval: intervals.get(c.key) } : {}),
         onFront: front.has(c.key),
         chosen: c.key === result.minimal,
         description: bits.filter(Boolean).join('; '),
       };
     }),
+    ...(intervals.size ? { intervalLevel: candidateIntervalLevel(input) } : {}),
     notes,
   };
 }

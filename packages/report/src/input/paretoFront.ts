@@ -10,7 +10,8 @@ import { z } from 'zod';
  *   "metric": { "name": "trial-to-trial AUROC", "higherIsBetter": true, "baseline": { "name": "PSTH", "value": 0.5 } },
  *   "candidates": [
  *     { "id": "E+I+history", "parameters": 31, "families": ["type=excitatory", "type=inhibitory", "history"],
- *       "metric": 0.91, "onFront": true, "chosen": true } ] }
+ *       "metric": 0.91, "interval": [0.89, 0.93], "onFront": true, "chosen": true } ],
+ *   "intervalLevel": 0.95 }
  * ```
  */
 export const ParetoCandidateSchema = z.object({
@@ -28,6 +29,12 @@ export const ParetoCandidateSchema = z.object({
   chosen: z.boolean().default(false),
   /** One line for readers, e.g. "separable, 6 spatial × 8 temporal functions". */
   description: z.string().optional(),
+  /** Interval of `metric` (e.g. a 95 % bootstrap over held-out trials): [low, high], null where not computed. */
+  interval: z
+    .tuple([z.number(), z.number()])
+    .nullable()
+    .optional()
+    .refine((i) => !i || i[0] <= i[1], { message: 'low must not exceed high' }),
 });
 export type ParetoCandidate = z.infer<typeof ParetoCandidateSchema>;
 
@@ -46,6 +53,8 @@ export const ParetoFrontSchema = z.object({
       .default(null),
   }),
   candidates: z.array(ParetoCandidateSchema).min(1),
+  /** Coverage of the candidates' intervals (0.95 for 95 %), when they carry one. */
+  intervalLevel: z.number().gt(0).lt(1).optional(),
   /** Lines for readers under the table (what justifies the chosen model, how the search got there). */
   notes: z.array(z.string()).default([]),
 });

@@ -5,12 +5,14 @@ import {
   readJsonFile,
   ReducedModelSchema,
   SearchResultSchema,
+  type SearchResult,
   zodProblem,
   type ReducedModel,
 } from '@occam/core';
 import type { ZodError } from 'zod';
 import { ComparisonMatrixSchema, type ComparisonMatrix } from './comparisonMatrix.js';
 import { CompareResultViewSchema, matricesFromCompare } from './compareResult.js';
+import { attachFilterBands } from './filterBands.js';
 import { DynamicsResultSchema, type DynamicsResult } from './dynamicsResult.js';
 import { ParetoFrontSchema, type ParetoFront } from './paretoFront.js';
 import { paretoFromSearch } from './paretoFromSearch.js';
@@ -40,10 +42,12 @@ export function parseResult(json: unknown, file: string): ReportResult {
       checkFilterSampleCounts(json, file);
       const model = parse(ReducedModelSchema);
       checkReducedModel(model, file);
-      return { kind: 'model', path: file, model };
+      return { kind: 'model', path: file, model: attachFilterBands(json, model, file) };
     }
     case 'occam.search':
-      return { kind: 'search', path: file, result: paretoFromSearch(parse(SearchResultSchema)) };
+      parse(SearchResultSchema);
+      // The file as written: candidates' intervals may be a field the search schema does not know yet.
+      return { kind: 'search', path: file, result: paretoFromSearch(json as SearchResult, undefined, file) };
     case 'occam.pareto':
       return { kind: 'search', path: file, result: parse(ParetoFrontSchema) };
     case 'occam.compare':

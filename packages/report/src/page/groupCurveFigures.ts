@@ -38,6 +38,8 @@ export interface CurveFigureOptions {
   meaning: string;
   /** The rule the colours follow (HTML). */
   colourRule: string;
+  /** Why the file's filter bands are not drawn for these curves (a sentence), when it has bands but they do not apply. */
+  bandsOmitted?: string;
   /** Groups with a single value go to a table of weights; how to write that value. Absent: drawn like the rest. */
   singleValue?: { header: string; format: (x: number) => string; note: string };
 }
@@ -61,6 +63,12 @@ export function groupCurveFigures(options: CurveFigureOptions, ids: PageIds, sec
   const tableNote = singles.length
     ? ` ${singles.length} group${singles.length === 1 ? ' is' : 's are'} read at a single ${escapeHtml(options.xName)}: their weights are in the table below.`
     : '';
+  const banded = drawn.some((d) => d.curve.band);
+  const bandNote = banded
+    ? ` Shaded: each filter’s pointwise 95 % band as the model file gives it${drawn.every((d) => d.curve.band) ? '' : ' (groups without one have none in the file)'}.`
+    : options.bandsOmitted
+      ? ` ${escapeHtml(options.bandsOmitted)}`
+      : '';
   const colours =
     drawn.length <= OVERLAID_GROUPS
       ? `Colours: ${drawn.map((d) => `<span class="swatch" style="background:${d.colour}"></span><span title="${escapeHtml(d.curve.label)}">${escapeHtml(d.name)}</span> (${escapeHtml(d.role)})`).join(', ')} — ${options.colourRule}`
@@ -75,9 +83,16 @@ export function groupCurveFigures(options: CurveFigureOptions, ids: PageIds, sec
         xLabel: options.xLabel,
         yLabel: options.yLabel,
         controlLabel: controlLabel ?? 'control',
-        curves: drawn.map((d) => ({ name: `${d.name} (${atomsNote(d.curve)})`, colour: d.colour, x: d.curve.x, y: d.curve.y, control: d.control ?? null })),
+        curves: drawn.map((d) => ({
+          name: `${d.name} (${atomsNote(d.curve)})`,
+          colour: d.colour,
+          x: d.curve.x,
+          y: d.curve.y,
+          band: d.curve.band,
+          control: d.control ?? null,
+        })),
       }),
-      caption: `${options.meaning}${controlNote}${tableNote} ${colours}`,
+      caption: `${options.meaning}${bandNote}${controlNote}${tableNote} ${colours}`,
     });
   }
   if (drawn.length > OVERLAID_GROUPS && drawn.length <= PANELLED_GROUPS) {
@@ -95,10 +110,11 @@ export function groupCurveFigures(options: CurveFigureOptions, ids: PageIds, sec
           colour: d.colour,
           x: d.curve.x,
           y: d.curve.y,
+          band: d.curve.band,
           control: d.control ? { x: d.control.x, y: d.control.y } : null,
         })),
       }),
-      caption: `${options.meaning} One panel per group (${drawn.length} groups), all on the same axes so their sizes compare; hover a group’s name for its full label.${controlNote}${tableNote} ${colours}`,
+      caption: `${options.meaning} One panel per group (${drawn.length} groups), all on the same axes so their sizes compare; hover a group’s name for its full label.${bandNote}${controlNote}${tableNote} ${colours}`,
       wide: true,
     });
   }
@@ -117,7 +133,7 @@ export function groupCurveFigures(options: CurveFigureOptions, ids: PageIds, sec
         colourLabel: options.yLabel,
         vmax,
       }),
-      caption: `${options.meaning} One row per group, one column per ${escapeHtml(options.xName)}: red above 0, blue below, white 0, grey where the group has no atoms, on one colour scale (±${formatSignificant(vmax)})${hasControl ? ` shared with the ${escapeHtml(controlLabel)}’s heatmap` : ''}. Hover a cell for the group’s full label and value.${drawn.length > PANELLED_GROUPS ? ` (${drawn.length} groups: too many for one panel each.)` : ''}${tableNote}`,
+      caption: `${options.meaning} One row per group, one column per ${escapeHtml(options.xName)}: red above 0, blue below, white 0, grey where the group has no atoms, on one colour scale (±${formatSignificant(vmax)})${hasControl ? ` shared with the ${escapeHtml(controlLabel)}’s heatmap` : ''}. Hover a cell for the group’s full label and value${banded ? ' with its 95 % band' : ''}.${drawn.length > PANELLED_GROUPS ? ` (${drawn.length} groups: too many for one panel each.)` : ''}${tableNote}`,
       wide: true,
     });
     if (controlRows) {
@@ -150,6 +166,7 @@ export function groupCurveFigures(options: CurveFigureOptions, ids: PageIds, sec
           atoms: d.curve.atoms,
           at: sv.format(d.curve.x[0]),
           weight: d.curve.y[0],
+          interval: d.curve.band ? [d.curve.band.low[0], d.curve.band.high[0]] : null,
           control: d.control === undefined ? undefined : d.control === null ? null : valueAt(d.control, d.curve.x[0]),
         })),
         { atHeader: sv.header, weightHeader: 'weight', controlLabel },

@@ -3,6 +3,13 @@ import { vocabularyFor, type Vocabulary } from '../style/vocabulary.js';
 import { escapeHtml } from './html.js';
 import { estimateOf, formatMetric, optionalField, withBlockInterval } from './metricValue.js';
 
+/** The lookup nonlinearity's score with its interval (`block.intervals.lookup[figure]`) when the file has one. */
+function withLookupInterval(block: MetricBlock, figure: string, value: unknown): unknown {
+  const pair = optionalField(optionalField(optionalField(block, 'intervals'), 'lookup'), figure);
+  if (!Array.isArray(pair) || typeof pair[0] !== 'number' || typeof pair[1] !== 'number') return value;
+  return { estimate: estimateOf(value), low: pair[0], high: pair[1] };
+}
+
 const cell = (v: unknown, digits = 3, strong = false) => `<td class="num${strong ? ' model' : ''}">${formatMetric(v, digits)}</td>`;
 
 function scoreRow(name: string, hint: string, figure: keyof Score, m: MetricBlock, digits = 3, nullCell?: unknown): string {
@@ -10,7 +17,7 @@ function scoreRow(name: string, hint: string, figure: keyof Score, m: MetricBloc
   return (
     `<tr><th scope="row">${escapeHtml(name)}<span class="hint">${escapeHtml(hint)}</span></th>` +
     cell(withBlockInterval(m, 'model', figure, pick(m.model)), digits, true) +
-    cell(m.lookup ? pick(m.lookup) : null, digits) +
+    cell(m.lookup ? withLookupInterval(m, figure, pick(m.lookup)) : null, digits) +
     cell(withBlockInterval(m, 'psth', figure, pick(m.psth)), digits) +
     cell(nullCell !== undefined ? nullCell : pick(m.constant), digits) +
     '</tr>'
@@ -38,7 +45,7 @@ function stratifiedRow(block: MetricBlock, words: Vocabulary): string {
     `<tr class="stratified"><th scope="row">${words.kind === 'language-model' ? 'position' : 'time'}-stratified AUROC` +
     `<span class="hint">${escapeHtml(`positives against negatives of the same ${words.bin}, pooled over all ${words.bins}; ${words.baselineShort} = 0.5 by construction`)}</span></th>` +
     cell(withBlockInterval(block, 'model', 'stratifiedAuroc', model), 3, true) +
-    '<td class="num">—</td>' +
+    (typeof optionalField(s, 'lookup') === 'number' ? cell(withLookupInterval(block, 'stratifiedAuroc', optionalField(s, 'lookup'))) : '<td class="num">—</td>') +
     cell(psth) +
     '<td class="num">—</td></tr>'
   );
@@ -95,7 +102,7 @@ export function metricBlockTable(block: MetricBlock, fixedBins: number[], captio
       `${words.trials} compared at fixed ${binList(fixedBins, words)}, ${t2t.bins} ${words.bins}, ${events(t2t.events)}; ${words.baselineShort} = 0.5 by construction`,
     )}</span></th>` +
       cell(withBlockInterval(block, 'model', 'trialToTrialAuroc', t2t.model), 3, true) +
-      '<td class="num">—</td>' +
+      (t2t.lookup !== undefined && t2t.lookup !== null ? cell(withLookupInterval(block, 'trialToTrialAuroc', t2t.lookup)) : '<td class="num">—</td>') +
       cell(t2t.psth) +
       '<td class="num">—</td></tr>',
     stratifiedRow(block, words),
@@ -125,7 +132,7 @@ export function metricsTables(model: ReducedModel): string {
   const gamma =
     m.coincidence && words.kind === 'neuron'
       ? `<p class="gain">Coincidence factor Γ of simulated against recorded output (±${m.coincidence.deltaBins} bins, ${m.coincidence.trials} held-out trials, ` +
-        `${m.coincidence.recordedEvents} recorded / ${m.coincidence.simulatedEvents} simulated events): <strong>${formatMetric(m.coincidence.gamma)}</strong> (1 = perfect, 0 = chance).</p>`
+        `${m.coincidence.recordedEvents} recorded / ${m.coincidence.simulatedEvents} simulated events): <strong>${formatMetric(m.coincidence.interval ? { estimate: m.coincidence.gamma, low: m.coincidence.interval[0], high: m.coincidence.interval[1] } : m.coincidence.gamma)}</strong> (1 = perfect, 0 = chance).</p>`
       : '';
   return (
     metricBlockTable(m.test, m.fixedBins, testCaption, words) +
@@ -133,6 +140,13 @@ export function metricsTables(model: ReducedModel): string {
     gamma +
     `<details><summary>Training ${words.trials} (in-sample)</summary>${metricBlockTable(m.train, m.fixedBins, 'Training', words)}</details>`
   );
+}
+
+/** Γ with its interval over resampled trials when the file has one. */
+function gammaWithInterval(model: ReducedModel): unknown {
+  const co = model.metrics.coincidence;
+  if (!co) return null;
+  return co.interval ? { estimate: co.gamma, low: co.interval[0], high: co.interval[1] } : co.gamma;
 }
 
 /** One row per model: size and the headline figures beside their baselines; Γ only where a neuron is among them. */
@@ -146,11 +160,11 @@ export function overviewTable(entries: { id: string; label: string; model: Reduc
       `<tr><th scope="row"><a href="#${escapeHtml(id)}">${escapeHtml(label)}</a></th>` +
       `<td class="num">${model.fit.parameters}</td>` +
       `<td>${escapeHtml(model.layout.groups.join('; '))}</td>` +
-      cell(t.model.auroc, 3, true) +
-      cell(t.psth.auroc) +
-      cell(t.trialToTrialAuroc.model, 3, true) +
-      cell(t.gainOverPsth.bitsPerEvent) +
-      (anyNeuron ? (neuron ? cell(estimateOf(model.metrics.coincidence?.gamma ?? null)) : '<td class="num">n/a</td>') : '') +
+      cell(withBlockInterval(t, 'model', 'auroc', t.model.auroc), 3, true) +
+      cell(withBlockInterval(t, 'psth', 'auroc', t.psth.auroc)) +
+      cell(withBlockInterval(t, 'model', 'trialToTrialAuroc', t.trialToTrialAuroc.model), 3, true) +
+      cell(withBlockInterval(t, 'modelMinusPsth', 'bitsPerEventOverPsth', t.gainOverPsth.bitsPerEvent)) +
+      (anyNeuron ? (neuron ? cell(gammaWithInterval(model)) : '<td class="num">n/a</td>') : '') +
       '</tr>'
     );
   });

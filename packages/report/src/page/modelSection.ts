@@ -3,6 +3,7 @@ import type { ReportPrediction } from '../data/reportPrediction.js';
 import { filterHeatmapFigure, filterRange } from '../figures/filterHeatmap.js';
 import { controlGroupOf, hasSingleLag, isTokenOffsetAttribute, spatialCurve, temporalCurve, type GroupCurve } from '../data/groupCurves.js';
 import { historyFigure } from '../figures/filterPlot.js';
+import { bandOf } from '../data/filterBand.js';
 import { nonlinearityFigure } from '../figures/nonlinearityPlot.js';
 import { psthFigure } from '../figures/psthPlot.js';
 import { rasterFigure } from '../figures/raster.js';
@@ -19,6 +20,7 @@ import { figureGrid, type Figure } from './figureCard.js';
 import { groupCurveFigures, type DrawnCurve } from './groupCurveFigures.js';
 import { escapeHtml, type PageIds } from './html.js';
 import { metricsTables } from './metricsTable.js';
+import { scoreIntervalsFigureFor } from './scoreIntervals.js';
 
 function specSummary(model: ReducedModel, words: Vocabulary): string {
   const s = model.spec;
@@ -158,6 +160,10 @@ function filterFigures(
           controlLabel,
           meaning: spatialMeaning(model, words, targetName, units, singleLag, tokenOffset),
           colourRule: words.colourRule,
+          bandsOmitted:
+            weighted && model.filters.groups.some((g) => bandOf(g.spatial))
+              ? 'The file’s bands are of the spatial filters’ shape, not of these weights (spatial × temporal), so none is drawn here.'
+              : undefined,
           singleValue: lm
             ? {
                 header: tokenOffset ? 'token offset' : attribute!,
@@ -221,9 +227,10 @@ function filterFigures(
       title: 'History filter',
       svg: history,
       caption:
-        words.kind === 'language-model'
+        (words.kind === 'language-model'
           ? `What the behaviour’s own earlier occurrences (${escapeHtml(targetName)} at earlier positions of the prompt) add to the log-odds, by how many tokens ago they happened.`
-          : `What the system’s own earlier ${escapeHtml(targetName)} adds to the linear predictor, by time since it happened. Strongly negative just after an event is a refractory or post-spike penalty.`,
+          : `What the system’s own earlier ${escapeHtml(targetName)} adds to the linear predictor, by time since it happened. Strongly negative just after an event is a refractory or post-spike penalty.`) +
+        (model.filters.history && bandOf(model.filters.history) ? ' Shaded: its pointwise 95 % band as the model file gives it.' : ''),
     });
   }
   const wni = `weighted net input (the linear predictor: intercept ${formatSignificant(model.coefficients.intercept)} + filtered ${words.kind === 'language-model' ? 'atoms' : 'inputs'} + history)`;
@@ -303,7 +310,8 @@ export function modelSection(input: ReportInput, sectionId: string, label: strin
     : input.selectivity
       ? `<h3>Selectivity</h3>${selectivityLine(input.selectivity, words)}`
       : '';
-  const figures = [...filterFigures(model, input, ids, sectionId, options, colours, targetName, words)];
+  const scores = scoreIntervalsFigureFor(input, words, ids, sectionId);
+  const figures = [...(scores ? [scores] : []), ...filterFigures(model, input, ids, sectionId, options, colours, targetName, words)];
   let missing = '';
   if (input.prediction) figures.push(...predictionFigures(model, input.prediction, ids, sectionId, words));
   else

@@ -10,6 +10,8 @@ export interface SingleValueRow {
   /** Where the value sits on the axis, as the reader should see it (e.g. "−1 (none)"). */
   at: string;
   weight: number;
+  /** The weight's 95 % interval, when the file carries the filter's band. */
+  interval?: [number, number] | null;
   /** The control's weight of the same group at the same value; null: the control has no such group. */
   control: number | null | undefined;
 }
@@ -23,7 +25,7 @@ export function singleValueTable(rows: readonly SingleValueRow[], options: { atH
   const body = rows.map(
     (r) =>
       `<tr><th scope="row" title="${escapeHtml(r.label)}"><span class="swatch" style="background:${escapeHtml(r.colour)}"></span>${escapeHtml(r.name)}</th>` +
-      `<td class="num">${r.atoms}</td><td class="num">${escapeHtml(r.at)}</td><td class="num">${formatSignificant(r.weight)}</td>` +
+      `<td class="num">${r.atoms}</td><td class="num">${escapeHtml(r.at)}</td><td class="num">${formatSignificant(r.weight)}${r.interval ? ` [${formatSignificant(r.interval[0])}, ${formatSignificant(r.interval[1])}]` : ''}</td>` +
       (options.controlLabel ? `<td class="num">${r.control === undefined || r.control === null ? '—' : formatSignificant(r.control)}</td>` : '') +
       '</tr>',
   );

@@ -124,3 +124,94 @@ export function xBand(frame: PlotFrame, from: number, to: number, fill: string):
   const x1 = frame.x(to);
   return el('rect', { x: Math.min(x0, x1), y: frame.top, width: Math.abs(x1 - x0), height: frame.bottom - frame.top, fill });
 }
+
+/** A pointwise interval as a band: `low` and `high` at each x, same length (a filter's 95 % band). */
+export interface Band {
+  low: readonly number[];
+  high: readonly number[];
+}
+
+/**
+ * The shaded region between `low` and `high` over x, behind its line: one closed path along the upper edge
+ * forwards and the lower edge back. A non-finite value splits the band into separate pieces.
+ */
+export function bandPath(
+  frame: PlotFrame,
+  xs: ArrayLike<number>,
+  band: { low: ArrayLike<number>; high: ArrayLike<number> },
+  style: { series: string; fill: string; opacity?: number },
+): string {
+  const pieces: string[] = [];
+  let run: number[] = [];
+  let points = 0;
+  const flush = () => {
+    if (run.length >= 1) {
+      const upper = run.map((i) => `${px(frame.x(xs[i]))} ${px(frame.y(band.high[i]))}`);
+      const lower = run
+        .slice()
+        .reverse()
+        .map((i) => `${px(frame.x(xs[i]))} ${px(frame.y(band.low[i]))}`);
+      pieces.push(`M${upper.join('L')}L${lower.join('L')}Z`);
+      points += run.length;
+    }
+    run = [];
+  };
+  for (let i = 0; i < xs.length; i++) {
+    if (Number.isFinite(xs[i]) && Number.isFinite(band.low[i]) && Number.isFinite(band.high[i])) run.push(i);
+    else flush();
+  }
+  flush();
+  if (points === 0) return '';
+  return el('path', {
+    class: 'band',
+    'data-series': style.series,
+    'data-points': points,
+    d: pieces.join(''),
+    fill: style.fill,
+    'fill-opacity': style.opacity ?? 0.2,
+    stroke: style.fill,
+    'stroke-opacity': 0.35,
+    'stroke-width': 0.6,
+  });
+}
+
+/**
+ * Vertical error bars from `low` to `high` at each x, with short caps: an interval around a point. Each bar
+ * carries its interval (data-low, data-high) and, when given, a hover text.
+ */
+export function errorBars(
+  frame: PlotFrame,
+  xs: ArrayLike<number>,
+  lows: ArrayLike<number | null>,
+  highs: ArrayLike<number | null>,
+  style: { series: string; stroke: string; width?: number; cap?: number; titles?: (string | undefined)[] },
+): string {
+  const parts: string[] = [];
+  const cap = style.cap ?? 4;
+  for (let i = 0; i < xs.length; i++) {
+    const lo = lows[i];
+    const hi = highs[i];
+    if (lo === null || hi === null || !Number.isFinite(xs[i]) || !Number.isFinite(lo) || !Number.isFinite(hi)) continue;
+    const x = frame.x(xs[i]);
+    const y0 = frame.y(lo);
+    const y1 = frame.y(hi);
+    const d = `M${px(x)} ${px(y0)}V${px(y1)}M${px(x - cap)} ${px(y0)}H${px(x + cap)}M${px(x - cap)} ${px(y1)}H${px(x + cap)}`;
+    const title = style.titles?.[i];
+    // The interval as given (not rounded like a coordinate), so a reader of the markup sees the numbers drawn.
+    parts.push(el('path', { class: 'error-bar', 'data-low': String(lo), 'data-high': String(hi), d }, title ? tooltip(title) : null));
+  }
+  if (parts.length === 0) return '';
+  return el(
+    'g',
+    {
+      class: 'intervals',
+      'data-series': style.series,
+      'data-points': parts.length,
+      fill: 'none',
+      stroke: style.stroke,
+      'stroke-width': style.width ?? 1.5,
+      'stroke-linecap': 'round',
+    },
+    ...parts,
+  );
+}

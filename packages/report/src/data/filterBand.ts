@@ -1,0 +1,23 @@
+import type { Band } from '../svg/marks.js';
+import { optionalField } from '../page/metricValue.js';
+
+/**
+ * A sampled filter's pointwise 95 % band (`{ x, y, band: { low, high } }`), read loosely: model files written
+ * before bands existed have none, and a band that does not match its curve point for point is not drawn
+ * (files read through `parseResult` are checked for that at the edge, with an error naming the field).
+ */
+export function bandOf(sampled: unknown): Band | null {
+  const band = optionalField(sampled, 'band');
+  const y = optionalField(sampled, 'y');
+  const low = optionalField(band, 'low');
+  const high = optionalField(band, 'high');
+  if (!Array.isArray(y) || !Array.isArray(low) || !Array.isArray(high)) return null;
+  if (low.length !== y.length || high.length !== y.length) return null;
+  if (!low.every((v) => typeof v === 'number') || !high.every((v) => typeof v === 'number')) return null;
+  return { low: low as number[], high: high as number[] };
+}
+
+/** The band at the given indices of its curve (a curve drawn at a subset of its points). */
+export function bandAt(band: Band | null, indices: readonly number[]): Band | null {
+  return band ? { low: indices.map((i) => band.low[i]), high: indices.map((i) => band.high[i]) } : null;
+}
