@@ -1,23 +1,64 @@
-import { candidatesBesideControl, readDataset, runSearch, SearchOptionsSchema, type SearchResult } from '@occam/core';
+import {
+  candidatesBesideControl,
+  figureOfMetric,
+  parseSearchOptions,
+  readDataset,
+  runSearch,
+  SearchOptionError,
+  type Candidate,
+  type DatasetManifest,
+  type SearchOptions,
+  type SearchOptionsInput,
+  type SearchResult,
+} from '@occam/core';
 import { UsageError, numberOption, requireString, type Command } from '../cli.js';
-import { closestName } from '../closestName.js';
 import { writeTextOutput, wroteLine } from '../stdoutOutput.js';
 
-const STRATEGIES = ['forward', 'backward', 'groupLasso'];
+type Metric = keyof Candidate['metrics'];
+
+/**
+ * The Pareto-front rows: each figure with its 95 % interval over trials where the candidate has one, for the
+ * ranking figure and the deciding one (a column holds the widest cell, so intervals stay aligned).
+ */
+function paretoRows(r: SearchResult): string[] {
+  const f = (v: number | null) => (v === null ? '—' : v.toFixed(3));
+  const rank = r.options.rankBy;
+  const gaussian = r.options.family === 'gaussian';
+  const deciding: Metric = gaussian ? 'pseudoR2' : (r.options.sufficientBy ?? 'auroc');
+  const withInterval = new Set<Metric>([rank, deciding]);
+  const cell = (c: Candidate, m: Metric) => {
+    const figure = figureOfMetric(m);
+    const i = figure && withInterval.has(m) ? c.intervals?.[figure] : undefined;
+    return `${f(c.metrics[m])}${i ? ` [${i[0].toFixed(3)}, ${i[1].toFixed(3)}]` : ''}`;
+  };
+  const columns: { title: string; metric: Metric }[] = [
+    { title: rank, metric: rank },
+    ...(gaussian ? [{ title: 'pseudo-R²', metric: 'pseudoR2' as Metric }] : []),
+    { title: 'AUROC', metric: 'auroc' },
+    { title: 'PSTH', metric: 'psthAuroc' },
+    { title: 't2t AUROC', metric: 'trialToTrialAuroc' },
+    { title: 'strat AUROC', metric: 'stratifiedAuroc' },
+  ];
+  const front = r.paretoFront.map((key) => r.candidates.find((x) => x.key === key)!);
+  const cells = front.map((c) => columns.map((col) => cell(c, col.metric)));
+  const widths = columns.map((col, j) => Math.max(col.title.length, ...cells.map((row) => row[j].length)));
+  const rows = [`  params  ${columns.map((col, j) => col.title.padStart(widths[j])).join('   ')}   candidate`];
+  front.forEach((c, k) => {
+    const mark = c.key === r.minimal ? ' ◀ minimal sufficient' : c.key === r.best ? ' ◀ best' : '';
+    rows.push(`  ${String(c.parameters).padStart(6)}  ${cells[k].map((v, j) => v.padStart(widths[j])).join('   ')}   ${c.key}${mark}`);
+  });
+  return rows;
+}
 
 export function searchTable(r: SearchResult): string {
   const f = (v: number | null) => (v === null ? '—' : v.toFixed(3));
   const rank = r.options.rankBy;
   const lines = [`${r.candidates.length} candidates; ranked by ${rank} (held-out, ${r.options.folds}-fold, same folds for all)`, ''];
-  lines.push('on the Pareto front (parameters ↑, ranking metric ↑):');
-  lines.push('  params  ' + rank.padStart(16) + '   AUROC    PSTH   t2t AUROC   strat AUROC   candidate');
-  for (const key of r.paretoFront) {
-    const c = r.candidates.find((x) => x.key === key)!;
-    const mark = key === r.minimal ? ' ◀ minimal sufficient' : key === r.best ? ' ◀ best' : '';
-    lines.push(
-      `  ${String(c.parameters).padStart(6)}  ${f(c.metrics[rank]).padStart(16)}   ${f(c.metrics.auroc)}   ${f(c.metrics.psthAuroc)}   ${f(c.metrics.trialToTrialAuroc).padStart(9)}   ${f(c.metrics.stratifiedAuroc).padStart(11)}   ${c.key}${mark}`,
-    );
-  }
+  const drawn = r.candidateIntervals;
+  lines.push(
+    `on the Pareto front (parameters ↑, ranking metric ↑)${drawn ? `; [${Math.round(drawn.level * 100)} % interval over trials, ${drawn.resamples} resamples]` : ''}:`,
+  );
+  lines.push(...paretoRows(r));
   const decided = { auroc: 'held-out AUROC', trialToTrialAuroc: 'trial-to-trial AUROC (fixed bins)', stratifiedAuroc: 'position-stratified AUROC' }[
     r.options.sufficientBy ?? 'auroc'
   ];
@@ -30,10 +71,15 @@ export function searchTable(r: SearchResult): string {
     const screened = suff.examined.filter((e) => e.verdict === 'screened out').length;
     if (screened > 0)
       lines.push(`  ${screened} smaller candidate(s) screened out without a refit: each lost more than twice the width of the best's own interval`);
+    // The paired interval is two-sided at 1 − 2α: its upper end is the one-sided (1 − α) bound the test reads.
+    const paired = (e: (typeof suff.examined)[number]) =>
+      e.low === undefined || e.low === null || e.upper === null
+        ? e.upper === null
+          ? ''
+          : ` (upper ${Math.round((1 - suff.alpha) * 100)} % bound ${e.upper.toFixed(4)})`
+        : ` [${e.low.toFixed(4)}, ${e.upper.toFixed(4)}] (paired ${Math.round((1 - 2 * suff.alpha) * 100)} % interval vs the best; its upper end is the one-sided ${Math.round((1 - suff.alpha) * 100)} % bound)`;
     for (const e of suff.examined.filter((x) => x.verdict !== 'screened out'))
-      lines.push(
-        `  ${e.key} (${e.parameters} parameters): ${e.verdict}${e.difference === null ? '' : `, Δ ${e.difference.toFixed(4)}`}${e.upper === null ? '' : ` (upper ${Math.round((1 - suff.alpha) * 100)} % bound ${e.upper.toFixed(4)})`}`,
-      );
+      lines.push(`  ${e.key} (${e.parameters} parameters): ${e.verdict}${e.difference === null ? '' : `, Δ ${e.difference.toFixed(4)}`}${paired(e)}`);
   } else lines.push('', `minimal sufficient model (fewest parameters with ${decided} within ${r.options.tolerance} of the best): ${r.minimal}`);
   if (r.options.includeReadoutAtoms)
     lines.push(
@@ -78,22 +124,54 @@ export function searchTable(r: SearchResult): string {
   return lines.join('\n');
 }
 
-/** The options whose values SearchOptionsSchema judges, by the schema's key. */
-const SCHEMA_KEYS: Record<string, string> = { 'max-lag': 'maxLag', 'min-lag': 'minLag', folds: 'folds', tolerance: 'tolerance', seed: 'seed', alpha: 'alpha' };
+/** Each search option's flag, where it is not the option's name in kebab case. */
+const FLAG_OF: Partial<Record<keyof SearchOptions, string>> = { ignoreAttributes: 'ignore' };
 
-/**
- * The numbers given, judged by the search's own schema before any data is read, so that a bad one is a usage
- * error naming its option (not a failure naming a schema field after the dataset was loaded).
- */
-function checkAgainstSchema(values: Record<string, unknown>): void {
-  const given = Object.fromEntries(
-    Object.entries(SCHEMA_KEYS).flatMap(([option, key]) => (values[option] === undefined ? [] : [[key, Number(values[option])]])),
-  );
-  const parsed = SearchOptionsSchema.partial().safeParse(given);
-  if (parsed.success) return;
-  const issue = parsed.error.issues[0];
-  const option = Object.keys(SCHEMA_KEYS).find((o) => SCHEMA_KEYS[o] === issue.path[0]) ?? String(issue.path[0]);
-  throw new UsageError(`--${option} ${String(values[option])}: ${issue.message.replace(/^\w/, (c) => c.toLowerCase())}`);
+function flagOf(option: keyof SearchOptions): string {
+  return FLAG_OF[option] ?? option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+function list(v: unknown): string[] | undefined {
+  return typeof v === 'string' ? v.split(',').map((x) => x.trim()) : undefined;
+}
+
+/** The search options as given on the command line (text split into lists and numbers; judged by the core). */
+function searchInput(values: Record<string, unknown>): SearchOptionsInput {
+  const exclude: Record<string, string[]> = {};
+  for (const e of (values.exclude as string[] | undefined) ?? []) {
+    const m = /^([^=]+)=(.+)$/.exec(e);
+    if (!m) throw new UsageError(`--exclude ${e}: expected ATTRIBUTE=VALUE[,VALUE…]`);
+    exclude[m[1]] = [...(exclude[m[1]] ?? []), ...m[2].split(',')];
+  }
+  const given = {
+    maxLag: numberOption(values, 'max-lag'),
+    minLag: numberOption(values, 'min-lag'),
+    folds: numberOption(values, 'folds'),
+    tolerance: numberOption(values, 'tolerance'),
+    seed: numberOption(values, 'seed'),
+    alpha: numberOption(values, 'alpha'),
+    family: values.family,
+    rankBy: values['rank-by'],
+    sufficientBy: values['sufficient-by'],
+    sufficiency: values.sufficiency,
+    strategies: list(values.strategies),
+    ignoreAttributes: list(values.ignore)?.filter(Boolean),
+    exclude,
+    includeReadoutAtoms: values['include-readout-atoms'] === true,
+  };
+  return Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as SearchOptionsInput;
+}
+
+/** The core's judgement of the options (with the dataset's manifest: against the data), its errors naming the flag. */
+function judged(values: Record<string, unknown>, input: SearchOptionsInput, manifest?: DatasetManifest): SearchOptions {
+  try {
+    return parseSearchOptions(input, manifest);
+  } catch (error) {
+    if (!(error instanceof SearchOptionError)) throw error;
+    const flag = flagOf(error.option);
+    const typed = values[flag];
+    throw new UsageError(error.describe(`--${flag}`, typeof typed === 'string' ? typed : undefined));
+  }
 }
 
 export const searchCommand: Command = {
@@ -189,69 +267,20 @@ export const searchCommand: Command = {
   outputs: [{ option: 'out', kind: 'file' }],
   inputs: (v) => [v.data as string, v['control-data'] as string],
   async run({ values, io }) {
-    checkAgainstSchema(values);
+    const input = searchInput(values);
+    // Judged before the data is read, so that a bad number is reported at once; then against the data.
+    judged(values, input);
     const ds = await readDataset(requireString(values, 'data'));
     const out = requireString(values, 'out');
-    const maxLag = numberOption(values, 'max-lag');
-    if (maxLag === undefined) throw new UsageError('missing --max-lag (the longest lag window to consider, in bins)');
-    if (!(Number.isInteger(maxLag) && maxLag >= 0 && maxLag < ds.manifest.nBins))
-      throw new UsageError(
-        `--max-lag must be a whole number from 0 to ${ds.manifest.nBins - 1} (a trial of ${String(values.data)} has ${ds.manifest.nBins} bins), got ${maxLag}`,
-      );
-    const rankBy = values['rank-by'];
-    const family = values.family ?? (ds.manifest.target.kind === 'real' ? 'gaussian' : 'bernoulli');
-    const strategies = typeof values.strategies === 'string' ? values.strategies.split(',').map((x) => x.trim()) : undefined;
-    for (const st of strategies ?? []) {
-      const near = closestName(st, STRATEGIES);
-      if (!STRATEGIES.includes(st))
-        throw new UsageError(`--strategies: unknown strategy '${st}' (forward, backward, groupLasso)${near ? ` — did you mean '${near}'?` : ''}`);
-    }
-    const ignore =
-      typeof values.ignore === 'string'
-        ? values.ignore
-            .split(',')
-            .map((x) => x.trim())
-            .filter(Boolean)
-        : [];
-    const attributes = new Set(ds.manifest.atoms.flatMap((a) => Object.keys(a.attributes)));
-    for (const a of ignore)
-      if (!attributes.has(a)) throw new UsageError(`--ignore: no atom has an attribute '${a}' (attributes: ${[...attributes].join(', ')})`);
-    const exclude: Record<string, (string | number)[]> = {};
-    for (const e of (values.exclude as string[] | undefined) ?? []) {
-      const m = /^([^=]+)=(.+)$/.exec(e);
-      if (!m) throw new UsageError(`--exclude ${e}: expected ATTRIBUTE=VALUE[,VALUE…]`);
-      if (!attributes.has(m[1])) throw new UsageError(`--exclude: no atom has an attribute '${m[1]}' (attributes: ${[...attributes].join(', ')})`);
-      const numeric = ds.manifest.atoms.some((a) => typeof a.attributes[m[1]] === 'number');
-      exclude[m[1]] = [...(exclude[m[1]] ?? []), ...m[2].split(',').map((v) => (numeric ? Number(v) : v))];
-    }
+    const options = judged(values, input, ds.manifest);
     const threads = numberOption(values, 'threads');
     if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) throw new UsageError(`--threads must be a whole number ≥ 1, got ${threads}`);
-    const sufficientBy = values['sufficient-by'];
-    const sufficiency = values.sufficiency;
-    const alpha = numberOption(values, 'alpha');
-    if (alpha !== undefined && !(alpha > 0 && alpha < 0.5))
-      throw new UsageError(`--alpha must be between 0 and 0.5 (one-sided level of the sufficiency test), got ${alpha}`);
     const tick = io.progress('searching');
-    const result = await runSearch(
-      ds,
-      {
-        maxLag,
-        folds: numberOption(values, 'folds', 3),
-        tolerance: numberOption(values, 'tolerance', 0.005),
-        seed: numberOption(values, 'seed', 0),
-        family: family as 'bernoulli',
-        minLag: numberOption(values, 'min-lag', 0),
-        ignoreAttributes: ignore,
-        exclude,
-        includeReadoutAtoms: values['include-readout-atoms'] === true,
-        ...(rankBy ? { rankBy: rankBy as 'llGainOverPsth' } : {}),
-        ...(sufficientBy ? { sufficientBy: sufficientBy as 'auroc' } : {}),
-        ...(sufficiency ? { sufficiency: sufficiency as 'bootstrap' } : {}),
-        ...(alpha !== undefined ? { alpha } : {}),
-        ...(strategies ? { strategies: strategies as ('forward' | 'backward' | 'groupLasso')[] } : {}),
-      },
-      { checkpoint: typeof values.checkpoint === 'string' ? values.checkpoint : undefined, onProgress: tick, threads },
-    );
+    const result = await runSearch(ds, options, {
+      checkpoint: typeof values.checkpoint === 'string' ? values.checkpoint : undefined,
+      onProgress: tick,
+      threads,
+    });
     const controlDir = values['control-data'] as string | undefined;
     if (controlDir !== undefined) {
       const cds = await readDataset(controlDir);
