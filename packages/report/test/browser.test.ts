@@ -7,7 +7,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { ReducedModel } from '@occam/core';
 import { buildReport, ComparisonMatrixSchema, DynamicsResultSchema, reportDataForModel, ParetoFrontSchema, writeReport } from '@occam/report';
-import { dynamics, fittedLagLanguageModel, fittedLanguageModel, fittedNeuron, search, transfer, universality } from './fixtures.js';
+import {
+  dynamicsWithIntervals,
+  fittedLagLanguageModel,
+  fittedLanguageModel,
+  fittedNeuron,
+  searchWithIntervals,
+  transfer,
+  universalityWithIntervals,
+  withFilterBands,
+} from './fixtures.js';
 
 /**
  * The report in a real browser: Debian's Chromium, headless, driven by playwright-core (never a browser
@@ -105,12 +114,13 @@ describe.skipIf(!hasChromium)(suite, () => {
   const lagLm = fittedLagLanguageModel();
 
   beforeAll(async () => {
+    // Every interval a result can carry, drawn: filter bands, score error bars, Pareto bars, matrix cells, dynamics bands.
     const { dataset, model } = fittedNeuron();
-    const html = buildReport([{ model, label: 'planted neuron (E/I × distance)', prediction: reportDataForModel(model, dataset) }], {
+    const html = buildReport([{ model: withFilterBands(model), label: 'planted neuron (E/I × distance)', prediction: reportDataForModel(model, dataset) }], {
       title: 'occam report — browser test',
-      search: [ParetoFrontSchema.parse(search)],
-      matrices: [ComparisonMatrixSchema.parse(universality), ComparisonMatrixSchema.parse(transfer)],
-      dynamics: [DynamicsResultSchema.parse(dynamics)],
+      search: [ParetoFrontSchema.parse(searchWithIntervals)],
+      matrices: [ComparisonMatrixSchema.parse(universalityWithIntervals), ComparisonMatrixSchema.parse(transfer)],
+      dynamics: [DynamicsResultSchema.parse(dynamicsWithIntervals)],
     });
     file = join(await mkdtemp(join(tmpdir(), 'occam-report-')), 'report.html');
     await writeReport(file, html);
@@ -177,7 +187,11 @@ describe.skipIf(!hasChromium)(suite, () => {
         { model: relabel(lm.model, 7, long), label: 'seven long-named groups' },
         { model: relabel(lm.model, 30, (i) => `component=mlp-neurons, layer=${i}, sign=${i % 2 ? 'neg' : 'pos'}`), label: 'thirty groups' },
         // The token offset on the temporal axis (examples/lm-induction.spec.json): lag panels and heatmaps.
-        { model: lagLm.model, label: 'token offset as lag (15 groups)', control: { model: lagLm.control, label: 'random-weights control' } },
+        {
+          model: withFilterBands(lagLm.model),
+          label: 'token offset as lag (15 groups, with bands)',
+          control: { model: lagLm.control, label: 'random-weights control' },
+        },
         { model: relabel(lagLm.model, 7, long), label: 'token offset as lag, seven long-named groups' },
       ]),
     );
@@ -241,6 +255,9 @@ describe.skipIf(!hasChromium)(suite, () => {
       'comparisons-universality-trial-to-trial-auroc',
       'comparisons-transfer-gain-over-psth-bits-event',
       'dynamics-1-metric',
+      'model-1-score-intervals',
+      'dynamics-1-selectivity-bits',
+      'dynamics-1-selectivity-stratified',
     ])
       expect(ids).toContain(want);
     for (const f of figures) {

@@ -28,6 +28,22 @@ describe('figure sizes', () => {
     expect(html.length - plain.length).toBeLessThan(400_000);
     expect(html).toMatch(new RegExp(`Full filter: ${m.filters.groups[0].label.replace(/[()=]/g, '.')} \\(\\d+ of \\d+ values × 200 of 20000 lags shown\\)`));
   });
+  it("a 90 000-point history with its band stays a normal size, and the thinned band keeps the data's extremes", () => {
+    const m = withLongFilters(90_000, 20);
+    const h = m.filters.history!;
+    const band = { low: h.y.map((v) => v - 0.5), high: h.y.map((v, i) => (i === 54_321 ? 40 : v + 0.5)) };
+    Object.assign(h, { band });
+    const html = buildReport([{ model: m, label: 'long' }]);
+    const plain = buildReport([{ model: withLongFilters(90_000, 20), label: 'long' }]);
+    expect(html.length - plain.length).toBeLessThan(120_000);
+    const path = /<path class="band" data-series="history \(own output\) band" data-points="(\d+)"/.exec(html);
+    expect(Number(path![1])).toBeLessThanOrEqual(2000);
+    // The one-sample spike of the upper edge survives thinning: the y axis reaches up to hold it.
+    const history = /id="model-1-history-filter"[\s\S]*?<\/figure>/.exec(html)![0];
+    const labels = [...history.matchAll(/<g class="axis axis-y">([\s\S]*?)<\/g>/g)][0][1];
+    const top = Math.max(...[...labels.matchAll(/>([−\d.]+)<\/text>/g)].map((x) => Number(x[1].replace('−', '-'))));
+    expect(top).toBeGreaterThanOrEqual(30);
+  });
   it('a model over the sample limit is refused when read, naming the file', () => {
     const m = withLongFilters(5_000_000, 10);
     expect(() => parseResult(JSON.parse(JSON.stringify(m)), 'huge.model.json')).toThrow(
