@@ -356,13 +356,15 @@ export const searchWithIntervals: ParetoFrontInput = {
   intervalLevel: 0.95,
   candidates: search.candidates.map((c, i) => ({
     ...c,
-    interval: i === 5 ? null : [(c.metric ?? 0) - 0.02 - 0.005 * i, (c.metric ?? 0) + 0.015 + 0.004 * i] as [number, number],
+    interval: i === 5 ? null : ([(c.metric ?? 0) - 0.02 - 0.005 * i, (c.metric ?? 0) + 0.015 + 0.004 * i] as [number, number]),
   })),
 };
 
 export const universalityWithIntervals: ComparisonMatrixInput = {
   ...universality,
-  intervals: universality.values.map((row, i) => row.map((v, j) => (v === null || (i === 3 && j === 0) ? null : ([v - 0.03 - 0.01 * j, v + 0.02 + 0.01 * i] as [number, number])))),
+  intervals: universality.values.map((row, i) =>
+    row.map((v, j) => (v === null || (i === 3 && j === 0) ? null : ([v - 0.03 - 0.01 * j, v + 0.02 + 0.01 * i] as [number, number]))),
+  ),
   intervalLevel: 0.95,
 };
 

@@ -189,7 +189,9 @@ describe('filter bands', () => {
     );
     const wrong = JSON.parse(JSON.stringify(banded));
     wrong.filters.history.band = { low: 'none' };
-    expect(() => parseResult(wrong, 'wrong.model.json')).toThrow(/wrong\.model\.json: filters\.history\.band\.low: .*expected \{ "low": \[numbers\], "high": \[numbers\] \}/);
+    expect(() => parseResult(wrong, 'wrong.model.json')).toThrow(
+      /wrong\.model\.json: filters\.history\.band\.low: .*expected \{ "low": \[numbers\], "high": \[numbers\] \}/,
+    );
   });
 });
 
@@ -254,17 +256,17 @@ describe('score intervals', () => {
     const iv3 = (estimate: number, low: number, high: number) => ({ estimate, low, high });
     carried.control = {
       control: { kind: 'random-weights' },
-      gains: { system: { bitsPerEvent: iv3(1, 0.8, 1.2), stratifiedAuroc: iv3(0.3, 0.25, 0.35) }, control: { bitsPerEvent: iv3(0.1, -0.05, 0.3), stratifiedAuroc: iv3(0.02, -0.01, 0.05) } },
+      gains: {
+        system: { bitsPerEvent: iv3(1, 0.8, 1.2), stratifiedAuroc: iv3(0.3, 0.25, 0.35) },
+        control: { bitsPerEvent: iv3(0.1, -0.05, 0.3), stratifiedAuroc: iv3(0.02, -0.01, 0.05) },
+      },
       selectivity: { bitsPerEvent: iv3(0.9, 0.6, 1.1), stratifiedAuroc: iv3(0.28, 0.2, 0.33) },
       controlShare: { bitsPerEvent: 0.1, stratifiedAuroc: 0.07 },
       warning: null,
       eventRate: { system: 0.1, control: 0.1 },
       bootstrap: { trials: 30, resamples: 200, seed: 1, level: 0.95 },
     };
-    const svg = figure(
-      buildReport([{ model: carried, selectivity: { ...carried.control.selectivity, level: 0.95 } }]),
-      'model-1-score-intervals',
-    );
+    const svg = figure(buildReport([{ model: carried, selectivity: { ...carried.control.selectivity, level: 0.95 } }]), 'model-1-score-intervals');
     const gain = scorePanel(svg, 'gain over the PSTH (bits/event)');
     expect(bars(gain, 'random-weights control interval').map((b) => [b.low, b.high])).toEqual([[-0.05, 0.3]]);
     const strat = scorePanel(svg, 'time-stratified AUROC');
@@ -313,7 +315,15 @@ describe('search, comparison and dynamics intervals', () => {
   });
 
   it("reads each candidate's interval of the ranking figure from occam's search output, as written", () => {
-    const none = { auroc: null, stratifiedAuroc: null, trialToTrialAuroc: null, logLikPerBin: null, pseudoR2: null, accuracy: null, bitsPerEventOverPsth: null };
+    const none = {
+      auroc: null,
+      stratifiedAuroc: null,
+      trialToTrialAuroc: null,
+      logLikPerBin: null,
+      pseudoR2: null,
+      accuracy: null,
+      bitsPerEventOverPsth: null,
+    };
     const candidate = (key: string, parameters: number, gain: number, intervals?: Record<string, unknown>) => ({
       key,
       levels: { history: parameters > 5 ? 1 : 0 },
@@ -327,7 +337,19 @@ describe('search, comparison and dynamics intervals', () => {
     const core = {
       format: 'occam.search',
       version: 1,
-      options: { maxLag: 20, minLag: 0, family: 'bernoulli', ridge: 1, folds: 3, seed: 0, tolerance: 0.005, rankBy: 'llGainOverPsth', strategies: ['forward'], ignoreAttributes: [], history: true },
+      options: {
+        maxLag: 20,
+        minLag: 0,
+        family: 'bernoulli',
+        ridge: 1,
+        folds: 3,
+        seed: 0,
+        tolerance: 0.005,
+        rankBy: 'llGainOverPsth',
+        strategies: ['forward'],
+        ignoreAttributes: [],
+        history: true,
+      },
       families: [{ name: 'history', levels: ['off', 'on'] }],
       candidates: [
         candidate('a', 5, 0.2, { auroc: [0.88, 0.92], bitsPerEventOverPsth: [0.1, 0.3], trialToTrialAuroc: null }),

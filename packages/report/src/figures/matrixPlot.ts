@@ -46,7 +46,8 @@ export function matrixFigure(matrix: ComparisonMatrix): string {
     cellTitle: (i, j, v) => {
       const base = matrix.baseline?.[i]?.[j];
       const iv = matrix.intervals?.[i]?.[j];
-      const interval = iv && v !== null ? ` [${formatNumber(iv[0])}, ${formatNumber(iv[1])}] (${Math.round((matrix.intervalLevel ?? 0.95) * 100)} % interval)` : '';
+      const interval =
+        iv && v !== null ? ` [${formatNumber(iv[0])}, ${formatNumber(iv[1])}] (${Math.round((matrix.intervalLevel ?? 0.95) * 100)} % interval)` : '';
       return `${matrix.rows.title} ${matrix.rows.labels[i]}, ${matrix.columns.title} ${matrix.columns.labels[j]}: ${formatNumber(v)}${interval}${base !== undefined ? ` (baseline ${formatNumber(base)})` : ''}`;
     },
   });

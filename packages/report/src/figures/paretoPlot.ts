@@ -37,10 +37,7 @@ export function paretoFigure(result: ParetoFront): string {
   const maxP = Math.max(...params);
   const log = minP >= 1 && maxP / minP >= 20;
   const xDomain: [number, number] = log ? [minP / 1.3, maxP * 1.3] : extent(params, { pad: 0.06 });
-  const ys = [
-    ...scored.flatMap((c) => [c.metric!, ...(c.interval ?? [])]),
-    ...(result.metric.baseline ? [result.metric.baseline.value] : []),
-  ];
+  const ys = [...scored.flatMap((c) => [c.metric!, ...(c.interval ?? [])]), ...(result.metric.baseline ? [result.metric.baseline.value] : [])];
   const withIntervals = scored.filter((c) => c.interval).length;
   const front = scored.filter((c) => c.onFront).sort((a, b) => a.parameters - b.parameters);
   const others = scored.filter((c) => !c.onFront);
@@ -56,9 +53,7 @@ export function paretoFigure(result: ParetoFront): string {
       { label: `candidates (${scored.length})`, colour: SERIES.candidate, symbol: 'dot' },
       { label: `Pareto front (${front.length})`, colour: SERIES.front, symbol: 'line' },
       ...(chosen.length ? [{ label: 'chosen', colour: SERIES.recorded, symbol: 'dot' as const }] : []),
-      ...(withIntervals
-        ? [{ label: `${Math.round((result.intervalLevel ?? 0.95) * 100)} % interval`, colour: '#555555', symbol: 'tick' as const }]
-        : []),
+      ...(withIntervals ? [{ label: `${Math.round((result.intervalLevel ?? 0.95) * 100)} % interval`, colour: '#555555', symbol: 'tick' as const }] : []),
       ...(result.metric.baseline
         ? [{ label: `${result.metric.baseline.name} (${formatNumber(result.metric.baseline.value)})`, colour: SERIES.baseline, symbol: 'dashed' as const }]
         : []),

@@ -108,10 +108,18 @@ export function scoreIntervalsFigure(options: { title: string; panels: ScorePane
         ),
         el(
           'g',
-          { class: 'mark', 'data-series': `${p.name} estimates`, 'data-points': p.points.filter((q) => q.estimate !== null && Number.isFinite(q.estimate)).length },
+          {
+            class: 'mark',
+            'data-series': `${p.name} estimates`,
+            'data-points': p.points.filter((q) => q.estimate !== null && Number.isFinite(q.estimate)).length,
+          },
           ...p.points.map((q, k) =>
             q.estimate !== null && Number.isFinite(q.estimate)
-              ? el('circle', { cx: frame.x(xs[k]), cy: frame.y(q.estimate), r: 4.5, fill: q.colour, stroke: '#ffffff', 'stroke-width': 1 }, tooltip(describe(q)))
+              ? el(
+                  'circle',
+                  { cx: frame.x(xs[k]), cy: frame.y(q.estimate), r: 4.5, fill: q.colour, stroke: '#ffffff', 'stroke-width': 1 },
+                  tooltip(describe(q)),
+                )
               : '',
           ),
         ),

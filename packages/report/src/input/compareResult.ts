@@ -83,12 +83,16 @@ export function matricesFromCompare(result: CompareResultView): ComparisonMatrix
   for (const s of result.filterSimilarity)
     if (s.filter === 'full' || s.filter === 'history')
       out.push({
-        ...withIntervals(make(
-          'cosine similarity',
-          s.matrix,
-          'diverging',
-          `${kind === 'universality' ? 'Universality' : 'Transfer'}: ${s.filter === 'history' ? 'history filter' : `full filter of ${s.group}`}, cosine similarity`,
-        ), s.intervals, s.level),
+        ...withIntervals(
+          make(
+            'cosine similarity',
+            s.matrix,
+            'diverging',
+            `${kind === 'universality' ? 'Universality' : 'Transfer'}: ${s.filter === 'history' ? 'history filter' : `full filter of ${s.group}`}, cosine similarity`,
+          ),
+          s.intervals,
+          s.level,
+        ),
         rows: { title: result.kind === 'systems' ? 'system' : 'condition', labels },
         columns: { title: result.kind === 'systems' ? 'system' : 'condition', labels },
       });

@@ -26,10 +26,10 @@ function candidateIntervals(input: unknown, rankBy: string, file: string): Map<s
   const r = CandidatesWithIntervalsSchema.safeParse(input);
   if (!r.success) {
     const issue = r.error.issues[0];
-    throw new OccamError(
-      `${file}: ${issue.path.join('.')}: ${issue.message}; expected each candidate's "intervals" as { figure: [low, high] or null }`,
-      { file, field: issue.path.join('.') },
-    );
+    throw new OccamError(`${file}: ${issue.path.join('.')}: ${issue.message}; expected each candidate's "intervals" as { figure: [low, high] or null }`, {
+      file,
+      field: issue.path.join('.'),
+    });
   }
   const figure = INTERVAL_FIGURE[rankBy] ?? rankBy;
   for (const c of r.data.candidates) {

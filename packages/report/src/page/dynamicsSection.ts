@@ -29,7 +29,11 @@ export function dynamicsSection(result: DynamicsResult, sectionId: string, ids: 
   if (hasControlDynamics(result)) {
     const measures = [
       { figure: 'bitsPerEvent' as const, name: 'gain over the baseline (bits/event)', stem: 'selectivity-bits' },
-      { figure: 'stratifiedAuroc' as const, name: `${words.kind === 'language-model' ? 'position' : 'time'}-stratified AUROC − 0.5`, stem: 'selectivity-stratified' },
+      {
+        figure: 'stratifiedAuroc' as const,
+        name: `${words.kind === 'language-model' ? 'position' : 'time'}-stratified AUROC − 0.5`,
+        stem: 'selectivity-stratified',
+      },
     ];
     for (const m of measures) {
       const svg = dynamicsSelectivityFigure(result, m.figure, m.name);

@@ -45,7 +45,9 @@ function stratifiedRow(block: MetricBlock, words: Vocabulary): string {
     `<tr class="stratified"><th scope="row">${words.kind === 'language-model' ? 'position' : 'time'}-stratified AUROC` +
     `<span class="hint">${escapeHtml(`positives against negatives of the same ${words.bin}, pooled over all ${words.bins}; ${words.baselineShort} = 0.5 by construction`)}</span></th>` +
     cell(withBlockInterval(block, 'model', 'stratifiedAuroc', model), 3, true) +
-    (typeof optionalField(s, 'lookup') === 'number' ? cell(withLookupInterval(block, 'stratifiedAuroc', optionalField(s, 'lookup'))) : '<td class="num">—</td>') +
+    (typeof optionalField(s, 'lookup') === 'number'
+      ? cell(withLookupInterval(block, 'stratifiedAuroc', optionalField(s, 'lookup')))
+      : '<td class="num">—</td>') +
     cell(psth) +
     '<td class="num">—</td></tr>'
   );

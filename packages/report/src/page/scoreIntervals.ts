@@ -63,7 +63,8 @@ export function scoreIntervalsFigureFor(input: ReportInput, words: Vocabulary, i
   const lm = words.kind === 'language-model';
   const baseline = lm ? 'position only' : 'PSTH';
   const carriedKind = optionalField(optionalField(optionalField(model, 'control'), 'control'), 'kind');
-  const controlName = input.control?.label ?? (optionalField(model, 'control') ? (typeof carriedKind === 'string' ? `${carriedKind} control` : 'control') : null);
+  const controlName =
+    input.control?.label ?? (optionalField(model, 'control') ? (typeof carriedKind === 'string' ? `${carriedKind} control` : 'control') : null);
   const panels: ScorePanel[] = [];
   const add = (panel: ScorePanel) => {
     panel.points = panel.points.filter(present);
@@ -149,7 +150,9 @@ export function scoreIntervalsFigureFor(input: ReportInput, words: Vocabulary, i
       `Each held-out figure of the table above as a dot with its ${pct} interval over resampled ${escapeHtml(words.trials)} (bar; none where the file gives no interval): ` +
       `the model beside ${model.nonlinearity.lookup ? 'its lookup nonlinearity, ' : ''}the ${escapeHtml(words.baselineShort)} baseline${controlName ? ` and the ${escapeHtml(controlName)}` : ''}, one panel per measure on its own scale. ` +
       `Dotted, where near the scores: AUROC 0.5 (chance; the baseline’s score by construction in the ${escapeHtml(words.acrossTrials)}${t.stratifiedAuroc ? ' and stratified' : ''} panel${t.stratifiedAuroc ? 's' : ''}) and a gain of 0. Hover a dot or bar for its numbers.` +
-      (flagged.length ? ` Marked “few events”: ${flagged.map((p) => escapeHtml(p.name)).join(', ')} rest on fewer events than the scoring trusts; read those bars with care.` : ''),
+      (flagged.length
+        ? ` Marked “few events”: ${flagged.map((p) => escapeHtml(p.name)).join(', ')} rest on fewer events than the scoring trusts; read those bars with care.`
+        : ''),
     wide: true,
   };
 }

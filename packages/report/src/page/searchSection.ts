@@ -12,7 +12,7 @@ export function searchSection(result: ParetoFront, sectionId: string, ids: PageI
   const withIntervals = result.candidates.filter((c) => c.interval).length;
   const level = `${Math.round((result.intervalLevel ?? 0.95) * 100)} %`;
   const intervalNote = withIntervals
-    ? ` Bars: each candidate’s ${level} interval over held-out trials (${withIntervals} of ${result.candidates.length} candidates carry one); the search decides sufficiency on paired differences over the same trials, which these separate bars do not show.`
+    ? ` Bars: each candidate’s ${level} interval (${withIntervals} of ${result.candidates.length} candidates carry one).`
     : '';
   const described = front.some((c) => c.description);
   const rows = front.map(
