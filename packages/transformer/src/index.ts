@@ -51,7 +51,8 @@ export { tokenDirection, differenceDirection, projectLogits, type LogitDirection
 
 // atoms
 export * from './atoms/schema.js';
-export { buildAtomPlan, hookStage, type AtomPlan, type AtomSource } from './atoms/atomPlan.js';
+export { buildAtomPlan, hookStage, type AtomPlan } from './atoms/atomPlan.js';
+export type { AtomSource } from './atoms/atomKinds.js';
 export { buildGraphAtoms, type GraphAtoms } from './atoms/graphAtoms.js';
 export { FinalReadout } from './atoms/finalReadout.js';
 export { NormReadout, type ResidualReadout } from './atoms/normReadout.js';

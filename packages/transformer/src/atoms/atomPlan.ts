@@ -2,7 +2,9 @@ import { OccamError, type Atom } from '@occam/core';
 import type { LogitDirection } from '../behaviour/logitDirection.js';
 import type { ResolvedBehaviour } from '../behaviour/resolveBehaviour.js';
 import type { ForwardOutput, HookTensor, LanguageModel } from '../model-dir/languageModel.js';
-import type { LinearLayer } from '../onnx/linearLayer.js';
+import type { AtomPosition, Filler, JsAtomContext } from './atomKind.js';
+import { atom } from './atomKind.js';
+import { atomKind, type AtomSource } from './atomKinds.js';
 import { FinalReadout } from './finalReadout.js';
 import { answerTokens, inputPatternAtoms, inputPatternColumns, resolveInputPatterns, type ResolvedInputPatterns } from './inputPatterns.js';
 import type { ResidualReadout } from './normReadout.js';
@@ -26,19 +28,6 @@ function rowSize(t: HookTensor): number {
   return size;
 }
 
-interface HeadBlock {
-  layer: number;
-  hook: string;
-  heads: number;
-  dHead: number;
-  proj: LinearLayer;
-  weight: Float32Array;
-  /** Pulled-back vectors v = W_O · w by the readout's vector key, and the last one used (consecutive positions often share it). */
-  vectors: Map<string, Float32Array>;
-  lastKey: string | null;
-  lastVector: Float32Array | null;
-}
-
 /**
  * Which atoms a dataset gets and how each is computed at a token position from one forward pass.
  * Atoms carry attributes {component, layer, head, sign, feature, offset, readsReadout} (numeric layer,
@@ -57,8 +46,9 @@ export interface AtomPlan {
   /** Input patterns resolved against the tokenizer (null without the input-patterns family). */
   inputPatterns: ResolvedInputPatterns | null;
   /**
-   * The atoms computed from the prompt alone (token features, input patterns): one column per `prompt`
-   * source, in source order, each holding the values at every position of the prompt.
+   * The atoms computed from the prompt alone (token features, input patterns): one column per atom of the
+   * `prompt` sources, in atom order (a source's atoms at its `column` on), each holding the values at every
+   * position of the prompt.
    */
   promptColumns(tokens: number[]): Float32Array[];
   /** Hooks the atoms read (fetch these per batch; nothing else is kept). */
@@ -71,34 +61,17 @@ export interface AtomPlan {
    * for `unit-above` on an MLP unit.
    */
   readout: FinalReadout | UnitReadout | null;
-  /** How each atom is computed (what `fill` does), for computing them elsewhere: in the ONNX graph, atoms/graphAtoms.ts. */
+  /**
+   * What the atoms are, in atom order: each source's kind (atoms/kinds/) gives its atoms, the JS filler
+   * `fill` runs and the graph nodes of atoms/graphAtoms.ts, so the two paths are derived from one description.
+   */
   sources: AtomSource[];
   /** The hook whose vector gives the readout norm's σ of a position (null without direct-effect atoms). */
   readoutHook: string | null;
 }
 
-/**
- * One entry of an atom plan, by what `fill` computes (w = the readout's residual-stream direction at the
- * position, σ = the readout norm's scale there, signed pairs at atoms k (pos) and k + 1 (neg)):
- * - direct   a [batch, pos, d] hook x: x · w / σ, split by sign
- * - heads    attn.hook_z: per head h, z_h · (W_O w)_h / σ, split by sign, pairs at k + 2h
- * - neurons  a [batch, pos, n] hook: Σ of its positive / of its negative values
- * - attention attn.hook_pattern [batch, head, query, key]: pattern[h, t, t − k] for k = 0…maxOffset, at atom k + h·(maxOffset + 1), 0 where t − k < 0
- * - prompt   column `column` of promptColumns (a token feature or an input pattern: from the prompt, not the graph) at atom k
- */
-export type AtomSource =
-  | { kind: 'direct'; hook: string; atom: number }
-  | { kind: 'heads'; hook: string; atom: number; heads: number; dHead: number; proj: LinearLayer }
-  | { kind: 'neurons'; hook: string; atom: number }
-  | { kind: 'attention'; hook: string; atom: number; heads: number; maxOffset: number }
-  | { kind: 'prompt'; atom: number; column: number };
-
-/** Cached pulled-back vectors (per layer and logit direction) before the cache is emptied: bounds memory for large vocabularies. */
-const VECTOR_CACHE_LIMIT = 4096;
-
-function atom(id: string, component: string, layer: number, head: number, sign: string, feature: string, offset: number, readsReadout: boolean): Atom {
-  return { id, attributes: { component, layer, head, sign, feature, offset, readsReadout: readsReadout ? 'yes' : 'no' } };
-}
+/** Omit over each member of a union (Omit of a union keeps only the keys all members share). */
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /**
  * Where a canonical hook sits in the forward pass, as a stage number: block L's attention at 2L (resid_pre
@@ -200,205 +173,51 @@ export async function buildAtomPlan(
   const needReadout = families.some(direct);
   const readout = needReadout ? await loadReadout(model, behaviour) : null;
   const upstream: ResidualReadout['upstream'] = readout?.upstream ?? { attn: Infinity, mlp: Infinity };
+
+  // The plan is its sources; atoms, JS fillers and graph nodes all follow from them (atoms/atomKinds.ts).
   const atoms: Atom[] = [];
-  const hooks = new Set<string>();
-
-  // Hook tensors are bound once per forward output (not looked up per position): slot i holds hook
-  // slotHooks[i]'s data, its values per position and its padded width.
-  const slotHooks: string[] = [];
-  const slotOf = (hook: string) => {
-    hooks.add(hook);
-    const i = slotHooks.indexOf(hook);
-    return i >= 0 ? i : slotHooks.push(hook) - 1;
-  };
-  let boundRun: ForwardOutput | null = null;
-  const slotData: Float32Array[] = [];
-  const slotSize: number[] = [];
-  const slotWidth: number[] = [];
-  const slotDims: number[][] = [];
-  const bind = (run: ForwardOutput) => {
-    for (let i = 0; i < slotHooks.length; i++) {
-      const t = run.hooks.get(slotHooks[i]);
-      if (!t) throw new OccamError(`atoms: the forward output lacks hook '${slotHooks[i]}' (fetch plan.hooks)`);
-      slotData[i] = t.data;
-      slotSize[i] = rowSize(t);
-      slotWidth[i] = t.dims[1];
-      slotDims[i] = t.dims;
-    }
-    boundRun = run;
-  };
-  /** Where (batch row b, padded column col) starts in slot i's data. */
-  const rowStart = (i: number, b: number, col: number) => (b * slotWidth[i] + col) * slotSize[i];
-
-  // One position's state, shared by the fillers (one object for the plan, overwritten per position).
-  const at = { b: 0, col: 0, t: 0, feats: [] as Float32Array[], w: null as Float32Array | null, sigma: 1, key: '' };
-  type Filler = (out: Float64Array) => void;
-  const fillers: Filler[] = [];
   const sources: AtomSource[] = [];
-  const readoutHook = readout ? (model.hooks.find((h) => h.tensor === readout.norm.input)?.name ?? readout.norm.input) : null;
-  const readoutSlot = readoutHook ? slotOf(readoutHook) : -1;
-
-  const dot = (data: Float32Array, start: number, w: Float32Array) => {
-    let v = 0;
-    for (let i = 0; i < w.length; i++) v += data[start + i] * w[i];
-    return v;
+  const add = (source: DistributiveOmit<AtomSource, 'atom'>) => {
+    const s = { ...source, atom: atoms.length } as AtomSource;
+    sources.push(s);
+    atoms.push(...atomKind(s).atoms(s));
   };
-  const pushSigned = (idBase: string, component: string, layer: number, head: number, feature: string, fromAnswer = false) => {
-    const k = atoms.length;
-    const readsReadout = feature === 'direct-effect' || fromAnswer;
-    atoms.push(atom(`${idBase}.pos`, component, layer, head, 'pos', feature, -1, readsReadout));
-    atoms.push(atom(`${idBase}.neg`, component, layer, head, 'neg', feature, -1, readsReadout));
-    return k;
-  };
-  const writeSigned = (out: Float64Array, k: number, v: number) => {
-    out[k] = v > 0 ? v : 0;
-    out[k + 1] = v < 0 ? v : 0;
-  };
-  /** Direct effect of a [batch, pos, d] hook: its vector · w / σ. */
-  const directFiller =
-    (slot: number, k: number): Filler =>
-    (out) => {
-      if (!at.w) return writeSigned(out, k, 0);
-      writeSigned(out, k, dot(slotData[slot], rowStart(slot, at.b, at.col), at.w) / at.sigma);
-    };
 
   if (families.includes('embed-direct')) {
     const hook = s.blocks[0] ? `blocks.${s.blocks[0].layer}.hook_resid_pre` : null;
     if (!hook) throw new OccamError('atoms: embed-direct needs blocks.0.hook_resid_pre');
-    const k = pushSigned('embed', 'embed', -1, -1, 'direct-effect');
-    fillers.push(directFiller(slotOf(hook), k));
-    sources.push({ kind: 'direct', hook, atom: k });
+    add({ kind: 'direct', hook, component: 'embed', layer: -1 });
   }
 
-  const headBlocks: HeadBlock[] = [];
-  if (families.includes('head-direct')) {
-    const zHooks = s.blocks.filter((blk) => blk.z && blk.attnOutProj && blk.layer <= upstream.attn).map((blk) => `blocks.${blk.layer}.attn.hook_z`);
-    if (zHooks.length === 0)
-      throw new OccamError(`atoms: head-direct needs attn.hook_z and the attention output projection, not found (${s.problems.join('; ')})`);
-    const shapes = await model.hookShapes(zHooks);
-    for (const blk of s.blocks) {
-      if (!blk.z || !blk.attnOutProj || blk.layer > upstream.attn) continue;
-      const hook = `blocks.${blk.layer}.attn.hook_z`;
-      const dims = shapes.find((x) => x.name === hook)!.dims;
+  const headBlocks = families.includes('head-direct') ? s.blocks.filter((blk) => blk.z && blk.attnOutProj && blk.layer <= upstream.attn) : [];
+  if (families.includes('head-direct') && headBlocks.length === 0)
+    throw new OccamError(`atoms: head-direct needs attn.hook_z and the attention output projection, not found (${s.problems.join('; ')})`);
+  const zShapes = headBlocks.length ? await model.hookShapes(headBlocks.map((blk) => `blocks.${blk.layer}.attn.hook_z`)) : [];
+
+  for (const blk of s.blocks) {
+    const L = blk.layer;
+    if (headBlocks.includes(blk)) {
+      const hook = `blocks.${L}.attn.hook_z`;
+      const dims = zShapes.find((x) => x.name === hook)!.dims;
       const heads = dims[2];
       const dHead = dims[3];
       if (typeof heads !== 'number' || typeof dHead !== 'number') {
         throw new OccamError(`atoms: ${hook} has shape ${JSON.stringify(dims)}; expected [batch, pos, heads, d_head] (config.json lacks n_head?)`);
       }
-      const weight = await model.weight(blk.attnOutProj.weight);
-      headBlocks.push({ layer: blk.layer, hook, heads, dHead, proj: blk.attnOutProj, weight, vectors: new Map(), lastKey: null, lastVector: null });
+      add({ kind: 'heads', hook, layer: L, heads, dHead, proj: blk.attnOutProj! });
     }
-  }
-
-  // per-head pulled-back vectors v = W_O · w, cached per layer by the readout's vector key
-  const headVector = (hb: HeadBlock, key: string, w: Float32Array): Float32Array => {
-    if (hb.lastKey === key) return hb.lastVector!;
-    let v = hb.vectors.get(key);
-    if (!v) {
-      if (hb.vectors.size >= VECTOR_CACHE_LIMIT) hb.vectors.clear();
-      const inDim = hb.heads * hb.dHead;
-      const d = w.length;
-      v = new Float32Array(inDim);
-      if (!hb.proj.transposed) {
-        for (let k = 0; k < inDim; k++) {
-          let sum = 0;
-          const base = k * d;
-          for (let i = 0; i < d; i++) sum += hb.weight[base + i] * w[i];
-          v[k] = sum;
-        }
-      } else {
-        for (let i = 0; i < d; i++) {
-          const wi = w[i];
-          const base = i * inDim;
-          for (let k = 0; k < inDim; k++) v[k] += hb.weight[base + k] * wi;
-        }
-      }
-      hb.vectors.set(key, v);
-    }
-    hb.lastKey = key;
-    hb.lastVector = v;
-    return v;
-  };
-
-  for (const blk of s.blocks) {
-    const L = blk.layer;
-    const hb = headBlocks.find((h) => h.layer === L);
-    if (hb) {
-      const slot = slotOf(hb.hook);
-      const first = atoms.length;
-      for (let h = 0; h < hb.heads; h++) pushSigned(`L${L}.H${h}.attn`, 'attn', L, h, 'direct-effect');
-      const { heads, dHead } = hb;
-      sources.push({ kind: 'heads', hook: hb.hook, atom: first, heads, dHead, proj: hb.proj });
-      fillers.push((out) => {
-        const w = at.w;
-        if (!w) {
-          for (let h = 0; h < heads; h++) writeSigned(out, first + 2 * h, 0);
-          return;
-        }
-        const z = slotData[slot];
-        const start = rowStart(slot, at.b, at.col);
-        const v = headVector(hb, at.key, w);
-        for (let h = 0; h < heads; h++) {
-          let sum = 0;
-          const off = h * dHead;
-          for (let j = 0; j < dHead; j++) sum += z[start + off + j] * v[off + j];
-          writeSigned(out, first + 2 * h, sum / at.sigma);
-        }
-      });
-    }
-    if (families.includes('mlp-direct') && blk.mlpOut && L <= upstream.mlp) {
-      const hook = `blocks.${L}.hook_mlp_out`;
-      const k = pushSigned(`L${L}.mlp`, 'mlp', L, -1, 'direct-effect');
-      fillers.push(directFiller(slotOf(hook), k));
-      sources.push({ kind: 'direct', hook, atom: k });
-    }
+    if (families.includes('mlp-direct') && blk.mlpOut && L <= upstream.mlp) add({ kind: 'direct', hook: `blocks.${L}.hook_mlp_out`, component: 'mlp', layer: L });
     const neuronsDownstream = downstream(2 * L + 1);
     const attentionDownstream = downstream(2 * L);
     if (families.includes('mlp-neurons') && blk.mlpPost && neuronsDownstream && !selection.includeReadoutAtoms) skippedDownstream.push(`L${L}.neurons`);
-    else if (families.includes('mlp-neurons') && blk.mlpPost) {
-      const hook = `blocks.${L}.mlp.hook_post`;
-      const slot = slotOf(hook);
-      const k = pushSigned(`L${L}.neurons`, 'mlp-neurons', L, -1, 'post-activation', neuronsDownstream);
-      sources.push({ kind: 'neurons', hook, atom: k });
-      fillers.push((out) => {
-        // branch-free: from s = Σv and a = Σ|v|, Σ positive = (s + a)/2 and Σ negative = (s − a)/2
-        const x = slotData[slot];
-        const start = rowStart(slot, at.b, at.col);
-        const end = start + slotSize[slot];
-        let sum = 0;
-        let abs = 0;
-        for (let i = start; i < end; i++) {
-          const v = x[i];
-          sum += v;
-          abs += Math.abs(v);
-        }
-        out[k] = (sum + abs) / 2;
-        out[k + 1] = (sum - abs) / 2;
-      });
-    }
+    else if (families.includes('mlp-neurons') && blk.mlpPost) add({ kind: 'neurons', hook: `blocks.${L}.mlp.hook_post`, layer: L, readsReadout: neuronsDownstream });
     if (families.includes('head-attention') && blk.pattern && attentionDownstream && !selection.includeReadoutAtoms) skippedDownstream.push(`L${L} attention`);
     else if (families.includes('head-attention') && blk.pattern) {
       const hook = `blocks.${L}.attn.hook_pattern`;
       const dims = attentionShapes.find((x) => x.name === hook)!.dims;
       const heads = dims[1];
       if (typeof heads !== 'number') throw new OccamError(`atoms: ${hook} has shape ${JSON.stringify(dims)}; expected [batch, heads, query, key]`);
-      const K = selection.headAttention.maxOffset;
-      const slot = slotOf(hook);
-      const first = atoms.length;
-      for (let h = 0; h < heads; h++)
-        for (let k = 0; k <= K; k++) atoms.push(atom(`L${L}.H${h}.attn.to-${k}`, 'attn', L, h, 'none', 'attention', k, attentionDownstream));
-      sources.push({ kind: 'attention', hook, atom: first, heads, maxOffset: K });
-      fillers.push((out) => {
-        // pattern [batch, head, query, key]: query column col, key column col − k (a real token while k ≤ t)
-        const data = slotData[slot];
-        const W = slotDims[slot][2];
-        const kMax = Math.min(K, at.t);
-        for (let h = 0; h < heads; h++) {
-          const row = ((at.b * heads + h) * W + at.col) * W + at.col;
-          const o = first + h * (K + 1);
-          for (let k = 0; k <= K; k++) out[o + k] = k <= kMax ? data[row - k] : 0;
-        }
-      });
+      add({ kind: 'attention', hook, layer: L, heads, maxOffset: selection.headAttention.maxOffset, readsReadout: attentionDownstream });
     }
   }
 
@@ -408,20 +227,45 @@ export async function buildAtomPlan(
     );
   }
   // Atoms from the prompt alone: token features (at the current token, offset 0), then input patterns.
-  const firstPrompt = atoms.length;
   const tokenFeatures = families.includes('token-features') ? selection.features : [];
-  for (const f of tokenFeatures) atoms.push(atom(`token.${f}`, 'token', -1, -1, 'none', f, 0, false));
+  if (tokenFeatures.length) add({ kind: 'prompt', column: 0, atoms: tokenFeatures.map((f) => atom(`token.${f}`, 'token', -1, -1, 'none', f, 0, false)) });
   const inputPatterns = families.includes('input-patterns') ? await resolveInputPatterns(selection.inputPatterns, model.tokenizer, model.vocabSize) : null;
-  if (inputPatterns) atoms.push(...inputPatternAtoms(inputPatterns));
-  const nPrompt = atoms.length - firstPrompt;
-  for (let c = 0; c < nPrompt; c++) sources.push({ kind: 'prompt', atom: firstPrompt + c, column: c });
-  if (nPrompt) {
-    fillers.push((out) => {
-      const feats = at.feats;
-      for (let i = 0; i < feats.length; i++) out[firstPrompt + i] = feats[i][at.t];
-    });
-  }
+  if (inputPatterns) add({ kind: 'prompt', column: tokenFeatures.length, atoms: inputPatternAtoms(inputPatterns) });
   if (atoms.length === 0) throw new OccamError('atoms: the selection gives no atoms for this model', { field: 'atoms' });
+
+  // The JS path: hook tensors are bound once per forward output (not looked up per position); slot i
+  // holds hook slotHooks[i]'s data, its values per position and its padded width.
+  const slotHooks: string[] = [];
+  const slotWidth: number[] = [];
+  const at: AtomPosition = { b: 0, col: 0, t: 0, feats: [], w: null, key: '', sigma: 1 };
+  const js: JsAtomContext = {
+    model,
+    slot(hook) {
+      const i = slotHooks.indexOf(hook);
+      return i >= 0 ? i : slotHooks.push(hook) - 1;
+    },
+    data: [],
+    dims: [],
+    rowSize: [],
+    rowStart: (i, b, col) => (b * slotWidth[i] + col) * js.rowSize[i],
+    at,
+  };
+  let boundRun: ForwardOutput | null = null;
+  const bind = (run: ForwardOutput) => {
+    for (let i = 0; i < slotHooks.length; i++) {
+      const t = run.hooks.get(slotHooks[i]);
+      if (!t) throw new OccamError(`atoms: the forward output lacks hook '${slotHooks[i]}' (fetch plan.hooks)`);
+      js.data[i] = t.data;
+      js.rowSize[i] = rowSize(t);
+      slotWidth[i] = t.dims[1];
+      js.dims[i] = t.dims;
+    }
+    boundRun = run;
+  };
+  const readoutHook = readout ? (model.hooks.find((h) => h.tensor === readout.norm.input)?.name ?? readout.norm.input) : null;
+  const readoutSlot = readoutHook ? js.slot(readoutHook) : -1;
+  const fillers: Filler[] = [];
+  for (const source of sources) fillers.push(await atomKind(source).filler(source, js));
 
   return {
     atoms,
@@ -435,7 +279,7 @@ export async function buildAtomPlan(
       if (inputPatterns) cols.push(...inputPatternColumns(inputPatterns, tokens, answerTokens(behaviour, tokens)));
       return cols;
     },
-    hooks: [...hooks],
+    hooks: [...slotHooks],
     readout,
     sources,
     readoutHook,
@@ -451,7 +295,7 @@ export async function buildAtomPlan(
         at.w = readout.vectorAt(direction);
         if (at.w) {
           at.key = readout.vectorKey(direction)!;
-          at.sigma = readout.scale(slotData[readoutSlot], rowStart(readoutSlot, b, col));
+          at.sigma = readout.scale(js.data[readoutSlot], js.rowStart(readoutSlot, b, col));
         }
       }
       for (let i = 0; i < fillers.length; i++) fillers[i](out);

@@ -4,7 +4,7 @@ import { buildGraphAtoms, type GraphAtoms } from '../atoms/graphAtoms.js';
 import type { AtomSelectionInput } from '../atoms/schema.js';
 import { resolveBehaviour, type ResolvedBehaviour } from '../behaviour/resolveBehaviour.js';
 import type { Behaviour, BehaviourInput } from '../behaviour/schema.js';
-import { padBatch, type PaddedBatch, type PaddingSide } from '../condition/padBatch.js';
+import { padBatch, type PaddingSide } from '../condition/padBatch.js';
 import { scoredMask, type Prompt, type PromptSet } from '../condition/promptSet.js';
 import type { ForwardOutput, LanguageModel } from '../model-dir/languageModel.js';
 import { PeakRss } from './peakRss.js';
@@ -128,7 +128,9 @@ export async function extractDataset(
   // in-graph atoms: output column g goes to atom inputs[columnOffset[g] + cell]; token features are computed here
   const G = inGraph?.columns.length ?? 0;
   const columnOffset = (inGraph?.columns ?? []).map((a) => a * atomStride);
-  const promptOffset = plan.sources.flatMap((s) => (s.kind === 'prompt' ? [s.atom * atomStride] : []));
+  // prompt column c goes to atom promptAtom[c] (the prompt sources' atoms, from their column on)
+  const promptAtom: number[] = [];
+  for (const s of plan.sources) if (s.kind === 'prompt') s.atoms.forEach((_, i) => (promptAtom[s.column + i] = (s.atom + i) * atomStride));
 
   // One behaviour context per batch, updated in place per position (no object or closure per position).
   const ctx = {
@@ -155,7 +157,7 @@ export async function extractDataset(
       model.padId,
     );
     const run = inGraph
-      ? await model.run(batch, behaviour.hooks, { graph: inGraph.extension, feeds: directionFeed(inGraph, batch, chunk, behaviour, plan) })
+      ? await model.run(batch, behaviour.hooks, { graph: inGraph.extension, feeds: inGraph.feeds(batch, chunk.map((p) => p.tokens), behaviour) })
       : await model.run(batch, hooks);
     const V = run.logits.dims[2];
     const logitsData = run.logits.data;
@@ -194,7 +196,7 @@ export async function extractDataset(
           const o = columnOffset[g] + cell;
           for (let t = 0, i = first + g; t < n; t++, i += G) inputs[o + t] = graphOut[i];
         }
-        for (let k = 0; k < promptOffset.length; k++) inputs.set(feats[k], promptOffset[k] + cell);
+        for (let c = 0; c < promptAtom.length; c++) inputs.set(feats[c], promptAtom[c] + cell);
       }
     }
     ctx.run = null;
@@ -347,7 +349,7 @@ async function prepareGraphAtoms(
   const chunk = prompts.prompts.slice(0, 1);
   const batch = padBatch([chunk[0].tokens], 'right', model.padId);
   try {
-    const run = await model.run(batch, behaviour.hooks, { graph: graph.extension, feeds: directionFeed(graph, batch, chunk, behaviour, plan) });
+    const run = await model.run(batch, behaviour.hooks, { graph: graph.extension, feeds: graph.feeds(batch, [chunk[0].tokens], behaviour) });
     const dims = run.hooks.get(graph.output)?.dims;
     if (!dims || dims.join() !== [1, batch.width, graph.columns.length].join())
       return { note: `in-graph atoms: output shape ${JSON.stringify(dims)}, expected [1, ${batch.width}, ${graph.columns.length}]` };
@@ -355,42 +357,4 @@ async function prepareGraphAtoms(
     return { note: `in-graph atoms: onnxruntime rejected the extended graph (${(error as Error).message.split('\n')[0]})` };
   }
   return graph;
-}
-
-/** The in-graph atoms' fed inputs for a batch: the key index of head-attention atoms, and the direction input: the readout's w per position (of the behaviour's logit direction, or an MLP unit's fixed one), zeros elsewhere. */
-function directionFeed(
-  graph: GraphAtoms,
-  batch: PaddedBatch,
-  chunk: Prompt[],
-  behaviour: ResolvedBehaviour,
-  plan: AtomPlan,
-): Record<string, { dims: number[]; data: Float32Array }> {
-  const feeds: Record<string, { dims: number[]; data: Float32Array }> = {};
-  const W = batch.width;
-  for (const { input, heads, maxOffset } of graph.attentionIndex) {
-    // key column of (query column q, offset k): q − k while that is a token of the prompt (t ≥ k), else W (the zero column)
-    const K1 = maxOffset + 1;
-    const data = new Float32Array(chunk.length * heads * W * K1);
-    for (let b = 0; b < chunk.length; b++) {
-      const row = new Float32Array(W * K1);
-      for (let q = 0; q < W; q++) {
-        const t = q - batch.offsets[b];
-        for (let k = 0; k < K1; k++) row[q * K1 + k] = t >= k ? q - k : W;
-      }
-      for (let h = 0; h < heads; h++) data.set(row, (b * heads + h) * W * K1);
-    }
-    feeds[input] = { dims: [chunk.length, heads, W, K1], data };
-  }
-  if (!graph.directionInput) return feeds;
-  const d = graph.dModel;
-  const data = new Float32Array(chunk.length * batch.width * d);
-  for (let b = 0; b < chunk.length; b++) {
-    const tokens = chunk[b].tokens;
-    for (let t = 0; t < tokens.length; t++) {
-      const w = plan.readout!.vectorAt(behaviour.direction(tokens, t));
-      if (w) data.set(w, (b * batch.width + batch.offsets[b] + t) * d);
-    }
-  }
-  feeds[graph.directionInput] = { dims: [chunk.length, batch.width, d], data };
-  return feeds;
 }
