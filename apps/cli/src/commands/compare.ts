@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { checkModelForDataset, compareModels, compareModelsOn, readDataset, readReducedModel, type CompareResult } from '@occam/core';
 import { UsageError, numberOption, requireString, type Command } from '../cli.js';
 import { writeTextOutput, wroteLine } from '../stdoutOutput.js';
-import { executorFrom, executorOptions } from './task.js';
+import { executorFrom, executorOptions, wantsExecutor } from './task.js';
 
 type IntervalGrid = ([number, number] | null)[][];
 
@@ -106,7 +106,7 @@ export const compareCommand: Command = {
     const options = { kind, seed: numberOption(values, 'seed', 0), resamples };
     let result: CompareResult;
     // The cross-prediction matrix as tasks, one per column, only when asked: the default runs as before.
-    if (values.executor === 'slurm' || values['work-dir'] !== undefined) {
+    if (wantsExecutor(values)) {
       const { executor, work, temporary } = executorFrom(values, out, io);
       result = await compareModelsOn(executor, work, systems, files, options, io.progress('cross-predicting'));
       if (temporary) await rm(work, { recursive: true, force: true });

@@ -11,7 +11,7 @@ import { STDOUT, writeModelOutput } from '../stdoutOutput.js';
 import { controlText } from '../controlText.js';
 import { fitWarningLines, summaryTable } from '../summaryTable.js';
 import { LM_SPEC } from '../bundledFiles.js';
-import { executorFrom, executorOptions } from './task.js';
+import { executorFrom, executorOptions, wantsExecutor } from './task.js';
 
 const extractOptions = {
   model: {
@@ -85,10 +85,15 @@ async function shardedOrWhole(values: Record<string, unknown>, out: string, io: 
   const slurm = values.executor === 'slurm';
   const shards = numberOption(values, 'shards', slurm ? 8 : 1)!;
   if (!(Number.isInteger(shards) && shards >= 1)) throw new UsageError(`--shards must be a whole number ≥ 1, got ${values.shards}`);
-  if (!slurm && shards === 1 && values['work-dir'] === undefined) return extract(values, out, io);
+  if (!wantsExecutor(values) && shards === 1) return extract(values, out, io);
   const { executor, work, temporary } = executorFrom(values, out, io);
   const result = await (await transformer()).runShardedExtract({ ...extractArgs(values, out), executor, work, shards, onProgress: io.progress('shards') });
   if (temporary) await rm(work, { recursive: true, force: true });
+  // Shards are whole forward passes: a condition with fewer passes than --shards gets fewer shards.
+  if (result.shards < shards && !io.quiet && !io.json)
+    io.err(
+      `note: ${result.prompts} prompts make ${result.batches} forward pass${result.batches === 1 ? '' : 'es'}, so ${result.shards} shard${result.shards === 1 ? '' : 's'} instead of ${shards} (a smaller --batch-size cuts more passes)`,
+    );
   return result;
 }
 

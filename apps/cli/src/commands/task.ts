@@ -1,7 +1,16 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { crossPredictionColumnTask, CROSS_PREDICTION_TASK, type Executor, localExecutor, runTaskAt, slurmExecutor, type TaskHandler, type TaskHandlers } from '@occam/core';
+import {
+  crossPredictionColumnTask,
+  CROSS_PREDICTION_TASK,
+  type Executor,
+  localExecutor,
+  runTaskAt,
+  slurmExecutor,
+  type TaskHandler,
+  type TaskHandlers,
+} from '@occam/core';
 import { UsageError, numberOption, requireString, type Command, type Io } from '../cli.js';
 import type { OptionTable } from '../options.js';
 
@@ -51,6 +60,17 @@ export interface ExecutorChoice {
   temporary: boolean;
 }
 
+/**
+ * Whether the command's fan-out goes to an executor (--executor slurm or a --work-dir); checked before any work,
+ * so that SLURM options given without SLURM are an error rather than silently unused.
+ */
+export function wantsExecutor(values: Record<string, unknown>): boolean {
+  const slurm = values.executor === 'slurm';
+  if (!slurm && (values['slurm-option'] !== undefined || values['slurm-retries'] !== undefined))
+    throw new UsageError('--slurm-option and --slurm-retries need --executor slurm');
+  return slurm || values['work-dir'] !== undefined;
+}
+
 /** The executor and work folder from the options; `out` places the default work folder beside the output. */
 export function executorFrom(values: Record<string, unknown>, out: string, io: Io): ExecutorChoice {
   const kind = (values.executor as string | undefined) ?? 'local';
@@ -58,8 +78,6 @@ export function executorFrom(values: Record<string, unknown>, out: string, io: I
   const slurmOptions = (values['slurm-option'] as string[] | undefined) ?? [];
   const retries = numberOption(values, 'slurm-retries', 2)!;
   if (!(Number.isInteger(retries) && retries >= 0)) throw new UsageError(`--slurm-retries must be a whole number ≥ 0, got ${values['slurm-retries']}`);
-  if (kind !== 'slurm' && (slurmOptions.length || values['slurm-retries'] !== undefined))
-    throw new UsageError('--slurm-option and --slurm-retries need --executor slurm');
   if (!given && out === '-') throw new UsageError('give --work-dir DIR: with --out - there is no folder to put the work folder beside');
   const work = given ?? join(dirname(out), `.${basename(out)}.occam-work`);
   if (!given && existsSync(work)) io.err(`note: reusing the work folder ${work} of an interrupted run (its done tasks are not run again)`);
