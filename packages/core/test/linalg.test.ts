@@ -26,7 +26,8 @@ describe('Cholesky', () => {
     for (let i = 0; i < q; i++) for (let j = 0; j < q; j++) L.set(i, j, chol.L[i * q + j]);
     const product = L.mmul(L.transpose()).to1DArray();
     product.forEach((v, k) => expect(v).toBeCloseTo(A[k], 10));
-    const reference = new CholeskyDecomposition(new Matrix(Array.from({ length: q }, (_, i) => Array.from(A.subarray(i * q, (i + 1) * q))))).lowerTriangularMatrix;
+    const reference = new CholeskyDecomposition(new Matrix(Array.from({ length: q }, (_, i) => Array.from(A.subarray(i * q, (i + 1) * q)))))
+      .lowerTriangularMatrix;
     for (let i = 0; i < q; i++) for (let j = 0; j <= i; j++) expect(chol.L[i * q + j]).toBeCloseTo(reference.get(i, j), 10);
   });
 
