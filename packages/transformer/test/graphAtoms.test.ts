@@ -1,5 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { extractDataset, LanguageModel, loadCondition, type BehaviourInput, type ExtractResult, type PromptSet } from '@occam/transformer';
+import {
+  ALL_FAMILIES,
+  buildAtomPlan,
+  buildGraphAtoms,
+  extractDataset,
+  LanguageModel,
+  loadCondition,
+  resolveBehaviour,
+  type BehaviourInput,
+  type ExtractResult,
+  type PromptSet,
+} from '@occam/transformer';
 import { needs, tinyLlama, tinyLlamaPast, tinyLm } from './fixtures.js';
 
 /**
@@ -76,6 +87,26 @@ function suite(dir: string) {
       }
     });
   }
+
+  it('the sources describe every atom once, in order, and the graph computes exactly the non-prompt ones', async () => {
+    const behaviour = resolveBehaviour({ kind: 'next-token-correct' }, model.tokenizer, model.vocabSize);
+    const plan = await buildAtomPlan(model, { families: [...ALL_FAMILIES], includeReadoutAtoms: true, headAttention: { maxOffset: 3 } }, behaviour);
+    expect(new Set(plan.sources.map((s) => s.kind))).toEqual(new Set(['direct', 'heads', 'neurons', 'attention', 'prompt']));
+    // each source's atoms start where the previous source's end
+    let next = 0;
+    const inGraph: number[] = [];
+    for (const s of plan.sources) {
+      expect(s.atom, s.kind).toBe(next);
+      const end = plan.sources[plan.sources.indexOf(s) + 1]?.atom ?? plan.atoms.length;
+      expect(end, s.kind).toBeGreaterThan(s.atom);
+      if (s.kind !== 'prompt') for (let a = s.atom; a < end; a++) inGraph.push(a);
+      next = end;
+    }
+    expect(next).toBe(plan.atoms.length);
+    expect(new Set(plan.atoms.map((a) => a.id)).size).toBe(plan.atoms.length);
+    const graph = (await buildGraphAtoms(model, plan))!;
+    expect(graph.columns).toEqual(inGraph);
+  });
 
   it('only atoms from the prompt (token features, input patterns): nothing to compute in the graph', async () => {
     const r = await extractDataset(model, prompts, { kind: 'next-token-correct' }, { atoms: { families: ['token-features', 'input-patterns'] } });

@@ -90,7 +90,10 @@ export function atom(id: string, component: string, layer: number, head: number,
 
 /** A value split by sign into two atoms `<id>.pos` (max(v, 0)) and `<id>.neg` (min(v, 0)). */
 export function signedAtoms(id: string, component: string, layer: number, head: number, feature: string, readsReadout: boolean): Atom[] {
-  return [atom(`${id}.pos`, component, layer, head, 'pos', feature, -1, readsReadout), atom(`${id}.neg`, component, layer, head, 'neg', feature, -1, readsReadout)];
+  return [
+    atom(`${id}.pos`, component, layer, head, 'pos', feature, -1, readsReadout),
+    atom(`${id}.neg`, component, layer, head, 'neg', feature, -1, readsReadout),
+  ];
 }
 
 export function writeSigned(out: Float64Array, k: number, v: number): void {

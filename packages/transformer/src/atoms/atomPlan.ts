@@ -3,12 +3,11 @@ import type { LogitDirection } from '../behaviour/logitDirection.js';
 import type { ResolvedBehaviour } from '../behaviour/resolveBehaviour.js';
 import type { ForwardOutput, HookTensor, LanguageModel } from '../model-dir/languageModel.js';
 import type { AtomPosition, Filler, JsAtomContext } from './atomKind.js';
-import { atom } from './atomKind.js';
 import { atomKind, type AtomSource } from './atomKinds.js';
 import { FinalReadout } from './finalReadout.js';
 import { answerTokens, inputPatternAtoms, inputPatternColumns, resolveInputPatterns, type ResolvedInputPatterns } from './inputPatterns.js';
 import type { ResidualReadout } from './normReadout.js';
-import { tokenFeature } from './tokenFeatures.js';
+import { tokenFeature, tokenFeatureAtom } from './tokenFeatures.js';
 import { mlpUnitLayer, UnitReadout } from './unitReadout.js';
 import {
   ALL_FAMILIES,
@@ -206,11 +205,13 @@ export async function buildAtomPlan(
       }
       add({ kind: 'heads', hook, layer: L, heads, dHead, proj: blk.attnOutProj! });
     }
-    if (families.includes('mlp-direct') && blk.mlpOut && L <= upstream.mlp) add({ kind: 'direct', hook: `blocks.${L}.hook_mlp_out`, component: 'mlp', layer: L });
+    if (families.includes('mlp-direct') && blk.mlpOut && L <= upstream.mlp)
+      add({ kind: 'direct', hook: `blocks.${L}.hook_mlp_out`, component: 'mlp', layer: L });
     const neuronsDownstream = downstream(2 * L + 1);
     const attentionDownstream = downstream(2 * L);
     if (families.includes('mlp-neurons') && blk.mlpPost && neuronsDownstream && !selection.includeReadoutAtoms) skippedDownstream.push(`L${L}.neurons`);
-    else if (families.includes('mlp-neurons') && blk.mlpPost) add({ kind: 'neurons', hook: `blocks.${L}.mlp.hook_post`, layer: L, readsReadout: neuronsDownstream });
+    else if (families.includes('mlp-neurons') && blk.mlpPost)
+      add({ kind: 'neurons', hook: `blocks.${L}.mlp.hook_post`, layer: L, readsReadout: neuronsDownstream });
     if (families.includes('head-attention') && blk.pattern && attentionDownstream && !selection.includeReadoutAtoms) skippedDownstream.push(`L${L} attention`);
     else if (families.includes('head-attention') && blk.pattern) {
       const hook = `blocks.${L}.attn.hook_pattern`;
@@ -228,7 +229,7 @@ export async function buildAtomPlan(
   }
   // Atoms from the prompt alone: token features (at the current token, offset 0), then input patterns.
   const tokenFeatures = families.includes('token-features') ? selection.features : [];
-  if (tokenFeatures.length) add({ kind: 'prompt', column: 0, atoms: tokenFeatures.map((f) => atom(`token.${f}`, 'token', -1, -1, 'none', f, 0, false)) });
+  if (tokenFeatures.length) add({ kind: 'prompt', column: 0, atoms: tokenFeatures.map(tokenFeatureAtom) });
   const inputPatterns = families.includes('input-patterns') ? await resolveInputPatterns(selection.inputPatterns, model.tokenizer, model.vocabSize) : null;
   if (inputPatterns) add({ kind: 'prompt', column: tokenFeatures.length, atoms: inputPatternAtoms(inputPatterns) });
   if (atoms.length === 0) throw new OccamError('atoms: the selection gives no atoms for this model', { field: 'atoms' });

@@ -1,3 +1,5 @@
+import type { Atom } from '@occam/core';
+import { atom } from './atomKind.js';
 import type { TokenFeature } from './schema.js';
 
 /**
@@ -21,4 +23,9 @@ export function tokenFeature(feature: TokenFeature, tokens: number[], bosId: num
       break;
   }
   return out;
+}
+
+/** The atom of a token feature: `token.<feature>`, component 'token', at the current token (offset 0). */
+export function tokenFeatureAtom(feature: TokenFeature): Atom {
+  return atom(`token.${feature}`, 'token', -1, -1, 'none', feature, 0, false);
 }

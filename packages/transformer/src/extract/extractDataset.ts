@@ -157,7 +157,14 @@ export async function extractDataset(
       model.padId,
     );
     const run = inGraph
-      ? await model.run(batch, behaviour.hooks, { graph: inGraph.extension, feeds: inGraph.feeds(batch, chunk.map((p) => p.tokens), behaviour) })
+      ? await model.run(batch, behaviour.hooks, {
+          graph: inGraph.extension,
+          feeds: inGraph.feeds(
+            batch,
+            chunk.map((p) => p.tokens),
+            behaviour,
+          ),
+        })
       : await model.run(batch, hooks);
     const V = run.logits.dims[2];
     const logitsData = run.logits.data;

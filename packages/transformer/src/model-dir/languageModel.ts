@@ -4,6 +4,7 @@ import * as ort from 'onnxruntime-node';
 import { OccamError } from '@occam/core';
 import { padBatch, type PaddedBatch } from '../condition/padBatch.js';
 import { appendGraphOutputs } from '../onnx/exposeOutputs.js';
+import { float16ArrayToFloat32 } from '../onnx/float16.js';
 import { appendGraph } from '../onnx/graphFragment.js';
 import { GraphIndex } from '../onnx/graphIndex.js';
 import { canonicalHooks, resolveHooks, type HookSite } from '../onnx/hooks.js';
@@ -78,18 +79,7 @@ function positionTableRows(graph: GraphIndex, structure: ModelStructure): number
 
 function toFloat32(t: ort.Tensor): Float32Array {
   if (t.data instanceof Float32Array) return t.data;
-  if (t.type === 'float16') {
-    const h = t.data as Uint16Array;
-    const out = new Float32Array(h.length);
-    for (let i = 0; i < h.length; i++) {
-      const v = h[i];
-      const s = v & 0x8000 ? -1 : 1;
-      const e = (v >> 10) & 0x1f;
-      const f = v & 0x3ff;
-      out[i] = e === 0 ? s * 2 ** -14 * (f / 1024) : e === 31 ? (f ? NaN : s * Infinity) : s * 2 ** (e - 15) * (1 + f / 1024);
-    }
-    return out;
-  }
+  if (t.type === 'float16') return float16ArrayToFloat32(t.data as Uint16Array);
   if (t.data instanceof Float64Array) return Float32Array.from(t.data);
   if (t.data instanceof BigInt64Array) return Float32Array.from(t.data, Number);
   return Float32Array.from(t.data as ArrayLike<number>);

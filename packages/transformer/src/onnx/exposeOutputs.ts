@@ -1,4 +1,6 @@
-import { bytesField, stringField, varintField } from './protobufWriter.js';
+import { appendGraph, valueInfo } from './graphFragment.js';
+import { GRAPH } from './onnxFields.js';
+import { concatBytes, messageField } from './protobufWriter.js';
 
 /**
  * An extra graph output: a tensor name and, when the file records it, its element type
@@ -10,23 +12,12 @@ export interface ExtraOutput {
 }
 
 /**
- * Make intermediate tensors readable without re-encoding the model: encode a second, tiny ModelProto
- * whose only content is `graph { output: [...] }` and append it to the original bytes. Protobuf merges
- * concatenated messages (embedded messages merge, repeated fields append), so onnxruntime sees the
- * original graph with these names added to graph.output. Scalar fields of ModelProto are not touched.
+ * Make intermediate tensors readable without re-encoding the model: append a second, tiny ModelProto
+ * whose only content is `graph { output: [...] }` (shapes left out). Protobuf merges concatenated
+ * messages (embedded messages merge, repeated fields append), so onnxruntime sees the original graph with
+ * these names added to graph.output. Scalar fields of ModelProto are not touched.
  */
 export function appendGraphOutputs(original: Uint8Array, outputs: ExtraOutput[]): Uint8Array {
   if (outputs.length === 0) return original;
-  const graphBody: number[] = [];
-  for (const o of outputs) {
-    // ValueInfoProto { name = 1; type = 2 { tensor_type = 1 { elem_type = 1 } } } — shape left out
-    const valueInfo = stringField(1, o.name);
-    if (o.elemType) valueInfo.push(...bytesField(2, bytesField(1, varintField(1, o.elemType))));
-    graphBody.push(...bytesField(12, valueInfo));
-  }
-  const suffix = Uint8Array.from(bytesField(7, graphBody)); // ModelProto.graph = 7
-  const out = new Uint8Array(original.length + suffix.length);
-  out.set(original, 0);
-  out.set(suffix, original.length);
-  return out;
+  return appendGraph(original, concatBytes(outputs.map((o) => messageField(GRAPH.output, [valueInfo(o.name, o.elemType ?? null, null)]))));
 }

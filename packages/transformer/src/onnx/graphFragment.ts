@@ -1,13 +1,7 @@
 import { OccamError } from '@occam/core';
-import { concatBytes, encodeVarint, messageField, stringField, varintField } from './protobufWriter.js';
+import { concatBytes, messageField, stringField, varintField } from './protobufWriter.js';
+import { ATTR, ATTR_TYPE, DIM, GRAPH, MODEL, NODE, SHAPE, TENSOR, TENSOR_TYPE, TYPE, VALUE_INFO } from './onnxFields.js';
 import { ONNX_FLOAT, ONNX_INT64 } from './onnxModel.js';
-
-// Field numbers from onnx.proto3.
-const GRAPH = { node: 1, initializer: 5, input: 11, output: 12 } as const;
-const NODE = { input: 1, output: 2, name: 3, opType: 4, attribute: 5 } as const;
-const ATTR = { name: 1, i: 3, ints: 8, type: 20 } as const;
-const ATTR_TYPE = { INT: 2, INTS: 7 } as const;
-const TENSOR = { dims: 1, dataType: 2, name: 8, rawData: 9 } as const;
 
 /** A dimension of a graph input: a size, or a symbolic name. */
 export type FragmentDim = number | string;
@@ -117,26 +111,29 @@ export class GraphFragment {
   }
 }
 
-/** ValueInfoProto { name = 1; type = 2 { tensor_type = 1 { elem_type = 1; shape = 2 { dim = 1 { dim_value = 1 | dim_param = 2 } } } } }. */
-function valueInfo(name: string, elemType: number | null, dims: FragmentDim[] | null): Uint8Array {
+/** A ValueInfoProto: name, and the tensor type (element type, shape) as far as given. */
+export function valueInfo(name: string, elemType: number | null, dims: FragmentDim[] | null): Uint8Array {
   const tensorType: (Uint8Array | number[])[] = [];
-  if (elemType) tensorType.push(varintField(1, elemType));
+  if (elemType) tensorType.push(varintField(TENSOR_TYPE.elemType, elemType));
   if (dims)
     tensorType.push(
       messageField(
-        2,
-        dims.map((d) => messageField(1, [typeof d === 'number' ? varintField(1, d) : stringField(2, d)])),
+        TENSOR_TYPE.shape,
+        dims.map((d) => messageField(SHAPE.dim, [typeof d === 'number' ? varintField(DIM.value, d) : stringField(DIM.param, d)])),
       ),
     );
-  const parts: (Uint8Array | number[])[] = [stringField(1, name)];
-  if (tensorType.length) parts.push(messageField(2, [messageField(1, tensorType)]));
+  const parts: (Uint8Array | number[])[] = [stringField(VALUE_INFO.name, name)];
+  if (tensorType.length) parts.push(messageField(VALUE_INFO.type, [messageField(TYPE.tensorType, tensorType)]));
   return concatBytes(parts);
 }
 
-/** The model bytes with a fragment's GraphProto body appended as `ModelProto { graph = 7 { … } }`. */
+/**
+ * The model bytes with a GraphProto body appended as `ModelProto { graph { … } }`: protobuf merges it into
+ * the model's graph (repeated fields append), without re-encoding the original.
+ */
 export function appendGraph(original: Uint8Array, graphBody: Uint8Array): Uint8Array {
   if (graphBody.length === 0) return original;
-  const suffix = concatBytes([encodeVarint(7 * 8 + 2), encodeVarint(graphBody.length), graphBody]);
+  const suffix = messageField(MODEL.graph, [graphBody]);
   const out = new Uint8Array(original.length + suffix.length);
   out.set(original, 0);
   out.set(suffix, original.length);

@@ -1,3 +1,4 @@
+import { ATTR, DIM, GRAPH, MODEL, NODE, OPSET, SHAPE, STRING_ENTRY, TENSOR, TENSOR_TYPE, TYPE, VALUE_INFO } from './onnxFields.js';
 import { ProtobufReader, WIRE_BYTES, type WireField } from './protobufReader.js';
 
 /** ONNX TensorProto.DataType values this package reads or writes. */
@@ -66,30 +67,6 @@ export interface OnnxModel {
   /** The encoded file the ranges in TensorRef.raw point into. */
   bytes: Uint8Array;
 }
-
-// Field numbers from onnx.proto3.
-const MODEL = { irVersion: 1, graph: 7, opsetImport: 8 } as const;
-const OPSET = { domain: 1, version: 2 } as const;
-const GRAPH = { node: 1, name: 2, initializer: 5, input: 11, output: 12, valueInfo: 13 } as const;
-const NODE = { input: 1, output: 2, name: 3, opType: 4, attribute: 5, domain: 7 } as const;
-const ATTR = { name: 1, f: 2, i: 3, s: 4, t: 5, floats: 7, ints: 8 } as const;
-const TENSOR = {
-  dims: 1,
-  dataType: 2,
-  floatData: 4,
-  int32Data: 5,
-  int64Data: 7,
-  name: 8,
-  rawData: 9,
-  doubleData: 10,
-  externalData: 13,
-  dataLocation: 14,
-} as const;
-const VALUE_INFO = { name: 1, type: 2 } as const;
-const TYPE = { tensorType: 1 } as const;
-const TENSOR_TYPE = { elemType: 1, shape: 2 } as const;
-const SHAPE = { dim: 1 } as const;
-const DIM = { value: 1, param: 2 } as const;
 
 /**
  * Decode an ONNX ModelProto far enough to discover hooks: nodes (names, op types, inputs, outputs,
@@ -242,8 +219,8 @@ function readTensor(r: ProtobufReader, f: WireField): TensorRef {
         let key = '';
         let value = '';
         r.forEach(g.start, g.end, (h) => {
-          if (h.field === 1) key = r.string(h);
-          else if (h.field === 2) value = r.string(h);
+          if (h.field === STRING_ENTRY.key) key = r.string(h);
+          else if (h.field === STRING_ENTRY.value) value = r.string(h);
         });
         ext[key] = value;
         break;

@@ -1,16 +1,8 @@
 import { open } from 'node:fs/promises';
 import { isAbsolute, join, normalize, sep } from 'node:path';
 import { OccamError } from '@occam/core';
+import { float16ToFloat32 } from './float16.js';
 import { ONNX_DOUBLE, ONNX_FLOAT, ONNX_FLOAT16, type OnnxModel, type TensorRef } from './onnxModel.js';
-
-function float16ToFloat32(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x3ff;
-  if (e === 0) return s * 2 ** -14 * (f / 1024);
-  if (e === 31) return f ? NaN : s * Infinity;
-  return s * 2 ** (e - 15) * (1 + f / 1024);
-}
 
 function decode(bytes: Uint8Array, dataType: number, count: number, name: string): Float32Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
