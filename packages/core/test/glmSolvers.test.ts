@@ -171,3 +171,13 @@ describe('GlmSolver', () => {
     expect(fit.warnings).toContain('recording Newton did not converge in 1 iterations; results may be inaccurate');
   });
 });
+
+describe('fitGlm solver names', () => {
+  it('a name outside the registry is a clear error naming the known ones', () => {
+    const d = poissonData(200, 2, 3);
+    const options = { family: 'poisson' as const, penalty: ridgePenalty(2, 1), solver: 'newtonn' as unknown as 'newton' };
+    expect(() => fitGlm(d, options)).toThrow(
+      /unknown GLM solver 'newtonn': expected 'auto', 'newton', 'subsampledNewton', 'lbfgs', 'preconditionedLbfgs' or a solver object/,
+    );
+  });
+});

@@ -137,7 +137,13 @@ export function fitGlm(d: GlmData, options: GlmFitOptions): GlmFit {
 /** The solver object for options.solver: the caller's own, or a fresh one from the registry ('auto' by the problem's size). */
 function solverFor(d: GlmData, choice: GlmFitOptions['solver']): GlmFitSolver {
   if (typeof choice === 'object') return choice;
-  return glmSolvers[choice && choice !== 'auto' ? choice : automaticSolver(d.n, d.p)]();
+  const name = choice && choice !== 'auto' ? choice : automaticSolver(d.n, d.p);
+  // Typed callers cannot get here with another name; a JavaScript caller can.
+  if (!Object.hasOwn(glmSolvers, name)) {
+    const known = Object.keys(glmSolvers).map((k) => `'${k}'`);
+    throw new OccamError(`unknown GLM solver '${name}': expected 'auto', ${known.join(', ')} or a solver object`, { field: 'solver' });
+  }
+  return glmSolvers[name]();
 }
 
 function fitProblem(problem: GlmProblem, beta: Float64Array, options: GlmFitOptions): GlmFit {
