@@ -191,6 +191,7 @@ describe('fan-outs on the local executor equal the direct computation', () => {
         [0.5, 0.9, 0.4],
         [-0.5, -0.7, -0.4],
       ],
+      history: [],
     });
     const systems = [];
     const files = [];
