@@ -13,11 +13,24 @@ export { raisedCosineLogBasis } from './bases/raisedCosineLogBasis.js';
 export { isfRaisedCosineBasis } from './bases/isfRaisedCosineBasis.js';
 export { evaluateBasis, basisMatrix, lagGrid, type EvaluatedBasis } from './bases/evaluateBasis.js';
 export * from './spec/schema.js';
-export { buildLayout, type DesignLayout, type Group } from './design/layout.js';
+export {
+  buildLayout,
+  inputColumn,
+  inputColumnCount,
+  inputColumns,
+  historyColumn,
+  historyColumns,
+  designColumnCount,
+  coefficientIndex,
+  parameterCount,
+  type ColumnShape,
+  type DesignLayout,
+  type Group,
+} from './design/layout.js';
 export { buildDesign, type Design } from './design/buildDesign.js';
 export { familyOps, bernoulli, poisson, gaussian, type FamilyOps } from './glm/families.js';
 export { fitGlm, type GlmFit, type GlmFitOptions } from './glm/fitGlm.js';
-export { fitSeparable, type SeparableFit } from './glm/fitSeparable.js';
+export { fitSeparable, separableBeta, separableHessian, separableParameterIndex, type SeparableFit } from './glm/fitSeparable.js';
 export { fitGroupLassoPath, type ColumnGroup, type GroupLassoPath, type GroupLassoPathOptions } from './glm/fitGroupLassoPath.js';
 export { ridgePenalty, type Penalty } from './glm/penalty.js';
 export { runSolver, type GlmSolver, type GlmFitSolver, type GlmProblem, type SolverResult as GlmSolverResult } from './glm/solvers/glmSolver.js';
@@ -50,7 +63,8 @@ export { coincidenceInterval } from './bootstrap/coincidenceInterval.js';
 export { trialFolds, trialSplit } from './validation/trialFolds.js';
 export * from './model/schema.js';
 export { fitReducedModel, fitReducedModelWithPredictions, type FitProgress, type FitOptions } from './model/fitReducedModel.js';
-export { sampleFilters, normaliseRankOne } from './model/sampleFilters.js';
+export { sampleFilters, normaliseRankOne, normaliseRankOneAt, rankOneReference } from './model/sampleFilters.js';
+export { filterBands, withBands, FILTER_BAND_DRAWS, FILTER_BAND_LEVEL, type FilterBands } from './model/filterBands.js';
 export { predictReducedModel, simulateReducedModel, layoutForModel, type Prediction } from './model/predict.js';
 export { readReducedModel, writeReducedModel } from './model/modelFile.js';
 export { mulberry32, shuffled } from './random/rng.js';

@@ -10,10 +10,22 @@ export interface Group {
 }
 
 /**
- * Where every design column comes from. Input columns are ordered group → spatial function k →
- * temporal function j, so column = (g·K + k)·J + j; history columns follow. The intercept is separate.
+ * The counts that fix the column order: G groups, K spatial functions, J temporal functions, H history
+ * functions. A fitted model's `layout` block and fitSeparable's shape carry them too.
  */
-export interface DesignLayout {
+export interface ColumnShape {
+  G: number;
+  K: number;
+  J: number;
+  H: number;
+}
+
+/**
+ * Where every design column comes from. Input columns are ordered group → spatial function k →
+ * temporal function j (inputColumn); history columns follow (historyColumn). The intercept is separate:
+ * in a coefficient vector it sits at 0 and design column c at coefficientIndex(c) = c + 1.
+ */
+export interface DesignLayout extends ColumnShape {
   groups: Group[];
   /** Attribute whose ordered values the spatial filter runs over, or null (one weight per group). */
   spatialAttribute: string | null;
@@ -154,11 +166,58 @@ export function buildLayout(spec: Spec, atoms: Atom[], fixed?: { groups: string[
     temporal,
     history,
     minLag: spec.temporal.minLag,
+    G: groups.length,
     K,
     J,
     H,
-    p: groups.length * K * J + H,
+    p: designColumnCount({ G: groups.length, K, J, H }),
   };
+}
+
+/** Design column (0-based, intercept not counted) of group g's input through spatial function k and temporal function j. */
+export function inputColumn(shape: ColumnShape, g: number, k: number, j: number): number {
+  return (g * shape.K + k) * shape.J + j;
+}
+
+/** Number of input columns, G·K·J: the history columns start here. */
+export function inputColumnCount(shape: ColumnShape): number {
+  return shape.G * shape.K * shape.J;
+}
+
+/** Design column of history function h. */
+export function historyColumn(shape: ColumnShape, h: number): number {
+  return inputColumnCount(shape) + h;
+}
+
+/** Number of design columns (intercept not counted): G·K·J + H. */
+export function designColumnCount(shape: ColumnShape): number {
+  return inputColumnCount(shape) + shape.H;
+}
+
+/** [first column, count] of the input columns of groups fromGroup … G − 1 (a contiguous block). */
+export function inputColumns(shape: ColumnShape, fromGroup = 0): [number, number] {
+  const first = Math.min(fromGroup, shape.G) * shape.K * shape.J;
+  return [first, inputColumnCount(shape) - first];
+}
+
+/** [first column, count] of the history columns. */
+export function historyColumns(shape: ColumnShape): [number, number] {
+  return [inputColumnCount(shape), shape.H];
+}
+
+/** Index in a coefficient vector (intercept at 0) of design column c. */
+export function coefficientIndex(column: number): number {
+  return 1 + column;
+}
+
+/**
+ * Free parameters of the model, intercept included: a full filter has K·J weights per group, a separable
+ * (rank-1) one K + J (the scale shared by its two factors is counted twice: the convention of the published
+ * method, kept so parameter counts compare across files).
+ */
+export function parameterCount(shape: ColumnShape, structure: 'separable' | 'full'): number {
+  const perGroup = structure === 'separable' ? shape.K + shape.J : shape.K * shape.J;
+  return 1 + shape.G * perGroup + shape.H;
 }
 
 function evaluateBasisAt(basis: NonNullable<Spec['spatial']>['basis'], value: number): Float64Array {

@@ -1,16 +1,14 @@
 import { Matrix, SingularValueDecomposition } from 'ml-matrix';
+import { coefficientIndex, designColumnCount, historyColumn, inputColumn, type ColumnShape } from '../design/layout.js';
 import { addSecondDifferencePenalty } from '../design/smoothnessPenalty.js';
 import type { Family } from '../spec/schema.js';
+import { familyOps } from './families.js';
 import { fitGlm, type GlmFit } from './fitGlm.js';
-import type { GlmData } from './objective.js';
-import type { Penalty } from './penalty.js';
+import { evaluateObjective, type GlmData } from './objective.js';
+import { applyPenalty, type Penalty } from './penalty.js';
 
-export interface SeparableShape {
-  G: number;
-  K: number;
-  J: number;
-  H: number;
-}
+/** The design's G, K, J, H: a separable fit's factors are K and J long per group. */
+export type SeparableShape = ColumnShape;
 
 export interface SeparableFit {
   /** Full-layout coefficients (index 0 intercept) equal to spatial ⊗ temporal per group, then history. */
@@ -39,14 +37,14 @@ function contract(d: GlmData, shape: SeparableShape, fixed: Float64Array[], mode
         if (w === 0) continue;
         const k = mode === 'temporal' ? o : f;
         const j = mode === 'temporal' ? f : o;
-        const base = ((g * K + k) * J + j) * n;
+        const base = inputColumn(shape, g, k, j) * n;
         for (let i = 0; i < n; i++) acc[i] += w * d.X[base + i];
       }
       const out = (g * free + f) * n;
       for (let i = 0; i < n; i++) Z[out + i] = acc[i];
     }
   }
-  const hIn = G * K * J * n;
+  const hIn = historyColumn(shape, 0) * n;
   Z.set(d.X.subarray(hIn, hIn + H * n), G * free * n);
   return { X: Z, n, p, y: d.y, weights: d.weights, offset: d.offset };
 }
@@ -110,7 +108,7 @@ export function fitSeparable(
   const full = options.fullFit.beta;
   for (let g = 0; g < G; g++) {
     const W = new Matrix(K, J);
-    for (let k = 0; k < K; k++) for (let j = 0; j < J; j++) W.set(k, j, full[1 + (g * K + k) * J + j]);
+    for (let k = 0; k < K; k++) for (let j = 0; j < J; j++) W.set(k, j, full[coefficientIndex(inputColumn(shape, g, k, j))]);
     const svd = new SingularValueDecomposition(W, { autoTranspose: true });
     const sigma = svd.diagonal[0] ?? 0;
     const root = Math.sqrt(Math.max(sigma, 1e-12));
@@ -120,7 +118,7 @@ export function fitSeparable(
     temporal.push(Float64Array.from(b, (v) => v * root));
   }
   let intercept = full[0];
-  let history = full.slice(1 + G * K * J);
+  let history = full.slice(coefficientIndex(historyColumn(shape, 0)));
   let previous = Infinity;
   let alternations = 0;
   let converged = false;
@@ -200,9 +198,86 @@ export function fitSeparable(
       }
     }
   }
-  const beta = new Float64Array(1 + G * K * J + H);
-  beta[0] = intercept;
-  for (let g = 0; g < G; g++) for (let k = 0; k < K; k++) for (let j = 0; j < J; j++) beta[1 + (g * K + k) * J + j] = spatial[g][k] * temporal[g][j];
-  beta.set(history, 1 + G * K * J);
+  const beta = separableBeta(shape, intercept, spatial, temporal, history);
   return { beta, spatial, temporal, alternations, converged, warnings };
+}
+
+/** The full-layout coefficient vector (intercept first) of rank-1 filters spatial[g] ⊗ temporal[g], then history. */
+export function separableBeta(shape: SeparableShape, intercept: number, spatial: ArrayLike<number>[], temporal: ArrayLike<number>[], history: ArrayLike<number>): Float64Array {
+  const { G, K, J } = shape;
+  const beta = new Float64Array(1 + designColumnCount(shape));
+  beta[0] = intercept;
+  for (let g = 0; g < G; g++) for (let k = 0; k < K; k++) for (let j = 0; j < J; j++) beta[coefficientIndex(inputColumn(shape, g, k, j))] = spatial[g][k] * temporal[g][j];
+  beta.set(Array.from(history), coefficientIndex(historyColumn(shape, 0)));
+  return beta;
+}
+
+/**
+ * Where each separable parameter sits in θ = (intercept, spatial factors s_g (K each), temporal factors u_g
+ * (J each), history (H)): the parameterisation separableHessian is written in.
+ */
+export function separableParameterIndex(shape: SeparableShape): { spatial: (g: number, k: number) => number; temporal: (g: number, j: number) => number; history: (h: number) => number; count: number } {
+  const { G, K, J, H } = shape;
+  return {
+    spatial: (g, k) => 1 + g * K + k,
+    temporal: (g, j) => 1 + G * K + g * J + j,
+    history: (h) => 1 + G * (K + J) + h,
+    count: 1 + G * (K + J) + H,
+  };
+}
+
+/**
+ * The Hessian (row-major, q × q) of the separable fit's penalised objective in θ (separableParameterIndex) at
+ * the fitted point, for the Laplace approximation of its uncertainty. The alternation's two convex problems
+ * share one stationary point with Σ nll + ½ ridge (‖s‖² + ‖u‖² + ‖h‖²) plus each ordered factor's smoothness,
+ * so that is the objective differentiated. η is bilinear in (s_g, u_g): ∂η/∂s_gk = Σ_j u_gj X_gkj and
+ * ∂η/∂u_gj = Σ_k s_gk X_gkj give the Gauss–Newton part, and the second derivative ∂²η/∂s_gk∂u_gj = X_gkj adds
+ * Σ_i r_i X_i,gkj — the full-layout gradient of the nll at that coefficient — to the (s_gk, u_gj) entries.
+ */
+export function separableHessian(
+  d: GlmData,
+  shape: SeparableShape,
+  fit: { beta: Float64Array; spatial: Float64Array[]; temporal: Float64Array[] },
+  options: { family: Family; ridge: number; smoothness: number; spatialOrdered: boolean; temporalOrdered: boolean },
+): { q: number; hess: Float64Array } {
+  const { G, K, J, H } = shape;
+  const at = separableParameterIndex(shape);
+  const q = at.count;
+  const n = d.n;
+  const bySpatial = contract(d, shape, fit.temporal, 'spatial');
+  const byTemporal = contract(d, shape, fit.spatial, 'temporal');
+  const Z = new Float32Array(n * (q - 1));
+  Z.set(bySpatial.X.subarray(0, G * K * n), 0);
+  Z.set(byTemporal.X.subarray(0, G * J * n), G * K * n);
+  Z.set(bySpatial.X.subarray(G * K * n, (G * K + H) * n), G * (K + J) * n);
+  // η once: the spatial columns carry the whole input drive, so the temporal coefficients are 0 here.
+  const theta = new Float64Array(q);
+  theta[0] = fit.beta[0];
+  for (let g = 0; g < G; g++) for (let k = 0; k < K; k++) theta[at.spatial(g, k)] = fit.spatial[g][k];
+  for (let h = 0; h < H; h++) theta[at.history(h)] = fit.beta[coefficientIndex(historyColumn(shape, h))];
+  const fam = familyOps(options.family);
+  const hess = evaluateObjective({ X: Z, n, p: q - 1, y: d.y, weights: d.weights, offset: d.offset }, fam, theta, true).hess!;
+  const gradFull = evaluateObjective(d, fam, fit.beta, false).grad;
+  for (let g = 0; g < G; g++)
+    for (let k = 0; k < K; k++)
+      for (let j = 0; j < J; j++) {
+        const a = at.spatial(g, k);
+        const b = at.temporal(g, j);
+        const r = gradFull[coefficientIndex(inputColumn(shape, g, k, j))];
+        hess[a * q + b] += r;
+        hess[b * q + a] += r;
+      }
+  const p = q - 1;
+  const P = new Float64Array(p * p);
+  for (let i = 0; i < p; i++) P[i * p + i] = options.ridge;
+  if (options.smoothness > 0) {
+    const block = (count: number, index: (i: number) => number) => Array.from({ length: count }, (_, i) => index(i) - 1);
+    for (let g = 0; g < G; g++) {
+      if (options.spatialOrdered) addSecondDifferencePenalty(P, p, block(K, (k) => at.spatial(g, k)), options.smoothness);
+      if (options.temporalOrdered) addSecondDifferencePenalty(P, p, block(J, (j) => at.temporal(g, j)), options.smoothness);
+    }
+    addSecondDifferencePenalty(P, p, block(H, at.history), options.smoothness);
+  }
+  applyPenalty({ p, P }, theta, undefined, hess);
+  return { q, hess };
 }

@@ -1,4 +1,4 @@
-import type { DesignLayout } from '../design/layout.js';
+import { historyColumn, inputColumn, type DesignLayout } from '../design/layout.js';
 import { addSecondDifferencePenalty } from '../design/smoothnessPenalty.js';
 import type { Penalty } from '../glm/penalty.js';
 import type { Spec } from '../spec/schema.js';
@@ -16,7 +16,7 @@ export function designPenalty(spec: Spec, layout: DesignLayout): Penalty {
           addSecondDifferencePenalty(
             P,
             p,
-            range(J, (j) => (g * K + k) * J + j),
+            range(J, (j) => inputColumn(layout, g, k, j)),
             smoothness,
           );
       if (layout.spatial.ordered)
@@ -24,14 +24,14 @@ export function designPenalty(spec: Spec, layout: DesignLayout): Penalty {
           addSecondDifferencePenalty(
             P,
             p,
-            range(K, (k) => (g * K + k) * J + j),
+            range(K, (k) => inputColumn(layout, g, k, j)),
             smoothness,
           );
     }
     addSecondDifferencePenalty(
       P,
       p,
-      range(H, (h) => groups.length * K * J + h),
+      range(H, (h) => historyColumn(layout, h)),
       smoothness,
     );
   }

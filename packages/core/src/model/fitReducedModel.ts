@@ -1,6 +1,6 @@
 import type { Dataset } from '../dataset/dataset.js';
 import { buildDesign, type Design } from '../design/buildDesign.js';
-import { buildLayout, type DesignLayout } from '../design/layout.js';
+import { buildLayout, parameterCount, type DesignLayout } from '../design/layout.js';
 import { zodProblem } from '../errors.js';
 import { familyOps } from '../glm/families.js';
 import { fitGlm } from '../glm/fitGlm.js';
@@ -17,6 +17,7 @@ import { SpecSchema, type Spec, type SpecInput } from '../spec/schema.js';
 import { trialFolds, trialSplit } from '../validation/trialFolds.js';
 import { OCCAM_VERSION } from '../version.js';
 import { designPenalty } from './designPenalty.js';
+import { filterBands, withBands } from './filterBands.js';
 import { sampleFilters } from './sampleFilters.js';
 import type { Metrics, ReducedModel, RepeatFigures } from './schema.js';
 import { repeatFigures, scoreBlock, scoredRows, spreadOf, type Predictions } from './scoreBlock.js';
@@ -131,6 +132,11 @@ export interface FitOptions {
    * their warnings).
    */
   diagnose?: boolean;
+  /**
+   * Pointwise 95 % bands of the sampled filters (Laplace approximation, see filterBands; default: as
+   * `diagnose`, so a search's candidates skip them and the reported fit has them).
+   */
+  bands?: boolean;
 }
 
 /** Which figure decides, and why (stored in the metrics and printed beside them). */
@@ -160,43 +166,180 @@ export function fitReducedModel(ds: Dataset, specInput: SpecInput | Spec, option
  * `fitReducedModel` that also returns the held-out predictions as the bootstrap reads them: two fits on the
  * same trials (a trained network and its control, a model and its ablation, same split seed or folds) go to
  * `pairedBootstrap` for intervals of their differences.
+ *
+ * The steps, in order: parse the spec and lay out the validation plan; build the design once (the only step
+ * that reads the dataset); fit every part of the plan and the final model; score the held-out predictions;
+ * assemble the model file's content.
  */
 export function fitReducedModelWithPredictions(
   ds: Dataset,
   specInput: SpecInput | Spec,
   options: FitOptions = {},
 ): { model: ReducedModel; heldOut: ScoredRows; heldOutLookup: ScoredRows | null } {
-  const parsed = SpecSchema.safeParse(specInput);
-  if (!parsed.success) throw zodProblem(options.specFile ?? 'spec', parsed.error, SpecSchema);
-  const spec = parsed.data;
-  const fam = familyOps(spec.family);
-  const { nTrials, nBins, binWidth, binUnit } = ds.manifest;
+  const spec = parseSpec(specInput, options.specFile);
+  const plan = validationPlan(spec, ds.manifest.nTrials);
   const progress = options.onProgress ?? (() => {});
-  const layout = buildLayout(spec, ds.manifest.atoms, undefined, options.specFile ?? 'spec');
+  const data = prepareFitData(ds, spec, options.specFile ?? 'spec', progress);
+  const fits = fitPlan(data, plan, options, progress);
+  const scores = scoreHeldOut(data, plan, fits, options);
+  return { model: assembleModel(data, plan, fits, scores.metrics, options), heldOut: scores.heldOut, heldOutLookup: scores.heldOutLookup };
+}
+
+function parseSpec(specInput: SpecInput | Spec, specFile: string | undefined): Spec {
+  const parsed = SpecSchema.safeParse(specInput);
+  if (!parsed.success) throw zodProblem(specFile ?? 'spec', parsed.error, SpecSchema);
+  return parsed.data;
+}
+
+/** Which trials each fit learns from and which it predicts. */
+interface ValidationPlan {
+  parts: { train: number[]; test: number[] }[];
+  testKind: Metrics['testKind'];
+  folds: number | null;
+}
+
+/** A split is one part; k-fold one part per fold (repeat 0 of repeatedKfold: the other repeats are fitted after it). */
+function validationPlan(spec: Spec, nTrials: number): ValidationPlan {
+  if (spec.validation.kind === 'split') return { parts: [trialSplit(nTrials, spec.validation.testFraction, spec.validation.seed)], testKind: 'split', folds: null };
+  const f = trialFolds(nTrials, spec.validation.folds, spec.validation.seed);
+  return { parts: f.map((test, i) => ({ test, train: f.flatMap((other, j) => (j === i ? [] : other)) })), testKind: 'kfold', folds: f.length };
+}
+
+/** What every later step reads: the design, built once, and the dataset's shape. */
+interface FitData {
+  spec: Spec;
+  layout: DesignLayout;
+  design: Design;
+  /** The target as fitted (binary targets as 0/1). */
+  y: Float64Array;
+  base: GlmData;
+  binary: boolean;
+  rowsByTrial: number[][];
+  nTrials: number;
+  nBins: number;
+  /** Per trial, the scored bins with an event (what simulated output is compared with). */
+  recordedEvents: number[][];
+  scoredBinsPerTrial: number;
+  /** Samples held-out trials' output from a fit's coefficients (the coincidence factor). */
+  simulate: (beta: Float64Array, trials: number[], seed: number) => number[][];
+  manifest: Dataset['manifest'];
+}
+
+function prepareFitData(ds: Dataset, spec: Spec, specFile: string, progress: FitProgress): FitData {
+  const { nTrials, nBins } = ds.manifest;
+  const layout = buildLayout(spec, ds.manifest.atoms, undefined, specFile);
   progress('design', 0, 1);
   const design = buildDesign(ds, layout);
   progress('design', 1, 1);
   const binary = spec.family === 'bernoulli';
   const y = binary ? design.y.map((v) => (v > 0 ? 1 : 0)) : design.y;
-  const base: GlmData = { X: design.X, n: design.n, p: design.p, y };
+  const rowsByTrial: number[][] = Array.from({ length: nTrials }, () => []);
+  for (let r = 0; r < design.n; r++) rowsByTrial[design.trial[r]].push(r);
+  const recordedEvents = Array.from({ length: nTrials }, (_, trial) => {
+    const real: number[] = [];
+    for (let t = 0; t < nBins; t++) if (ds.scored[trial * nBins + t] === 1 && ds.target[trial * nBins + t] > 0) real.push(t);
+    return real;
+  });
+  let total = 0;
+  for (let i = 0; i < ds.scored.length; i++) total += ds.scored[i];
+  return {
+    spec,
+    layout,
+    design,
+    y,
+    base: { X: design.X, n: design.n, p: design.p, y },
+    binary,
+    rowsByTrial,
+    nTrials,
+    nBins,
+    recordedEvents,
+    scoredBinsPerTrial: total / nTrials,
+    // Simulation runs every bin of a trial (history feeds back from unscored bins too), so it builds its own
+    // all-bins design for the trials it samples; then only scored bins are kept.
+    simulate: (beta, trials, seed) =>
+      simulateOutput(ds, layout, spec.family, beta, trials, seed).map((events, k) => events.filter((t) => ds.scored[trials[k] * nBins + t] === 1)),
+    manifest: ds.manifest,
+  };
+}
 
-  // Validation plan: each entry fits on `train` trials and predicts `test` trials.
-  const plan: { train: number[]; test: number[] }[] = [];
-  let testKind: Metrics['testKind'];
-  let folds: number | null = null;
-  if (spec.validation.kind === 'split') {
-    plan.push(trialSplit(nTrials, spec.validation.testFraction, spec.validation.seed));
-    testKind = 'split';
-  } else {
-    // repeatedKfold: repeat 0 is this k-fold; the other repeats are scored after it (metrics.repeated).
-    const f = trialFolds(nTrials, spec.validation.folds, spec.validation.seed);
-    folds = f.length;
-    f.forEach((test, i) => plan.push({ test, train: f.flatMap((other, j) => (j === i ? [] : other)) }));
-    testKind = 'kfold';
+/** One fit on some trials, with everything a held-out block or the final model reads from it. */
+interface TrialFit {
+  core: CoreFit;
+  eta: Float64Array;
+  mu: Float64Array;
+  psthRate: Float64Array;
+  psthMu: Float64Array;
+  rate: number;
+  sigma2: number;
+  lookup: LookupChoice['table'] | null;
+  choice: LookupChoice | null;
+  lookupMu: Float64Array | null;
+  thresholds: { model: number; lookup: number | null; psth: number; constant: number } | null;
+  trainRows: number[];
+}
+
+function fitTrials(data: FitData, trainTrials: number[], diagnose: boolean): TrialFit {
+  const { spec, layout, design, y, base, binary, rowsByTrial, nBins } = data;
+  const trainSet = new Set(trainTrials);
+  const trainRows = rowsOfTrials(design, trainSet);
+  const weights = new Float64Array(design.n);
+  for (const r of trainRows) weights[r] = 1;
+  const core = fitCore(spec, layout, { ...base, weights }, diagnose);
+  const eta = linearPredictor(base, core.beta);
+  const mu = meanFromEta(spec.family, eta);
+  const psthRate = psthBaseline(y, design.bin, trainRows, nBins, binary);
+  const rate = constantRate(y, trainRows, binary);
+  let sigma2 = 1;
+  if (spec.family === 'gaussian') {
+    let s = 0;
+    for (const r of trainRows) s += (y[r] - mu[r]) ** 2;
+    sigma2 = Math.max(s / Math.max(trainRows.length, 1), 1e-12);
   }
+  // The lookup's smoothness and the headline link are chosen on these training trials only, by cross-fitting:
+  // 3 folds of them, each predicted by the GLM refitted on the other two (warm-started from this fit). A
+  // table read off the fit's own in-sample WNI learns how confident the fit is on the trials it was fitted
+  // to — more than it is on new ones — and a link compared there is compared where it was fitted.
+  let choice: LookupChoice | null = null;
+  if (spec.nonlinearity.kind === 'lookup' && binary) {
+    const inner = trialFolds(trainTrials.length, Math.min(LOOKUP_FOLDS, trainTrials.length), spec.validation.seed + 7919).map((fold) =>
+      fold.map((k) => trainTrials[k]),
+    );
+    const outOfFold = new Float64Array(design.n);
+    for (const fold of inner) {
+      const held = new Set(fold);
+      const innerWeights = new Float64Array(design.n);
+      for (const r of trainRows) if (!held.has(design.trial[r])) innerWeights[r] = 1;
+      const innerEta = linearPredictor(base, fitCore(spec, layout, { ...base, weights: innerWeights }, false, core.beta).beta);
+      for (const t of fold) for (const r of rowsByTrial[t]) outOfFold[r] = innerEta[r];
+    }
+    choice = chooseLookup(
+      outOfFold,
+      meanFromEta(spec.family, outOfFold),
+      y,
+      inner.map((fold) => fold.flatMap((t) => rowsByTrial[t])),
+      spec.nonlinearity.minCount,
+    );
+  }
+  const lookup = choice?.table ?? null;
+  const lookupMu = lookup ? eta.map((e) => applyLookup(lookup, e)) : null;
+  const psthMu = new Float64Array(design.n);
+  for (let r = 0; r < design.n; r++) psthMu[r] = psthRate[design.bin[r]];
+  // Accuracy thresholds are chosen here, on the training bins, and applied unchanged to held-out bins.
+  const thresholds = binary
+    ? {
+        model: bestThreshold(mu, y, trainRows),
+        lookup: lookupMu ? bestThreshold(lookupMu, y, trainRows) : null,
+        psth: bestThreshold(psthMu, y, trainRows),
+        constant: bestThreshold(new Float64Array(design.n).fill(rate), y, trainRows),
+      }
+    : null;
+  return { core, eta, mu, psthRate, psthMu, rate, sigma2, lookup, choice, lookupMu, thresholds, trainRows };
+}
 
-  /** Empty out-of-fold predictions, filled fold by fold (recordHeldOut). */
-  const emptyPredictions = (): Predictions => ({
+/** Empty out-of-fold predictions, filled fold by fold (recordHeldOut). */
+function emptyPredictions(data: FitData): Predictions {
+  const { spec, design, y, binary } = data;
+  return {
     y,
     trial: design.trial,
     bin: design.bin,
@@ -207,179 +350,129 @@ export function fitReducedModelWithPredictions(
     constant: new Float64Array(design.n),
     sigma2: 1,
     thresholds: binary ? { model: [], lookup: spec.nonlinearity.kind === 'lookup' ? [] : null, psth: [], constant: [] } : null,
-  });
-  const heldOut = emptyPredictions();
-  const heldOutThresholds = heldOut.thresholds;
+  };
+}
+
+/** Fold i's fit predicts its test trials into `into`; returns their rows. */
+function recordHeldOut(data: FitData, into: Predictions, i: number, f: TrialFit, testTrials: number[]): number[] {
+  const th = into.thresholds;
+  if (th && f.thresholds) {
+    th.model[i] = f.thresholds.model;
+    if (th.lookup) th.lookup[i] = f.thresholds.lookup ?? NaN;
+    th.psth[i] = f.thresholds.psth;
+    th.constant[i] = f.thresholds.constant;
+  }
+  const rows = rowsOfTrials(data.design, new Set(testTrials));
+  for (const r of rows) {
+    into.fold![r] = i;
+    into.model[r] = f.mu[r];
+    if (into.lookup && f.lookupMu) into.lookup[r] = f.lookupMu[r];
+    into.psth[r] = f.psthRate[data.design.bin[r]];
+    into.constant[r] = f.rate;
+  }
+  into.sigma2 = f.sigma2;
+  return rows;
+}
+
+/** The fixed bins of the trial-to-trial AUROC: the spec's, or the training PSTH's peak ± halfWidth. */
+function peakBins(data: FitData, psthRate: Float64Array): number[] {
+  const { spec, nBins } = data;
+  if (Array.isArray(spec.fixedBins)) return spec.fixedBins.filter((b) => b < nBins);
+  const scoredBins = new Set(Array.from(data.design.bin));
+  let best = -1;
+  let bestRate = -Infinity;
+  for (const b of scoredBins)
+    if (psthRate[b] > bestRate) {
+      bestRate = psthRate[b];
+      best = b;
+    }
+  const out: number[] = [];
+  for (let b = best - spec.fixedBins.halfWidth; b <= best + spec.fixedBins.halfWidth; b++) if (b >= 0 && b < nBins) out.push(b);
+  return out;
+}
+
+/** Every fit of the plan, its held-out predictions and simulated events, the repeats, and the final model's fit. */
+interface PlanFits {
+  heldOut: Predictions;
+  testRows: number[];
+  fixedBins: number[];
+  recorded: number[][];
+  simulated: number[][];
+  repeated: Metrics['repeated'];
+  final: TrialFit;
+  spikeLike: boolean;
+}
+
+function fitPlan(data: FitData, plan: ValidationPlan, options: FitOptions, progress: FitProgress): PlanFits {
+  const { spec, nTrials } = data;
+  const { parts, testKind } = plan;
+  const diagnose = options.diagnose !== false;
+  const heldOut = emptyPredictions(data);
   const testRows: number[] = [];
   const recorded: number[][] = [];
   const simulated: number[][] = [];
   let fixedBins: number[] = [];
-  const coincidenceDelta = 2;
   const spikeLike = spec.family !== 'gaussian' && options.coincidence !== false;
-
-  const rowsByTrial: number[][] = Array.from({ length: nTrials }, () => []);
-  for (let r = 0; r < design.n; r++) rowsByTrial[design.trial[r]].push(r);
-  const fitOn = (trainTrials: number[], diagnose: boolean) => {
-    const trainSet = new Set(trainTrials);
-    const trainRows = rowsOfTrials(design, trainSet);
-    const weights = new Float64Array(design.n);
-    for (const r of trainRows) weights[r] = 1;
-    const core = fitCore(spec, layout, { ...base, weights }, diagnose && options.diagnose !== false);
-    const eta = linearPredictor(base, core.beta);
-    const mu = meanFromEta(spec.family, eta);
-    const psthRate = psthBaseline(y, design.bin, trainRows, nBins, binary);
-    const rate = constantRate(y, trainRows, binary);
-    let sigma2 = 1;
-    if (spec.family === 'gaussian') {
-      let s = 0;
-      for (const r of trainRows) s += (y[r] - mu[r]) ** 2;
-      sigma2 = Math.max(s / Math.max(trainRows.length, 1), 1e-12);
-    }
-    // The lookup's smoothness and the headline link are chosen on these training trials only, by cross-fitting:
-    // 3 folds of them, each predicted by the GLM refitted on the other two (warm-started from this fit). A
-    // table read off the fit's own in-sample WNI learns how confident the fit is on the trials it was fitted
-    // to — more than it is on new ones — and a link compared there is compared where it was fitted.
-    let choice: LookupChoice | null = null;
-    if (spec.nonlinearity.kind === 'lookup' && binary) {
-      const inner = trialFolds(trainTrials.length, Math.min(LOOKUP_FOLDS, trainTrials.length), spec.validation.seed + 7919).map((fold) =>
-        fold.map((k) => trainTrials[k]),
-      );
-      const outOfFold = new Float64Array(design.n);
-      for (const fold of inner) {
-        const held = new Set(fold);
-        const innerWeights = new Float64Array(design.n);
-        for (const r of trainRows) if (!held.has(design.trial[r])) innerWeights[r] = 1;
-        const innerEta = linearPredictor(base, fitCore(spec, layout, { ...base, weights: innerWeights }, false, core.beta).beta);
-        for (const t of fold) for (const r of rowsByTrial[t]) outOfFold[r] = innerEta[r];
-      }
-      choice = chooseLookup(
-        outOfFold,
-        meanFromEta(spec.family, outOfFold),
-        y,
-        inner.map((fold) => fold.flatMap((t) => rowsByTrial[t])),
-        spec.nonlinearity.minCount,
-      );
-    }
-    const lookup = choice?.table ?? null;
-    const lookupMu = lookup ? eta.map((e) => applyLookup(lookup, e)) : null;
-    const psthMu = new Float64Array(design.n);
-    for (let r = 0; r < design.n; r++) psthMu[r] = psthRate[design.bin[r]];
-    // Accuracy thresholds are chosen here, on the training bins, and applied unchanged to held-out bins.
-    const thresholds = binary
-      ? {
-          model: bestThreshold(mu, y, trainRows),
-          lookup: lookupMu ? bestThreshold(lookupMu, y, trainRows) : null,
-          psth: bestThreshold(psthMu, y, trainRows),
-          constant: bestThreshold(new Float64Array(design.n).fill(rate), y, trainRows),
-        }
-      : null;
-    return { core, eta, mu, psthRate, psthMu, rate, sigma2, lookup, choice, lookupMu, thresholds, trainRows };
-  };
-
-  /** Fold i's fit predicts its test trials into `into`; returns their rows. */
-  const recordHeldOut = (into: Predictions, i: number, f: ReturnType<typeof fitOn>, testTrials: number[]): number[] => {
-    const th = into.thresholds;
-    if (th && f.thresholds) {
-      th.model[i] = f.thresholds.model;
-      if (th.lookup) th.lookup[i] = f.thresholds.lookup ?? NaN;
-      th.psth[i] = f.thresholds.psth;
-      th.constant[i] = f.thresholds.constant;
-    }
-    const rows = rowsOfTrials(design, new Set(testTrials));
-    for (const r of rows) {
-      into.fold![r] = i;
-      into.model[r] = f.mu[r];
-      if (into.lookup && f.lookupMu) into.lookup[r] = f.lookupMu[r];
-      into.psth[r] = f.psthRate[design.bin[r]];
-      into.constant[r] = f.rate;
-    }
-    into.sigma2 = f.sigma2;
-    return rows;
-  };
-
-  const peakBins = (psthRate: Float64Array): number[] => {
-    if (Array.isArray(spec.fixedBins)) return spec.fixedBins.filter((b) => b < nBins);
-    const scoredBins = new Set(Array.from(design.bin));
-    let best = -1;
-    let bestRate = -Infinity;
-    for (const b of scoredBins)
-      if (psthRate[b] > bestRate) {
-        bestRate = psthRate[b];
-        best = b;
-      }
-    const out: number[] = [];
-    for (let b = best - spec.fixedBins.halfWidth; b <= best + spec.fixedBins.halfWidth; b++) if (b >= 0 && b < nBins) out.push(b);
-    return out;
-  };
-
-  let final: ReturnType<typeof fitOn> | null = null;
-  for (let i = 0; i < plan.length; i++) {
-    const part = plan[i];
-    progress('fit', i, plan.length + (testKind === 'kfold' ? 1 : 0));
+  let final: TrialFit | null = null;
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i];
+    progress('fit', i, parts.length + (testKind === 'kfold' ? 1 : 0));
     // Only the fit that becomes the model is diagnosed: its warnings are the ones reported.
-    const f = fitOn(part.train, testKind === 'split' || (options.refit === false && i === plan.length - 1));
-    if (i === 0) fixedBins = peakBins(f.psthRate);
-    testRows.push(...recordHeldOut(heldOut, i, f, part.test));
+    const becomesModel = testKind === 'split' || (options.refit === false && i === parts.length - 1);
+    const f = fitTrials(data, part.train, becomesModel && diagnose);
+    if (i === 0) fixedBins = peakBins(data, f.psthRate);
+    testRows.push(...recordHeldOut(data, heldOut, i, f, part.test));
     if (spikeLike) {
-      const sim = simulateOutput(ds, layout, spec.family, f.core.beta, part.test, spec.validation.seed + 1000 * i);
+      const sim = data.simulate(f.core.beta, part.test, spec.validation.seed + 1000 * i);
       part.test.forEach((trial, k) => {
-        const scored = (t: number) => ds.scored[trial * nBins + t] === 1;
-        const real: number[] = [];
-        for (let t = 0; t < nBins; t++) if (scored(t) && ds.target[trial * nBins + t] > 0) real.push(t);
-        recorded.push(real);
-        simulated.push(sim[k].filter(scored));
+        recorded.push(data.recordedEvents[trial]);
+        simulated.push(sim[k]);
       });
     }
-    if (testKind === 'split' || (options.refit === false && i === plan.length - 1)) final = f;
+    if (becomesModel) final = f;
   }
   testRows.sort((a, b) => a - b);
 
   let repeated: Metrics['repeated'];
   if (spec.validation.kind === 'repeatedKfold') {
+    const fam = familyOps(spec.family);
     const { folds: k, repeats, seed } = spec.validation;
     const perRepeat: RepeatFigures[] = [repeatFigures(scoreBlock(fam, heldOut, testRows, fixedBins))];
     for (let rep = 1; rep < repeats; rep++) {
       const f = trialFolds(nTrials, k, seed + rep);
-      const pred = emptyPredictions();
+      const pred = emptyPredictions(data);
       const rows: number[] = [];
       f.forEach((test, i) => {
         progress(`repeat ${rep + 1}/${repeats}`, i, f.length);
-        rows.push(
-          ...recordHeldOut(
-            pred,
-            i,
-            fitOn(
-              f.flatMap((other, j) => (j === i ? [] : other)),
-              false,
-            ),
-            test,
-          ),
-        );
+        rows.push(...recordHeldOut(data, pred, i, fitTrials(data, f.flatMap((other, j) => (j === i ? [] : other)), false), test));
       });
-      perRepeat.push(
-        repeatFigures(
-          scoreBlock(
-            fam,
-            pred,
-            rows.sort((a, b) => a - b),
-            fixedBins,
-          ),
-        ),
-      );
+      perRepeat.push(repeatFigures(scoreBlock(fam, pred, rows.sort((a, b) => a - b), fixedBins)));
     }
     repeated = { folds: k, repeats, seeds: perRepeat.map((_, i) => seed + i), perRepeat, ...spreadOf(perRepeat) };
   }
 
   if (final === null) {
-    progress('fit', plan.length, plan.length + 1);
-    final = fitOn(
+    progress('fit', parts.length, parts.length + 1);
+    final = fitTrials(
+      data,
       Array.from({ length: nTrials }, (_, i) => i),
-      true,
+      diagnose,
     );
   }
-  const fin: ReturnType<typeof fitOn> = final;
   progress('fit', 1, 1);
+  return { heldOut, testRows, fixedBins, recorded, simulated, repeated, final, spikeLike };
+}
 
+/** The figures of the final fit in sample and of the plan's held-out predictions, with their intervals. */
+function scoreHeldOut(
+  data: FitData,
+  plan: ValidationPlan,
+  fits: PlanFits,
+  options: FitOptions,
+): { metrics: Metrics; heldOut: ScoredRows; heldOutLookup: ScoredRows | null } {
+  const { spec, design, y } = data;
+  const fam = familyOps(spec.family);
+  const { heldOut, testRows, fixedBins, recorded, simulated, final: fin } = fits;
   const inSample: Predictions = {
     y,
     trial: design.trial,
@@ -399,30 +492,26 @@ export function fitReducedModelWithPredictions(
         }
       : null,
   };
-  let scoredBinsPerTrial = 0;
-  if (recorded.length > 0) {
-    let total = 0;
-    for (let i = 0; i < ds.scored.length; i++) total += ds.scored[i];
-    scoredBinsPerTrial = total / nTrials;
-  }
+  const coincidenceDelta = 2;
+  const scoredBinsPerTrial = recorded.length > 0 ? data.scoredBinsPerTrial : 0;
   const bootstrap = options.bootstrap === false ? false : { seed: spec.validation.seed, ...options.bootstrap };
   const gamma =
-    spikeLike && recorded.length > 0
+    fits.spikeLike && recorded.length > 0
       ? coincidenceInterval(coincidenceCounts(recorded, simulated, coincidenceDelta), scoredBinsPerTrial, coincidenceDelta, bootstrap || { resamples: 0 })
       : null;
   const metrics: Metrics = {
     train: scoreBlock(fam, inSample, fin.trainRows, fixedBins),
     test: scoreBlock(fam, heldOut, testRows, fixedBins, { bootstrap }),
-    testKind,
-    folds,
-    ...(repeated ? { repeated } : {}),
+    testKind: plan.testKind,
+    folds: plan.folds,
+    ...(fits.repeated ? { repeated: fits.repeated } : {}),
     fixedBins,
-    decidingMetric: decidingMetric(spec.family, binUnit),
+    decidingMetric: decidingMetric(spec.family, data.manifest.binUnit),
     coincidence:
-      spikeLike && recorded.length > 0
+      gamma !== null
         ? {
-            gamma: gamma!.estimate,
-            ...(bootstrap ? { interval: gamma!.low !== null && gamma!.high !== null ? ([gamma!.low, gamma!.high] as [number, number]) : null } : {}),
+            gamma: gamma.estimate,
+            ...(bootstrap ? { interval: gamma.low !== null && gamma.high !== null ? ([gamma.low, gamma.high] as [number, number]) : null } : {}),
             deltaBins: coincidenceDelta,
             trials: recorded.length,
             recordedEvents: recorded.reduce((s, r) => s + r.length, 0),
@@ -430,12 +519,37 @@ export function fitReducedModelWithPredictions(
           }
         : null,
   };
+  const heldOutThresholds = heldOut.thresholds;
+  const lookupPredictions =
+    heldOut.lookup && heldOutThresholds?.lookup
+      ? { ...heldOut, model: heldOut.lookup, thresholds: { ...heldOutThresholds, model: heldOutThresholds.lookup } }
+      : null;
+  return {
+    metrics,
+    heldOut: scoredRows(fam, heldOut, testRows, fixedBins),
+    heldOutLookup: lookupPredictions ? scoredRows(fam, lookupPredictions, testRows, fixedBins) : null,
+  };
+}
 
-  const filters = sampleFilters(layout, fin.core.beta, fin.core.separable, binWidth, binUnit);
-  const trainTrials = plan.length === 1 || options.refit === false ? plan[plan.length - 1].train : Array.from({ length: nTrials }, (_, i) => i);
-  const m = ds.manifest.metadata;
-  const nParams = 1 + (fin.core.separable ? layout.groups.length * (layout.K + layout.J) : layout.groups.length * layout.K * layout.J) + layout.H;
-  const model: ReducedModel = {
+/** The final fit's sampled filters, with their bands when asked for and the Hessian allows them. */
+function sampledFiltersOf(data: FitData, fin: TrialFit, options: FitOptions): ReducedModel['filters'] {
+  const { layout, spec, design, base, manifest } = data;
+  const filters = sampleFilters(layout, fin.core.beta, fin.core.separable, manifest.binWidth, manifest.binUnit);
+  if (!(options.bands ?? options.diagnose !== false)) return filters;
+  const weights = new Float64Array(design.n);
+  for (const r of fin.trainRows) weights[r] = 1;
+  const bands = filterBands(layout, spec, { ...base, weights }, fin.core, { sigma2: fin.sigma2, seed: spec.validation.seed });
+  return bands ? withBands(filters, bands) : filters;
+}
+
+function assembleModel(data: FitData, plan: ValidationPlan, fits: PlanFits, metrics: Metrics, options: FitOptions): ReducedModel {
+  const { spec, layout, manifest, nTrials } = data;
+  const { nBins, binWidth, binUnit } = manifest;
+  const fin = fits.final;
+  const { parts } = plan;
+  const trainTrials = parts.length === 1 || options.refit === false ? parts[parts.length - 1].train : Array.from({ length: nTrials }, (_, i) => i);
+  const m = manifest.metadata;
+  return {
     format: 'occam.reduced-model',
     version: 1,
     occamVersion: OCCAM_VERSION,
@@ -455,7 +569,7 @@ export function fitReducedModelWithPredictions(
         ? { spatial: fin.core.separable.spatial.map((a) => Array.from(a)), temporal: fin.core.separable.temporal.map((a) => Array.from(a)) }
         : null,
     },
-    filters,
+    filters: sampledFiltersOf(data, fin, options),
     nonlinearity: {
       link: spec.family === 'bernoulli' ? 'logit' : spec.family === 'poisson' ? 'log' : 'identity',
       lookup: fin.lookup,
@@ -477,7 +591,7 @@ export function fitReducedModelWithPredictions(
       alternations: fin.core.alternations,
       converged: fin.core.converged,
       warnings: fin.core.warnings,
-      parameters: nParams,
+      parameters: parameterCount(layout, fin.core.separable ? 'separable' : 'full'),
       rows: fin.trainRows.length,
     },
     metrics,
@@ -486,7 +600,7 @@ export function fitReducedModelWithPredictions(
         path: options.datasetPath ?? null,
         nTrials,
         nBins,
-        atoms: ds.manifest.atoms.length,
+        atoms: manifest.atoms.length,
         binWidth,
         binUnit,
         condition: m.condition ?? null,
@@ -494,16 +608,7 @@ export function fitReducedModelWithPredictions(
         seed: m.seed ?? null,
       },
       trainTrials,
-      testTrials: plan.length === 1 ? plan[0].test : [],
+      testTrials: parts.length === 1 ? parts[0].test : [],
     },
-  };
-  const lookupPredictions =
-    heldOut.lookup && heldOutThresholds?.lookup
-      ? { ...heldOut, model: heldOut.lookup, thresholds: { ...heldOutThresholds, model: heldOutThresholds.lookup } }
-      : null;
-  return {
-    model,
-    heldOut: scoredRows(fam, heldOut, testRows, fixedBins),
-    heldOutLookup: lookupPredictions ? scoredRows(fam, lookupPredictions, testRows, fixedBins) : null,
   };
 }

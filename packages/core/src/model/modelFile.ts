@@ -1,3 +1,4 @@
+import { designColumnCount } from '../design/layout.js';
 import { OccamError, zodProblem } from '../errors.js';
 import { writeFileAtomic } from '../io/atomicWrite.js';
 import { limitText, readLimits, type ReadLimits } from '../io/limits.js';
@@ -36,7 +37,7 @@ export function checkReducedModel(model: ReducedModel, file: string, overrides: 
     throw new OccamError(`${file}: ${field}: ${text} — the model file is corrupt or was edited; refit it with occam fit`, { file, field });
   };
   if (K < 1 || J < 1 || H < 0) fail('layout', `K = ${K}, J = ${J}, H = ${H}; expected K ≥ 1, J ≥ 1, H ≥ 0`);
-  const p = groups.length * K * J + H;
+  const p = designColumnCount({ G: groups.length, K, J, H });
   if (model.coefficients.beta.length !== p) {
     fail('coefficients.beta', `has ${model.coefficients.beta.length} values but the layout (${groups.length} groups × K ${K} × J ${J} + H ${H}) needs ${p}`);
   }
@@ -49,12 +50,16 @@ export function checkReducedModel(model: ReducedModel, file: string, overrides: 
       fail('coefficients.separable.temporal', `expected ${groups.length} rows of ${J}`);
   }
   if (model.filters.groups.length !== groups.length) fail('filters.groups', `has ${model.filters.groups.length} entries, the layout ${groups.length} groups`);
-  const curves: [string, { x: number[]; y: number[] }][] = model.filters.groups.flatMap((g, i) => [
+  const curves: [string, { x: number[]; y: number[]; band?: { low: number[]; high: number[] } }][] = model.filters.groups.flatMap((g, i) => [
     [`filters.groups.${i}.spatial`, g.spatial],
     [`filters.groups.${i}.temporal`, g.temporal],
   ]);
   if (model.filters.history) curves.push(['filters.history', model.filters.history]);
-  for (const [field, c] of curves) if (c.x.length !== c.y.length) fail(field, `x has ${c.x.length} points, y ${c.y.length}`);
+  for (const [field, c] of curves) {
+    if (c.x.length !== c.y.length) fail(field, `x has ${c.x.length} points, y ${c.y.length}`);
+    if (c.band && (c.band.low.length !== c.y.length || c.band.high.length !== c.y.length))
+      fail(`${field}.band`, `low has ${c.band.low.length} and high ${c.band.high.length} points where y has ${c.y.length}; expected one of each per point`);
+  }
   checkFilterSampleCounts(model, file, overrides);
 }
 

@@ -161,7 +161,18 @@ export const MetricsSchema = z.object({
 });
 export type Metrics = z.infer<typeof MetricsSchema>;
 
-const SampledSchema = z.object({ x: z.array(z.number()), y: z.array(z.number()) });
+/** A sampled filter's pointwise band at each x (same length as y); `filters.bands` says how it was made. */
+const BandSchema = z.object({ low: z.array(z.number()), high: z.array(z.number()) });
+
+/** A filter sampled at x; `band` is absent in files written before bands existed, or when none could be made. */
+const SampledSchema = z.object({ x: z.array(z.number()), y: z.array(z.number()), band: BandSchema.optional() });
+
+/**
+ * How the filters' bands were made: the Laplace approximation (Gaussian at the optimum, covariance the inverse
+ * of the penalised Hessian) pushed through the filters' sampling and normalisation by `draws` seeded draws;
+ * pointwise percentile bands at `level`.
+ */
+export const FilterBandsMethodSchema = z.object({ method: z.literal('laplace'), level: z.number(), draws: z.number().int(), seed: z.number().int() });
 
 export const GroupFilterSchema = z.object({
   label: z.string(),
@@ -200,6 +211,8 @@ export const ReducedModelSchema = z.object({
     binWidth: z.number(),
     groups: z.array(GroupFilterSchema),
     history: SampledSchema.nullable(),
+    /** Present when the sampled filters carry bands. */
+    bands: FilterBandsMethodSchema.optional(),
   }),
   nonlinearity: z.object({
     link: z.enum(['logit', 'log', 'identity']),

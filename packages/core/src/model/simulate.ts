@@ -1,14 +1,16 @@
 import type { Dataset } from '../dataset/dataset.js';
 import { buildDesign } from '../design/buildDesign.js';
-import type { DesignLayout } from '../design/layout.js';
+import { coefficientIndex, historyColumn, type DesignLayout } from '../design/layout.js';
 import { familyOps } from '../glm/families.js';
 import { linearPredictor } from '../glm/objective.js';
 import { gaussianSampler, mulberry32, poissonSample } from '../random/rng.js';
 import type { Family } from '../spec/schema.js';
+import { sampledHistory } from './sampleFilters.js';
 
 /**
- * Sample output bin by bin with the history feedback loop: the input drive comes from the real
- * inputs, the history term from the model's own simulated output (not the recorded one).
+ * Sample output bin by bin with the history feedback loop: the input drive comes from the real inputs
+ * through the design builder (every bin, history coefficients zeroed), the history term from the model's
+ * own simulated output (not the recorded one) through the sampled history filter.
  * Returns, per trial, the bins with an event (counts > 1 repeat the bin).
  */
 export function simulateOutput(ds: Dataset, layout: DesignLayout, family: Family, beta: Float64Array, trials: number[], seed: number): number[][] {
@@ -16,19 +18,9 @@ export function simulateOutput(ds: Dataset, layout: DesignLayout, family: Family
   const fam = familyOps(family);
   const design = buildDesign(ds, layout, { rows: 'all', trials });
   const inputOnly = beta.slice();
-  const hOffset = 1 + layout.groups.length * layout.K * layout.J;
-  inputOnly.fill(0, hOffset);
+  inputOnly.fill(0, coefficientIndex(historyColumn(layout, 0)));
   const drive = linearPredictor({ X: design.X, n: design.n, p: design.p, y: design.y }, inputOnly);
-  // History filter on the lag grid 1..maxLag.
-  const h: number[] = [];
-  if (layout.history) {
-    const lags = layout.history.points.length;
-    for (let l = 0; l < lags; l++) {
-      let s = 0;
-      layout.history.matrix.forEach((row, j) => (s += beta[hOffset + j] * row[l]));
-      h.push(s);
-    }
-  }
+  const h = sampledHistory(layout, beta);
   const rand = mulberry32(seed);
   const normal = gaussianSampler(rand);
   const out: number[][] = [];

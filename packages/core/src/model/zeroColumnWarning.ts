@@ -1,4 +1,4 @@
-import type { DesignLayout } from '../design/layout.js';
+import { inputColumn, inputColumnCount, type DesignLayout } from '../design/layout.js';
 
 /**
  * Which empty design columns deserve a warning. Column (g, k, j) carries group g's atoms weighted by
@@ -11,7 +11,7 @@ import type { DesignLayout } from '../design/layout.js';
  */
 export function zeroColumnWarning(layout: DesignLayout): (columns: number[]) => string | null {
   const { groups, K, J, minLag } = layout;
-  const inputColumns = groups.length * K * J;
+  const inputColumns = inputColumnCount(layout);
   const temporalLive = layout.temporal.matrix.map((row) => row.some((v) => v !== 0));
   const lagRange = (j: number): string => {
     const row = layout.temporal.matrix[j];
@@ -28,7 +28,7 @@ export function zeroColumnWarning(layout: DesignLayout): (columns: number[]) => 
       // Spatial functions some atom of the group loads on: the others are empty by construction.
       const liveK: number[] = [];
       for (let k = 0; k < K; k++) if (group.atoms.some((a) => layout.atomSpatialWeights[a][k] !== 0)) liveK.push(k);
-      const at = (k: number, j: number) => (g * K + k) * J + j;
+      const at = (k: number, j: number) => inputColumn(layout, g, k, j);
       const liveJ = Array.from({ length: J }, (_, j) => j).filter((j) => temporalLive[j]);
       const silentJ = liveJ.filter((j) => liveK.every((k) => empty[at(k, j)] === 1));
       if (liveK.length === 0 || silentJ.length === 0) return;

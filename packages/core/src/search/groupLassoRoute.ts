@@ -1,6 +1,6 @@
 import type { Dataset } from '../dataset/dataset.js';
 import { buildDesign } from '../design/buildDesign.js';
-import { buildLayout } from '../design/layout.js';
+import { buildLayout, historyColumns, inputColumns } from '../design/layout.js';
 import { fitGroupLassoPath, type ColumnGroup } from '../glm/fitGroupLassoPath.js';
 import { SpecSchema, type Spec } from '../spec/schema.js';
 import { validLevels, type FamilyPlan, type SpecDraft } from './featureFamilies.js';
@@ -93,12 +93,12 @@ export function groupLassoRoute(ds: Dataset, plans: FamilyPlan[], options: Searc
       const draft = emptyDraft(temporal);
       plan.apply(level, draft);
       if (draft.history) {
-        add(draft, { family: plan.name, level, columns: 0 }, (l) => [l.p - l.H, l.H]);
+        add(draft, { family: plan.name, level, columns: 0 }, (l) => historyColumns(l));
       } else if (draft.spatial) {
-        add(draft, { family: plan.name, level, columns: 0 }, (l) => [0, l.p - l.H]);
+        add(draft, { family: plan.name, level, columns: 0 }, (l) => inputColumns(l));
       } else {
         // Contrasts: every group but the first (the pooled block already carries the sum of all groups).
-        add(draft, { family: plan.name, level, columns: 0 }, (l) => [l.K * l.J, l.p - l.H - l.K * l.J]);
+        add(draft, { family: plan.name, level, columns: 0 }, (l) => inputColumns(l, 1));
       }
     }
   }

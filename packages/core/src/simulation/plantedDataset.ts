@@ -1,5 +1,6 @@
 import { createDataset, type Dataset } from '../dataset/dataset.js';
 import type { Atom } from '../dataset/schema.js';
+import { separableBeta } from '../glm/fitSeparable.js';
 import { buildLayout } from '../design/layout.js';
 import { simulateOutput } from '../model/simulate.js';
 import { gaussianSampler, mulberry32, poissonSample } from '../random/rng.js';
@@ -34,14 +35,7 @@ export interface PlantedOptions {
 /** The full-layout coefficient vector (intercept first) of a planted separable truth. */
 export function plantedBeta(spec: Spec, atoms: Atom[], truth: PlantedTruth): Float64Array {
   const layout = buildLayout(spec, atoms);
-  const { K, J, H, groups } = layout;
-  const beta = new Float64Array(1 + layout.p);
-  beta[0] = truth.intercept;
-  groups.forEach((_, g) => {
-    for (let k = 0; k < K; k++) for (let j = 0; j < J; j++) beta[1 + (g * K + k) * J + j] = truth.spatial[g][k] * truth.temporal[g][j];
-  });
-  for (let h = 0; h < H; h++) beta[1 + groups.length * K * J + h] = truth.history[h];
-  return beta;
+  return separableBeta(layout, truth.intercept, truth.spatial, truth.temporal, truth.history.slice(0, layout.H));
 }
 
 /**
