@@ -20,6 +20,7 @@ const { dataset } = plantedDataset({
       [0.5, 0.7, 0.2],
       [-0.5, -0.7, -0.2],
     ],
+    history: [],
   },
   backgroundRate: 0.1,
   stimulusBin: 15,
