@@ -41,6 +41,16 @@ def parse(argv=None):
     ap.add_argument("--swc", default=None,
                     help="use this SWC morphology (types 1 soma, 3 basal, 4 apical; axon replaced by "
                          "a stub) with the biophysics of --variant (default v1)")
+    ap.add_argument("--interventions", default=None, metavar="FILE",
+                    help="occam's intervention list (JSON, system 'neuron'): rerun the same trials (same "
+                         "presynaptic activity) under each intervention, each into <condition>_<name slug>/ "
+                         "beside the condition folder; see neuronsim/interventions.py")
+    ap.add_argument("--interventions-only", action="store_true",
+                    help="with --interventions: run only the intervened folders, not the unintervened one "
+                         "(e.g. when that one exists already, made with the same seed and chunk size)")
+    ap.add_argument("--bin-ms", type=float, default=1.0,
+                    help="with --interventions: the bin width (ms) a shift given in 'bins' means "
+                         "(occam neuron import bins by 1 ms by default)")
     ap.add_argument("--smoke", action="store_true",
                     help="quick check: variant v1, 4 trials in chunks of 2, 300 ms, 1 job")
     args = ap.parse_args(argv)
@@ -65,6 +75,17 @@ def parse(argv=None):
         ap.error("--trials and --chunk-size must be positive")
     if args.tstop < args.trace_start:
         args.trace_start = 0.0
+    args.intervention_list = None
+    if args.interventions_only and not args.interventions:
+        ap.error("--interventions-only needs --interventions FILE")
+    if args.interventions:
+        from neuronsim.interventions import InterventionError, read_interventions
+        if not args.bin_ms > 0:
+            ap.error("--bin-ms must be positive")
+        try:
+            args.intervention_list = read_interventions(args.interventions, args.bin_ms)
+        except InterventionError as e:
+            ap.error(str(e))
     return args, variants
 
 
@@ -76,7 +97,7 @@ def main(argv=None):
         cond["stim_time"] = float(args.stim_time)
     cond.pop("description", None)
     cond["description"] = P.CONDITIONS[args.condition]["description"]
-    runner.run(args, variants, args.condition, cond)
+    runner.run(args, variants, args.condition, cond, interventions=args.intervention_list)
     return 0
 
 

@@ -4,6 +4,7 @@ import { completionCommand } from './commands/completion.js';
 import { demoCommand } from './commands/demo.js';
 import { dynamicsCommand } from './commands/dynamics.js';
 import { fitCommand } from './commands/fit.js';
+import { interveneCommand } from './commands/intervene.js';
 import { lmExtractCommand, lmHooksCommand, lmReduceCommand } from './commands/lm.js';
 import { neuronImportCommand, neuronReduceCommand } from './commands/neuron.js';
 import { reportCommand } from './commands/report.js';
@@ -17,6 +18,7 @@ export const commands: Command[] = [
   searchCommand,
   compareCommand,
   dynamicsCommand,
+  interveneCommand,
   reportCommand,
   neuronImportCommand,
   neuronReduceCommand,

@@ -120,3 +120,10 @@ export { boundComparison, type BoundComparison, type BoundReference, type BoundR
 export { BoundResultSchema, BoundPlanSchema, type BoundResult, type BoundPlan } from './bound/schema.js';
 export { runBound, boundPlan, type BoundOptions } from './bound/runBound.js';
 export { plantedInteractionDataset, type PlantedInteraction } from './bound/plantedInteraction.js';
+export * from './intervention/schema.js';
+export { InterventionResultSchema, InterventionOutcomeSchema, EstimateSchema, type InterventionResult, type InterventionOutcome, type Estimate } from './intervention/resultSchema.js';
+export { readInterventionFile } from './intervention/readInterventionFile.js';
+export { selectAtoms } from './intervention/selectAtoms.js';
+export { applyIntervention, shiftBins, type AppliedIntervention } from './intervention/applyIntervention.js';
+export { forwardResponse, type ForwardResponse, type ForwardOptions } from './intervention/forwardResponse.js';
+export { interventionCheck, missRule, DEFAULT_CHECK_OPTIONS, type SimulatedRun, type InterventionCheckOptions } from './intervention/interventionCheck.js';

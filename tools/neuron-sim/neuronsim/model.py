@@ -89,11 +89,24 @@ class Model:
             for seg, v in self.v_ss:
                 seg.v = v
 
-    def run_trial(self, condition_name, condition, trial, tstop):
+    def run_trial(self, condition_name, condition, trial, tstop, intervention=None):
+        """One trial. With an `intervention` (neuronsim.interventions), the same presynaptic activity
+        (same per-trial seed) is drawn and then changed; without one, nothing differs."""
         h = self.h
         rng = trial_rng(self.seed, self.variant["name"] if not self.swc else
                         self.variant["name"] + ":" + os.path.basename(self.swc), condition_name, trial)
         cell_spikes, act, gains = self.net.draw_trial(rng, condition, tstop)
+        scaled = []
+        if intervention is not None:
+            from .interventions import apply_to_activations, selected, synapse_attributes
+            if getattr(self, "_syn_attrs", None) is None:
+                self._syn_attrs = synapse_attributes(self.net)
+            mask = selected(self._syn_attrs, intervention["select"])
+            act = apply_to_activations(intervention, mask, act, tstop)
+            if intervention["op"] == "scale":
+                scaled = [(self.netcons[s], self.netcons[s].weight[0]) for s in np.nonzero(mask)[0]]
+                for nc, w in scaled:
+                    nc.weight[0] = w * intervention["factor"]
         h.dt = DT
         h.finitialize(self.v_rest)
         for s, ts in enumerate(act):
@@ -101,7 +114,11 @@ class Model:
                 nc = self.netcons[s]
                 for t in ts:
                     nc.event(float(t))
-        self.pc.psolve(tstop)
+        try:
+            self.pc.psolve(tstop)
+        finally:
+            for nc, w in scaled:
+                nc.weight[0] = w
         v = self.vrec.as_numpy().copy()
         n = int(round(tstop / DT)) + 1
         v = v[:n]

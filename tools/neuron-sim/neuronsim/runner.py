@@ -83,7 +83,7 @@ def run_chunk(task):
     traces, spikes = [], []
     for j in range(task["n"]):
         trial = task["first"] + j
-        r = m.run_trial(task["condition_name"], cond, trial, task["tstop"])
+        r = m.run_trial(task["condition_name"], cond, trial, task["tstop"], task.get("intervention"))
         write_synapses(os.path.join(tmp, "simulation_run%04d_synapses.csv" % j), m.net, r["act"])
         write_presynaptic(os.path.join(tmp, "simulation_run%04d_presynaptic_cells.csv" % j), m.net,
                           r["cell_spikes"])
@@ -100,13 +100,15 @@ def run_chunk(task):
                 tstop=task["tstop"], dt=DT, traces=bool(task["traces"]),
                 trace_start=task["trace_start"] if task["traces"] else None,
                 cpu_seconds=time.process_time() - cpu0, wall_seconds=time.time() - t_start)
+    if task.get("intervention") is not None:
+        info["intervention"] = task["intervention"]["raw"]
     with open(os.path.join(tmp, "chunk.json"), "w") as f:
         json.dump(info, f, indent=1)
     if os.path.exists(final):  # another process finished it meanwhile
         shutil.rmtree(tmp)
     else:
         os.rename(tmp, final)
-    return dict(task_key=(task["vdir_name"], task["condition_name"], task["chunk"]), n=task["n"],
+    return dict(task_key=(task["vdir_name"], task.get("folder", task["condition_name"]), task["chunk"]), n=task["n"],
                 spikes=[s.tolist() for s in spikes], cpu=info["cpu_seconds"], wall=info["wall_seconds"])
 
 
@@ -153,43 +155,63 @@ def _traces_for_chunk(args, k):
 
 
 _CHECK_KEYS = ("seed", "chunk_size", "tstop", "dt", "stim_time", "condition_params", "swc",
-               "format_version")
+               "format_version", "intervention")
 
 
-def plan(args, variants, cond_name, cond):
+def intervened_folder(cond_name, intervention):
+    """The folder of one intervened rerun, beside the unintervened condition folder."""
+    return "%s_%s" % (cond_name, intervention["slug"])
+
+
+def plan(args, variants, cond_name, cond, interventions=None):
+    """Chunks to run. Without interventions: the condition folder. With them: one folder per
+    intervention (same trials, same seeds), plus the condition folder unless --interventions-only."""
     tasks, exports, manifests = [], [], []
     n_chunks = (args.trials + args.chunk_size - 1) // args.chunk_size
+    runs = [] if interventions and getattr(args, "interventions_only", False) else [None]
+    runs += list(interventions or [])
     for v in variants:
-        vname = variant_dir_name(v, args.swc)
-        vdir = os.path.join(args.out, vname)
-        cdir = os.path.join(vdir, cond_name)
-        os.makedirs(cdir, exist_ok=True)
-        man = _manifest(args, v, vname, cond_name, cond, n_chunks)
-        mpath = os.path.join(cdir, "manifest.json")
-        if os.path.exists(mpath):
-            old = json.load(open(mpath))
-            for key in _CHECK_KEYS:
-                if json.dumps(old.get(key), sort_keys=True) != json.dumps(man.get(key), sort_keys=True):
-                    raise SystemExit("existing %s has a different %s (%r vs %r); use another --out "
-                                     "or delete it" % (mpath, key, old.get(key), man.get(key)))
-        manifests.append((mpath, man))
-        # clean stale temp dirs
-        for name in os.listdir(cdir):
-            if ".tmp-" in name:
-                shutil.rmtree(os.path.join(cdir, name), ignore_errors=True)
-        if not os.path.exists(os.path.join(vdir, "variant.json")):
-            exports.append(dict(variant=v, seed=args.seed, swc=args.swc, vdir=vdir, vdir_name=vname))
-        for k in range(n_chunks):
-            cd = os.path.join(cdir, chunk_name(k))
-            if os.path.isdir(cd):
-                continue
-            first = k * args.chunk_size
-            tasks.append(dict(variant=v, seed=args.seed, swc=args.swc, vdir_name=vname,
-                              condition_name=cond_name, condition=cond, chunk=k, first=first,
-                              n=min(args.chunk_size, args.trials - first), tstop=args.tstop,
-                              traces=_traces_for_chunk(args, k), trace_start=args.trace_start,
-                              chunk_dir=cd))
+        for iv in runs:
+            _plan_folder(args, v, cond_name, cond, n_chunks, iv, tasks, exports, manifests)
     return tasks, exports, manifests
+
+
+def _plan_folder(args, v, cond_name, cond, n_chunks, iv, tasks, exports, manifests):
+    vname = variant_dir_name(v, args.swc)
+    vdir = os.path.join(args.out, vname)
+    folder = cond_name if iv is None else intervened_folder(cond_name, iv)
+    cdir = os.path.join(vdir, folder)
+    os.makedirs(cdir, exist_ok=True)
+    man = _manifest(args, v, vname, cond_name, cond, n_chunks)
+    if iv is not None:
+        man["intervention"] = iv["raw"]
+        man["unintervened_folder"] = cond_name
+    mpath = os.path.join(cdir, "manifest.json")
+    if os.path.exists(mpath):
+        old = json.load(open(mpath))
+        for key in _CHECK_KEYS:
+            if json.dumps(old.get(key), sort_keys=True) != json.dumps(man.get(key), sort_keys=True):
+                raise SystemExit("existing %s has a different %s (%r vs %r); use another --out "
+                                 "or delete it" % (mpath, key, old.get(key), man.get(key)))
+    manifests.append((mpath, man))
+    # clean stale temp dirs
+    for name in os.listdir(cdir):
+        if ".tmp-" in name:
+            shutil.rmtree(os.path.join(cdir, name), ignore_errors=True)
+    if not os.path.exists(os.path.join(vdir, "variant.json")) and not any(e["vdir"] == vdir for e in exports):
+        exports.append(dict(variant=v, seed=args.seed, swc=args.swc, vdir=vdir, vdir_name=vname))
+    for k in range(n_chunks):
+        cd = os.path.join(cdir, chunk_name(k))
+        if os.path.isdir(cd):
+            continue
+        first = k * args.chunk_size
+        tasks.append(dict(variant=v, seed=args.seed, swc=args.swc, vdir_name=vname,
+                          condition_name=cond_name, condition=cond, chunk=k, first=first,
+                          n=min(args.chunk_size, args.trials - first), tstop=args.tstop,
+                          traces=_traces_for_chunk(args, k), trace_start=args.trace_start,
+                          chunk_dir=cd))
+        if iv is not None:
+            tasks[-1].update(intervention=iv, folder=folder)
 
 
 def _fmt_secs(s):
@@ -201,10 +223,10 @@ def _fmt_secs(s):
     return "%ds" % s
 
 
-def run(args, variants, cond_name, cond, log=sys.stderr):
+def run(args, variants, cond_name, cond, log=sys.stderr, interventions=None):
     from . import mechanisms
     mechanisms.ensure_compiled(log)
-    tasks, exports, manifests = plan(args, variants, cond_name, cond)
+    tasks, exports, manifests = plan(args, variants, cond_name, cond, interventions)
     for mpath, man in manifests:
         with open(mpath + ".tmp", "w") as f:
             json.dump(man, f, indent=1)

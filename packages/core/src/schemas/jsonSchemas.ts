@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { CompareResultSchema } from '../compare/schema.js';
 import { DatasetManifestSchema } from '../dataset/schema.js';
 import { DynamicsResultSchema } from '../dynamics/schema.js';
+import { InterventionListSchema } from '../intervention/schema.js';
+import { InterventionResultSchema } from '../intervention/resultSchema.js';
 import { ReducedModelSchema } from '../model/schema.js';
 import { SearchOptionsSchema, SearchResultSchema } from '../search/schema.js';
 import { SpecSchema } from '../spec/schema.js';
@@ -24,5 +26,7 @@ export function jsonSchemas(): Record<string, unknown> {
     'search-result': make(SearchResultSchema, 'output', 'occam search result: candidates, Pareto front, minimal sufficient model'),
     'compare-result': make(CompareResultSchema, 'output', 'occam compare result: universality / condition transfer'),
     'dynamics-result': make(DynamicsResultSchema, 'output', 'occam dynamics result: a reduced model over training checkpoints'),
+    'intervention-list': make(InterventionListSchema, 'input', 'occam intervention list: what to silence, shift or scale (occam intervene, tools/neuron-sim --interventions)'),
+    'intervention-result': make(InterventionResultSchema, 'output', 'occam intervene result: predicted vs simulated change per intervention'),
   };
 }
