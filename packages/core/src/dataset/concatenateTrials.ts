@@ -18,8 +18,15 @@ export function concatenateTrials(parts: Dataset[], options: { perTrialMetadata?
     return { ...m, nTrials: 0, nBins: 0, trialIds: undefined, files: undefined, metadata };
   };
   parts.forEach((p, k) => {
-    if (!isDeepStrictEqual(shared(p.manifest), shared(first)))
-      throw new OccamError(`part ${k} differs from part 0 in more than its trials (atoms, target, markers or metadata): these are not shards of one run`);
+    const a = shared(p.manifest) as Record<string, unknown>;
+    const b = shared(first) as Record<string, unknown>;
+    const differs = (x: Record<string, unknown>, y: Record<string, unknown>) =>
+      [...new Set([...Object.keys(x), ...Object.keys(y)])].filter((key) => !isDeepStrictEqual(x[key], y[key]));
+    const keys = differs(a, b).flatMap((key) =>
+      key === 'metadata' ? differs(a.metadata as Record<string, unknown>, b.metadata as Record<string, unknown>).map((m) => `metadata.${m}`) : [key],
+    );
+    if (keys.length)
+      throw new OccamError(`part ${k} differs from part 0 in ${keys.join(', ')}, not only in its trials: these are not shards of one run`, { field: keys[0] });
     if (p.inputs.constructor !== parts[0].inputs.constructor || p.target.constructor !== parts[0].target.constructor)
       throw new OccamError(`part ${k} stores its arrays in other dtypes than part 0`);
     if (Boolean(p.manifest.trialIds) !== Boolean(first.trialIds))

@@ -57,7 +57,14 @@ export async function runShardedExtract(args: ShardedExtractArgs): Promise<Shard
   const values = await args.executor.run(args.work, tasks, { onProgress: args.onProgress });
   const parts = [];
   for (const t of tasks) parts.push(await readDataset(shardDatasetDir(workPaths.outputs(args.work, t.name))));
-  const merged = concatenateTrials(parts, { perTrialMetadata: { trialLabels: '' } });
+  let merged;
+  try {
+    merged = concatenateTrials(parts, { perTrialMetadata: { trialLabels: '' } });
+  } catch (error) {
+    if (!(error instanceof OccamError)) throw error;
+    // e.g. one shard's first prompt made the in-graph atoms fail, so that shard computed them in JS
+    throw new OccamError(`the shard Datasets in ${args.work}/outputs cannot be merged: ${error.message} — run without --shards`, error.where);
+  }
   await writeDataset(args.out, merged, { compress: args.compress, force: args.force });
 
   const summaries = values as Record<string, JsonValue>[];
