@@ -16,7 +16,7 @@ export interface GlmFitOptions {
    * 'newton': exact Hessian every iteration (Cholesky). 'subsampledNewton': full gradient, Hessian from a
    * case-control subset of rows (Byrd et al. 2011; Roosta-Khorasani & Mahoney 2016), refreshed while steps
    * are large. 'lbfgs': gradient only. 'preconditionedLbfgs': L-BFGS whose initial inverse Hessian is a
-   * subsampled Newton Hessian's, built when plain L-BFGS would be slow (see lbfgs in fitGlm.ts).
+   * subsampled Newton Hessian's, built when plain L-BFGS would be slow (see solvers/lbfgsSolver.ts).
    * 'auto' (default): newton when an exact Hessian pass costs about as much as two gradient passes or the
    * problem is small; otherwise preconditionedLbfgs — the O(n·p²) Hessian pass is what dominates large fits.
    * Names come from the registry (solvers/solverRegistry.ts); a caller may instead pass its own solver object
