@@ -9,7 +9,7 @@ export { SelectivitySchema, IntervalSchema, type Selectivity, type SelectivityIn
 export { vocabularyFor, vocabularyForUnit, type Vocabulary } from './style/vocabulary.js';
 export { ParetoFrontSchema, ParetoCandidateSchema, type ParetoFront, type ParetoFrontInput, type ParetoCandidate } from './input/paretoFront.js';
 export { paretoFromSearch } from './input/paretoFromSearch.js';
-export { CompareResultViewSchema, matricesFromCompare, type CompareResultView } from './input/compareResult.js';
+export { CompareResultViewSchema, matricesFromCompare, type CompareResultView, type SystemControl } from './input/compareResult.js';
 export { ComparisonMatrixSchema, type ComparisonMatrix, type ComparisonMatrixInput } from './input/comparisonMatrix.js';
 export { DynamicsResultSchema, DynamicsPointSchema, type DynamicsResult, type DynamicsResultInput } from './input/dynamicsResult.js';
 export { readResultFile, parseResult, RESULT_FORMATS, type ReportResult } from './input/readResultFile.js';

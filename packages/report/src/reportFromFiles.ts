@@ -7,7 +7,7 @@ import { readResultFile } from './input/readResultFile.js';
 import { SelectivitySchema, type Selectivity, type SelectivityInput } from './input/selectivity.js';
 import { buildReport } from './page/buildReport.js';
 
-export interface ReportFromFilesOptions extends Omit<ReportOptions, 'search' | 'matrices' | 'dynamics' | 'sources'> {
+export interface ReportFromFilesOptions extends Omit<ReportOptions, 'search' | 'matrices' | 'systemControls' | 'dynamics' | 'sources'> {
   /** Dataset directory for every model's prediction figures; default: each model's provenance.dataset.path. */
   data?: string;
   prediction?: ReportDataOptions;
@@ -126,6 +126,7 @@ export async function reportFromFiles(paths: string[], options: ReportFromFilesO
     sources: paths,
     search: results.flatMap((r) => (r.kind === 'search' ? [r.result] : [])),
     matrices: results.flatMap((r) => (r.kind === 'matrices' ? r.result : [])),
+    systemControls: results.flatMap((r) => (r.kind === 'matrices' ? (r.controls ?? []) : [])),
     dynamics: results.flatMap((r) => (r.kind === 'dynamics' ? [r.result] : [])),
   });
 }

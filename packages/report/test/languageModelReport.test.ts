@@ -118,7 +118,10 @@ describe('language-model report', () => {
     expect(ids.filter((id) => /filters|heatmap/.test(id))).toEqual([]);
     const table = figure(html, 'model-1-temporal-single-weights');
     expect([...table.matchAll(/<th scope="row" title="([^"]+)"/g)].map((m) => m[1])).toEqual(lm.model.filters.groups.map((g) => g.label));
-    expect(table).toContain(`<td class="num">${formatSignificant(lm.model.filters.groups[0].temporal.y[0])}</td>`);
+    // The weight, with the interval of the filter's band when the fit made one.
+    const t0 = lm.model.filters.groups[0].temporal as { y: number[]; band?: { low: number[]; high: number[] } };
+    const interval = t0.band ? ` [${formatSignificant(t0.band.low[0])}, ${formatSignificant(t0.band.high[0])}]` : '';
+    expect(table).toContain(`<td class="num">${formatSignificant(t0.y[0])}${interval}</td>`);
   });
 
   it('shortens group labels: not-applicable values and keys constant within a component go, layer and head read L and H', () => {

@@ -21,3 +21,26 @@ export function bandOf(sampled: unknown): Band | null {
 export function bandAt(band: Band | null, indices: readonly number[]): Band | null {
   return band ? { low: indices.map((i) => band.low[i]), high: indices.map((i) => band.high[i]) } : null;
 }
+
+/** How a model's filter bands were made, in words for a legend and a caption (`filters.bands`, when recorded). */
+export interface BandWording {
+  /** Legend entry: "95 % band". */
+  legend: string;
+  /** Caption clause: "pointwise 95 % band (Laplace approximation at the fit, 200 seeded draws)". */
+  clause: string;
+}
+
+export function bandWording(model: unknown): BandWording {
+  const about = optionalField(optionalField(model, 'filters'), 'bands');
+  const level = optionalField(about, 'level');
+  const method = optionalField(about, 'method');
+  const draws = optionalField(about, 'draws');
+  const pct = typeof level === 'number' && level > 0 && level < 1 ? `${Math.round(level * 100)} %` : '95 %';
+  const how =
+    method === 'laplace'
+      ? ` (Laplace approximation at the fit${typeof draws === 'number' ? `, ${draws} seeded draws` : ''}: the uncertainty of the fitted weights, not of a refit on other trials)`
+      : typeof method === 'string'
+        ? ` (${method})`
+        : '';
+  return { legend: `${pct} band`, clause: `pointwise ${pct} band${how}` };
+}

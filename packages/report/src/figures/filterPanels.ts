@@ -18,7 +18,7 @@ export interface FilterPanel {
   y: readonly number[];
   /** The control model's filter of the same group, drawn dashed. */
   control?: { x: readonly number[]; y: readonly number[] } | null;
-  /** Pointwise 95 % band of the curve, shaded behind it. */
+  /** Pointwise band (e.g. 95 %) of the curve, shaded behind it. */
   band?: Band | null;
 }
 
@@ -37,7 +37,15 @@ const CHAR = 7.3;
  * and comparable (one overlaid plot with a legend per group stops working past a handful). Tick labels
  * only on the outer panels; the group's name above its panel; a control's filter dashed in each panel.
  */
-export function filterPanelsFigure(options: { title: string; xLabel: string; yLabel: string; panels: FilterPanel[]; controlLabel?: string }): string {
+export function filterPanelsFigure(options: {
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  panels: FilterPanel[];
+  controlLabel?: string;
+  /** Legend entry for the bands ("95 % band"). */
+  bandLabel?: string;
+}): string {
   const { panels } = options;
   const n = panels.length;
   const cols = n <= 4 ? n : n <= 9 ? 3 : 4;
@@ -69,7 +77,7 @@ export function filterPanelsFigure(options: { title: string; xLabel: string; yLa
           { label: options.controlLabel ?? 'control', colour: '#444444', symbol: 'dashed' as const },
         ]
       : []),
-    ...(banded ? [{ label: '95 % band', colour: '#b8b8b8', symbol: 'swatch' as const }] : []),
+    ...(banded ? [{ label: options.bandLabel ?? '95 % band', colour: '#b8b8b8', symbol: 'swatch' as const }] : []),
   ];
   const top = 8 + legendHeight(items, WIDTH - left - RIGHT);
   const height = top + rows * rowHeight + 30;

@@ -2,7 +2,7 @@ import type { ReducedModel } from '@occam/core';
 import { chart } from '../svg/chart.js';
 import type { LegendItem } from '../svg/legend.js';
 import { bandPath, dots, linePath, rule, type Band } from '../svg/marks.js';
-import { bandOf } from '../data/filterBand.js';
+import { bandOf, bandWording } from '../data/filterBand.js';
 import { extent } from '../svg/scale.js';
 import { SERIES } from '../style/palette.js';
 import { historyAxisLabel, weightAxisLabel } from '../style/units.js';
@@ -17,7 +17,7 @@ export interface FilterSeries {
   dash?: 'dashed';
   /** Left out of the legend (the legend then explains dashed lines once, in `legendExtra`). */
   unlisted?: boolean;
-  /** Pointwise 95 % band around the curve (same length as `y`), shaded behind the line. */
+  /** Pointwise band (e.g. 95 %) around the curve (same length as `y`), shaded behind the line. */
   band?: Band | null;
 }
 
@@ -41,7 +41,15 @@ function thinSeries(s: FilterSeries): FilterSeries {
 }
 
 /** Filters as functions of one axis, one line per series, with y = 0 marked; the legend above the plot. */
-export function filterPlot(options: { title: string; xLabel: string; yLabel: string; series: FilterSeries[]; legendExtra?: LegendItem[] }): string {
+export function filterPlot(options: {
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  series: FilterSeries[];
+  legendExtra?: LegendItem[];
+  /** Legend entry for the bands ("95 % band"). */
+  bandLabel?: string;
+}): string {
   options = { ...options, series: options.series.map(thinSeries) };
   const xs = options.series.flatMap((s) => s.x);
   const ys = options.series.flatMap((s) => [...s.y, ...(s.band ? [...s.band.low, ...s.band.high] : [])]);
@@ -53,7 +61,7 @@ export function filterPlot(options: { title: string; xLabel: string; yLabel: str
     y: { domain: extent(ys, { includeZero: true, pad: 0.08 }), label: options.yLabel, grid: true },
     legend: [
       ...options.series.filter((s) => !s.unlisted).map((s) => ({ label: s.label, colour: s.colour, symbol: s.dash ?? ('line' as const) })),
-      ...(banded ? [{ label: '95 % band', colour: '#b8b8b8', symbol: 'swatch' as const }] : []),
+      ...(banded ? [{ label: options.bandLabel ?? '95 % band', colour: '#b8b8b8', symbol: 'swatch' as const }] : []),
       ...(options.legendExtra ?? []),
     ],
     body: (frame) => [
@@ -81,7 +89,14 @@ export interface OverlaidCurve {
  * A few groups' filters over one axis in one plot, the legend above it. A control model's filter of the
  * same group is drawn dashed in the group's colour, and the legend explains dashes once.
  */
-export function overlaidCurvesFigure(options: { title: string; xLabel: string; yLabel: string; curves: OverlaidCurve[]; controlLabel: string }): string {
+export function overlaidCurvesFigure(options: {
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  curves: OverlaidCurve[];
+  controlLabel: string;
+  bandLabel?: string;
+}): string {
   const series: FilterSeries[] = options.curves.map((c) => ({ label: c.name, colour: c.colour, x: c.x, y: c.y, band: c.band }));
   const controlled = options.curves.filter((c) => c.control);
   for (const c of controlled)
@@ -91,6 +106,7 @@ export function overlaidCurvesFigure(options: { title: string; xLabel: string; y
     xLabel: options.xLabel,
     yLabel: options.yLabel,
     series,
+    bandLabel: options.bandLabel,
     legendExtra: controlled.length ? [{ label: `${options.controlLabel} (dashed, same colour)`, colour: '#555555', symbol: 'dashed' }] : [],
   });
 }
@@ -104,5 +120,6 @@ export function historyFigure(model: ReducedModel, targetName = 'output'): strin
     xLabel: historyAxisLabel(model.filters.binUnit, targetName),
     yLabel: weightAxisLabel(model.nonlinearity.link).replace('per input', `per earlier ${targetName}`),
     series: [{ label: `history (own ${targetName})`, colour: SERIES.history, x: h.x, y: h.y, band: bandOf(h) }],
+    bandLabel: bandWording(model).legend,
   });
 }

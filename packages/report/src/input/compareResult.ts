@@ -1,3 +1,4 @@
+import { ControlComparisonSchema, type ControlComparison } from '@occam/core';
 import { z } from 'zod';
 import type { ComparisonMatrix } from './comparisonMatrix.js';
 
@@ -36,7 +37,14 @@ export const CompareResultViewSchema = z.object({
   filterSimilarity: z
     .array(z.object({ group: z.string(), filter: z.string(), matrix, intervals: intervalMatrix.optional(), level: z.number().gt(0).lt(1).optional() }))
     .default([]),
+  /** Each system beside its control, where its model carries one: selectivity with paired intervals. */
+  controls: z.array(z.object({ name: z.string(), control: ControlComparisonSchema })).optional(),
 });
+/** One compared system's control comparison, as the report shows it. */
+export interface SystemControl {
+  name: string;
+  control: ControlComparison;
+}
 export type CompareResultView = z.infer<typeof CompareResultViewSchema>;
 
 /**

@@ -11,7 +11,7 @@ import {
 } from '@occam/core';
 import type { ZodError } from 'zod';
 import { ComparisonMatrixSchema, type ComparisonMatrix } from './comparisonMatrix.js';
-import { CompareResultViewSchema, matricesFromCompare } from './compareResult.js';
+import { CompareResultViewSchema, matricesFromCompare, type SystemControl } from './compareResult.js';
 import { attachFilterBands } from './filterBands.js';
 import { DynamicsResultSchema, type DynamicsResult } from './dynamicsResult.js';
 import { ParetoFrontSchema, type ParetoFront } from './paretoFront.js';
@@ -24,7 +24,7 @@ import { paretoFromSearch } from './paretoFromSearch.js';
 export type ReportResult =
   | { kind: 'model'; path: string; model: ReducedModel }
   | { kind: 'search'; path: string; result: ParetoFront }
-  | { kind: 'matrices'; path: string; result: ComparisonMatrix[] }
+  | { kind: 'matrices'; path: string; result: ComparisonMatrix[]; controls?: SystemControl[] }
   | { kind: 'dynamics'; path: string; result: DynamicsResult };
 
 export const RESULT_FORMATS = ['occam.reduced-model', 'occam.search', 'occam.compare', 'occam.dynamics', 'occam.pareto', 'occam.matrix'] as const;
@@ -50,8 +50,10 @@ export function parseResult(json: unknown, file: string): ReportResult {
       return { kind: 'search', path: file, result: paretoFromSearch(json as SearchResult, undefined, file) };
     case 'occam.pareto':
       return { kind: 'search', path: file, result: parse(ParetoFrontSchema) };
-    case 'occam.compare':
-      return { kind: 'matrices', path: file, result: matricesFromCompare(parse(CompareResultViewSchema)) };
+    case 'occam.compare': {
+      const view = parse(CompareResultViewSchema);
+      return { kind: 'matrices', path: file, result: matricesFromCompare(view), controls: view.controls ?? [] };
+    }
     case 'occam.matrix':
       return { kind: 'matrices', path: file, result: [parse(ComparisonMatrixSchema)] };
     case 'occam.dynamics':

@@ -2,6 +2,7 @@ import type { ReducedModel } from '@occam/core';
 import type { ReportPrediction } from '../data/reportPrediction.js';
 import type { GroupRole } from '../style/palette.js';
 import type { ComparisonMatrix } from './comparisonMatrix.js';
+import type { SystemControl } from './compareResult.js';
 import type { DynamicsResult } from './dynamicsResult.js';
 import type { ParetoFront } from './paretoFront.js';
 import type { Selectivity } from './selectivity.js';
@@ -32,6 +33,8 @@ export interface ReportOptions {
   /** Optional sections, drawn when present. */
   search?: ParetoFront[];
   matrices?: ComparisonMatrix[];
+  /** A comparison's systems beside their controls (`occam.compare`'s `controls`): drawn as a selectivity table. */
+  systemControls?: SystemControl[];
   dynamics?: DynamicsResult[];
   /** Units of ordered attributes beyond the known ones (distance: µm, layer: layer index…). */
   attributeUnits?: Record<string, string>;

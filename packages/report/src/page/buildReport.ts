@@ -38,10 +38,10 @@ export function buildReport(inputs: ReportInput[], options: ReportOptions = {}):
     toc.push({ id, title: result.title ?? 'Model search' });
     sections.push(searchSection(result, id, ids));
   });
-  if (options.matrices?.length) {
+  if (options.matrices?.length || options.systemControls?.length) {
     const id = ids.take('comparisons');
     toc.push({ id, title: 'Comparisons' });
-    sections.push(comparisonSection(options.matrices, id, ids));
+    sections.push(comparisonSection(options.matrices ?? [], id, ids, options.systemControls ?? []));
   }
   (options.dynamics ?? []).forEach((result, i) => {
     const id = ids.take('dynamics', i + 1);

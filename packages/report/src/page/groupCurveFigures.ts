@@ -1,3 +1,4 @@
+import type { BandWording } from '../data/filterBand.js';
 import type { GroupCurve } from '../data/groupCurves.js';
 import { filterPanelsFigure } from '../figures/filterPanels.js';
 import { overlaidCurvesFigure } from '../figures/filterPlot.js';
@@ -38,6 +39,8 @@ export interface CurveFigureOptions {
   meaning: string;
   /** The rule the colours follow (HTML). */
   colourRule: string;
+  /** How the model's bands were made, for the legend and caption. */
+  bands: BandWording;
   /** Why the file's filter bands are not drawn for these curves (a sentence), when it has bands but they do not apply. */
   bandsOmitted?: string;
   /** Groups with a single value go to a table of weights; how to write that value. Absent: drawn like the rest. */
@@ -65,7 +68,7 @@ export function groupCurveFigures(options: CurveFigureOptions, ids: PageIds, sec
     : '';
   const banded = drawn.some((d) => d.curve.band);
   const bandNote = banded
-    ? ` Shaded: each filter’s pointwise 95 % band as the model file gives it${drawn.every((d) => d.curve.band) ? '' : ' (groups without one have none in the file)'}.`
+    ? ` Shaded: each filter’s ${escapeHtml(options.bands.clause)}${drawn.every((d) => d.curve.band) ? '' : ' (groups without one have none in the file)'}.`
     : options.bandsOmitted
       ? ` ${escapeHtml(options.bandsOmitted)}`
       : '';
@@ -83,6 +86,7 @@ export function groupCurveFigures(options: CurveFigureOptions, ids: PageIds, sec
         xLabel: options.xLabel,
         yLabel: options.yLabel,
         controlLabel: controlLabel ?? 'control',
+        bandLabel: options.bands.legend,
         curves: drawn.map((d) => ({
           name: `${d.name} (${atomsNote(d.curve)})`,
           colour: d.colour,
@@ -104,6 +108,7 @@ export function groupCurveFigures(options: CurveFigureOptions, ids: PageIds, sec
         xLabel: options.xLabel,
         yLabel: options.yLabel,
         controlLabel: controlLabel ?? 'control',
+        bandLabel: options.bands.legend,
         panels: drawn.map((d) => ({
           label: `${d.name} (${atomsNote(d.curve)})`,
           tooltip: d.curve.label,
@@ -133,7 +138,7 @@ export function groupCurveFigures(options: CurveFigureOptions, ids: PageIds, sec
         colourLabel: options.yLabel,
         vmax,
       }),
-      caption: `${options.meaning} One row per group, one column per ${escapeHtml(options.xName)}: red above 0, blue below, white 0, grey where the group has no atoms, on one colour scale (±${formatSignificant(vmax)})${hasControl ? ` shared with the ${escapeHtml(controlLabel)}’s heatmap` : ''}. Hover a cell for the group’s full label and value${banded ? ' with its 95 % band' : ''}.${drawn.length > PANELLED_GROUPS ? ` (${drawn.length} groups: too many for one panel each.)` : ''}${tableNote}`,
+      caption: `${options.meaning} One row per group, one column per ${escapeHtml(options.xName)}: red above 0, blue below, white 0, grey where the group has no atoms, on one colour scale (±${formatSignificant(vmax)})${hasControl ? ` shared with the ${escapeHtml(controlLabel)}’s heatmap` : ''}. Hover a cell for the group’s full label and value${banded ? ` with its ${escapeHtml(options.bands.legend)}` : ''}.${drawn.length > PANELLED_GROUPS ? ` (${drawn.length} groups: too many for one panel each.)` : ''}${tableNote}`,
       wide: true,
     });
     if (controlRows) {

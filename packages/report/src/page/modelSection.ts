@@ -3,7 +3,7 @@ import type { ReportPrediction } from '../data/reportPrediction.js';
 import { filterHeatmapFigure, filterRange } from '../figures/filterHeatmap.js';
 import { controlGroupOf, hasSingleLag, isTokenOffsetAttribute, spatialCurve, temporalCurve, type GroupCurve } from '../data/groupCurves.js';
 import { historyFigure } from '../figures/filterPlot.js';
-import { bandOf } from '../data/filterBand.js';
+import { bandOf, bandWording } from '../data/filterBand.js';
 import { nonlinearityFigure } from '../figures/nonlinearityPlot.js';
 import { psthFigure } from '../figures/psthPlot.js';
 import { rasterFigure } from '../figures/raster.js';
@@ -160,6 +160,7 @@ function filterFigures(
           controlLabel,
           meaning: spatialMeaning(model, words, targetName, units, singleLag, tokenOffset),
           colourRule: words.colourRule,
+          bands: bandWording(model),
           bandsOmitted:
             weighted && model.filters.groups.some((g) => bandOf(g.spatial))
               ? 'The file’s bands are of the spatial filters’ shape, not of these weights (spatial × temporal), so none is drawn here.'
@@ -194,6 +195,7 @@ function filterFigures(
             temporalMeaning(model, words, targetName) +
             (hasSpatial ? ' Scaled as described under the spatial filters; spatial × temporal is the weight per input event.' : ''),
           colourRule: words.colourRule,
+          bands: bandWording(model),
           // One lag and no spatial axis: each group is one weight, a table says it better than one-point panels.
           singleValue: singleLag
             ? {
@@ -230,7 +232,7 @@ function filterFigures(
         (words.kind === 'language-model'
           ? `What the behaviour’s own earlier occurrences (${escapeHtml(targetName)} at earlier positions of the prompt) add to the log-odds, by how many tokens ago they happened.`
           : `What the system’s own earlier ${escapeHtml(targetName)} adds to the linear predictor, by time since it happened. Strongly negative just after an event is a refractory or post-spike penalty.`) +
-        (model.filters.history && bandOf(model.filters.history) ? ' Shaded: its pointwise 95 % band as the model file gives it.' : ''),
+        (model.filters.history && bandOf(model.filters.history) ? ` Shaded: its ${escapeHtml(bandWording(model).clause)}.` : ''),
     });
   }
   const wni = `weighted net input (the linear predictor: intercept ${formatSignificant(model.coefficients.intercept)} + filtered ${words.kind === 'language-model' ? 'atoms' : 'inputs'} + history)`;

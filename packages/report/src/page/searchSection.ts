@@ -11,9 +11,7 @@ export function searchSection(result: ParetoFront, sectionId: string, ids: PageI
   const base = result.metric.baseline;
   const withIntervals = result.candidates.filter((c) => c.interval).length;
   const level = `${Math.round((result.intervalLevel ?? 0.95) * 100)} %`;
-  const intervalNote = withIntervals
-    ? ` Bars: each candidate’s ${level} interval (${withIntervals} of ${result.candidates.length} candidates carry one).`
-    : '';
+  const intervalNote = withIntervals ? ` Bars: each candidate’s ${level} interval (${withIntervals} of ${result.candidates.length} candidates carry one).` : '';
   const described = front.some((c) => c.description);
   const rows = front.map(
     (c) =>
