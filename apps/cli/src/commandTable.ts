@@ -1,4 +1,5 @@
 import type { Command } from './cli.js';
+import { boundCommand } from './commands/bound.js';
 import { compareCommand } from './commands/compare.js';
 import { completionCommand } from './commands/completion.js';
 import { demoCommand } from './commands/demo.js';
@@ -17,6 +18,7 @@ export const commands: Command[] = [
   fitCommand,
   searchCommand,
   compareCommand,
+  boundCommand,
   dynamicsCommand,
   interveneCommand,
   reportCommand,
