@@ -93,6 +93,20 @@ describe('the sufficiency bound on planted data', () => {
   }, 60_000);
 });
 
+describe('k-fold validation', () => {
+  it("scores every trial out of fold, the rich GLM choosing its ridge per fold on that fold's training trials", async () => {
+    const kspec: SpecInput = { ...spec, validation: { kind: 'kfold', folds: 3, seed: 1 } };
+    const ds = plantedDataset({ ...planted(120, 13), spec: kspec }).dataset;
+    const { model } = fitReducedModelWithPredictions(ds, kspec, { coincidence: false });
+    const r = await runBound(ds, model, { rich: { lagFunctions: 4, ridges: [1, 100] }, bootstrap: { resamples: 100 } });
+    expect(r.validation).toEqual({ kind: 'kfold', folds: 3, heldOutTrials: 120, heldOutBins: 120 * 42 });
+    expect(r.richGlm.folds).toHaveLength(3);
+    expect(r.predictors.reduced.stratifiedAuroc.estimate).toBeCloseTo(model.metrics.test.stratifiedAuroc!.model!, 10);
+    // The PSTH is each fold's own (strata are fold × bin), so its stratified AUROC is exactly 0.5.
+    expect(r.psth.stratifiedAuroc.estimate).toBe(0.5);
+  }, 60_000);
+});
+
 describe('boundComparison', () => {
   const ds = plantedDataset(planted(200, 5)).dataset;
   const { heldOut } = fitted(ds);
