@@ -2,8 +2,15 @@ import type { Atom } from '../dataset/schema.js';
 import type { SpecInput } from '../spec/schema.js';
 import type { FeatureFamily, SearchOptions } from './schema.js';
 
+/**
+ * What a family does to a spec, whatever it is called: code finds a family by its kind, never by its name
+ * (a name is for people, and an attribute may be called 'structure' or 'history').
+ */
+export type FamilyKind = 'split' | 'attribute' | 'lagWindow' | 'history' | 'structure';
+
 /** A family with its levels and how each level shapes a spec. */
 export interface FamilyPlan extends FeatureFamily {
+  kind: FamilyKind;
   apply(level: number, spec: SpecDraft): void;
   /** Level at which this family takes the spec's single spatial axis (numeric attributes only). */
   spatialLevel?: number;
@@ -92,7 +99,7 @@ export function featureFamilies(atoms: Atom[], options: SearchOptions): FamilyPl
     const distinct = [...new Set(vs)];
     if (vs.every((v) => typeof v === 'string')) {
       if (distinct.length < 2) continue;
-      plans.push({ name: `split by ${attr}`, levels: ['off', 'on'], apply: (l, s) => void (l > 0 && s.groupBy.push(attr)) });
+      plans.push({ kind: 'split', name: `split by ${attr}`, levels: ['off', 'on'], apply: (l, s) => void (l > 0 && s.groupBy.push(attr)) });
     } else if (vs.every((v) => typeof v === 'number')) {
       if (distinct.length < 3) continue;
       const nums = vs as number[];
@@ -106,6 +113,7 @@ export function featureFamilies(atoms: Atom[], options: SearchOptions): FamilyPl
       // Ordered by flexibility: a smooth filter (a few basis weights) sits between coarse and fine bins.
       const levels = ['off', `${coarse.length - 1} bins`, 'smooth filter', `${fine.length - 1} bins`, ...(perValue ? ['one group per value'] : [])];
       plans.push({
+        kind: 'attribute',
         name: `${attr}`,
         levels,
         spatialLevel: 2,
@@ -133,6 +141,7 @@ export function featureFamilies(atoms: Atom[], options: SearchOptions): FamilyPl
   // A window of one lag (atoms that carry their own offset, read at lag 0) has nothing to choose.
   if (L > options.minLag)
     plans.push({
+      kind: 'lagWindow',
       name: 'lag window',
       levels: [...windows.map((w) => `${options.minLag}–${w} bins`), ...(perLag ? [`${options.minLag}–${L} bins, per lag`] : [])],
       apply: (l, s) => {
@@ -152,6 +161,7 @@ export function featureFamilies(atoms: Atom[], options: SearchOptions): FamilyPl
   if (options.history && options.family !== 'gaussian') {
     const hl = Math.max(2, Math.round(L / 2));
     plans.push({
+      kind: 'history',
       name: 'history',
       levels: ['off', 'on'],
       apply: (l, s) => {
@@ -159,6 +169,6 @@ export function featureFamilies(atoms: Atom[], options: SearchOptions): FamilyPl
       },
     });
   }
-  plans.push({ name: 'structure', levels: ['separable', 'full'], apply: (l, s) => void (s.structure = l > 0 ? 'full' : 'separable') });
+  plans.push({ kind: 'structure', name: 'structure', levels: ['separable', 'full'], apply: (l, s) => void (s.structure = l > 0 ? 'full' : 'separable') });
   return plans;
 }

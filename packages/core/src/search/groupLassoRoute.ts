@@ -62,7 +62,8 @@ function toSpec(draft: SpecDraft, options: SearchOptions): Spec {
  */
 export function groupLassoRoute(ds: Dataset, plans: FamilyPlan[], options: SearchOptions, path: { nLambda?: number } = {}): GroupLassoRoute {
   // Without a lag-window family (a one-lag window), the pooled inputs are read at that lag, unpenalised.
-  const lagPlan: FamilyPlan = plans.find((p) => p.name === 'lag window') ?? {
+  const lagPlan: FamilyPlan = plans.find((p) => p.kind === 'lagWindow') ?? {
+    kind: 'lagWindow',
     name: 'lag window',
     levels: ['the only window'],
     apply: (_l, s) => void (s.temporal = { minLag: options.minLag, maxLag: options.maxLag, basis: { kind: 'raw' } }),
@@ -88,7 +89,7 @@ export function groupLassoRoute(ds: Dataset, plans: FamilyPlan[], options: Searc
   };
   const pooledLayout = add(emptyDraft(temporal), 'pooled', (l) => [0, l.p]);
   for (const plan of plans) {
-    if (plan === lagPlan || plan.name === 'structure') continue;
+    if (plan === lagPlan || plan.kind === 'structure') continue;
     for (let level = 1; level < plan.levels.length; level++) {
       const draft = emptyDraft(temporal);
       plan.apply(level, draft);

@@ -25,7 +25,8 @@ export const groupLassoSelection: SearchStrategy = {
         if (step === 2 && scored) {
           path = scored.map((c) => c.key);
           const top = scored.reduce((a, b) => (rankValue(b) > rankValue(a) ? b : a));
-          if (plans.some((p) => p.name === 'structure')) return [{ ...top.levels, structure: top.levels.structure > 0 ? 0 : 1 }];
+          const structure = plans.find((p) => p.kind === 'structure');
+          if (structure) return [{ ...top.levels, [structure.name]: top.levels[structure.name] > 0 ? 0 : 1 }];
         }
         return null;
       },
