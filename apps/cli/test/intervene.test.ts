@@ -122,7 +122,7 @@ describe('occam intervene on a planted cell whose truth is a reduced GLM', () =>
     expect(result.acrossInterventions.correlation!.estimate!).toBeGreaterThan(0.95);
     // The changes are real (not all near zero), and each one's interval of predicted − simulated holds 0.
     const changes = result.interventions.map((i) => Math.abs(i.simulated!.change.estimate!));
-    expect(Math.max(...changes)).toBeGreaterThan(5 * Math.abs(result.baseline.observed.high! - result.baseline.observed.low!) / 2);
+    expect(Math.max(...changes)).toBeGreaterThan((5 * Math.abs(result.baseline.observed.high! - result.baseline.observed.low!)) / 2);
     for (const i of result.interventions) {
       expect(i.miss, i.line).toBe(false);
       expect(i.simulated!.untouchedInputMismatches).toBe(0);
@@ -131,7 +131,17 @@ describe('occam intervene on a planted cell whose truth is a reduced GLM', () =>
   }, 600_000);
 
   it('refuses a simulated run that is not the same trials, and a name that is not in the list', async () => {
-    const base = ['intervene', '--model', join(dir, 'model.json'), '--data', join(dir, 'ds'), '--interventions', join(dir, 'list.json'), '--out', join(dir, 'x.json')];
+    const base = [
+      'intervene',
+      '--model',
+      join(dir, 'model.json'),
+      '--data',
+      join(dir, 'ds'),
+      '--interventions',
+      join(dir, 'list.json'),
+      '--out',
+      join(dir, 'x.json'),
+    ];
     // The "no inhibition" rerun paired with the "excitation later" intervention: its excitatory inputs differ.
     const wrong = await runCli([...base, '--simulated', `excitation 2 ms later=${join(dir, 'sim-no-inhibition')}`]);
     expect(wrong.code).toBe(1);

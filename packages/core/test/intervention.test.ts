@@ -57,7 +57,12 @@ describe('intervention list schema', () => {
         { name: 'inhibition halved', scale: { select: { type: ['inhibitory'] }, factor: 0.5 } },
       ],
     });
-    expect(list.interventions.map((i) => interventionSlug(i.name))).toEqual(['no-inhibition', 'no-distal-excitation', 'excitation-3-ms-later', 'inhibition-halved']);
+    expect(list.interventions.map((i) => interventionSlug(i.name))).toEqual([
+      'no-inhibition',
+      'no-distal-excitation',
+      'excitation-3-ms-later',
+      'inhibition-halved',
+    ]);
   });
 
   it('rejects unknown keys with the nearest known one, and a second operation, and repeated names', async () => {
@@ -82,9 +87,13 @@ describe('intervention list schema', () => {
     });
     expect(same.success).toBe(false);
     expect(InterventionListSchema.safeParse({ system: 'language-model', interventions: [] }).success).toBe(false);
-    expect(InterventionListSchema.safeParse({ system: 'neuron', interventions: [{ name: 'x', shift: { select: { type: ['e'] }, bins: 1, ms: 1 } }] }).success).toBe(false);
+    expect(
+      InterventionListSchema.safeParse({ system: 'neuron', interventions: [{ name: 'x', shift: { select: { type: ['e'] }, bins: 1, ms: 1 } }] }).success,
+    ).toBe(false);
     expect(InterventionListSchema.safeParse({ system: 'neuron', interventions: [{ name: 'x', silence: {} }] }).success).toBe(false);
-    expect(InterventionListSchema.safeParse({ system: 'neuron', interventions: [{ name: 'x', silence: { distance: { min: 5, max: 5 } } }] }).success).toBe(false);
+    expect(InterventionListSchema.safeParse({ system: 'neuron', interventions: [{ name: 'x', silence: { distance: { min: 5, max: 5 } } }] }).success).toBe(
+      false,
+    );
   });
 });
 
@@ -95,8 +104,7 @@ describe('applyIntervention', () => {
     const { dataset: out, atoms: picked } = applyIntervention(ds, iv({ name: 'distal E', silence: { type: ['excitatory'], distance: { min: 500 } } }));
     expect(picked.map((a) => atoms[a].id)).toEqual(['E_500-750um', 'E_750-1000um']);
     for (let a = 0; a < atoms.length; a++)
-      for (let tr = 0; tr < nTrials; tr++)
-        for (let t = 0; t < nBins; t++) expect(at(out.inputs, a, tr, t)).toBe(picked.includes(a) ? 0 : at(before, a, tr, t));
+      for (let tr = 0; tr < nTrials; tr++) for (let t = 0; t < nBins; t++) expect(at(out.inputs, a, tr, t)).toBe(picked.includes(a) ? 0 : at(before, a, tr, t));
     expect(ds.inputs).toEqual(before);
     expect(out.target).toBe(ds.target);
   });
@@ -123,9 +131,13 @@ describe('applyIntervention', () => {
 
   it('refuses selections the simulator would read differently, naming the attribute or the atom', () => {
     const ds = dataset();
-    expect(() => applyIntervention(ds, iv({ name: 'a', silence: { typ: ['inhibitory'] } }))).toThrow(/no atom has the attribute 'typ' \(did you mean 'type'\?\)/);
+    expect(() => applyIntervention(ds, iv({ name: 'a', silence: { typ: ['inhibitory'] } }))).toThrow(
+      /no atom has the attribute 'typ' \(did you mean 'type'\?\)/,
+    );
     expect(() => applyIntervention(ds, iv({ name: 'b', silence: { distance: { min: 600 } } }))).toThrow(/bound 600 falls inside atom 'E_500-750um'/);
-    expect(() => applyIntervention(ds, iv({ name: 'c', silence: { type: ['gabaergic'] } }))).toThrow(/matches no atom \(the atoms have type: excitatory, inhibitory\)/);
+    expect(() => applyIntervention(ds, iv({ name: 'c', silence: { type: ['gabaergic'] } }))).toThrow(
+      /matches no atom \(the atoms have type: excitatory, inhibitory\)/,
+    );
     expect(() => applyIntervention(ds, iv({ name: 'd', shift: { select: { type: ['excitatory'] }, ms: 1.5 } }))).toThrow(OccamError);
   });
 });
@@ -165,7 +177,10 @@ describe('interventionCheck', () => {
     scoredWindow: [12, 36],
   });
   const model = fitReducedModel(dataset, spec);
-  const list = InterventionListSchema.parse({ system: 'neuron', interventions: [{ name: 'inhibition halved', scale: { select: { type: ['inhibitory'] }, factor: 0.5 } }] });
+  const list = InterventionListSchema.parse({
+    system: 'neuron',
+    interventions: [{ name: 'inhibition halved', scale: { select: { type: ['inhibitory'] }, factor: 0.5 } }],
+  });
 
   /** The system's rerun under the intervention: sampled from `beta` with the intervened inputs, the stored inputs untouched by scale. */
   function rerun(ds: Dataset, beta: Float64Array, trials: number[], ids?: string[], factor = 0.5): Dataset {
@@ -177,7 +192,9 @@ describe('interventionCheck', () => {
     events.forEach((bins, k) => bins.forEach((t) => (target[k * nB + t] = 1)));
     const inputs = new Uint8Array(ds.manifest.atoms.length * trials.length * nB);
     for (let a = 0; a < ds.manifest.atoms.length; a++)
-      trials.forEach((tr, k) => inputs.set(ds.inputs.subarray((a * ds.manifest.nTrials + tr) * nB, (a * ds.manifest.nTrials + tr + 1) * nB), (a * trials.length + k) * nB));
+      trials.forEach((tr, k) =>
+        inputs.set(ds.inputs.subarray((a * ds.manifest.nTrials + tr) * nB, (a * ds.manifest.nTrials + tr + 1) * nB), (a * trials.length + k) * nB),
+      );
     return createDataset({ ...ds.manifest, nTrials: trials.length, trialIds: ids }, { inputs, target });
   }
 
@@ -201,13 +218,28 @@ describe('interventionCheck', () => {
       model,
       withIds,
       list,
-      [{ name: 'inhibition halved', path: 'some', dataset: rerun(withIds, beta, some, some.map((i) => `t${i}`)) }],
+      [
+        {
+          name: 'inhibition halved',
+          path: 'some',
+          dataset: rerun(
+            withIds,
+            beta,
+            some,
+            some.map((i) => `t${i}`),
+          ),
+        },
+      ],
       { model: 'm', data: 'd', interventions: 'i' },
       { ...DEFAULT_CHECK_OPTIONS, samples: 2, resamples: 50 },
     );
     expect(result.measure).toMatchObject({ trials: 5, pairedBy: 'trialIds' });
     expect(() =>
-      interventionCheck(model, withIds, list, [{ name: 'inhibition halved', path: 'foreign', dataset: rerun(withIds, beta, [1, 2], ['x1', 'x2']) }], { model: 'm', data: 'd', interventions: 'i' }),
+      interventionCheck(model, withIds, list, [{ name: 'inhibition halved', path: 'foreign', dataset: rerun(withIds, beta, [1, 2], ['x1', 'x2']) }], {
+        model: 'm',
+        data: 'd',
+        interventions: 'i',
+      }),
     ).toThrow(/foreign: trial 'x1' is not among d's trials/);
   });
 });

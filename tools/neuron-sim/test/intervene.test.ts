@@ -24,7 +24,11 @@ const list = {
     { name: 'inhibition halved', scale: { select: { type: ['inhibitory'] }, factor: 0.5 } },
   ],
 };
-const folders: Record<string, string> = { 'no inhibition': 'C2_no-inhibition', 'excitation 3 ms later': 'C2_excitation-3-ms-later', 'inhibition halved': 'C2_inhibition-halved' };
+const folders: Record<string, string> = {
+  'no inhibition': 'C2_no-inhibition',
+  'excitation 3 ms later': 'C2_excitation-3-ms-later',
+  'inhibition halved': 'C2_inhibition-halved',
+};
 
 /** synapse type<TAB>ID → activation times, from an ISF synapses file. */
 async function synapses(file: string): Promise<Map<string, number[]>> {
@@ -45,7 +49,26 @@ describe.skipIf(!hasNeuron)('tools/neuron-sim --interventions → occam neuron i
     const sim = join(dir, 'sim');
     execFileSync(
       python,
-      [simulate, '--variant', 'v1', '--condition', 'C2', '--trials', '6', '--chunk-size', '3', '--tstop', '300', '--jobs', '1', '--no-traces', '--interventions', listFile, '--out', sim],
+      [
+        simulate,
+        '--variant',
+        'v1',
+        '--condition',
+        'C2',
+        '--trials',
+        '6',
+        '--chunk-size',
+        '3',
+        '--tstop',
+        '300',
+        '--jobs',
+        '1',
+        '--no-traces',
+        '--interventions',
+        listFile,
+        '--out',
+        sim,
+      ],
       { cwd: root, stdio: 'pipe', timeout: 600_000 },
     );
     // The files say what was done: inhibitory synapses gone, excitatory ones untouched; excitation 3 ms later;

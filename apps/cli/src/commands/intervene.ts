@@ -1,11 +1,21 @@
-import { DEFAULT_CHECK_OPTIONS, interventionCheck, readDataset, readInterventionFile, readReducedModel, checkModelForDataset, type InterventionResult, type SimulatedRun } from '@occam/core';
+import {
+  DEFAULT_CHECK_OPTIONS,
+  interventionCheck,
+  readDataset,
+  readInterventionFile,
+  readReducedModel,
+  checkModelForDataset,
+  type InterventionResult,
+  type SimulatedRun,
+} from '@occam/core';
 import { UsageError, numberOption, requireString, type Command } from '../cli.js';
 import { writeTextOutput, wroteLine } from '../stdoutOutput.js';
 
 /** NAME=DATASET: the name may itself contain '=' only if the dataset path does not; split at the last '='. */
 function parseSimulated(word: string): { name: string; path: string } {
   const at = word.lastIndexOf('=');
-  if (at <= 0 || at === word.length - 1) throw new UsageError(`--simulated takes NAME=DATASET (an intervention's name, then the intervened run's Dataset), got '${word}'`);
+  if (at <= 0 || at === word.length - 1)
+    throw new UsageError(`--simulated takes NAME=DATASET (an intervention's name, then the intervened run's Dataset), got '${word}'`);
   return { name: word.slice(0, at), path: word.slice(at + 1) };
 }
 
@@ -17,7 +27,7 @@ export const interveneCommand: Command = {
   details:
     'For each intervention in the list (silence, shift or scale the inputs of atoms chosen by their attributes) the reduced model is run forward ' +
     "on the data's inputs and on the intervened inputs, with its own sampled spikes as history (under an intervention the system's spikes are " +
-    "unknown, so they cannot be held at the recorded ones). The response is the mean spike probability per scored bin. With --simulated, the " +
+    'unknown, so they cannot be held at the recorded ones). The response is the mean spike probability per scored bin. With --simulated, the ' +
     'same intervention applied to the detailed system (tools/neuron-sim --interventions, imported with occam neuron import) gives the simulated ' +
     'change on the same trials, matched by trial id. Intervals resample trials, paired across arms. Across interventions: the slope of simulated ' +
     'on predicted change (through the origin; 1 = right size) and their correlation. A line per intervention says whether the prediction misses.',
@@ -35,7 +45,8 @@ export const interveneCommand: Command = {
       value: 'FILE',
       path: 'file',
       required: true,
-      description: "the intervention list (JSON, schemas/intervention-list.schema.json): { system: 'neuron', interventions: [{ name, silence | shift | scale }] }",
+      description:
+        "the intervention list (JSON, schemas/intervention-list.schema.json): { system: 'neuron', interventions: [{ name, silence | shift | scale }] }",
     },
     simulated: {
       type: 'string',
@@ -43,8 +54,20 @@ export const interveneCommand: Command = {
       multiple: true,
       description: "an intervention's name and the Dataset of the system rerun under it (the same trials); without one, only the prediction is reported",
     },
-    out: { type: 'string', value: 'FILE', path: 'file', stdout: true, required: true, description: "where to write the result (JSON); '-' writes it to stdout" },
-    samples: { type: 'string', value: 'N', default: String(DEFAULT_CHECK_OPTIONS.samples), description: 'forward runs of the reduced model per trial (its history makes each run random)' },
+    out: {
+      type: 'string',
+      value: 'FILE',
+      path: 'file',
+      stdout: true,
+      required: true,
+      description: "where to write the result (JSON); '-' writes it to stdout",
+    },
+    samples: {
+      type: 'string',
+      value: 'N',
+      default: String(DEFAULT_CHECK_OPTIONS.samples),
+      description: 'forward runs of the reduced model per trial (its history makes each run random)',
+    },
     seed: { type: 'string', value: 'N', default: String(DEFAULT_CHECK_OPTIONS.seed), description: "seed of the reduced model's forward runs" },
     resamples: { type: 'string', value: 'N', default: String(DEFAULT_CHECK_OPTIONS.resamples), description: 'bootstrap resamples of trials for the intervals' },
     'miss-fraction': {
@@ -55,7 +78,12 @@ export const interveneCommand: Command = {
     },
   },
   outputs: [{ option: 'out', kind: 'file' }],
-  inputs: (v) => [v.model as string, v.data as string, v.interventions as string, ...((v.simulated as string[] | undefined) ?? []).map((s) => s.slice(s.lastIndexOf('=') + 1))],
+  inputs: (v) => [
+    v.model as string,
+    v.data as string,
+    v.interventions as string,
+    ...((v.simulated as string[] | undefined) ?? []).map((s) => s.slice(s.lastIndexOf('=') + 1)),
+  ],
   async run({ values, io }) {
     const modelPath = requireString(values, 'model');
     const dataDir = requireString(values, 'data');
@@ -80,13 +108,20 @@ export const interveneCommand: Command = {
     checkModelForDataset(model, ds, { modelFile: modelPath, dataset: dataDir });
     const simulated: SimulatedRun[] = [];
     for (const p of pairs) simulated.push({ name: p.name, path: p.path, dataset: await readDataset(p.path) });
-    const result = interventionCheck(model, ds, list, simulated, { model: modelPath, data: dataDir, interventions: listPath }, {
-      ...DEFAULT_CHECK_OPTIONS,
-      samples,
-      seed,
-      resamples,
-      missFraction,
-    });
+    const result = interventionCheck(
+      model,
+      ds,
+      list,
+      simulated,
+      { model: modelPath, data: dataDir, interventions: listPath },
+      {
+        ...DEFAULT_CHECK_OPTIONS,
+        samples,
+        seed,
+        resamples,
+        missFraction,
+      },
+    );
     await writeTextOutput(outPath, JSON.stringify(result, null, 1) + '\n');
     if (io.json) io.out(JSON.stringify(result));
     else if (!io.quiet) io.out(`${interveneSummary(result)}${wroteLine(outPath)}`);

@@ -61,8 +61,7 @@ export function shiftBins(ds: Dataset, shift: { bins?: number; ms?: number }, wh
   if (!Number.isFinite(perBin))
     throw new OccamError(`${where}: a shift in ms needs bins in time units; this dataset's bins are ${binUnit}s — give the shift in bins`, { field: where });
   const k = shift.ms! / perBin;
-  if (Math.abs(k - Math.round(k)) > 1e-9)
-    throw new OccamError(`${where}: ${shift.ms} ms is not a whole number of ${perBin} ms bins`, { field: where });
+  if (Math.abs(k - Math.round(k)) > 1e-9) throw new OccamError(`${where}: ${shift.ms} ms is not a whole number of ${perBin} ms bins`, { field: where });
   return Math.round(k);
 }
 

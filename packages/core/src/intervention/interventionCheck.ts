@@ -55,9 +55,12 @@ export function interventionCheck(
   for (const run of simulated) {
     if (!names.includes(run.name)) {
       const near = closest(run.name, names);
-      throw new OccamError(`--simulated ${run.name}=${run.path}: no intervention named '${run.name}'${near ? ` (did you mean '${near}'?)` : ''}; the list has: ${names.join(', ')}`, {
-        field: 'simulated',
-      });
+      throw new OccamError(
+        `--simulated ${run.name}=${run.path}: no intervention named '${run.name}'${near ? ` (did you mean '${near}'?)` : ''}; the list has: ${names.join(', ')}`,
+        {
+          field: 'simulated',
+        },
+      );
     }
   }
   const { pairedBy, trials, simTrials } = pairTrials(ds, simulated, paths.data);
@@ -142,7 +145,13 @@ export function interventionCheck(
     obsO: new Float64Array(R),
     slope: new Float64Array(R),
     correlation: new Float64Array(R),
-    arm: arms.map(() => ({ predI: new Float64Array(R), predChange: new Float64Array(R), simI: new Float64Array(R), simChange: new Float64Array(R), diff: new Float64Array(R) })),
+    arm: arms.map(() => ({
+      predI: new Float64Array(R),
+      predChange: new Float64Array(R),
+      simI: new Float64Array(R),
+      simChange: new Float64Array(R),
+      diff: new Float64Array(R),
+    })),
   };
   forEachTrialResample(T, R, options.bootstrapSeed, (w, b) => {
     const f = figures(w);
@@ -309,18 +318,28 @@ function pearson(xs: number[], ys: number[]): number {
  * simulated trial is matched by id (a rerun of the first 150 of 1000 trials pairs with those 150); without,
  * by position, which needs the same trial count. The compared trials are those every simulated run has.
  */
-function pairTrials(ds: Dataset, simulated: SimulatedRun[], dataPath: string): { pairedBy: 'trialIds' | 'position'; trials: number[]; simTrials: Map<SimulatedRun, Int32Array> } {
+function pairTrials(
+  ds: Dataset,
+  simulated: SimulatedRun[],
+  dataPath: string,
+): { pairedBy: 'trialIds' | 'position'; trials: number[]; simTrials: Map<SimulatedRun, Int32Array> } {
   const m = ds.manifest;
   for (const run of simulated) {
     const s = run.dataset.manifest;
     const same = (what: string, a: unknown, b: unknown) => {
       if (JSON.stringify(a) !== JSON.stringify(b))
-        throw new OccamError(`${run.path}: its ${what} (${JSON.stringify(b)}) differs from ${dataPath}'s (${JSON.stringify(a)}); import both the same way`, { file: run.path });
+        throw new OccamError(`${run.path}: its ${what} (${JSON.stringify(b)}) differs from ${dataPath}'s (${JSON.stringify(a)}); import both the same way`, {
+          file: run.path,
+        });
     };
     same('bin count', m.nBins, s.nBins);
     same('bin width', [m.binWidth, m.binUnit], [s.binWidth, s.binUnit]);
     same('time origin', m.timeOrigin, s.timeOrigin);
-    same('atoms', m.atoms.map((a) => a.id), s.atoms.map((a) => a.id));
+    same(
+      'atoms',
+      m.atoms.map((a) => a.id),
+      s.atoms.map((a) => a.id),
+    );
     same('target kind', m.target.kind, s.target.kind);
   }
   const byId = m.trialIds !== undefined && simulated.length > 0 && simulated.every((r) => r.dataset.manifest.trialIds !== undefined);
@@ -334,15 +353,23 @@ function pairTrials(ds: Dataset, simulated: SimulatedRun[], dataPath: string): {
       ids.forEach((id, i) => {
         const d = index.get(id);
         if (d === undefined)
-          throw new OccamError(`${run.path}: trial '${id}' is not among ${dataPath}'s trials; a rerun must repeat the data's trials (same seed and chunk size)`, {
-            file: run.path,
-          });
+          throw new OccamError(
+            `${run.path}: trial '${id}' is not among ${dataPath}'s trials; a rerun must repeat the data's trials (same seed and chunk size)`,
+            {
+              file: run.path,
+            },
+          );
         toData.set(d, i);
       });
       return toData;
     });
     keep = keep.filter((d) => perRun.every((p) => p.has(d)));
-    simulated.forEach((run, r) => simTrials.set(run, Int32Array.from(keep, (d) => perRun[r].get(d)!)));
+    simulated.forEach((run, r) =>
+      simTrials.set(
+        run,
+        Int32Array.from(keep, (d) => perRun[r].get(d)!),
+      ),
+    );
   } else {
     for (const run of simulated) {
       if (run.dataset.manifest.nTrials !== m.nTrials)
@@ -353,7 +380,8 @@ function pairTrials(ds: Dataset, simulated: SimulatedRun[], dataPath: string): {
       simTrials.set(run, Int32Array.from(keep));
     }
   }
-  if (keep.length < 2) throw new OccamError(`the simulated runs share ${keep.length} trial(s) with ${dataPath}; the check needs at least 2`, { file: dataPath });
+  if (keep.length < 2)
+    throw new OccamError(`the simulated runs share ${keep.length} trial(s) with ${dataPath}; the check needs at least 2`, { file: dataPath });
   return { pairedBy: byId ? 'trialIds' : 'position', trials: keep, simTrials };
 }
 

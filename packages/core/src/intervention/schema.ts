@@ -23,7 +23,11 @@ export type Selection = z.infer<typeof SelectionSchema>;
 export const ShiftSchema = z
   .strictObject({
     select: SelectionSchema,
-    bins: z.number().int().refine((b) => b !== 0, { message: 'a shift of 0 bins changes nothing' }).optional(),
+    bins: z
+      .number()
+      .int()
+      .refine((b) => b !== 0, { message: 'a shift of 0 bins changes nothing' })
+      .optional(),
     /** In the dataset's time unit converted to ms (binUnit ms or s); must be a whole number of bins. */
     ms: z
       .number()
