@@ -71,14 +71,20 @@ export function searchTable(r: SearchResult): string {
     const screened = suff.examined.filter((e) => e.verdict === 'screened out').length;
     if (screened > 0)
       lines.push(`  ${screened} smaller candidate(s) screened out without a refit: each lost more than twice the width of the best's own interval`);
+    const shown = suff.examined.filter((x) => x.verdict !== 'screened out');
     // The paired interval is two-sided at 1 − 2α: its upper end is the one-sided (1 − α) bound the test reads.
-    const paired = (e: (typeof suff.examined)[number]) =>
-      e.low === undefined || e.low === null || e.upper === null
-        ? e.upper === null
+    const withLow = shown.some((e) => typeof e.low === 'number');
+    if (withLow)
+      lines.push(
+        `  each examined candidate − the best: Δ [${Math.round((1 - 2 * suff.alpha) * 100)} % paired interval over trials; its upper end is the one-sided ${Math.round((1 - suff.alpha) * 100)} % bound the test reads]`,
+      );
+    const paired = (e: (typeof shown)[number]) =>
+      typeof e.low === 'number' && e.upper !== null
+        ? ` [${e.low.toFixed(4)}, ${e.upper.toFixed(4)}]`
+        : e.upper === null
           ? ''
-          : ` (upper ${Math.round((1 - suff.alpha) * 100)} % bound ${e.upper.toFixed(4)})`
-        : ` [${e.low.toFixed(4)}, ${e.upper.toFixed(4)}] (paired ${Math.round((1 - 2 * suff.alpha) * 100)} % interval vs the best; its upper end is the one-sided ${Math.round((1 - suff.alpha) * 100)} % bound)`;
-    for (const e of suff.examined.filter((x) => x.verdict !== 'screened out'))
+          : ` (upper ${Math.round((1 - suff.alpha) * 100)} % bound ${e.upper.toFixed(4)})`;
+    for (const e of shown)
       lines.push(`  ${e.key} (${e.parameters} parameters): ${e.verdict}${e.difference === null ? '' : `, Δ ${e.difference.toFixed(4)}`}${paired(e)}`);
   } else lines.push('', `minimal sufficient model (fewest parameters with ${decided} within ${r.options.tolerance} of the best): ${r.minimal}`);
   if (r.options.includeReadoutAtoms)
