@@ -78,6 +78,13 @@ export function interventionCheck(
   });
   const scoredBins = count.reduce((s, c) => s + c, 0);
   if (scoredBins === 0) throw new OccamError(`${paths.data}: the compared trials have no scored bins`, { file: paths.data });
+  // Every selection and every rerun is checked before the first forward run, so a bad input fails fast.
+  const checked = list.interventions.map((iv) => {
+    const applied = applyIntervention(ds, iv);
+    const run = simulated.find((s) => s.name === iv.name);
+    const mismatches = run ? untouchedMismatches(ds, run, applied.atoms, trials, simTrials.get(run)!, iv) : 0;
+    return { iv, applied, run, mismatches };
+  });
   const forward = { samples: options.samples, seed: options.seed };
   const original = forwardResponse(model, ds, trials, forward);
   const sumScored = (perBin: Float64Array) => {
@@ -86,10 +93,8 @@ export function interventionCheck(
     return out;
   };
   const predOriginal = sumScored(original.expected);
-  const arms = list.interventions.map((iv) => {
-    const applied = applyIntervention(ds, iv);
+  const arms = checked.map(({ iv, applied, run, mismatches }) => {
     const response = forwardResponse(model, applied.dataset, trials, forward);
-    const run = simulated.find((s) => s.name === iv.name);
     let sim: { run: SimulatedRun; perTrial: Float64Array; perBin: Float64Array; mismatches: number } | null = null;
     if (run) {
       const idx = simTrials.get(run)!;
@@ -102,7 +107,6 @@ export function interventionCheck(
           if (ds.scored[d * nBins + t]) perTrial[j] += v;
         }
       });
-      const mismatches = untouchedMismatches(ds, run, applied.atoms, trials, idx, iv);
       sim = { run, perTrial, perBin, mismatches };
     }
     return { iv, atoms: applied.atoms, perBin: response.expected, perTrial: sumScored(response.expected), sim };

@@ -1,0 +1,81 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createDataset, readDataset, writeDataset } from '@occam/core';
+import type { HostileCase } from '../case.js';
+
+// occam intervene's inputs: the intervention list (strict, like a spec), the --simulated pairs, and a rerun that
+// is not the same trials. Each must fail before any forward run, naming the file or option and the problem.
+
+const good = { system: 'neuron', interventions: [{ name: 'no inhibition', silence: { type: ['inhibitory'] } }] };
+
+async function setupWith(dir: string, fx: { dataset: string; model: string }, list: unknown, extra: string[] = []): Promise<string[]> {
+  await writeFile(join(dir, 'list.json'), typeof list === 'string' ? list : JSON.stringify(list));
+  return ['intervene', '--model', fx.model, '--data', fx.dataset, '--interventions', 'list.json', ...extra, '--out', 'out.json'];
+}
+
+export const cases: HostileCase[] = [
+  {
+    name: 'intervene/unknown-key',
+    setup: (dir, fx) => setupWith(dir, fx, { system: 'neuron', interventions: [{ name: 'x', silense: { type: ['inhibitory'] } }] }),
+    expect: { exit: 1, stderr: [/list\.json: invalid content/, /unknown key 'silense' \(did you mean 'silence'\?\)/] },
+  },
+  {
+    name: 'intervene/two-operations',
+    setup: (dir, fx) =>
+      setupWith(dir, fx, {
+        system: 'neuron',
+        interventions: [{ name: 'x', silence: { type: ['inhibitory'] }, scale: { select: { type: ['inhibitory'] }, factor: 2 } }],
+      }),
+    expect: { exit: 1, stderr: [/list\.json/, /exactly one operation: silence, shift or scale/] },
+  },
+  {
+    name: 'intervene/unknown-system',
+    setup: (dir, fx) => setupWith(dir, fx, { system: 'language-model', interventions: [] }),
+    expect: { exit: 1, stderr: [/list\.json: invalid content/, /system/] },
+  },
+  {
+    name: 'intervene/not-json',
+    setup: (dir, fx) => setupWith(dir, fx, '{"system": "neuron", "interventions": ['),
+    expect: { exit: 1, stderr: [/list\.json/] },
+  },
+  {
+    name: 'intervene/attribute-no-atom-has',
+    setup: (dir, fx) => setupWith(dir, fx, { system: 'neuron', interventions: [{ name: 'x', silence: { typ: ['inhibitory'] } }] }),
+    expect: { exit: 1, stderr: [/intervention 'x': silence: no atom has the attribute 'typ' \(did you mean 'type'\?\)/] },
+  },
+  {
+    name: 'intervene/selection-matches-nothing',
+    setup: (dir, fx) => setupWith(dir, fx, { system: 'neuron', interventions: [{ name: 'x', silence: { distance: { min: 100000 } } }] }),
+    expect: { exit: 1, stderr: [/intervention 'x': silence: the selection matches no atom \(the atoms have distance: /] },
+  },
+  {
+    name: 'intervene/simulated-without-equals',
+    setup: (dir, fx) => setupWith(dir, fx, good, ['--simulated', 'no-inhibition']),
+    expect: { exit: 2, stderr: [/--simulated takes NAME=DATASET/] },
+  },
+  {
+    name: 'intervene/simulated-unknown-name',
+    setup: (dir, fx) => setupWith(dir, fx, good, ['--simulated', `no inhibitoin=${fx.dataset}`]),
+    expect: { exit: 1, stderr: [/no intervention named 'no inhibitoin' \(did you mean 'no inhibition'\?\)/] },
+  },
+  {
+    name: 'intervene/simulated-missing-dataset',
+    setup: (dir, fx) => setupWith(dir, fx, good, ['--simulated', 'no inhibition=nowhere']),
+    expect: { exit: 1, stderr: [/nowhere/] },
+  },
+  {
+    name: 'intervene/simulated-not-the-same-trials',
+    // A "rerun" whose trials come in reverse order: the atoms the intervention leaves alone differ from the data.
+    async setup(dir, fx) {
+      const ds = await readDataset(fx.dataset);
+      const { nTrials, nBins, atoms } = ds.manifest;
+      const inputs = ds.inputs.slice();
+      for (let a = 0; a < atoms.length; a++)
+        for (let tr = 0; tr < nTrials; tr++)
+          inputs.set(ds.inputs.subarray((a * nTrials + tr) * nBins, (a * nTrials + tr + 1) * nBins), (a * nTrials + (nTrials - 1 - tr)) * nBins);
+      await writeDataset(join(dir, 'reversed'), createDataset(ds.manifest, { inputs, target: ds.target, scored: ds.scored }));
+      return setupWith(dir, fx, good, ['--simulated', 'no inhibition=reversed']);
+    },
+    expect: { exit: 1, stderr: [/reversed: \d+ input cells of atoms that 'no inhibition' leaves alone differ from the data .*not a rerun of the same trials/] },
+  },
+];
