@@ -100,6 +100,12 @@ def main(argv=None):
     p.add_argument("--out", required=True, help="the predictions directory to write (replaced atomically)")
     p.add_argument("--quick", action="store_true", help="one small candidate, few epochs: for tests, not for a bound")
     p.add_argument("--seed", type=int, default=None, help="seed (default: the plan's)")
+    p.add_argument(
+        "--fit-bins",
+        choices=("scored", "all"),
+        default="scored",
+        help="bins of the training trials the loss is fitted on: the scored ones (as the GLMs) or all (more events; validation and predictions stay on scored bins)",
+    )
     p.add_argument("--threads", type=int, default=1, help="torch CPU threads (default 1: reproducible and polite on a shared machine)")
     args = p.parse_args(argv)
     try:
@@ -186,8 +192,8 @@ def run(args, torch):
     any_scored = np.nonzero(scored.any(axis=0))[0]
     if any_scored.size == 0:
         raise UsageProblem(f"{args.data}: no scored bin in any trial")
-    lo = max(0, int(any_scored[0]) - receptive)
-    hi = int(any_scored[-1]) + 1
+    lo = 0 if args.fit_bins == "all" else max(0, int(any_scored[0]) - receptive)
+    hi = n_bins if args.fit_bins == "all" else int(any_scored[-1]) + 1
     x, y, scored = x[:, :, lo:hi], y[:, lo:hi], scored[:, lo:hi]
 
     if args.quick:
@@ -218,6 +224,9 @@ def run(args, torch):
     X = torch.from_numpy(np.ascontiguousarray(x))
     Y = torch.from_numpy(np.ascontiguousarray(y))
     M = torch.from_numpy(scored.astype(np.float32))
+    # The training loss may use every bin of the training trials (fit_bins 'all'); validation and predictions use
+    # the scored bins only, so candidates are compared on what occam scores.
+    M_fit = torch.ones_like(M) if args.fit_bins == "all" else M
 
     def evaluate(net, trials):
         net.eval()
@@ -248,7 +257,7 @@ def run(args, torch):
             for i in range(0, len(order), batch):
                 idx = torch.from_numpy(order[i : i + batch])
                 opt.zero_grad()
-                loss_fn(net(X[idx]), Y[idx], M[idx]).backward()
+                loss_fn(net(X[idx]), Y[idx], M_fit[idx]).backward()
                 opt.step()
             if val_trials is None:
                 continue
@@ -320,6 +329,7 @@ def run(args, torch):
                 "maxEpochs": max_epochs,
                 "patience": patience,
                 "inputTransform": "log1p(count)",
+                "fitBins": args.fit_bins,
                 "seed": seed,
                 "threads": max(1, args.threads),
                 "quick": bool(args.quick),
