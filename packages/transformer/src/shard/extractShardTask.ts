@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
+import { readdir, stat } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { OccamError, type TaskHandler, writeDataset, zodProblem } from '@occam/core';
 import { z } from 'zod';
 import { parseBehaviourArg } from '../behaviour/resolveBehaviour.js';
@@ -30,6 +31,8 @@ export const ExtractShardParamsSchema = z.strictObject({
   /** The condition's prompt count and a hash of every prompt's tokens when the shards were planned. */
   promptCount: z.number().int().positive(),
   promptsHash: z.string(),
+  /** Size and modification time of every file of the model folder when the shards were planned (null: a hub id). */
+  modelFingerprint: z.string().nullable(),
 });
 export type ExtractShardParams = z.infer<typeof ExtractShardParamsSchema>;
 
@@ -37,6 +40,31 @@ export type ExtractShardParams = z.infer<typeof ExtractShardParamsSchema>;
 export function promptsHash(prompts: Prompt[]): string {
   const h = createHash('sha256');
   for (const p of prompts) h.update(JSON.stringify([p.id, p.tokens, p.scored, p.label ?? null]));
+  return h.digest('hex');
+}
+
+/**
+ * A cheap fingerprint of a model folder: every regular file's path, size and modification time. It is part of
+ * each task's parameters, so a work folder's results from weights since replaced under the same path are never
+ * merged with shards of the new weights (the task hash changes), and a shard run after the weights changed
+ * refuses. Hashing the bytes would cost a full read of a large model per task; a re-export rewrites the files.
+ */
+export async function modelFingerprint(dir: string): Promise<string | null> {
+  const info = await stat(dir).catch(() => null);
+  if (!info?.isDirectory()) return null;
+  const h = createHash('sha256');
+  const walk = async (d: string): Promise<void> => {
+    const entries = (await readdir(d, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      const path = join(d, e.name);
+      if (e.isDirectory()) await walk(path);
+      else if (e.isFile()) {
+        const s = await stat(path);
+        h.update(JSON.stringify([relative(dir, path), s.size, s.mtimeMs]));
+      }
+    }
+  };
+  await walk(dir);
   return h.digest('hex');
 }
 
@@ -54,6 +82,10 @@ export const extractShardTask: TaskHandler = async (params, { outputDir, task })
     if (prompts.prompts.length !== p.promptCount || promptsHash(prompts.prompts) !== p.promptsHash)
       throw new OccamError(
         `task ${task.index} (${task.name}): the condition now gives other prompts than when the shards were planned (${prompts.prompts.length} prompts, planned ${p.promptCount}) — did ${typeof p.condition === 'string' ? p.condition : 'the condition'} change? Start again with a new --work-dir`,
+      );
+    if ((await modelFingerprint(p.model)) !== p.modelFingerprint)
+      throw new OccamError(
+        `task ${task.index} (${task.name}): the model folder ${p.model} changed since the shards were planned (its files' sizes or times differ) — start again with a new --work-dir`,
       );
     if (p.end > prompts.prompts.length || p.start >= p.end)
       throw new OccamError(`task ${task.index}: prompt range [${p.start}, ${p.end}) is outside the ${prompts.prompts.length} prompts`);

@@ -2,7 +2,7 @@ import { concatenateTrials, type Executor, type JsonValue, OccamError, readDatas
 import { loadCondition } from '../condition/loadCondition.js';
 import type { LmExtractArgs, LmExtractResult } from '../extract/runLmExtract.js';
 import { LanguageModel } from '../model-dir/languageModel.js';
-import { EXTRACT_SHARD_TASK, type ExtractShardParams, promptsHash, shardDatasetDir } from './extractShardTask.js';
+import { EXTRACT_SHARD_TASK, type ExtractShardParams, modelFingerprint, promptsHash, shardDatasetDir } from './extractShardTask.js';
 import { shardRanges } from './shardRanges.js';
 
 export interface ShardedExtractArgs extends LmExtractArgs {
@@ -33,6 +33,7 @@ export async function runShardedExtract(args: ShardedExtractArgs): Promise<Shard
     if (prompts.prompts.length === 0) throw new OccamError(`condition ${prompts.name}: no prompts`);
     const ranges = shardRanges(prompts.prompts, args.shards, { batchSize: args.batchSize, batchTokens: args.batchTokens });
     const hash = promptsHash(prompts.prompts);
+    const fingerprint = await modelFingerprint(args.model);
     tasks = ranges.map(([start, end], k) => {
       const params: ExtractShardParams = {
         model: args.model,
@@ -48,6 +49,7 @@ export async function runShardedExtract(args: ShardedExtractArgs): Promise<Shard
         end,
         promptCount: prompts.prompts.length,
         promptsHash: hash,
+        modelFingerprint: fingerprint,
       };
       return { name: `extract-shard-${k}`, kind: EXTRACT_SHARD_TASK, params: params as unknown as JsonValue };
     });
