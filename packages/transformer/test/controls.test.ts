@@ -17,7 +17,8 @@ import {
   type PromptSet,
   type RandomWeightsControl,
 } from '@occam/transformer';
-import { encodeFloatsInto, float32ToFloat16 } from '../src/controls/tensorEncoding.js';
+import { encodeFloatsInto } from '../src/controls/tensorEncoding.js';
+import { float32ToFloat16 } from '../src/onnx/float16.js';
 import { readTensorFloat32, type OnnxModel } from '@occam/transformer';
 import { needs, tinyLlama, tinyLlamaPast, tinyLm } from './fixtures.js';
 
