@@ -9,6 +9,8 @@ export { UsageError };
 export interface Command {
   name: string;
   summary: string;
+  /** Run by occam itself (e.g. in a SLURM array task), not by a person: left out of the overview and of completion. */
+  internal?: boolean;
   /** The usage line, where the one made from the table cannot say it (e.g. "one of --isf or --data"). */
   usage?: string;
   /** Text printed by --help after the options. */

@@ -6,7 +6,7 @@ import { cliVersion } from './version.js';
 
 function overview(): string {
   // The commands that do the work first, then the shell completion.
-  const single = commands.filter((c) => !c.name.includes(' ') && c.name !== 'completion');
+  const single = commands.filter((c) => !c.name.includes(' ') && c.name !== 'completion' && !c.internal);
   const grouped = [...Object.keys(groups).flatMap((g) => subcommands(g)), ...commands.filter((c) => c.name === 'completion')];
   return [
     "occam — find the minimal interpretable features that predict a system's computation under one condition",

@@ -13,7 +13,8 @@ for every shell: bash: occam completion bash > ~/.local/share/bash-completion/co
   common: ['help'],
   async run({ positionals, io }) {
     // The table imports this command, so it is read when the script is made rather than when the module loads.
-    const { commands, groups } = await import('../commandTable.js');
+    const { commands: all, groups } = await import('../commandTable.js');
+    const commands = all.filter((c) => !c.internal);
     io.out(positionals[0] === 'zsh' ? zshCompletion({ commands, groups }) : bashCompletion({ commands, groups }));
   },
 };

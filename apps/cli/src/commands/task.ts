@@ -90,6 +90,7 @@ export function executorFrom(values: Record<string, unknown>, out: string, io: I
 
 export const taskCommand: Command = {
   name: 'task',
+  internal: true,
   summary: '(internal) run one task of a work folder: what --executor slurm runs in each array task',
   example: 'occam task --work out/.compare.json.occam-work --index 0',
   options: {
