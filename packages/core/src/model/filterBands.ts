@@ -35,9 +35,14 @@ export interface FilterBands {
  *
  * The scale of a rank-1 pair is fixed where the fitted filter fixes it (rankOneReference of the fit, the same
  * point in every draw), so the band at that point is exactly [1, 1]: the spatial filters are shapes relative
- * to it, and their uncertainty about scale shows in the temporal filters. The ridge already makes the
- * separable Hessian regular along the scale direction (s, −u); without one, that direction — where the
- * likelihood is flat and which the normalised filters do not depend on — is given unit curvature.
+ * to it, and their uncertainty about scale shows in the temporal filters. Along each group's scale direction
+ * v = (s_g, −u_g) the likelihood is flat; at the optimum v is an eigenvector of the Hessian with eigenvalue
+ * 2·ridge (the bilinear cross term gives ridge, the penalty ridge), so with a small ridge the draws would
+ * wander far along the straight line v, off the curve of equivalent pairs (s·c, u/c), and shrink the
+ * normalised temporal filter by a second-order amount (c·(2 − c) < 1). Draws are therefore projected onto
+ * v's orthogonal complement — for an eigenvector, exactly the Gaussian on the gauge-fixed slice, the same
+ * first-order variance of every normalised filter. Without a ridge v gets unit curvature first, so that the
+ * Hessian can be factored.
  *
  * Returns null when the Hessian is not positive definite (a fit that did not reach an optimum).
  */
@@ -75,7 +80,7 @@ export function filterBands(
       for (let j = 0; j < layout.J; j++) centre[at.temporal(g, j)] = sep.temporal[g][j];
     }
     for (let h = 0; h < layout.H; h++) centre[at.history(h)] = fit.beta[coefficientIndex(historyColumn(layout, h))];
-    if (spec.regularization.ridge === 0) fixScaleDirections(hess, q, layout, centre);
+    if (spec.regularization.ridge === 0) for (const v of scaleDirections(layout, centre, q)) for (let a = 0; a < q; a++) if (v[a] !== 0) for (let b = 0; b < q; b++) hess[a * q + b] += v[a] * v[b];
   } else {
     q = fit.beta.length;
     hess = evaluateObjective(data, familyOps(spec.family), fit.beta, true).hess!;
@@ -97,9 +102,15 @@ export function filterBands(
   const z = new Float64Array(q);
   const theta = new Float64Array(q);
   const at = sep ? separableParameterIndex(layout) : null;
+  const gauge = sep ? scaleDirections(layout, centre, q) : [];
   for (let d = 0; d < draws; d++) {
     for (let i = 0; i < q; i++) z[i] = normal() * scale;
     backSubstitute(chol, z, theta);
+    for (const v of gauge) {
+      let along = 0;
+      for (let i = 0; i < q; i++) along += theta[i] * v[i];
+      for (let i = 0; i < q; i++) theta[i] -= along * v[i];
+    }
     for (let i = 0; i < q; i++) theta[i] += centre[i];
     const historyBeta = new Float64Array(1 + layout.p);
     for (let g = 0; g < G; g++) {
@@ -172,17 +183,20 @@ function quantile(sorted: Float64Array, p: number): number {
   return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
 }
 
-/** Unit curvature along each group's scale direction (s_g, −u_g), normalised, where the likelihood is flat. */
-function fixScaleDirections(hess: Float64Array, q: number, layout: DesignLayout, theta: Float64Array): void {
+/** Each group's scale direction (s_g, −u_g) in θ, unit length (none for an all-zero pair). */
+function scaleDirections(layout: DesignLayout, theta: Float64Array, q: number): Float64Array[] {
   const at = separableParameterIndex(layout);
+  const out: Float64Array[] = [];
   for (let g = 0; g < layout.G; g++) {
     const v = new Float64Array(q);
     for (let k = 0; k < layout.K; k++) v[at.spatial(g, k)] = theta[at.spatial(g, k)];
     for (let j = 0; j < layout.J; j++) v[at.temporal(g, j)] = -theta[at.temporal(g, j)];
-    const norm2 = v.reduce((s, x) => s + x * x, 0);
-    if (norm2 === 0) continue;
-    for (let a = 0; a < q; a++) if (v[a] !== 0) for (let b = 0; b < q; b++) hess[a * q + b] += (v[a] * v[b]) / norm2;
+    const norm = Math.hypot(...v);
+    if (norm === 0) continue;
+    for (let i = 0; i < q; i++) v[i] /= norm;
+    out.push(v);
   }
+  return out;
 }
 
 /** Group g's full filter as (B ᵀ W) T with W the K × J weights: the same values as fullFilter, fewer operations per draw. */
