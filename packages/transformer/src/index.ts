@@ -88,3 +88,17 @@ export {
 } from './controls/runLmExtractWithControl.js';
 export { reduceLanguageModel, type ReduceLanguageModelArgs, type ReduceLanguageModelResult } from './reduce/reduceLanguageModel.js';
 export { reduceCheckpoints, listCheckpoints, type CheckpointReduction } from './reduce/reduceCheckpoints.js';
+
+// interventions: ablations inside the ONNX graph and resampled tokens, against the reduced model's predicted change
+export * from './intervention/schema.js';
+export { ablateInGraph, type AblateOptions, type AblationRecord } from './intervention/ablateInGraph.js';
+export { componentMean, ablationHook } from './intervention/componentMean.js';
+export { resampleTokenAtOffset, type ResampledPrompts, type VariantOrigin } from './intervention/resampleToken.js';
+export { LmInterventionResultSchema, LmInterventionOutcomeSchema, type LmInterventionResult, type LmInterventionOutcome } from './intervention/resultSchema.js';
+export {
+  interveneLanguageModel,
+  lmMissRule,
+  DEFAULT_LM_CHECK_OPTIONS,
+  type InterveneLanguageModelArgs,
+  type LmCheckOptions,
+} from './intervention/interveneLanguageModel.js';
