@@ -23,8 +23,9 @@ stamp() { echo "$1: $(( $(date +%s) - $2 )) s" | tee -a "$log"; }
 
 t=$(date +%s)
 /usr/bin/python3 tools/neuron-sim/simulate.py --variant v1 --condition C2 --trials "$TRIALS" --chunk-size 50 --tstop 350 \
-  --seed 1 --jobs "$JOBS" --no-traces --interventions "$list" --interventions-only --out "$WORK/sim"
-stamp "neuron-sim, 4 interventions x $TRIALS trials, $JOBS jobs" "$t"
+  --seed 1 --jobs "$JOBS" --no-traces --interventions "$list" --interventions-only --out "$WORK/sim" 2>&1 | tee "$WORK/neuron-sim.log"
+ran=$(sed -n 's/.*: \([0-9]*\) chunk(s) \/ \([0-9]*\) trial(s) to run.*/\2/p' "$WORK/neuron-sim.log")
+stamp "neuron-sim, 4 interventions x $TRIALS trials, $JOBS jobs (${ran:-?} trials simulated now, the rest reused)" "$t"
 
 declare -A folder=(
   ["no inhibition"]=C2_no-inhibition
@@ -42,8 +43,9 @@ done
 stamp "occam neuron import x 4" "$t"
 
 t=$(date +%s)
-[ -f "$WORK/v1.model.json" ] || occam neuron reduce --data data/neuron/v1-C2 --out "$WORK/v1.model.json" --quiet
-stamp "occam neuron reduce (v1-C2, 1000 trials)" "$t"
+reused=" (reused)"
+[ -f "$WORK/v1.model.json" ] || { occam neuron reduce --data data/neuron/v1-C2 --out "$WORK/v1.model.json" --quiet; reused=""; }
+stamp "occam neuron reduce (v1-C2, 1000 trials)$reused" "$t"
 
 t=$(date +%s)
 occam intervene --model "$WORK/v1.model.json" --data data/neuron/v1-C2 --interventions "$list" "${simulated[@]}" \
