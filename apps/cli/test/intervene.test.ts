@@ -4,19 +4,17 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   applyIntervention,
-  buildLayout,
   createDataset,
   fitReducedModel,
   InterventionListSchema,
   InterventionResultSchema,
   neuronLikeAtoms,
   plantedDataset,
-  SpecSchema,
+  simulateReducedModel,
   writeDataset,
   writeReducedModel,
   type Dataset,
 } from '@occam/core';
-import { simulateOutput } from '../../../packages/core/src/model/simulate.js';
 import { runCli } from './runCli.js';
 
 // A cell whose true computation IS a reduced GLM (E/I × distance × lag with history). "Simulating" an
@@ -76,11 +74,10 @@ beforeAll(async () => {
   // The same model carrying the planted coefficients: the machinery alone, free of estimation error.
   const truthModel = { ...model, coefficients: { intercept: beta[0], beta: Array.from(beta.subarray(1)), separable: null } };
   await writeReducedModel(join(dir, 'truth.model.json'), truthModel);
-  const layout = buildLayout(SpecSchema.parse(spec), dataset.manifest.atoms);
   const trials = Array.from({ length: dataset.manifest.nTrials }, (_, i) => i);
   for (const iv of list.interventions) {
     const intervened = applyIntervention(dataset, iv).dataset;
-    const events = simulateOutput(intervened, layout, 'bernoulli', beta, trials, 101);
+    const events = simulateReducedModel(truthModel, intervened, { trials, seed: 101 });
     const target = new Uint8Array(dataset.target.length);
     events.forEach((bins, tr) => bins.forEach((t) => (target[tr * dataset.manifest.nBins + t] = 1)));
     // The simulator's file holds what it actually fed the cell: intervened inputs for silence and shift. For scale
