@@ -69,6 +69,7 @@ describe('the sufficiency bound on planted data', () => {
     expect(rich.reference).toBe('richGlm');
     // Rich − reduced, paired over trials: its interval reaches 0 or below (no significant gain over the truth's form).
     expect(rich.referenceMinusReduced.logLikPerBin.low!).toBeLessThanOrEqual(0);
+    expect(rich.referenceVsReduced).not.toBe('better');
     // The captured fraction is ~100 %: its interval reaches 100 % (here it sits just above it — out of sample the
     // rich GLM pays for its extra parameters, and the paired interval is narrow because both predict alike).
     for (const f of [rich.logLikGain, rich.stratifiedAurocGain]) {
@@ -85,6 +86,7 @@ describe('the sufficiency bound on planted data', () => {
     const r = await runBound(ds, model, { rich: { lagFunctions: 4 } });
     const rich = r.references[0];
     expect(rich.referenceMinusReduced.logLikPerBin.low!).toBeGreaterThan(0);
+    expect(rich.referenceVsReduced).toBe('better');
     expect(rich.logLikGain.reason).toBeNull();
     // Measured: 94.8 % [93.1, 96.4] of the log-likelihood gain, 98.6 % [97.8, 99.2] of the stratified-AUROC gain.
     expect(rich.logLikGain.high!).toBeLessThan(0.97);

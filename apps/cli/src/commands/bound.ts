@@ -220,6 +220,9 @@ export function boundSummary(r: BoundResult): string {
     out.push(
       `the reduction captures ${ll ?? '(undefined)'} of the ${name}'s log-likelihood gain over the PSTH, and ${auc ?? '(undefined)'} of its stratified-AUROC gain`,
     );
+    const d = ref.referenceMinusReduced.logLikPerBin;
+    if (ref.referenceVsReduced === 'worse')
+      out.push(`  the ${name} predicts held-out bins worse than the reduction (log-likelihood/bin ${cell(d, 5)}): it is no upper bound on these data`);
     for (const [what, f] of [
       ['log-likelihood', ref.logLikGain],
       ['stratified-AUROC', ref.stratifiedAurocGain],

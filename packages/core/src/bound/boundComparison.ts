@@ -33,6 +33,12 @@ export interface BoundReferenceComparison {
   stratifiedAurocGain: CapturedFraction;
   /** Reference − reduced, paired over the same resampled trials, for every figure. */
   referenceMinusReduced: FigureIntervals;
+  /**
+   * The held-out log-likelihood per bin of the reference against the reduced model's, by the paired interval of
+   * their difference: 'worse' means the reference is no upper bound on these data (too flexible for the events
+   * available, or missing what the reduction has), and a captured fraction above 100 % says the same.
+   */
+  referenceVsReduced: 'better' | 'indistinguishable' | 'worse' | null;
 }
 
 export interface BoundComparison {
@@ -155,16 +161,14 @@ export function boundComparison(reduced: ScoredRows, references: BoundReference[
         referenceGain,
       };
     });
-    return {
-      reference: ref.name,
-      logLikGain: fractions[0],
-      stratifiedAurocGain: fractions[1],
-      referenceMinusReduced: figureIntervals(
-        Object.fromEntries(FIGURE_NAMES.map((f) => [f, est[k + 1].model[f] - est[0].model[f]])) as Figures,
-        diff[k],
-        level,
-      ),
-    };
+    const referenceMinusReduced = figureIntervals(
+      Object.fromEntries(FIGURE_NAMES.map((f) => [f, est[k + 1].model[f] - est[0].model[f]])) as Figures,
+      diff[k],
+      level,
+    );
+    const d = referenceMinusReduced.logLikPerBin;
+    const referenceVsReduced = d.low === null || d.high === null ? null : d.low > 0 ? 'better' : d.high < 0 ? 'worse' : 'indistinguishable';
+    return { reference: ref.name, logLikGain: fractions[0], stratifiedAurocGain: fractions[1], referenceMinusReduced, referenceVsReduced };
   });
 
   return {

@@ -85,6 +85,7 @@ export const BoundResultSchema = z.strictObject({
       logLikGain: CapturedFractionSchema,
       stratifiedAurocGain: CapturedFractionSchema,
       referenceMinusReduced: FigureIntervalsSchema,
+      referenceVsReduced: z.enum(['better', 'indistinguishable', 'worse']).nullable(),
     }),
   ),
   richGlm: RichGlmDescriptionSchema,
