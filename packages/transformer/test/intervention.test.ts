@@ -214,6 +214,9 @@ describe.skipIf(!copy)(needs('causal check on the copy model (stochastic copy, l
         { kind: 'ablate-head', layer: 0, head: allL0, how: 'zero', name: 'layer 0 heads zero' },
         { kind: 'ablate-head', layer: 0, head: allL0, how: 'mean', name: 'layer 0 heads mean' },
         { kind: 'ablate-head', layer: 1, head: allL0, how: 'zero', name: 'layer 1 heads zero' },
+        { kind: 'ablate-mlp', layer: 0, how: 'zero' },
+        { kind: 'ablate-mlp', layer: 0, how: 'mean' },
+        { kind: 'ablate-mlp', layer: 1, how: 'zero' },
       ],
       workDir: join(work, 'direct'),
       options: { resamples: 400 },
@@ -273,22 +276,39 @@ describe.skipIf(!copy)(needs('causal check on the copy model (stochastic copy, l
       expect(Math.abs(by(direct, `L${(h as { layer: number }).layer}.H${(h as { head: number }).head} zero`).actual.change.estimate!)).toBeLessThan(0.05);
   });
 
-  it('the direct-effect reduction predicts that drop (right sign, no miss by the rule) and the small changes; across interventions the slope is near 1', () => {
+  it('the direct-effect reduction predicts that drop (right sign, no miss by the rule); its misses are a small single head and the layer-0 MLP', () => {
     for (const name of ['layer 0 heads zero', 'layer 0 heads mean']) {
       const o = by(direct, name);
       expect(o.predicted.change.high!).toBeLessThan(0);
       expect(o.miss).toBe(false);
       expect(o.changedAtoms).toContain('L0.H0.attn.pos');
     }
-    // what misses is small: a single head whose top-1 effect is a few hundredths at most
+    // the layer-0 MLP matters too, and the same reduction gets its sign but not its size (see the README)
+    const mlp = by(direct, 'L0.mlp zero');
+    expect(mlp.actual.change.high!).toBeLessThan(-0.15);
+    expect(mlp.predicted.change.high!).toBeLessThan(0);
     for (const o of direct.interventions.filter((x) => x.miss)) {
+      if (/^L0\.mlp /.test(o.name)) continue;
+      // otherwise what misses is small: a single head whose top-1 effect is a few hundredths at most
       expect(o.name).toMatch(/^L\d\.H\d zero$/);
       expect(Math.max(Math.abs(o.predicted.change.estimate!), Math.abs(o.actual.change.estimate!))).toBeLessThan(0.05);
     }
     const { slope, correlation } = direct.acrossInterventions;
-    expect(slope!.low!).toBeGreaterThan(0.8);
-    expect(slope!.high!).toBeLessThan(1.25);
-    expect(correlation!.estimate!).toBeGreaterThan(0.9);
+    expect(slope!.low!).toBeGreaterThan(0.5);
+    expect(slope!.high!).toBeLessThan(1.5);
+    expect(correlation!.low!).toBeGreaterThan(0.8);
+  });
+
+  it('the miss flag is the documented rule applied to the figures', () => {
+    for (const o of [...direct.interventions, ...patterns.interventions]) {
+      const d = o.predictedMinusActual;
+      const p = o.predicted.change.estimate!;
+      const a = o.actual.change.estimate!;
+      const resolved = d.low! > 0 || d.high! < 0;
+      expect(o.miss).toBe(resolved && Math.abs(d.estimate!) > 0.5 * Math.max(Math.abs(p), Math.abs(a)) && Math.abs(d.estimate!) > 0.01);
+      expect(d.estimate!).toBeCloseTo(p - a, 12);
+    }
+    expect(direct.missRule).toMatch(/excludes 0 AND .*0\.5 × max.*AND \|predicted − actual\| > 0\.01/);
   });
 
   it('resampling the copy source destroys copy-correctness and the input-pattern reduction predicts it; offset 6 changes nothing', () => {
