@@ -35,6 +35,7 @@ const acceptanceTests = [
   'packages/core/test/model.test.ts',
   'packages/core/test/lookupNonlinearity.test.ts', // fits at import time (~35 s)
   'packages/core/test/intervalCoverage.test.ts',
+  'packages/core/test/filterBandCoverage.test.ts', // 20 planted fits (~80 s)
   'packages/core/test/searchSufficiency.test.ts',
   'packages/core/test/bound.test.ts', // planted-truth bounds: reduced, rich GLM and interaction fits (~30 s)
   'packages/transformer/test/dynamics.test.ts',
