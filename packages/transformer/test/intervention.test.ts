@@ -6,7 +6,9 @@ import { OccamError } from '@occam/core';
 import {
   ablateInGraph,
   interveneLanguageModel,
+  interventionName,
   LanguageModel,
+  LmInterventionListSchema,
   LmInterventionResultSchema,
   loadCondition,
   padBatch,
@@ -78,6 +80,49 @@ describe('resampleTokenAtOffset', () => {
   it('refuses an offset no scored position can use, and a negative one', () => {
     expect(() => resampleTokenAtOffset(prompts, 9, 0)).toThrow(/no scored position .* has a token 9 back/);
     expect(() => resampleTokenAtOffset(prompts, -1, 0)).toThrow(OccamError);
+  });
+});
+
+describe('intervention lists', () => {
+  it('names interventions by kind and target, refuses a duplicate name and a malformed entry before any forward pass', async () => {
+    const list = LmInterventionListSchema.parse({
+      system: 'language-model',
+      interventions: [
+        { kind: 'ablate-head', layer: 0, head: [1, 3], how: 'mean' },
+        { kind: 'ablate-mlp', layer: 1, how: 'zero' },
+        { kind: 'resample-token', offset: 5 },
+      ],
+    });
+    expect(list.interventions.map(interventionName)).toEqual(['L0.H1+3 mean', 'L1.mlp zero', 'resample offset 5']);
+    expect(list.interventions[2]).toMatchObject({ seed: 0 });
+    expect(
+      LmInterventionListSchema.safeParse({
+        system: 'language-model',
+        interventions: [
+          { kind: 'ablate-mlp', layer: 1, how: 'zero' },
+          { kind: 'ablate-mlp', layer: 1, how: 'zero' },
+        ],
+      }).success,
+    ).toBe(false);
+    expect(
+      LmInterventionListSchema.safeParse({ system: 'language-model', interventions: [{ kind: 'ablate-head', layer: 0, head: [2, 2], how: 'zero' }] }).success,
+    ).toBe(false);
+    const args = { modelDir: '/nonexistent', condition: conditionFile, behaviour: 'next-token-correct', spec: {}, workDir: tmpdir() };
+    await expect(interveneLanguageModel({ ...args, interventions: [{ kind: 'ablate-head', layer: 0, how: 'zero' } as never] })).rejects.toThrow(
+      /interventions\[0\]: head/,
+    );
+    await expect(interveneLanguageModel({ ...args, interventions: [{ kind: 'ablate-head', layer: 0, head: 0, how: 'half' } as never] })).rejects.toThrow(
+      /interventions\[0\]: how/,
+    );
+    await expect(
+      interveneLanguageModel({
+        ...args,
+        interventions: [
+          { kind: 'resample-token', offset: 5 },
+          { kind: 'resample-token', offset: 5, seed: 2 },
+        ],
+      }),
+    ).rejects.toThrow(/two are named 'resample offset 5'; give one a different name/);
   });
 });
 
