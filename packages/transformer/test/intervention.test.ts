@@ -107,7 +107,13 @@ describe('intervention lists', () => {
     expect(
       LmInterventionListSchema.safeParse({ system: 'language-model', interventions: [{ kind: 'ablate-head', layer: 0, head: [2, 2], how: 'zero' }] }).success,
     ).toBe(false);
-    const args = { modelDir: '/nonexistent', condition: conditionFile, behaviour: 'next-token-correct', spec: {}, workDir: tmpdir() };
+    const args = {
+      modelDir: '/nonexistent',
+      condition: conditionFile,
+      behaviour: 'next-token-correct',
+      spec: { temporal: { minLag: 0, maxLag: 0, basis: { kind: 'raw' as const } } },
+      workDir: tmpdir(),
+    };
     await expect(interveneLanguageModel({ ...args, interventions: [{ kind: 'ablate-head', layer: 0, how: 'zero' } as never] })).rejects.toThrow(
       /interventions\[0\]: head/,
     );
