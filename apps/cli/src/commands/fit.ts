@@ -1,4 +1,12 @@
-import { checkSpecForDataset, compareWithControl, fitReducedModel, fitReducedModelWithPredictions, readDataset, readSpecFile } from '@occam/core';
+import {
+  checkSpecForDataset,
+  compareWithControl,
+  fitReducedModel,
+  fitReducedModelWithPredictions,
+  readDataset,
+  readSpecFile,
+  type ReducedModel,
+} from '@occam/core';
 import { UsageError, numberOption, requireString, type Command } from '../cli.js';
 import { controlText } from '../controlText.js';
 import { writeModelOutput, wroteLine } from '../stdoutOutput.js';
@@ -82,6 +90,14 @@ export const fitCommand: Command = {
     if (model.control?.warning && !io.json) io.err(`warning: ${model.control.warning}`);
     if (!io.quiet) for (const line of fitWarningLines(model)) io.err(line);
     if (io.json) io.out(JSON.stringify(model));
-    else if (!io.quiet) io.out(`${summaryTable(model)}${model.control ? `\n\n${controlText(model, null)}` : ''}${wroteLine(outPath)}`);
+    else if (!io.quiet) io.out(`${summaryTable(model)}${model.control ? `\n\n${controlText(model, null)}` : ''}${bandsLine(model)}${wroteLine(outPath)}`);
   },
 };
+
+/** Where the filters' uncertainty is: the report draws the bands; the summary only says they are there. */
+function bandsLine(model: ReducedModel): string {
+  const b = model.filters.bands;
+  return b
+    ? `\nfilters: pointwise ${Math.round(b.level * 100)} % bands stored beside each sampled filter (Laplace approximation, ${b.draws} draws, seed ${b.seed})`
+    : '';
+}

@@ -203,11 +203,18 @@ export function fitSeparable(
 }
 
 /** The full-layout coefficient vector (intercept first) of rank-1 filters spatial[g] ⊗ temporal[g], then history. */
-export function separableBeta(shape: SeparableShape, intercept: number, spatial: ArrayLike<number>[], temporal: ArrayLike<number>[], history: ArrayLike<number>): Float64Array {
+export function separableBeta(
+  shape: SeparableShape,
+  intercept: number,
+  spatial: ArrayLike<number>[],
+  temporal: ArrayLike<number>[],
+  history: ArrayLike<number>,
+): Float64Array {
   const { G, K, J } = shape;
   const beta = new Float64Array(1 + designColumnCount(shape));
   beta[0] = intercept;
-  for (let g = 0; g < G; g++) for (let k = 0; k < K; k++) for (let j = 0; j < J; j++) beta[coefficientIndex(inputColumn(shape, g, k, j))] = spatial[g][k] * temporal[g][j];
+  for (let g = 0; g < G; g++)
+    for (let k = 0; k < K; k++) for (let j = 0; j < J; j++) beta[coefficientIndex(inputColumn(shape, g, k, j))] = spatial[g][k] * temporal[g][j];
   beta.set(Array.from(history), coefficientIndex(historyColumn(shape, 0)));
   return beta;
 }
@@ -216,7 +223,12 @@ export function separableBeta(shape: SeparableShape, intercept: number, spatial:
  * Where each separable parameter sits in θ = (intercept, spatial factors s_g (K each), temporal factors u_g
  * (J each), history (H)): the parameterisation separableHessian is written in.
  */
-export function separableParameterIndex(shape: SeparableShape): { spatial: (g: number, k: number) => number; temporal: (g: number, j: number) => number; history: (h: number) => number; count: number } {
+export function separableParameterIndex(shape: SeparableShape): {
+  spatial: (g: number, k: number) => number;
+  temporal: (g: number, j: number) => number;
+  history: (h: number) => number;
+  count: number;
+} {
   const { G, K, J, H } = shape;
   return {
     spatial: (g, k) => 1 + g * K + k,
@@ -273,8 +285,20 @@ export function separableHessian(
   if (options.smoothness > 0) {
     const block = (count: number, index: (i: number) => number) => Array.from({ length: count }, (_, i) => index(i) - 1);
     for (let g = 0; g < G; g++) {
-      if (options.spatialOrdered) addSecondDifferencePenalty(P, p, block(K, (k) => at.spatial(g, k)), options.smoothness);
-      if (options.temporalOrdered) addSecondDifferencePenalty(P, p, block(J, (j) => at.temporal(g, j)), options.smoothness);
+      if (options.spatialOrdered)
+        addSecondDifferencePenalty(
+          P,
+          p,
+          block(K, (k) => at.spatial(g, k)),
+          options.smoothness,
+        );
+      if (options.temporalOrdered)
+        addSecondDifferencePenalty(
+          P,
+          p,
+          block(J, (j) => at.temporal(g, j)),
+          options.smoothness,
+        );
     }
     addSecondDifferencePenalty(P, p, block(H, at.history), options.smoothness);
   }

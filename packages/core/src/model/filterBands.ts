@@ -65,13 +65,18 @@ export function filterBands(
   let hess: Float64Array;
   let centre: Float64Array;
   if (sep) {
-    ({ q, hess } = separableHessian(data, layout, { beta: fit.beta, spatial: sep.spatial, temporal: sep.temporal }, {
-      family: spec.family,
-      ridge: spec.regularization.ridge,
-      smoothness: spec.regularization.smoothness,
-      spatialOrdered: layout.spatial.ordered,
-      temporalOrdered: layout.temporal.ordered,
-    }));
+    ({ q, hess } = separableHessian(
+      data,
+      layout,
+      { beta: fit.beta, spatial: sep.spatial, temporal: sep.temporal },
+      {
+        family: spec.family,
+        ridge: spec.regularization.ridge,
+        smoothness: spec.regularization.smoothness,
+        spatialOrdered: layout.spatial.ordered,
+        temporalOrdered: layout.temporal.ordered,
+      },
+    ));
     const at = separableParameterIndex(layout);
     centre = new Float64Array(q);
     centre[0] = fit.beta[0];
@@ -80,7 +85,9 @@ export function filterBands(
       for (let j = 0; j < layout.J; j++) centre[at.temporal(g, j)] = sep.temporal[g][j];
     }
     for (let h = 0; h < layout.H; h++) centre[at.history(h)] = fit.beta[coefficientIndex(historyColumn(layout, h))];
-    if (spec.regularization.ridge === 0) for (const v of scaleDirections(layout, centre, q)) for (let a = 0; a < q; a++) if (v[a] !== 0) for (let b = 0; b < q; b++) hess[a * q + b] += v[a] * v[b];
+    if (spec.regularization.ridge === 0)
+      for (const v of scaleDirections(layout, centre, q))
+        for (let a = 0; a < q; a++) if (v[a] !== 0) for (let b = 0; b < q; b++) hess[a * q + b] += v[a] * v[b];
   } else {
     q = fit.beta.length;
     hess = evaluateObjective(data, familyOps(spec.family), fit.beta, true).hess!;
@@ -117,8 +124,14 @@ export function filterBands(
       let spatial: number[];
       let temporal: number[];
       if (at) {
-        spatial = sampledSpatial(layout, Array.from({ length: layout.K }, (_, k) => theta[at.spatial(g, k)]));
-        temporal = sampledTemporal(layout, Array.from({ length: layout.J }, (_, j) => theta[at.temporal(g, j)]));
+        spatial = sampledSpatial(
+          layout,
+          Array.from({ length: layout.K }, (_, k) => theta[at.spatial(g, k)]),
+        );
+        temporal = sampledTemporal(
+          layout,
+          Array.from({ length: layout.J }, (_, j) => theta[at.temporal(g, j)]),
+        );
       } else {
         ({ spatial, temporal } = leadingRankOne(fullFilterFast(layout, theta, g)));
       }
@@ -128,7 +141,8 @@ export function filterBands(
       for (let l = 0; l < nT; l++) temporalDraws[g][l * draws + d] = temporal[l];
     }
     if (nH > 0) {
-      for (let h = 0; h < layout.H; h++) historyBeta[coefficientIndex(historyColumn(layout, h))] = at ? theta[at.history(h)] : theta[coefficientIndex(historyColumn(layout, h))];
+      for (let h = 0; h < layout.H; h++)
+        historyBeta[coefficientIndex(historyColumn(layout, h))] = at ? theta[at.history(h)] : theta[coefficientIndex(historyColumn(layout, h))];
       const hist = sampledHistory(layout, historyBeta);
       for (let l = 0; l < nH; l++) historyDraws[l * draws + d] = hist[l];
     }

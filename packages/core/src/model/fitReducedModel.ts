@@ -200,7 +200,8 @@ interface ValidationPlan {
 
 /** A split is one part; k-fold one part per fold (repeat 0 of repeatedKfold: the other repeats are fitted after it). */
 function validationPlan(spec: Spec, nTrials: number): ValidationPlan {
-  if (spec.validation.kind === 'split') return { parts: [trialSplit(nTrials, spec.validation.testFraction, spec.validation.seed)], testKind: 'split', folds: null };
+  if (spec.validation.kind === 'split')
+    return { parts: [trialSplit(nTrials, spec.validation.testFraction, spec.validation.seed)], testKind: 'split', folds: null };
   const f = trialFolds(nTrials, spec.validation.folds, spec.validation.seed);
   return { parts: f.map((test, i) => ({ test, train: f.flatMap((other, j) => (j === i ? [] : other)) })), testKind: 'kfold', folds: f.length };
 }
@@ -444,9 +445,30 @@ function fitPlan(data: FitData, plan: ValidationPlan, options: FitOptions, progr
       const rows: number[] = [];
       f.forEach((test, i) => {
         progress(`repeat ${rep + 1}/${repeats}`, i, f.length);
-        rows.push(...recordHeldOut(data, pred, i, fitTrials(data, f.flatMap((other, j) => (j === i ? [] : other)), false), test));
+        rows.push(
+          ...recordHeldOut(
+            data,
+            pred,
+            i,
+            fitTrials(
+              data,
+              f.flatMap((other, j) => (j === i ? [] : other)),
+              false,
+            ),
+            test,
+          ),
+        );
       });
-      perRepeat.push(repeatFigures(scoreBlock(fam, pred, rows.sort((a, b) => a - b), fixedBins)));
+      perRepeat.push(
+        repeatFigures(
+          scoreBlock(
+            fam,
+            pred,
+            rows.sort((a, b) => a - b),
+            fixedBins,
+          ),
+        ),
+      );
     }
     repeated = { folds: k, repeats, seeds: perRepeat.map((_, i) => seed + i), perRepeat, ...spreadOf(perRepeat) };
   }
