@@ -52,10 +52,13 @@ describe('help', () => {
     }
   });
 
-  it('occam --help lists every command; --version is the package version', async () => {
+  it('occam --help lists every command but the internal ones; --version is the package version', async () => {
     const r = await runCli(['--help']);
     expect(r.code).toBe(0);
-    for (const cmd of commands) expect(r.stdout).toContain(cmd.name);
+    for (const cmd of commands) {
+      if (cmd.internal) expect(r.stdout).not.toMatch(new RegExp(`^\\s+${cmd.name}\\s`, 'm'));
+      else expect(r.stdout).toContain(cmd.name);
+    }
     const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
     const v = await runCli(['--version']);
     expect(v.stdout.trim()).toBe(pkg.version);
