@@ -103,7 +103,7 @@ def main(argv=None):
     p.add_argument(
         "--fit-bins",
         choices=("scored", "all"),
-        default="scored",
+        default="all",
         help="bins of the training trials the loss is fitted on: the scored ones (as the GLMs) or all (more events; validation and predictions stay on scored bins)",
     )
     p.add_argument("--threads", type=int, default=1, help="torch CPU threads (default 1: reproducible and polite on a shared machine)")
@@ -200,10 +200,10 @@ def run(args, torch):
         grid = [{"width": 8, "weightDecay": 1e-4, "dropout": 0.0}]
         max_epochs, patience = 4, 2
     else:
-        grid = [{"width": w, "weightDecay": wd, "dropout": 0.1} for w in (16, 32) for wd in (1e-3, 1e-2)]
-        max_epochs, patience = 40, 5
+        grid = [{"width": w, "weightDecay": wd, "dropout": 0.1} for w in (16, 32) for wd in (1e-4, 1e-3)]
+        max_epochs, patience = 60, 8
     batch = 32
-    lr = 2e-3
+    lr = 5e-3
 
     def loss_fn(logit, target, mask):
         if family == "bernoulli":
