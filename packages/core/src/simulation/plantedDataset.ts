@@ -11,8 +11,8 @@ export interface PlantedTruth {
   /** Per group: coefficients of the spatial basis (K) and temporal basis (J). */
   spatial: number[][];
   temporal: number[][];
-  /** History basis coefficients (H). */
-  history: number[];
+  /** History basis coefficients (H; absent or empty for a spec without history). */
+  history?: number[];
 }
 
 export interface PlantedOptions {
@@ -35,7 +35,7 @@ export interface PlantedOptions {
 /** The full-layout coefficient vector (intercept first) of a planted separable truth. */
 export function plantedBeta(spec: Spec, atoms: Atom[], truth: PlantedTruth): Float64Array {
   const layout = buildLayout(spec, atoms);
-  return separableBeta(layout, truth.intercept, truth.spatial, truth.temporal, truth.history.slice(0, layout.H));
+  return separableBeta(layout, truth.intercept, truth.spatial, truth.temporal, (truth.history ?? []).slice(0, layout.H));
 }
 
 /**
