@@ -200,10 +200,10 @@ def run(args, torch):
         grid = [{"width": 8, "weightDecay": 1e-4, "dropout": 0.0}]
         max_epochs, patience = 4, 2
     else:
-        grid = [{"width": w, "weightDecay": wd, "dropout": 0.1} for w in (16, 32) for wd in (1e-4, 1e-3)]
-        max_epochs, patience = 60, 8
+        grid = [{"width": w, "weightDecay": wd, "dropout": 0.1} for w in (16, 32) for wd in (1e-3, 1e-2)]
+        max_epochs, patience = 40, 5
     batch = 32
-    lr = 5e-3
+    lr = 2e-3
 
     def loss_fn(logit, target, mask):
         if family == "bernoulli":
