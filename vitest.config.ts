@@ -27,6 +27,7 @@ const acceptanceTests = [
   'apps/cli/test/bound.test.ts', // occam bound: the rich GLM and tools/tcn-bound (PyTorch) through the built CLI
   'apps/cli/test/slurm.test.ts', // sharded extraction and compare through the local SLURM cluster (.ci/run starts it)
   'apps/cli/test/intervene.test.ts', // planted cell: fit, five simulated interventions, occam intervene twice
+  'apps/cli/test/interveneLanguageModel.test.ts', // the copy model: lm reduce, then ablations and resampled tokens
   'packages/core/test/outputSafety.test.ts',
   // whole searches, reductions and dynamics
   'packages/core/test/search.test.ts',
@@ -42,6 +43,7 @@ const acceptanceTests = [
   'packages/transformer/test/controls.test.ts',
   'packages/transformer/test/reduction.test.ts',
   'packages/transformer/test/search.test.ts',
+  'packages/transformer/test/intervention.test.ts', // ablated copies of the copy model, re-extracted (~35 s)
   'packages/report/test/buildReport.test.ts',
   'packages/report/test/languageModelReport.test.ts',
 ];

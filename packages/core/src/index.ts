@@ -126,4 +126,5 @@ export { readInterventionFile } from './intervention/readInterventionFile.js';
 export { selectAtoms } from './intervention/selectAtoms.js';
 export { applyIntervention, shiftBins, type AppliedIntervention } from './intervention/applyIntervention.js';
 export { forwardResponse, type ForwardResponse, type ForwardOptions } from './intervention/forwardResponse.js';
-export { interventionCheck, missRule, DEFAULT_CHECK_OPTIONS, type SimulatedRun, type InterventionCheckOptions } from './intervention/interventionCheck.js';
+export { interventionCheck, DEFAULT_CHECK_OPTIONS, type SimulatedRun, type InterventionCheckOptions } from './intervention/interventionCheck.js';
+export { missRule, outcomeLine, signedChange, slopeThroughOrigin, pearson, type ObservedChange } from './intervention/outcomeText.js';

@@ -1,11 +1,17 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   DEFAULT_CHECK_OPTIONS,
   interventionCheck,
   readDataset,
   readInterventionFile,
+  readJsonFile,
   readReducedModel,
   checkModelForDataset,
+  zodProblem,
   type InterventionResult,
+  type ReducedModel,
   type SimulatedRun,
 } from '@occam/core';
 import { UsageError, numberOption, requireString, type Command } from '../cli.js';
@@ -21,7 +27,8 @@ function parseSimulated(word: string): { name: string; path: string } {
 
 export const interveneCommand: Command = {
   name: 'intervene',
-  summary: "causal check: predict each intervention's change in spike probability with the reduced model, beside the simulated change",
+  summary:
+    "causal check: predict each intervention's change (spike probability, or a language model's behaviour rate) with the reduced model, beside the system's own change",
   example:
     "occam intervene --model v1.model.json --data data/neuron/v1-C2 --interventions interventions.json --simulated 'no inhibition=v1-C2-no-inhibition' --out intervene.json",
   details:
@@ -30,15 +37,40 @@ export const interveneCommand: Command = {
     'unknown, so they cannot be held at the recorded ones). The response is the mean spike probability per scored bin. With --simulated, the ' +
     'same intervention applied to the detailed system (tools/neuron-sim --interventions, imported with occam neuron import) gives the simulated ' +
     'change on the same trials, matched by trial id. Intervals resample trials, paired across arms. Across interventions: the slope of simulated ' +
-    'on predicted change (through the origin; 1 = right size) and their correlation. A line per intervention says whether the prediction misses.',
+    'on predicted change (through the origin; 1 = right size) and their correlation. A line per intervention says whether the prediction misses.\n\n' +
+    "A list with system 'language-model' (ablate-head, ablate-mlp: zero or mean, written into a copy of the ONNX graph's weights; " +
+    'resample-token at an offset) runs on the network itself: give --lm-model, --condition and --behaviour instead of --data. Each arm is ' +
+    "extracted again, so the reduced model sees its own atoms as the intervention changed them; the actual change is the network's behaviour rate.",
   options: {
     model: { type: 'string', value: 'FILE', path: 'file', required: true, description: 'the reduced model (JSON from occam fit, neuron reduce or search)' },
     data: {
       type: 'string',
       value: 'DIR',
       path: 'directory',
-      required: true,
-      description: 'the Dataset of the unintervened system (the inputs the interventions change, and its own output)',
+      description: 'the Dataset of the unintervened system (the inputs the interventions change, and its own output; neuron lists)',
+    },
+    'lm-model': {
+      type: 'string',
+      value: 'DIR',
+      path: 'directory',
+      description: 'the language model folder the interventions act on (language-model lists)',
+    },
+    condition: { type: 'string', value: 'FILE', path: 'file', description: 'the prompt condition, as given to lm reduce (language-model lists)' },
+    behaviour: {
+      type: 'string',
+      value: 'B',
+      aliases: ['behavior'],
+      description: 'the behaviour, as given to lm reduce (language-model lists)',
+    },
+    'include-readout-atoms': {
+      type: 'boolean',
+      description: 'extract the readout atoms too, for a reduced model fitted with them (language-model lists)',
+    },
+    'work-dir': {
+      type: 'string',
+      value: 'DIR',
+      path: 'directory',
+      description: 'where the ablated model copies are written (language-model lists; default: a temporary folder, removed afterwards)',
     },
     interventions: {
       type: 'string',
@@ -80,13 +112,12 @@ export const interveneCommand: Command = {
   outputs: [{ option: 'out', kind: 'file' }],
   inputs: (v) => [
     v.model as string,
-    v.data as string,
     v.interventions as string,
+    ...[v.data, v['lm-model'], v.condition].filter((x): x is string => typeof x === 'string'),
     ...((v.simulated as string[] | undefined) ?? []).map((s) => s.slice(s.lastIndexOf('=') + 1)),
   ],
   async run({ values, io }) {
     const modelPath = requireString(values, 'model');
-    const dataDir = requireString(values, 'data');
     const listPath = requireString(values, 'interventions');
     const outPath = requireString(values, 'out');
     const whole = (name: string, min: number) => {
@@ -99,6 +130,29 @@ export const interveneCommand: Command = {
     const resamples = whole('resamples', 1);
     const missFraction = numberOption(values, 'miss-fraction', DEFAULT_CHECK_OPTIONS.missFraction)!;
     if (!(missFraction >= 0 && missFraction < 1)) throw new UsageError(`--miss-fraction must be in [0, 1), got ${missFraction}`);
+    const raw = await readJsonFile(listPath, { what: 'intervention list' });
+    if (raw && typeof raw === 'object' && (raw as { system?: unknown }).system === 'language-model') {
+      for (const neuronOnly of ['data', 'simulated'])
+        if (values[neuronOnly] !== undefined)
+          throw new UsageError(`--${neuronOnly} is for neuron lists; ${listPath} is a language-model list (the network itself gives the actual change)`);
+      const model = await readReducedModel(modelPath);
+      const result = await interveneOnLanguageModel(values, raw, model, {
+        modelPath,
+        listPath,
+        samples,
+        seed,
+        resamples,
+        missFraction,
+        progress: io.progress('interventions'),
+      });
+      await writeTextOutput(outPath, JSON.stringify(result, null, 1) + '\n');
+      if (io.json) io.out(JSON.stringify(result));
+      else if (!io.quiet) io.out(`${interveneSummary(result)}${wroteLine(outPath)}`);
+      return;
+    }
+    for (const lmOnly of ['lm-model', 'condition', 'behaviour', 'work-dir', 'include-readout-atoms'])
+      if (values[lmOnly] !== undefined) throw new UsageError(`--${lmOnly} is for language-model lists; ${listPath} is not one`);
+    const dataDir = requireString(values, 'data');
     const pairs = ((values.simulated as string[] | undefined) ?? []).map(parseSimulated);
     const repeated = pairs.find((p, i) => pairs.findIndex((q) => q.name === p.name) !== i);
     if (repeated) throw new UsageError(`--simulated names '${repeated.name}' twice; give one Dataset per intervention`);
@@ -128,8 +182,57 @@ export const interveneCommand: Command = {
   },
 };
 
+/** The language-model path: the list validated by the transformer's schema, every arm extracted again from the network. */
+async function interveneOnLanguageModel(
+  values: Record<string, unknown>,
+  raw: unknown,
+  reducedModel: ReducedModel,
+  o: {
+    modelPath: string;
+    listPath: string;
+    samples: number;
+    seed: number;
+    resamples: number;
+    missFraction: number;
+    progress: (done: number, total: number) => void;
+  },
+) {
+  const { LmInterventionListSchema, interveneLanguageModel } = await import('@occam/transformer');
+  const parsed = LmInterventionListSchema.safeParse(raw);
+  if (!parsed.success) throw zodProblem(o.listPath, parsed.error, LmInterventionListSchema);
+  const lmModel = requireString(values, 'lm-model');
+  const condition = requireString(values, 'condition');
+  const behaviour = requireString(values, 'behaviour');
+  const given = values['work-dir'] as string | undefined;
+  const work = given ?? (await mkdtemp(join(tmpdir(), 'occam-intervene-')));
+  try {
+    return await interveneLanguageModel({
+      modelDir: lmModel,
+      condition,
+      behaviour,
+      reducedModel,
+      ...(values['include-readout-atoms'] === true ? { atoms: { includeReadoutAtoms: true } } : {}),
+      interventions: parsed.data.interventions,
+      workDir: work,
+      options: { samples: o.samples, seed: o.seed, resamples: o.resamples, missFraction: o.missFraction },
+      // the library reports 'intervention k/n: name' before each arm
+      onProgress: (line) => {
+        const m = /^intervention (\d+)\/(\d+)/.exec(line);
+        if (m) o.progress(Number(m[1]) - 1, Number(m[2]));
+      },
+    });
+  } finally {
+    if (given === undefined) await rm(work, { recursive: true, force: true });
+  }
+}
+
+/** What the summary reads of a result; neuron and language-model results both have it. */
+type SummaryInput = Pick<InterventionResult, 'measure' | 'bootstrap' | 'baseline' | 'acrossInterventions' | 'missRule' | 'misses'> & {
+  interventions: { miss: boolean | null; line: string }[];
+};
+
 /** The table a person reads: one row per intervention, then the slope and correlation, then the misses. */
-export function interveneSummary(r: InterventionResult): string {
+export function interveneSummary(r: SummaryInput): string {
   const f = (x: { estimate: number | null; low: number | null; high: number | null } | null | undefined) =>
     !x || x.estimate === null ? '—' : `${x.estimate.toFixed(4)}${x.low !== null && x.high !== null ? ` [${x.low.toFixed(4)}, ${x.high.toFixed(4)}]` : ''}`;
   const lines = [

@@ -4,6 +4,7 @@ import { forEachTrialResample, percentileInterval } from '../bootstrap/trialResa
 import type { ReducedModel } from '../model/schema.js';
 import { applyIntervention } from './applyIntervention.js';
 import { forwardResponse } from './forwardResponse.js';
+import { missRule, outcomeLine, pearson, slopeThroughOrigin } from './outcomeText.js';
 import type { Estimate, InterventionOutcome, InterventionResult } from './resultSchema.js';
 import type { InterventionList, NeuronIntervention } from './schema.js';
 
@@ -26,14 +27,6 @@ export interface InterventionCheckOptions {
 }
 
 export const DEFAULT_CHECK_OPTIONS: InterventionCheckOptions = { samples: 20, seed: 0, resamples: 1000, level: 0.95, bootstrapSeed: 0, missFraction: 0.5 };
-
-export function missRule(missFraction: number): string {
-  return (
-    `an intervention's prediction misses when the interval of (predicted − simulated change) excludes 0 AND |predicted − simulated| > ` +
-    `${missFraction} × max(|predicted|, |simulated|): a difference the trials resolve and that is large beside the effect itself ` +
-    `(a wrong sign, or a change off by more than a factor ${(1 / (1 - missFraction)).toPrecision(2)})`
-  );
-}
 
 /**
  * The causal check: for each intervention, the reduced model's predicted change in the response (mean output per
@@ -208,7 +201,15 @@ export function interventionCheck(
         : a.sim
           ? false
           : null;
-    const line = outcomeLine(a.iv, predicted.change, simulatedFigures?.change ?? null, diff, miss, p);
+    const line = outcomeLine(
+      a.iv.name,
+      predicted.change,
+      simulatedFigures?.change ?? null,
+      diff,
+      miss,
+      { predChange: p.predChange, observedChange: p.simChange },
+      'simulated',
+    );
     if (miss) misses.push(line);
     return {
       name: a.iv.name,
@@ -261,60 +262,6 @@ export function interventionCheck(
     misses,
     seconds: (Date.now() - t0) / 1000,
   };
-}
-
-function outcomeLine(
-  iv: NeuronIntervention,
-  predicted: Estimate,
-  simulated: Estimate | null,
-  diff: Estimate | null,
-  miss: boolean | null,
-  p: { predChange: number; simChange: number },
-): string {
-  const e = (x: Estimate) => `${signed(x.estimate)}${x.low !== null && x.high !== null ? ` [${signed(x.low)}, ${signed(x.high)}]` : ''}`;
-  const head = `${iv.name}: predicted change ${e(predicted)}`;
-  if (!simulated || !diff) return `${head}; no simulation given`;
-  const body = `${head}, simulated ${e(simulated)}; predicted − simulated ${e(diff)}`;
-  if (!miss) return `${body}: the reduction predicts this intervention`;
-  const why =
-    Math.sign(p.predChange) !== Math.sign(p.simChange)
-      ? 'predicts a change of the wrong sign'
-      : Math.abs(p.predChange) < Math.abs(p.simChange)
-        ? `under-predicts the change (predicted/simulated ${(p.predChange / p.simChange).toFixed(2)})`
-        : `over-predicts the change (predicted/simulated ${(p.predChange / p.simChange).toFixed(2)})`;
-  return `${body}: MISS — the reduction ${why}`;
-}
-
-function signed(v: number | null): string {
-  if (v === null) return '—';
-  const s = Math.abs(v) < 1e-3 && v !== 0 ? v.toExponential(2) : v.toFixed(4);
-  return v > 0 ? `+${s}` : s;
-}
-
-function slopeThroughOrigin(xs: number[], ys: number[]): number {
-  let xy = 0;
-  let xx = 0;
-  for (let i = 0; i < xs.length; i++) {
-    xy += xs[i] * ys[i];
-    xx += xs[i] * xs[i];
-  }
-  return xs.length >= 2 && xx > 0 ? xy / xx : NaN;
-}
-
-function pearson(xs: number[], ys: number[]): number {
-  const n = xs.length;
-  if (n < 3) return NaN;
-  const mx = xs.reduce((s, v) => s + v, 0) / n;
-  const my = ys.reduce((s, v) => s + v, 0) / n;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (xs[i] - mx) * (ys[i] - my);
-    sxx += (xs[i] - mx) ** 2;
-    syy += (ys[i] - my) ** 2;
-  }
-  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : NaN;
 }
 
 /**

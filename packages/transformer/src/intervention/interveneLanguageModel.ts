@@ -4,8 +4,12 @@ import {
   forEachTrialResample,
   forwardResponse,
   layoutForModel,
+  missRule,
   OccamError,
+  outcomeLine,
+  pearson,
   percentileInterval,
+  slopeThroughOrigin,
   type Dataset,
   type Estimate,
   type ReducedModel,
@@ -79,12 +83,9 @@ interface Arm {
   predicted: Float64Array;
 }
 
+/** The language-model miss rule: core's, plus an absolute floor in rate (see LmCheckOptions.missFloor). */
 export function lmMissRule(missFraction: number, missFloor: number): string {
-  return (
-    `an intervention's prediction misses when the interval of (predicted − actual change) excludes 0 AND |predicted − actual| > ` +
-    `${missFraction} × max(|predicted|, |actual|) AND |predicted − actual| > ${missFloor} (in rate): a difference the prompts resolve and that is large beside the effect itself ` +
-    `(a wrong sign, or a change off by more than a factor ${(1 / (1 - missFraction)).toPrecision(2)})`
-  );
+  return missRule(missFraction, 'actual', { value: missFloor, unit: 'in rate' });
 }
 
 /**
@@ -282,7 +283,7 @@ export async function interveneLanguageModel(args: InterveneLanguageModelArgs): 
     const resolved = diff.low !== null && diff.high !== null && (diff.low > 0 || diff.high < 0);
     const miss =
       resolved && Math.abs(p.diff) > opts.missFraction * Math.max(Math.abs(p.predChange), Math.abs(p.actChange)) && Math.abs(p.diff) > opts.missFloor;
-    const line = outcomeLine(a.name, predicted.change, actual.change, diff, miss, p);
+    const line = outcomeLine(a.name, predicted.change, actual.change, diff, miss, { predChange: p.predChange, observedChange: p.actChange }, 'actual');
     if (miss) misses.push(line);
     return {
       name: a.name,
@@ -395,49 +396,4 @@ function perPosition(arm: Arm, original: Arm, N: number, nBins: number): LmInter
     out.predictedIntervened.push(n ? pi / n : null);
   }
   return out;
-}
-
-function outcomeLine(name: string, predicted: Estimate, actual: Estimate, diff: Estimate, miss: boolean, p: { predChange: number; actChange: number }): string {
-  const e = (x: Estimate) => `${signed(x.estimate)}${x.low !== null && x.high !== null ? ` [${signed(x.low)}, ${signed(x.high)}]` : ''}`;
-  const body = `${name}: predicted change ${e(predicted)}, actual ${e(actual)}; predicted − actual ${e(diff)}`;
-  if (!miss) return `${body}: the reduction predicts this intervention`;
-  const why =
-    p.predChange * p.actChange < 0
-      ? 'predicts a change of the wrong sign'
-      : Math.abs(p.predChange) < Math.abs(p.actChange)
-        ? `under-predicts the change (predicted/actual ${(p.predChange / p.actChange).toFixed(2)})`
-        : `over-predicts the change (predicted/actual ${(p.predChange / p.actChange).toFixed(2)})`;
-  return `${body}: MISS — the reduction ${why}`;
-}
-
-function signed(v: number | null): string {
-  if (v === null) return '—';
-  const s = Math.abs(v) < 1e-3 && v !== 0 ? v.toExponential(2) : v.toFixed(4);
-  return v > 0 ? `+${s}` : s;
-}
-
-function slopeThroughOrigin(xs: number[], ys: number[]): number {
-  let xy = 0;
-  let xx = 0;
-  for (let i = 0; i < xs.length; i++) {
-    xy += xs[i] * ys[i];
-    xx += xs[i] * xs[i];
-  }
-  return xs.length >= 2 && xx > 0 ? xy / xx : NaN;
-}
-
-function pearson(xs: number[], ys: number[]): number {
-  const n = xs.length;
-  if (n < 3) return NaN;
-  const mx = xs.reduce((s, v) => s + v, 0) / n;
-  const my = ys.reduce((s, v) => s + v, 0) / n;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (xs[i] - mx) * (ys[i] - my);
-    sxx += (xs[i] - mx) ** 2;
-    syy += (ys[i] - my) ** 2;
-  }
-  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : NaN;
 }
