@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FIGURE_NAMES, neuronLikeAtoms, plantedDataset, SpecSchema, type SpecInput } from '@occam/core';
-import { figureOfMetric } from '../src/search/candidateIntervals.js';
+import { bootstrapFigures, FIGURE_NAMES, fitReducedModelWithPredictions, neuronLikeAtoms, plantedDataset, SpecSchema, type SpecInput } from '@occam/core';
+import { candidateIntervals, figureOfMetric } from '../src/search/candidateIntervals.js';
 import { scoreCandidate } from '../src/search/scoreCandidate.js';
 
 const temporal = { minLag: 1, maxLag: 10, basis: { kind: 'raisedCosineLog', count: 3, firstPeak: 1, lastPeak: 6, offset: 2 } } as const;
@@ -44,6 +44,14 @@ describe("a search candidate's intervals", () => {
       expect(value!, m).toBeLessThanOrEqual(high);
     }
     expect(Object.keys(a.intervals!).sort()).toEqual([...FIGURE_NAMES].sort());
+  });
+
+  it("are the model's side of bootstrapFigures on the same held-out rows: the same draws, the same bounds", () => {
+    const { heldOut } = fitReducedModelWithPredictions(dataset, spec, { coincidence: false, refit: false, bootstrap: false, diagnose: false });
+    const full = bootstrapFigures(heldOut, { resamples: 400, seed: 7, level: 0.95 }).model;
+    const expected = Object.fromEntries(FIGURE_NAMES.map((f) => [f, full[f].low === null || full[f].high === null ? null : [full[f].low, full[f].high]]));
+    expect(candidateIntervals(heldOut, { resamples: 400, seed: 7 })).toEqual(expected);
+    expect(a.intervals).toEqual(expected);
   });
 
   it('are seeded: the same seed draws the same intervals, another seed other ones; the metrics do not move', () => {

@@ -1,6 +1,6 @@
-import { bootstrapFigures, type FigureIntervals } from '../bootstrap/bootstrapFigures.js';
 import type { ScoredRows } from '../bootstrap/scoredRows.js';
-import { FIGURE_NAMES, type FigureName } from '../bootstrap/trialStatistics.js';
+import { forEachTrialResample, percentileInterval } from '../bootstrap/trialResampling.js';
+import { FIGURE_NAMES, figuresAt, trialStatistics, type FigureName } from '../bootstrap/trialStatistics.js';
 import type { Candidate, SearchOptions, SearchResult } from './schema.js';
 
 /** Coverage of every candidate's intervals: the conventional 95 %, independent of the sufficiency test's α. */
@@ -23,16 +23,20 @@ export function candidateIntervalsRecord(options: CandidateIntervalOptions): Non
 
 /**
  * A candidate's 95 % intervals of its held-out figures, from the out-of-fold predictions it was scored with:
- * whole trials resampled, every figure recomputed from per-trial statistics (no refit). The same seed draws
- * the same trials for every candidate, so two candidates' intervals are comparable resample by resample.
+ * whole trials resampled, every figure recomputed from per-trial statistics (no refit) — the model's side of
+ * `bootstrapFigures`, the same draws and values, without the PSTH's rank sweeps (half the cost, and a search
+ * scores many candidates). The same seed draws the same trials for every candidate.
  */
 export function candidateIntervals(heldOut: ScoredRows, options: CandidateIntervalOptions): NonNullable<Candidate['intervals']> {
-  const model: FigureIntervals = bootstrapFigures(heldOut, { resamples: options.resamples, seed: options.seed, level: CANDIDATE_INTERVAL_LEVEL }).model;
+  const stats = { ...trialStatistics(heldOut), psth: null };
+  const estimate = figuresAt(stats, new Float64Array(stats.trials.length).fill(1)).model;
+  const draws = Object.fromEntries(FIGURE_NAMES.map((f) => [f, new Float64Array(options.resamples)])) as Record<FigureName, Float64Array>;
+  forEachTrialResample(stats.trials.length, options.resamples, options.seed, (weights, b) => {
+    const figures = figuresAt(stats, weights).model;
+    for (const f of FIGURE_NAMES) draws[f][b] = figures[f];
+  });
   return Object.fromEntries(
-    FIGURE_NAMES.map((f) => {
-      const i = model[f];
-      return [f, i.low !== null && i.high !== null ? [i.low, i.high] : null];
-    }),
+    FIGURE_NAMES.map((f) => [f, Number.isFinite(estimate[f]) ? percentileInterval(draws[f], CANDIDATE_INTERVAL_LEVEL) : null]),
   ) as NonNullable<Candidate['intervals']>;
 }
 
