@@ -5,6 +5,7 @@ import {
   readDataset,
   runSearch,
   SearchOptionError,
+  STRATEGY_NAMES,
   type Candidate,
   type DatasetManifest,
   type SearchOptions,
@@ -234,8 +235,8 @@ export const searchCommand: Command = {
     strategies: {
       type: 'string',
       value: 'LIST',
-      default: 'forward,backward,groupLasso',
-      description: 'comma-separated search strategies: forward, backward, groupLasso',
+      default: STRATEGY_NAMES.join(','),
+      description: `comma-separated search strategies: ${STRATEGY_NAMES.join(', ')}`,
     },
     family: {
       type: 'string',
