@@ -228,6 +228,7 @@ async function interveneOnLanguageModel(
 
 /** What the summary reads of a result; neuron and language-model results both have it. */
 type SummaryInput = Pick<InterventionResult, 'measure' | 'bootstrap' | 'baseline' | 'acrossInterventions' | 'missRule' | 'misses'> & {
+  system: 'neuron' | 'language-model';
   interventions: { miss: boolean | null; line: string }[];
 };
 
@@ -241,7 +242,9 @@ export function interveneSummary(r: SummaryInput): string {
     '',
     ...r.interventions.map((i) => `${i.miss ? 'MISS ' : i.miss === false ? 'ok   ' : '     '}${i.line}`),
     '',
-    `across ${r.acrossInterventions.count} simulated intervention(s): slope (simulated on predicted) ${f(r.acrossInterventions.slope)}, correlation ${f(r.acrossInterventions.correlation)}`,
+    r.system === 'language-model'
+      ? `across ${r.acrossInterventions.count} intervention(s): slope (actual on predicted) ${f(r.acrossInterventions.slope)}, correlation ${f(r.acrossInterventions.correlation)}`
+      : `across ${r.acrossInterventions.count} simulated intervention(s): slope (simulated on predicted) ${f(r.acrossInterventions.slope)}, correlation ${f(r.acrossInterventions.correlation)}`,
   ];
   if (r.misses.length) lines.push(`${r.misses.length} miss(es); rule: ${r.missRule}`);
   return lines.join('\n');
