@@ -203,10 +203,33 @@ def export_onnx(model: GPT2LMHeadModel, path: str, with_past: bool):
 
 
 # ------------------------------------------------------------------------------------- verification
-def _tensor_json(t: torch.Tensor):
-    t = t.detach().contiguous()
-    return {"dims": list(t.shape), "type": "int64" if t.dtype == torch.long else "float32",
-            "data": t.reshape(-1).tolist()}
+class TensorBlob:
+    """The verification cases' tensor data as one little-endian binary file beside a small JSON index.
+
+    At GPT-2-small size the cases hold ~1 GB of floats; as JSON numbers that is a string longer than V8's
+    limit (ERR_STRING_TOO_LONG in verify_onnx.mjs). Each tensor is appended raw (int64 or float32) and the
+    JSON keeps only {dims, type, offset} (offset in bytes, 8-aligned so the reader can view it in place)."""
+
+    def __init__(self, path):
+        self.f = open(path, "wb")
+        self.offset = 0
+
+    def add(self, t: torch.Tensor):
+        t = t.detach().contiguous()
+        kind = "int64" if t.dtype == torch.long else "float32"
+        arr = t.numpy().astype("<i8" if kind == "int64" else "<f4", copy=False)
+        pad = (-self.offset) % 8
+        if pad:
+            self.f.write(b"\0" * pad)
+            self.offset += pad
+        ref = {"dims": list(t.shape), "type": kind, "offset": self.offset}
+        data = arr.tobytes()
+        self.f.write(data)
+        self.offset += len(data)
+        return ref
+
+    def close(self):
+        self.f.close()
 
 
 def _capture(model, tensor_names):
@@ -254,7 +277,7 @@ def _capture(model, tensor_names):
     return store, hooks
 
 
-def build_cases(model, task_vocab_size, with_past, seq_len, tensor_names):
+def build_cases(model, task_vocab_size, with_past, seq_len, tensor_names, blob: TensorBlob):
     cfg = model.config
     g = torch.Generator().manual_seed(7)
     H, D = cfg.n_head, cfg.n_embd // cfg.n_head
@@ -267,20 +290,20 @@ def build_cases(model, task_vocab_size, with_past, seq_len, tensor_names):
             logits, presents = model(ids, mask, pos, past)
         for h in hooks:
             h.remove()
-        feeds = {"input_ids": _tensor_json(ids), "attention_mask": _tensor_json(mask), "position_ids": _tensor_json(pos)}
+        feeds = {"input_ids": blob.add(ids), "attention_mask": blob.add(mask), "position_ids": blob.add(pos)}
         if with_past:
             B = ids.shape[0]
             pk = past if past is not None else tuple(
                 (torch.zeros(B, H, 0, D), torch.zeros(B, H, 0, D)) for _ in range(cfg.n_layer))
             for i, (k, v) in enumerate(pk):
-                feeds[f"past_key_values.{i}.key"] = _tensor_json(k)
-                feeds[f"past_key_values.{i}.value"] = _tensor_json(v)
-        expect = {"logits": _tensor_json(logits)}
+                feeds[f"past_key_values.{i}.key"] = blob.add(k)
+                feeds[f"past_key_values.{i}.value"] = blob.add(v)
+        expect = {"logits": blob.add(logits)}
         if with_past:
             for i, (k, v) in enumerate(presents):
-                expect[f"present.{i}.key"] = _tensor_json(k)
-                expect[f"present.{i}.value"] = _tensor_json(v)
-        inter = {k: _tensor_json(v) for k, v in store.items() if k in tensor_names}
+                expect[f"present.{i}.key"] = blob.add(k)
+                expect[f"present.{i}.value"] = blob.add(v)
+        inter = {k: blob.add(v) for k, v in store.items() if k in tensor_names}
         cases.append({"name": name, "feeds": feeds, "expect": expect, "intermediates": inter})
         return logits, presents
 
@@ -317,11 +340,11 @@ def build_cases(model, task_vocab_size, with_past, seq_len, tensor_names):
     return cases
 
 
-def verify(model_dir, model, with_past, seq_len, tensor_names):
+def verify(model_dir, model, with_past, seq_len, tensor_names, external_data=False):
     import onnx
     from onnx import helper, TensorProto
 
-    cases = build_cases(model, model.config.vocab_size, with_past, seq_len, tensor_names)
+    # onnx.load also reads an external data file (model.onnx_data) from the model's folder
     m = onnx.load(os.path.join(model_dir, "onnx", "model.onnx"))
     existing = {o.name for o in m.graph.output}
     for key, name in tensor_names.items():
@@ -329,11 +352,22 @@ def verify(model_dir, model, with_past, seq_len, tensor_names):
             m.graph.output.append(helper.make_tensor_value_info(name, TensorProto.FLOAT, None))
     with tempfile.TemporaryDirectory() as td:
         probe = os.path.join(td, "probe.onnx")
-        onnx.save(m, probe)
+        # the probe keeps its weights external when the model does (a single protobuf stops at 2 GB)
+        if external_data:
+            onnx.save_model(m, probe, save_as_external_data=True, all_tensors_to_one_file=True,
+                            location="probe.onnx_data")
+        else:
+            onnx.save(m, probe)
+        del m
+        blob = TensorBlob(os.path.join(td, "cases.bin"))
+        try:
+            cases = build_cases(model, model.config.vocab_size, with_past, seq_len, tensor_names, blob)
+        finally:
+            blob.close()
         cpath = os.path.join(td, "cases.json")
         with open(cpath, "w") as f:
             json.dump({"tensor_names": tensor_names, "cases": cases}, f)
-        r = subprocess.run(["node", os.path.join(HERE, "verify_onnx.mjs"), probe, cpath],
+        r = subprocess.run(["node", os.path.join(HERE, "verify_onnx.mjs"), probe, cpath, blob.f.name],
                            capture_output=True, text=True, cwd=HERE)
     if r.returncode != 0:
         sys.stderr.write(r.stdout + r.stderr)
@@ -349,6 +383,8 @@ def main(argv=None):
     ap.add_argument("--out", required=True)
     ap.add_argument("--with-past", action="store_true")
     ap.add_argument("--no-verify", action="store_true")
+    ap.add_argument("--external-data", action="store_true",
+                    help="weights in onnx/model.onnx_data beside onnx/model.onnx (Optimum's layout for large models)")
     ap.add_argument("--name", default=None, help="occam.name in config.json (default: basename of --out)")
     args = ap.parse_args(argv)
     torch.manual_seed(0)
@@ -359,8 +395,18 @@ def main(argv=None):
     onnx_path = os.path.join(args.out, "onnx", "model.onnx")
     m = export_onnx(model, onnx_path, args.with_past)
     names = find_tensor_names(m)
+    if args.external_data:
+        # Optimum's layout: every initializer over 1 KB in one file, model.onnx_data, named by a relative
+        # location; the graph file keeps only the structure and small constants
+        data_path = onnx_path + "_data"
+        if os.path.exists(data_path):
+            os.remove(data_path)  # save_model appends to an existing data file
+        __import__("onnx").save_model(m, onnx_path, save_as_external_data=True, all_tensors_to_one_file=True,
+                                      location=os.path.basename(data_path), size_threshold=1024)
+    del m
 
     conf = hf_config(ck, cfg, args.with_past, dict(names))
+    conf["occam"]["onnx"]["external_data"] = "model.onnx_data" if args.external_data else None
     conf["occam"]["name"] = args.name or os.path.basename(os.path.normpath(args.out))
     with open(os.path.join(args.out, "config.json"), "w") as f:
         json.dump(conf, f, indent=2, allow_nan=False)
@@ -375,10 +421,12 @@ def main(argv=None):
         json.dump({"bos_token": SPECIALS[BOS], "eos_token": SPECIALS[EOS], "pad_token": SPECIALS[PAD],
                    "unk_token": SPECIALS[UNK]}, f, indent=2)
 
+    size = os.path.getsize(onnx_path)
+    data_note = f" + {os.path.getsize(onnx_path + '_data')} bytes in model.onnx_data" if args.external_data else ""
     print(f"exported {args.checkpoint} (step {ck['step']}) -> {args.out} "
-          f"[{'with past' if args.with_past else 'no past'}, {os.path.getsize(onnx_path)} bytes]")
+          f"[{'with past' if args.with_past else 'no past'}, {size} bytes{data_note}]")
     if not args.no_verify:
-        res = verify(args.out, model, args.with_past, ck["task_info"]["seq_len"], dict(names))
+        res = verify(args.out, model, args.with_past, ck["task_info"]["seq_len"], dict(names), args.external_data)
         print(f"onnxruntime vs torch: max |diff| logits {res['max_logits']:.2e}, presents {res['max_presents']:.2e}, "
               f"named tensors {res['max_intermediates']:.2e} (relative to max(1, max|x|); worst: "
               f"{res['worst_intermediate']}) over {res['n_cases']} cases, {res['n_intermediates']} named tensors")

@@ -1,15 +1,31 @@
 // Runs an ONNX graph with onnxruntime-node on cases written by export.py and compares with PyTorch.
-// usage: node verify_onnx.mjs MODEL.onnx CASES.json  -> prints one JSON line of max |diff| values
-import { readFileSync } from 'node:fs';
+// usage: node verify_onnx.mjs MODEL.onnx CASES.json CASES.bin  -> prints one JSON line of max |diff| values
+// CASES.json is an index ({dims, type, offset} per tensor); the values are raw little-endian int64/float32 in
+// CASES.bin, read one tensor at a time, so a GPT-2-small-sized case set (~1 GB) never becomes one JS string.
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 
-const [modelPath, casesPath] = process.argv.slice(2);
+const [modelPath, casesPath, blobPath] = process.argv.slice(2);
 const { tensor_names: names, cases } = JSON.parse(readFileSync(casesPath, 'utf8'));
+const blob = openSync(blobPath, 'r');
 const session = await ort.InferenceSession.create(modelPath);
 
+function load(t) {
+  const count = t.dims.reduce((a, b) => a * b, 1);
+  const width = t.type === 'int64' ? 8 : 4;
+  const bytes = new Uint8Array(count * width);
+  let done = 0;
+  while (done < bytes.length) {
+    const n = readSync(blob, bytes, done, bytes.length - done, t.offset + done);
+    if (n === 0) throw new Error(`${blobPath}: ends before tensor at byte ${t.offset} (${bytes.length} bytes)`);
+    done += n;
+  }
+  const data = t.type === 'int64' ? new BigInt64Array(bytes.buffer) : new Float32Array(bytes.buffer);
+  return { dims: t.dims, type: t.type, data };
+}
 function toTensor(t) {
-  if (t.type === 'int64') return new ort.Tensor('int64', BigInt64Array.from(t.data.map(BigInt)), t.dims);
-  return new ort.Tensor('float32', Float32Array.from(t.data), t.dims);
+  const { data } = load(t);
+  return new ort.Tensor(t.type, data, t.dims);
 }
 function maxAbs(t) {
   let m = 0;
@@ -35,14 +51,15 @@ for (const c of cases) {
   for (const key of inter) if (!fetch.includes(names[key])) fetch.push(names[key]);
   const out = await session.run(feeds, fetch);
   const row = { name: c.name };
-  for (const [k, want] of Object.entries(c.expect)) {
+  for (const [k, ref] of Object.entries(c.expect)) {
+    const want = load(ref);
     const d = maxDiff(out[k], want, `${c.name}/${k}`);
     if (k === 'logits') res.max_logits = Math.max(res.max_logits, d);
     else res.max_presents = Math.max(res.max_presents, d);
     row[k] = d;
   }
   for (const key of inter) {
-    const want = c.intermediates[key];
+    const want = load(c.intermediates[key]);
     const d = maxDiff(out[names[key]], want, `${c.name}/${key} (${names[key]})`) / Math.max(1, maxAbs(want));
     if (d > res.max_intermediates) {
       res.max_intermediates = d;
@@ -53,4 +70,5 @@ for (const c of cases) {
   res.n_intermediates = Math.max(res.n_intermediates, inter.length);
   res.per_case.push(row);
 }
+closeSync(blob);
 console.log(JSON.stringify(res));
