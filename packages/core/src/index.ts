@@ -82,6 +82,9 @@ export { groupLassoRoute, type GroupLassoRoute } from './search/groupLassoRoute.
 export { CandidatePool } from './search/candidatePool.js';
 export { specAblations, type SpecAblation } from './spec/specAblations.js';
 export * from './compare/schema.js';
+export * from './compose/schema.js';
+export { composeConditions, type ComposeOptions } from './compose/composeConditions.js';
+export type { LabelledDataset } from './compose/conditionStack.js';
 export { compareModels, scoreOn, type CrossScore, type System } from './compare/compareModels.js';
 export {
   compareModelsOn,

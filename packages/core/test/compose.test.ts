@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { composeConditions, ComposeResultSchema, neuronLikeAtoms, OccamError, plantedDataset, type SpecInput } from '@occam/core';
+
+// Two E/I groups with a smooth filter over distance and an output history, as the search's planted test.
+const atoms = neuronLikeAtoms(6);
+const spec: SpecInput = {
+  groupBy: ['type'],
+  spatial: { attribute: 'distance', basis: { kind: 'raisedCosineLog', count: 3, firstPeak: 25, lastPeak: 275, offset: 50 } },
+  temporal: { minLag: 0, maxLag: 16, basis: { kind: 'raisedCosineLog', count: 4, firstPeak: 0, lastPeak: 10, offset: 1.5 } },
+  history: { maxLag: 8, basis: { kind: 'raisedCosineLog', count: 3, firstPeak: 1, lastPeak: 4, offset: 1 } },
+};
+const excitatory = { spatial: [1, 0.4, 0.05], temporal: [0.5, 0.9, 0.4, 0.1] };
+
+function condition(seed: number, inhibitoryTemporal: number[], evokedRate: number) {
+  return plantedDataset({
+    nTrials: 300,
+    nBins: 50,
+    seed,
+    spec,
+    atoms,
+    truth: {
+      intercept: -4.6,
+      spatial: [excitatory.spatial, [0.3, 0.8, 1]],
+      temporal: [excitatory.temporal, inhibitoryTemporal],
+      history: [-5, -2, -0.3],
+    },
+    backgroundRate: 0.1,
+    stimulusBin: 15,
+    evokedRate,
+    scoredWindow: [12, 45],
+  }).dataset;
+}
+
+describe('composeConditions', () => {
+  it("finds 'inhibitory condition-specific' when only the inhibitory filter's shape differs, and the gate tells the conditions apart", () => {
+    // Fast against slow inhibition: different shapes (no gain on one maps onto the other). Condition B's
+    // stimulus volley is twice as large, which is what the gate can read without the label.
+    const a = condition(11, [-1.6, -0.6, 0, 0], 0.8);
+    const b = condition(12, [0, 0, -0.6, -1.6], 1.6);
+    const r = composeConditions([{ name: 'A', dataset: a }, { name: 'B', dataset: b }], spec, { folds: 3, seed: 1, resamples: 300 });
+    expect(ComposeResultSchema.parse(r)).toEqual(r);
+    expect(r.minimal).toBe('specific:type=inhibitory');
+    expect(r.familyDifferences.find((f) => f.family === 'type=inhibitory')!.differs).toBe(true);
+    expect(r.familyDifferences.find((f) => f.family === 'type=excitatory')!.differs).toBe(false);
+    const byKey = new Map(r.candidates.map((c) => [c.key, c]));
+    // The shared model is significantly worse, and the inhibitory copy has fewer parameters than separate models.
+    expect(byKey.get('shared')!.verdict).toBe('significantly worse');
+    expect(byKey.get('specific:type=inhibitory')!.parameters).toBeLessThan(byKey.get('separate')!.parameters);
+    expect(r.gate.accuracy).toBeGreaterThan(0.75);
+    // Knowing the label is worth little when the gate is mostly right: the gated model keeps most of the gain.
+    expect(r.gate.logLikGain.estimate!).toBeGreaterThan(0.9 * byKey.get(r.minimal)!.logLikGain.estimate!);
+  });
+
+  it("finds 'shared' when both conditions compute the same thing", () => {
+    const inhibitory = [-0.5, -0.7, -0.4, -0.1];
+    const r = composeConditions(
+      [
+        { name: 'A', dataset: condition(21, inhibitory, 0.8) },
+        { name: 'B', dataset: condition(22, inhibitory, 0.8) },
+      ],
+      spec,
+      { folds: 3, seed: 1, resamples: 300 },
+    );
+    expect(r.minimal).toBe('shared');
+    expect(r.familyDifferences.every((f) => !f.differs)).toBe(true);
+    // Identical inputs: the gate cannot tell the conditions apart, and mixing identical models loses nothing.
+    expect(r.gate.accuracy).toBeLessThan(0.65);
+    expect(Math.abs(r.gate.lossLogLikGain.estimate!)).toBeLessThan(1e-9);
+  });
+
+  it('refuses conditions whose atoms differ, naming the condition', () => {
+    const a = condition(31, [-0.5, -0.7, -0.4, -0.1], 0.8);
+    const other = plantedDataset({
+      nTrials: 20,
+      nBins: 50,
+      seed: 32,
+      spec,
+      atoms: neuronLikeAtoms(5),
+      truth: { intercept: -4.6, spatial: [[1, 0.4, 0.05], [0.3, 0.8, 1]], temporal: [excitatory.temporal, [-0.5, -0.7, -0.4, -0.1]], history: [-5, -2, -0.3] },
+      backgroundRate: 0.1,
+      stimulusBin: 15,
+      evokedRate: 0.8,
+      scoredWindow: [12, 45],
+    }).dataset;
+    expect(() => composeConditions([{ name: 'A', dataset: a }, { name: 'small', dataset: other }], spec)).toThrow(OccamError);
+    expect(() => composeConditions([{ name: 'A', dataset: a }, { name: 'small', dataset: other }], spec)).toThrow(/condition 'small' has different atoms/);
+  });
+});
