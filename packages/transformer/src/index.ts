@@ -95,6 +95,7 @@ export { ablateInGraph, type AblateOptions, type AblationRecord } from './interv
 export { componentMean, ablationHook } from './intervention/componentMean.js';
 export { resampleTokenAtOffset, type ResampledPrompts, type VariantOrigin } from './intervention/resampleToken.js';
 export { LmInterventionResultSchema, LmInterventionOutcomeSchema, type LmInterventionResult, type LmInterventionOutcome } from './intervention/resultSchema.js';
+export { interventionJsonSchemas } from './intervention/interventionJsonSchemas.js';
 export {
   interveneLanguageModel,
   lmMissRule,

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { BoundPlanSchema, BoundResultSchema } from '../bound/schema.js';
+import { ExternalPredictionsManifestSchema } from '../bound/externalPredictions.js';
 import { CompareResultSchema } from '../compare/schema.js';
 import { DatasetManifestSchema } from '../dataset/schema.js';
 import { DynamicsResultSchema } from '../dynamics/schema.js';
@@ -26,7 +28,18 @@ export function jsonSchemas(): Record<string, unknown> {
     'search-result': make(SearchResultSchema, 'output', 'occam search result: candidates, Pareto front, minimal sufficient model'),
     'compare-result': make(CompareResultSchema, 'output', 'occam compare result: universality / condition transfer'),
     'dynamics-result': make(DynamicsResultSchema, 'output', 'occam dynamics result: a reduced model over training checkpoints'),
-    'intervention-list': make(InterventionListSchema, 'input', 'occam intervention list: what to silence, shift or scale (occam intervene, tools/neuron-sim --interventions)'),
+    'intervention-list': make(
+      InterventionListSchema,
+      'input',
+      'occam intervention list: what to silence, shift or scale (occam intervene, tools/neuron-sim --interventions)',
+    ),
     'intervention-result': make(InterventionResultSchema, 'output', 'occam intervene result: predicted vs simulated change per intervention'),
+    'bound-plan': make(BoundPlanSchema, 'output', 'occam bound plan: the train/test trials a flexible reference (tools/tcn-bound) must use'),
+    'bound-predictions': make(
+      ExternalPredictionsManifestSchema,
+      'input',
+      "a flexible reference's held-out per-bin predictions (manifest.json beside probability/trial/bin .npy; written by tools/tcn-bound)",
+    ),
+    'bound-result': make(BoundResultSchema, 'output', 'occam bound result: reduced model vs rich GLM vs TCN vs PSTH on the same held-out trials'),
   };
 }
