@@ -12,6 +12,7 @@ import { discoverModelStructure, type ModelStructure } from '../onnx/modelStruct
 import { parseOnnxModel, type OnnxModel, type TensorRef } from '../onnx/onnxModel.js';
 import { readTensorFloat32 } from '../onnx/tensorData.js';
 import { checkExternalData } from './externalData.js';
+import { referenceInlineWeights } from './weightsByReference.js';
 import { buildFeeds } from './feeds.js';
 import { loadLmTokenizer, type LmTokenizer } from './lmTokenizer.js';
 import { resolveModelDirectory, type ModelDirectory, type ModelDirectoryOptions } from './modelDirectory.js';
@@ -123,6 +124,9 @@ export class LanguageModel {
       );
     }
     checkExternalData(onnx, directory.onnxPath);
+    // large weights stay in the file (onnxruntime reads them from it): JS keeps only the graph's structure
+    const slim = referenceInlineWeights(bytes, directory.onnxPath);
+    if (slim) onnx = parseOnnxModel(slim, directory.onnxPath);
     const graph = new GraphIndex(onnx);
     let structure: ModelStructure;
     try {
@@ -202,7 +206,10 @@ export class LanguageModel {
       return await ort.InferenceSession.create(bytes, { ...options, extra: { session: { model_external_initializers_file_folder_path: folder } } });
     } catch {
       // checkExternalData confined every location to the folder at load; these are the files beside the graph
-      const externalData = await Promise.all(this.directory.externalData.map(async (p) => ({ path: basename(p), data: new Uint8Array(await readFile(p)) })));
+      // weightsByReference may point initializers at the model file itself
+      const referenced = new Set([...this.onnx.graph.initializers.values()].flatMap((t) => (t.external ? [t.external.location] : [])));
+      const files = [...this.directory.externalData, ...(referenced.has(basename(file)) ? [file] : [])];
+      const externalData = await Promise.all(files.map(async (p) => ({ path: basename(p), data: new Uint8Array(await readFile(p)) })));
       return ort.InferenceSession.create(bytes, { ...options, externalData }).catch((error: unknown) => Promise.reject(onnxruntimeLoadError(file, error)));
     }
   }
