@@ -1,7 +1,9 @@
 // occam's activation extraction at real model size against a plain onnxruntime-node forward of the same batches.
 //   node bench/extract/size.mjs --model=DIR [--count=400] [--batch=73] [--repeats=3] [--threads=1] [--rss-counts=1000,4000]
 // DIR: a tiny-lm export, e.g. GPT-2-small shape (tools/tiny-lm/README.md, "Real-size models"). Prints:
-//   extract NAME occam_tok_s=… ort_tok_s=… ratio=… peak_rss_mb=… model_mb=…   ratio = occam ÷ plain forward (target >= 0.9)
+//   extract NAME occam_tok_s=… ort_tok_s=… ratio=… cpu_ratio=… peak_rss_mb=… model_mb=…
+//     ratio = occam tokens/s ÷ plain-forward tokens/s from median wall seconds (target >= 0.9); cpu_ratio = the same
+//     from median process CPU seconds, steadier than wall time on a shared, loaded machine
 //   extract NAME seconds …                                 every repeat, both sides
 //   extract NAME cli_rss prompts=N peak_rss_mb=… rss_per_model=… seconds=…   `occam lm extract` (built CLI) per count
 //
@@ -170,7 +172,7 @@ async function main() {
     const tS = median(st.seconds);
     const f = (x, d = 0) => x.toFixed(d);
     console.log(
-      `extract ${name} occam_tok_s=${f(tokens / oS)} ort_tok_s=${f(tokens / tS)} ratio=${(tS / oS).toFixed(3)} peak_rss_mb=${f(so.peakRssMB)} model_mb=${f(modelMB)} ` +
+      `extract ${name} occam_tok_s=${f(tokens / oS)} ort_tok_s=${f(tokens / tS)} ratio=${(tS / oS).toFixed(3)} cpu_ratio=${(median(st.cpuSeconds) / median(so.cpuSeconds)).toFixed(3)} peak_rss_mb=${f(so.peakRssMB)} model_mb=${f(modelMB)} ` +
         `(rss/model ${(so.peakRssMB / modelMB).toFixed(2)}; plain ort peak_rss_mb=${f(st.peakRssMB)})`,
     );
     console.log(
