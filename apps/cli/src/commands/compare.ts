@@ -42,8 +42,11 @@ export function compareText(r: CompareResult): string {
     const f = (v: number | null) => (v === null ? '—' : v.toFixed(3));
     lines.push(`${c.name}: selectivity beside its ${c.control.control.kind} control ${f(s.estimate)} [${f(s.low)}, ${f(s.high)}] stratified AUROC`);
   }
+  const fi = r.filterSimilarityIntervals;
+  const simPct = fi ? ` [${Math.round(100 * fi.level)} % intervals over ${fi.draws} draws of each system's filters from its Laplace posterior]` : '';
   for (const f of r.filterSimilarity.filter((x) => x.filter !== 'full'))
-    lines.push('', `filter similarity (cosine), ${f.group} ${f.filter}:`, matrixText(r.names, f.matrix));
+    lines.push('', `filter similarity (cosine), ${f.group} ${f.filter}${simPct}:`, matrixText(r.names, f.matrix, f.intervals));
+  for (const u of fi?.unavailable ?? []) lines.push(`  no similarity intervals with ${u.name}: ${u.reason}`);
   lines.push('', `order by similarity: ${r.order.join(' · ')}`, '', 'response differences — share explained by swapping inputs vs swapping models:');
   for (const v of r.variability)
     lines.push(
@@ -81,6 +84,12 @@ export const compareCommand: Command = {
     },
     seed: { type: 'string', value: 'N', default: '0', description: 'seed of the interval resampling and the simulated responses' },
     resamples: { type: 'string', value: 'N', default: '1000', description: "resamples of each column's held-out trials for the intervals" },
+    'filter-draws': {
+      type: 'string',
+      value: 'N',
+      default: '1000',
+      description: "draws of each system's filters from its Laplace posterior for the filter similarity intervals (0: none)",
+    },
     ...executorOptions,
   },
   outputs: [{ option: 'out', kind: 'file' }],
@@ -103,7 +112,9 @@ export const compareCommand: Command = {
     }
     const resamples = numberOption(values, 'resamples', 1000)!;
     if (!(Number.isInteger(resamples) && resamples >= 1)) throw new UsageError(`--resamples must be a whole number ≥ 1, got ${resamples}`);
-    const options = { kind, seed: numberOption(values, 'seed', 0), resamples };
+    const filterDraws = numberOption(values, 'filter-draws', 1000)!;
+    if (!(Number.isInteger(filterDraws) && filterDraws >= 0)) throw new UsageError(`--filter-draws must be a whole number ≥ 0, got ${filterDraws}`);
+    const options = { kind, seed: numberOption(values, 'seed', 0), resamples, filterDraws };
     let result: CompareResult;
     // The cross-prediction matrix as tasks, one per column, only when asked: the default runs as before.
     if (wantsExecutor(values)) {

@@ -3,9 +3,11 @@ import { OccamError } from '../errors.js';
 import { forEachTrialResample, percentileInterval } from '../bootstrap/trialResampling.js';
 import { prepareRankSweep, sweepAuroc, type WeightedRankSweep } from '../bootstrap/weightedRankSweep.js';
 import { auroc, stratifiedAuroc } from '../metrics/auroc.js';
+import { FILTER_BAND_DRAWS } from '../model/filterBands.js';
 import { predictReducedModel, simulateReducedModel } from '../model/predict.js';
 import type { ReducedModel } from '../model/schema.js';
 import { cosineSimilarity, sampledFilter } from './filterSimilarity.js';
+import { modelFilterDraws, similarityIntervals, type SystemDraws } from './filterSimilarityIntervals.js';
 import type { CompareResult } from './schema.js';
 
 export interface System {
@@ -154,16 +156,22 @@ function clusterOrder(names: string[], sim: (number | null)[][]): string[] {
  */
 export function compareModels(
   systems: System[],
-  options: { kind?: 'systems' | 'conditions'; seed?: number; resamples?: number; level?: number } = {},
+  options: { kind?: 'systems' | 'conditions'; seed?: number; resamples?: number; level?: number; filterDraws?: number } = {},
   precomputed?: CrossScore[][],
 ): CompareResult {
   if (systems.length < 2) throw new OccamError('compare needs at least two systems (model + dataset each)');
+  const level = options.level ?? 0.95;
+  const drawCount = options.filterDraws ?? FILTER_BAND_DRAWS;
+  // Each system's filters from its own Laplace posterior, seeded per system so that two systems' draws are independent.
+  const drawn: SystemDraws[] | null = drawCount > 0 ? systems.map((s, i) => modelFilterDraws(s.model, s.dataset, (options.seed ?? 0) + i, drawCount)) : null;
+  const withIntervals = (entry: { group: string; filter: 'spatial' | 'temporal' | 'full' | 'history'; matrix: (number | null)[][] }) =>
+    drawn ? { ...entry, intervals: similarityIntervals(drawn, entry.group, entry.filter, entry.matrix, level), level } : entry;
   const names = systems.map((s) => s.name);
   const groups = [...new Set(systems.flatMap((s) => s.model.layout.groups))];
   const filterSimilarity: CompareResult['filterSimilarity'] = [];
   for (const group of groups)
     for (const filter of ['spatial', 'temporal', 'full'] as const) {
-      filterSimilarity.push({
+      filterSimilarity.push(withIntervals({
         group,
         filter,
         matrix: systems.map((a) =>
@@ -173,14 +181,14 @@ export function compareModels(
             return fa && fb ? cosineSimilarity(fa, fb) : null;
           }),
         ),
-      });
+      }));
     }
   if (systems.every((s) => s.model.filters.history)) {
-    filterSimilarity.push({
+    filterSimilarity.push(withIntervals({
       group: 'history',
       filter: 'history',
       matrix: systems.map((a) => systems.map((b) => cosineSimilarity(sampledFilter(a.model, '', 'history')!, sampledFilter(b.model, '', 'history')!))),
-    });
+    }));
   }
   if (precomputed && (precomputed.length !== systems.length || precomputed.some((row) => row.length !== systems.length)))
     throw new OccamError(`compare: the cross-prediction scores are not ${systems.length} × ${systems.length}`);
@@ -195,7 +203,7 @@ export function compareModels(
     stratifiedRelativeToOwn: scores.map((row) =>
       row.map((s, j) => (s.stratified !== null && ownStratified[j] !== null ? s.stratified - ownStratified[j]! : null)),
     ),
-    intervals: crossIntervals(scores, systems, options.resamples ?? 1000, options.seed ?? 0, options.level ?? 0.95),
+    intervals: crossIntervals(scores, systems, options.resamples ?? 1000, options.seed ?? 0, level),
   };
   const full = filterSimilarity.filter((f) => f.filter === 'full');
   const meanSim = names.map((_, i) =>
@@ -239,6 +247,17 @@ export function compareModels(
     kind: options.kind ?? 'systems',
     names,
     filterSimilarity,
+    ...(drawn
+      ? {
+          filterSimilarityIntervals: {
+            method: 'laplace' as const,
+            level,
+            draws: drawCount,
+            seeds: systems.map((_, i) => (options.seed ?? 0) + i),
+            unavailable: drawn.flatMap((d, i) => ('reason' in d ? [{ name: systems[i].name, reason: d.reason }] : [])),
+          },
+        }
+      : {}),
     crossPrediction,
     order: clusterOrder(names, meanSim),
     ...(systems.some((s) => s.model.control)

@@ -11,7 +11,29 @@ export const CompareResultSchema = z.object({
   kind: z.enum(['systems', 'conditions']),
   names: z.array(z.string()),
   /** Cosine similarity of normalised filters between systems, per group and filter (spatial, temporal, full). */
-  filterSimilarity: z.array(z.object({ group: z.string(), filter: z.enum(['spatial', 'temporal', 'full', 'history']), matrix })),
+  filterSimilarity: z.array(
+    z.object({
+      group: z.string(),
+      filter: z.enum(['spatial', 'temporal', 'full', 'history']),
+      matrix,
+      /**
+       * Percentile intervals of each similarity over draws of both systems' filters from their own Laplace
+       * posteriors (null where a system has none: see filterSimilarityIntervals.unavailable); [1, 1] on the diagonal.
+       */
+      intervals: intervalMatrix.optional(),
+      level: z.number().optional(),
+    }),
+  ),
+  /** How the filter similarity intervals were drawn, and the systems that have none, with why (absent in older files). */
+  filterSimilarityIntervals: z
+    .object({
+      method: z.literal('laplace'),
+      level: z.number(),
+      draws: z.number().int(),
+      seeds: z.array(z.number().int()),
+      unavailable: z.array(z.object({ name: z.string(), reason: z.string() })),
+    })
+    .optional(),
   /** Row model on column dataset: held-out AUROC, and that AUROC minus the column's own model's (0 on the diagonal). */
   crossPrediction: z.object({
     auroc: matrix,

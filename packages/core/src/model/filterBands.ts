@@ -53,6 +53,60 @@ export function filterBands(
   fit: { beta: Float64Array; separable: { spatial: Float64Array[]; temporal: Float64Array[] } | null },
   options: { sigma2: number; seed: number; draws?: number },
 ): FilterBands | null {
+  const sampled = filterDraws(layout, spec, data, fit, options);
+  if (!sampled) return null;
+  const { draws } = sampled;
+  // Point-major order of one curve's draws: the same values, sorted per point, as the band always read.
+  const band = (curve: Float64Array[]): Band => {
+    const low: number[] = [];
+    const high: number[] = [];
+    const points = curve.length > 0 ? curve[0].length : 0;
+    const column = new Float64Array(draws);
+    for (let i = 0; i < points; i++) {
+      for (let d = 0; d < draws; d++) column[d] = curve[d][i];
+      const sorted = column.slice().sort();
+      low.push(quantile(sorted, (1 - FILTER_BAND_LEVEL) / 2));
+      high.push(quantile(sorted, (1 + FILTER_BAND_LEVEL) / 2));
+    }
+    return { low, high };
+  };
+  return {
+    groups: sampled.groups.map((g) => ({ spatial: band(g.spatial), temporal: band(g.temporal) })),
+    history: sampled.history ? band(sampled.history) : null,
+    draws,
+    seed: options.seed,
+  };
+}
+
+/** Every draw's sampled filters (index [draw]), from which the bands and anything else about the filters' uncertainty follow. */
+export interface FilterDraws {
+  draws: number;
+  seed: number;
+  groups: {
+    /** Normalised as the model file's filters are (spatial 1 at the fit's reference point). */
+    spatial: Float64Array[];
+    temporal: Float64Array[];
+    /**
+     * The full filter (spatial value-major, as `full.z.flat()`), kept only when asked for and the fit is not
+     * separable: a separable draw's full filter is spatial ⊗ temporal.
+     */
+    full: Float64Array[] | null;
+  }[];
+  history: Float64Array[] | null;
+}
+
+/**
+ * The draws behind filterBands (see there): `draws` seeded draws from the Laplace posterior at the fit, each
+ * pushed through the model file's sampling and normalisation. `full` keeps a non-separable fit's full filters
+ * too (nS × nT numbers per draw and group). Null when the Hessian is not positive definite.
+ */
+export function filterDraws(
+  layout: DesignLayout,
+  spec: Spec,
+  data: GlmData,
+  fit: { beta: Float64Array; separable: { spatial: Float64Array[]; temporal: Float64Array[] } | null },
+  options: { sigma2: number; seed: number; draws?: number; full?: boolean },
+): FilterDraws | null {
   const draws = options.draws ?? FILTER_BAND_DRAWS;
   const { G } = layout;
   const sep = fit.separable;
@@ -102,10 +156,13 @@ export function filterBands(
   const nS = layout.spatialValues.length;
   const nT = layout.temporal.points.length;
   const nH = layout.history ? layout.history.points.length : 0;
-  // samples[curve][point × draws + d]
-  const spatialDraws = Array.from({ length: G }, () => new Float64Array(nS * draws));
-  const temporalDraws = Array.from({ length: G }, () => new Float64Array(nT * draws));
-  const historyDraws = new Float64Array(nH * draws);
+  const keepFull = options.full === true && !sep;
+  const out: FilterDraws = {
+    draws,
+    seed: options.seed,
+    groups: Array.from({ length: G }, () => ({ spatial: [], temporal: [], full: keepFull ? [] : null })),
+    history: nH > 0 ? [] : null,
+  };
   const z = new Float64Array(q);
   const theta = new Float64Array(q);
   const at = sep ? separableParameterIndex(layout) : null;
@@ -133,36 +190,22 @@ export function filterBands(
           Array.from({ length: layout.J }, (_, j) => theta[at.temporal(g, j)]),
         );
       } else {
-        ({ spatial, temporal } = leadingRankOne(fullFilterFast(layout, theta, g)));
+        const full = fullFilterFast(layout, theta, g);
+        ({ spatial, temporal } = leadingRankOne(full));
+        if (keepFull) out.groups[g].full!.push(Float64Array.from(full.flat()));
       }
       const ref = references[g];
       if (ref !== null) normaliseRankOneAt(spatial, temporal, ref);
-      for (let i = 0; i < nS; i++) spatialDraws[g][i * draws + d] = spatial[i];
-      for (let l = 0; l < nT; l++) temporalDraws[g][l * draws + d] = temporal[l];
+      out.groups[g].spatial.push(Float64Array.from(spatial));
+      out.groups[g].temporal.push(Float64Array.from(temporal));
     }
     if (nH > 0) {
       for (let h = 0; h < layout.H; h++)
         historyBeta[coefficientIndex(historyColumn(layout, h))] = at ? theta[at.history(h)] : theta[coefficientIndex(historyColumn(layout, h))];
-      const hist = sampledHistory(layout, historyBeta);
-      for (let l = 0; l < nH; l++) historyDraws[l * draws + d] = hist[l];
+      out.history!.push(Float64Array.from(sampledHistory(layout, historyBeta)));
     }
   }
-  const band = (samples: Float64Array, points: number): Band => {
-    const low: number[] = [];
-    const high: number[] = [];
-    for (let i = 0; i < points; i++) {
-      const sorted = samples.slice(i * draws, (i + 1) * draws).sort();
-      low.push(quantile(sorted, (1 - FILTER_BAND_LEVEL) / 2));
-      high.push(quantile(sorted, (1 + FILTER_BAND_LEVEL) / 2));
-    }
-    return { low, high };
-  };
-  return {
-    groups: Array.from({ length: G }, (_, g) => ({ spatial: band(spatialDraws[g], nS), temporal: band(temporalDraws[g], nT) })),
-    history: nH > 0 ? band(historyDraws, nH) : null,
-    draws,
-    seed: options.seed,
-  };
+  return out;
 }
 
 /** The sampled filters with their bands beside them (`band` after `x` and `y`), and how the bands were made. */
