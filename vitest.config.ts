@@ -38,6 +38,7 @@ const acceptanceTests = [
   'packages/core/test/intervalCoverage.test.ts',
   'packages/core/test/filterBandCoverage.test.ts', // 20 planted fits (~80 s)
   'packages/core/test/searchSufficiency.test.ts',
+  'packages/core/test/compose.test.ts', // occam compose on planted conditions: 2 × 8 candidates × 3 folds (~50 s)
   'packages/core/test/bound.test.ts', // planted-truth bounds: reduced, rich GLM and interaction fits (~30 s)
   'packages/transformer/test/dynamics.test.ts',
   'packages/transformer/test/controls.test.ts',

@@ -1,6 +1,7 @@
 import type { Command } from './cli.js';
 import { boundCommand } from './commands/bound.js';
 import { compareCommand } from './commands/compare.js';
+import { composeCommand } from './commands/compose.js';
 import { completionCommand } from './commands/completion.js';
 import { demoCommand } from './commands/demo.js';
 import { dynamicsCommand } from './commands/dynamics.js';
@@ -18,6 +19,7 @@ export const commands: Command[] = [
   fitCommand,
   searchCommand,
   compareCommand,
+  composeCommand,
   boundCommand,
   dynamicsCommand,
   interveneCommand,
