@@ -26,6 +26,7 @@ const acceptanceTests = [
   'apps/cli/test/lmReduceControls.test.ts',
   'apps/cli/test/bound.test.ts', // occam bound: the rich GLM and tools/tcn-bound (PyTorch) through the built CLI
   'apps/cli/test/slurm.test.ts', // sharded extraction and compare through the local SLURM cluster (.ci/run starts it)
+  'apps/cli/test/compose.test.ts', // occam compose on two planted conditions written to disk (~25 s)
   'apps/cli/test/intervene.test.ts', // planted cell: fit, five simulated interventions, occam intervene twice
   'apps/cli/test/interveneLanguageModel.test.ts', // the copy model: lm reduce, then ablations and resampled tokens
   'packages/core/test/outputSafety.test.ts',
