@@ -79,6 +79,7 @@ describe('filter similarity intervals', () => {
     const again = compareModels(systems, { ...options, seed: 3 });
     const other = compareModels(systems, { ...options, seed: 4 });
     expect(again.filterSimilarity).toEqual(once.filterSimilarity);
+    expect(again.variability).toEqual(once.variability);
     expect(entry(other, 'type=excitatory', 'spatial').intervals![0][1]).not.toEqual(entry(once, 'type=excitatory', 'spatial').intervals![0][1]);
   });
 
@@ -113,5 +114,18 @@ describe('filter similarity intervals', () => {
     expect(f.matrix[0][1]).not.toBeNull();
     expect(f.intervals![0][1]).toBeNull();
     expect(f.intervals![1][1]).toEqual([1, 1]);
+  });
+
+  it('give the inputs-vs-models split an interval over trial resamples, around its figure, models mirroring inputs', () => {
+    for (const r of [many, few]) {
+      const [v] = r.variability;
+      const ci = v.intervals!;
+      expect(ci).toMatchObject({ level: 0.95, resamples: 50 });
+      expect(ci.inputShare![0]).toBeLessThan(ci.inputShare![1]);
+      expect(ci.inputShare![0]).toBeLessThanOrEqual(v.inputShare!);
+      expect(ci.inputShare![1]).toBeGreaterThanOrEqual(v.inputShare!);
+      expect(ci.modelShare![0]).toBeCloseTo(1 - ci.inputShare![1], 12);
+      expect(ci.modelShare![1]).toBeCloseTo(1 - ci.inputShare![0], 12);
+    }
   });
 });

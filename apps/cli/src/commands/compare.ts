@@ -48,10 +48,12 @@ export function compareText(r: CompareResult): string {
     lines.push('', `filter similarity (cosine), ${f.group} ${f.filter}${simPct}:`, matrixText(r.names, f.matrix, f.intervals));
   for (const u of fi?.unavailable ?? []) lines.push(`  no similarity intervals with ${u.name}: ${u.reason}`);
   lines.push('', `order by similarity: ${r.order.join(' · ')}`, '', 'response differences — share explained by swapping inputs vs swapping models:');
+  const share = (v: number | null, c: [number, number] | null | undefined) =>
+    v === null ? '—' : `${(100 * v).toFixed(0)}%` + (c ? ` [${(100 * c[0]).toFixed(0)}, ${(100 * c[1]).toFixed(0)}]` : '');
+  const vi = r.variability.find((v) => v.intervals)?.intervals;
+  if (vi) lines.push(`  [${Math.round(100 * vi.level)} % intervals over resamples of each system's held-out trials]`);
   for (const v of r.variability)
-    lines.push(
-      `  ${v.a} vs ${v.b}: inputs ${v.inputShare === null ? '—' : (100 * v.inputShare).toFixed(0) + '%'}, models ${v.modelShare === null ? '—' : (100 * v.modelShare).toFixed(0) + '%'}`,
-    );
+    lines.push(`  ${v.a} vs ${v.b}: inputs ${share(v.inputShare, v.intervals?.inputShare)}, models ${share(v.modelShare, v.intervals?.modelShare)}`);
   return lines.join('\n');
 }
 

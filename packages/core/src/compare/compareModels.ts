@@ -94,15 +94,42 @@ function crossIntervals(scores: CrossScore[][], systems: System[], resamples: nu
   return { level, resamples, seed, ...out };
 }
 
-/** Mean simulated output per scored bin position across the held-out trials: the system's response. */
-function response(model: ReducedModel, ds: Dataset, trials: number[], seed: number): Float64Array {
+/** A system's simulated output on some trials: events per trial, and which bin positions any of them scores. */
+interface SimulatedResponse {
+  events: number[][];
+  scoredBins: Uint8Array;
+}
+
+function simulatedResponse(model: ReducedModel, ds: Dataset, trials: number[], seed: number): SimulatedResponse {
   const { nBins } = ds.manifest;
-  const sims = simulateReducedModel(model, ds, { trials, seed });
-  const rate = new Float64Array(nBins);
-  sims.forEach((events) => events.forEach((b) => (rate[b] += 1 / trials.length)));
   const scoredBins = new Uint8Array(nBins);
   for (const tr of trials) for (let b = 0; b < nBins; b++) if (ds.scored[tr * nBins + b]) scoredBins[b] = 1;
-  return rate.map((v, b) => (scoredBins[b] ? v : 0));
+  return { events: simulateReducedModel(model, ds, { trials, seed }), scoredBins };
+}
+
+/**
+ * Mean simulated output per scored bin position across the trials: the system's response. With `weights`
+ * (how often each trial was drawn, summing to the trial count) the same mean over a resample of the trials.
+ */
+function response(sim: SimulatedResponse, weights?: Float64Array): Float64Array {
+  const T = sim.events.length;
+  const rate = new Float64Array(sim.scoredBins.length);
+  if (weights) sim.events.forEach((events, k) => weights[k] > 0 && events.forEach((b) => (rate[b] += weights[k] / T)));
+  else sim.events.forEach((events) => events.forEach((b) => (rate[b] += 1 / T)));
+  return rate.map((v, b) => (sim.scoredBins[b] ? v : 0));
+}
+
+/** The inputs-vs-models split of two systems' responses (R(model, inputs)), averaged over both swap orders. */
+function variabilitySplit(rAA: Float64Array, rBB: Float64Array, rAB: Float64Array, rBA: Float64Array) {
+  // Input effect = model fixed, inputs changed; model effect likewise.
+  const input = 0.5 * (squaredDistance(rAA, rAB) + squaredDistance(rBA, rBB));
+  const model = 0.5 * (squaredDistance(rAA, rBA) + squaredDistance(rAB, rBB));
+  const total = input + model;
+  return {
+    responseDistance: Math.sqrt(squaredDistance(rAA, rBB)),
+    inputShare: total > 0 ? input / total : null,
+    modelShare: total > 0 ? model / total : null,
+  };
 }
 
 function squaredDistance(a: Float64Array, b: Float64Array): number {
@@ -225,20 +252,36 @@ export function compareModels(
         variability.push({ a: A.name, b: B.name, responseDistance: NaN, inputShare: null, modelShare: null });
         continue;
       }
-      const rAA = response(A.model, A.dataset, tA, seed);
-      const rBB = response(B.model, B.dataset, tB, seed);
-      const rAB = response(A.model, B.dataset, tB, seed); // A's model, B's inputs
-      const rBA = response(B.model, A.dataset, tA, seed); // B's model, A's inputs
-      // Averaged over both swap orders: input effect = model fixed, inputs changed; model effect likewise.
-      const input = 0.5 * (squaredDistance(rAA, rAB) + squaredDistance(rBA, rBB));
-      const model = 0.5 * (squaredDistance(rAA, rBA) + squaredDistance(rAB, rBB));
-      const total = input + model;
+      const simAA = simulatedResponse(A.model, A.dataset, tA, seed);
+      const simBB = simulatedResponse(B.model, B.dataset, tB, seed);
+      const simAB = simulatedResponse(A.model, B.dataset, tB, seed); // A's model, B's inputs
+      const simBA = simulatedResponse(B.model, A.dataset, tA, seed); // B's model, A's inputs
+      const point = variabilitySplit(response(simAA), response(simBB), response(simAB), response(simBA));
+      // Trial resamples of each system's held-out trials, shared by both models run on those inputs (paired):
+      // the simulated responses are kept per trial, so a resample only re-weights them. The response distance
+      // gets no interval: resampling adds its own noise to both responses, so the resampled distances sit
+      // above the figure (on planted data the whole 95 % range excluded it), while the shares' ratio is not
+      // pushed one way by it.
+      const resamples = options.resamples ?? 1000;
+      const input = new Float64Array(resamples);
+      const weightsA: Float64Array[] = [];
+      forEachTrialResample(tA.length, resamples, seed + i, (w) => weightsA.push(w.slice()));
+      forEachTrialResample(tB.length, resamples, seed + j, (wB, b) => {
+        const wA = weightsA[b];
+        const split = variabilitySplit(response(simAA, wA), response(simBB, wB), response(simAB, wB), response(simBA, wA));
+        input[b] = split.inputShare ?? NaN;
+      });
+      const inputInterval = percentileInterval(input, level);
       variability.push({
         a: A.name,
         b: B.name,
-        responseDistance: Math.sqrt(squaredDistance(rAA, rBB)),
-        inputShare: total > 0 ? input / total : null,
-        modelShare: total > 0 ? model / total : null,
+        ...point,
+        intervals: {
+          level,
+          resamples,
+          inputShare: inputInterval,
+          modelShare: inputInterval && [1 - inputInterval[1], 1 - inputInterval[0]],
+        },
       });
     }
   return {

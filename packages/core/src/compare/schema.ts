@@ -67,7 +67,27 @@ export const CompareResultSchema = z.object({
    * between two systems' simulated response (PSTH) that swapping inputs explains vs swapping models.
    */
   variability: z.array(
-    z.object({ a: z.string(), b: z.string(), responseDistance: z.number(), inputShare: z.number().nullable(), modelShare: z.number().nullable() }),
+    z.object({
+      a: z.string(),
+      b: z.string(),
+      responseDistance: z.number(),
+      inputShare: z.number().nullable(),
+      modelShare: z.number().nullable(),
+      /**
+       * Percentile intervals over resamples of each system's held-out trials, the same resample feeding both
+       * models run on those inputs; each trial's simulated response is kept, so the simulation noise is
+       * resampled with its trial. None for the response distance, which resampling biases upward. Absent in
+       * older files and where the datasets' bins differ.
+       */
+      intervals: z
+        .object({
+          level: z.number(),
+          resamples: z.number().int(),
+          inputShare: z.tuple([z.number(), z.number()]).nullable(),
+          modelShare: z.tuple([z.number(), z.number()]).nullable(),
+        })
+        .optional(),
+    }),
   ),
 });
 export type CompareResult = z.infer<typeof CompareResultSchema>;
