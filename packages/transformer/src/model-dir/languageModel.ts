@@ -12,7 +12,7 @@ import { discoverModelStructure, type ModelStructure } from '../onnx/modelStruct
 import { parseOnnxModel, type OnnxModel, type TensorRef } from '../onnx/onnxModel.js';
 import { readTensorFloat32 } from '../onnx/tensorData.js';
 import { checkExternalData } from './externalData.js';
-import { referenceInlineWeights } from './weightsByReference.js';
+import { referenceInlineWeights, referenceWeightsInFile } from './weightsByReference.js';
 import { buildFeeds } from './feeds.js';
 import { loadLmTokenizer, type LmTokenizer } from './lmTokenizer.js';
 import { resolveModelDirectory, type ModelDirectory, type ModelDirectoryOptions } from './modelDirectory.js';
@@ -95,6 +95,7 @@ export class LanguageModel {
   readonly hooks: HookSite[];
   private readonly sessions = new Map<string, Promise<ort.InferenceSession>>();
   private readonly weights = new Map<string, Promise<Float32Array>>();
+  private readonly shapes = new Map<string, HookShape>();
 
   private constructor(
     readonly directory: ModelDirectory,
@@ -109,7 +110,12 @@ export class LanguageModel {
 
   static async load(pathOrId: string, options: LoadOptions = {}): Promise<LanguageModel> {
     const directory = await resolveModelDirectory(pathOrId, options);
-    const bytes = new Uint8Array(await readFile(directory.onnxPath));
+    // a large model's weights are not read into JS at all: the file is walked and its initializers referenced
+    // in place (weightsByReference.ts), so a 340 MB GPT-2 small costs JS a few hundred KB, not 1-2× its size
+    const walked = referenceWeightsInFile(directory.onnxPath);
+    // a view of the Buffer, not a copy of it (the copy doubled the load's peak)
+    const file = walked ?? (await readFile(directory.onnxPath));
+    const bytes = new Uint8Array(file.buffer, file.byteOffset, file.byteLength);
     let onnx: OnnxModel;
     try {
       onnx = parseOnnxModel(bytes, directory.onnxPath);
@@ -125,7 +131,7 @@ export class LanguageModel {
     }
     checkExternalData(onnx, directory.onnxPath);
     // large weights stay in the file (onnxruntime reads them from it): JS keeps only the graph's structure
-    const slim = referenceInlineWeights(bytes, directory.onnxPath);
+    const slim = walked ? null : referenceInlineWeights(bytes, directory.onnxPath);
     if (slim) onnx = parseOnnxModel(slim, directory.onnxPath);
     const graph = new GraphIndex(onnx);
     let structure: ModelStructure;
@@ -173,9 +179,13 @@ export class LanguageModel {
     return w;
   }
 
-  private session(tensors: string[], extension: GraphExtension | null): Promise<ort.InferenceSession> {
+  private sessionKey(tensors: string[], extension: GraphExtension | null): { extra: string[]; key: string } {
     const extra = [...new Set(tensors)].filter((t) => !this.graph.graphOutputs.has(t)).sort();
-    const key = extra.join('\n') + (extension ? `\n#${extension.key}` : '');
+    return { extra, key: extra.join('\n') + (extension ? `\n#${extension.key}` : '') };
+  }
+
+  private session(tensors: string[], extension: GraphExtension | null): Promise<ort.InferenceSession> {
+    const { extra, key } = this.sessionKey(tensors, extension);
     let s = this.sessions.get(key);
     if (!s) {
       s = this.createSession(extra, extension);
@@ -219,7 +229,17 @@ export class LanguageModel {
    * `extension`, its nodes are appended to the graph, `feeds` supply its inputs, and its outputs are
    * returned among the hooks under their own names.
    */
-  async run(batch: PaddedBatch, hookNames: string[] = [], extension?: { graph: GraphExtension; feeds: Record<string, HookTensor> }): Promise<ForwardOutput> {
+  run(batch: PaddedBatch, hookNames: string[] = [], extension?: { graph: GraphExtension; feeds: Record<string, HookTensor> }): Promise<ForwardOutput> {
+    return this.forward(batch, hookNames, extension);
+  }
+
+  /** run(), optionally on a session of the caller's own instead of the cached one for these outputs. */
+  private async forward(
+    batch: PaddedBatch,
+    hookNames: string[],
+    extension?: { graph: GraphExtension; feeds: Record<string, HookTensor> },
+    own?: Promise<ort.InferenceSession>,
+  ): Promise<ForwardOutput> {
     const sites = this.resolveHooks(hookNames);
     const logitsName = this.structure.logits;
     const added = extension?.graph.outputs ?? [];
@@ -236,10 +256,11 @@ export class LanguageModel {
         file: this.directory.onnxPath,
       });
     }
-    const session = await this.session(
-      fetch.filter((t) => !added.includes(t)),
-      extension?.graph ?? null,
-    );
+    const session = await (own ??
+      this.session(
+        fetch.filter((t) => !added.includes(t)),
+        extension?.graph ?? null,
+      ));
     const feeds = buildFeeds(this.onnx.graph.inputs, batch, this.directory.config);
     for (const [name, t] of Object.entries(extension?.feeds ?? {})) feeds[name] = new ort.Tensor('float32', t.data, t.dims);
     let out: ort.InferenceSession.OnnxValueMapType;
@@ -282,10 +303,27 @@ export class LanguageModel {
    * batch size or the sequence length are reported as 'batch' / 'pos'.
    */
   async hookShapes(names: string[] = this.hooks.map((h) => h.name)): Promise<HookShape[]> {
+    const missing = [...new Set(names)].filter((n) => !this.shapes.has(n));
+    if (missing.length) {
+      // each onnxruntime session holds its own copy of the weights (~1× the model file): the shapes are a
+      // property of the graph, so they are measured once on a session of their own, kept, and that session
+      // released (not cached: a concurrent run() may not be handed a session that is about to go)
+      const sites = this.resolveHooks(missing);
+      const own = this.createSession(this.sessionKey([this.structure.logits, ...sites.map((h) => h.tensor)], null).extra, null);
+      try {
+        for (const shape of await this.measureHookShapes(missing, own)) this.shapes.set(shape.name, shape);
+      } finally {
+        await (await own.catch(() => null))?.release();
+      }
+    }
+    return names.map((n) => this.shapes.get(n)!);
+  }
+
+  private async measureHookShapes(names: string[], own: Promise<ort.InferenceSession>): Promise<HookShape[]> {
     const bos = this.tokenizer.bosId ?? 1;
     const content = [...Array(64).keys()].filter((i) => !this.tokenizer.specialIds.has(i)).slice(0, 11);
-    const a = await this.run(padBatch([[bos, ...content.slice(0, 4)]], 'right', this.padId), names);
-    const b = await this.run(
+    const a = await this.forward(padBatch([[bos, ...content.slice(0, 4)]], 'right', this.padId), names, undefined, own);
+    const b = await this.forward(
       padBatch(
         [
           [bos, ...content.slice(0, 6)],
@@ -295,6 +333,8 @@ export class LanguageModel {
         this.padId,
       ),
       names,
+      undefined,
+      own,
     );
     const sites = this.resolveHooks(names);
     return sites.map((h) => {
