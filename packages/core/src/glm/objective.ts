@@ -159,7 +159,7 @@ export class RowPasses {
     this.segments = rowSegments(d.n, d.p);
     if (options.workerThread && this.segments.length === 2) {
       const [r0, r1] = this.segments[1];
-      this.worker = SegmentWorker.start(d, fam.name, r0, r1);
+      this.worker = SegmentWorker.start(d, fam.kind, r0, r1);
     }
   }
 

@@ -38,7 +38,7 @@ function score(fam: FamilyOps, pred: Predictions, mu: Float64Array, threshold: n
   const { y, constant: muNull, sigma2 } = pred;
   let events = 0;
   for (const r of rows) events += y[r];
-  const binary = fam.name === 'bernoulli';
+  const binary = fam.kind === 'bernoulli';
   const fold = pred.fold;
   const accuracy = !binary
     ? null
@@ -48,7 +48,7 @@ function score(fam: FamilyOps, pred: Predictions, mu: Float64Array, threshold: n
   return {
     bins: rows.length,
     events,
-    auroc: fam.name === 'gaussian' ? null : finite(auroc(mu, y, rows)),
+    auroc: fam.kind === 'gaussian' ? null : finite(auroc(mu, y, rows)),
     logLikPerBin: rows.length ? finite(logLikelihood(fam, y, mu, rows, sigma2) / rows.length) : null,
     pseudoR2: finite(pseudoR2(fam, y, mu, muNull, rows)),
     brier: binary ? finite(brierScore(y, mu, rows)) : null,
@@ -89,7 +89,7 @@ function toSchemaIntervals(f: FigureIntervals): MetricIntervals['model'] {
 
 /** Events a set of rows offers an AUROC: for binary targets the rarer class, so "95 % correct" counts its misses. */
 function supportOf(fam: FamilyOps, events: number, nonEvents: number): number {
-  return fam.name === 'bernoulli' ? Math.min(events, nonEvents) : events;
+  return fam.kind === 'bernoulli' ? Math.min(events, nonEvents) : events;
 }
 
 /**
@@ -112,7 +112,7 @@ export function scoreBlock(
   let events = 0;
   for (const r of rows) events += y[r] > 0 ? 1 : 0;
   const rate = rows.length ? events / rows.length : NaN;
-  const gaussian = fam.name === 'gaussian';
+  const gaussian = fam.kind === 'gaussian';
   const fixedStrata = binStrata(pred.bin, pred.fold, rows, new Set(fixedBins));
   let fixedEvents = 0;
   let fixedRows = 0;
@@ -145,7 +145,7 @@ export function scoreBlock(
     few('trialToTrialAuroc', supportOf(fam, fixedSupport.events, fixedSupport.nonEvents));
     few('gainOverPsth', blockSupport);
     few('pseudoR2', blockSupport);
-    if (fam.name === 'bernoulli') few('accuracy', blockSupport);
+    if (fam.kind === 'bernoulli') few('accuracy', blockSupport);
   }
 
   let intervals: MetricIntervals | null = null;
@@ -175,7 +175,7 @@ export function scoreBlock(
     lookup,
     psth,
     constant,
-    nullAccuracy: fam.name === 'bernoulli' ? (th ? constant.accuracy : finite(Math.max(rate, 1 - rate))) : null,
+    nullAccuracy: fam.kind === 'bernoulli' ? (th ? constant.accuracy : finite(Math.max(rate, 1 - rate))) : null,
     trialToTrialAuroc: {
       model: gaussian ? null : finite(stratifiedAuroc(pred.model, y, fixedStrata)),
       psth: gaussian ? null : finite(stratifiedAuroc(pred.psth, y, fixedStrata)),
