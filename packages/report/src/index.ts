@@ -14,3 +14,12 @@ export { ComparisonMatrixSchema, type ComparisonMatrix, type ComparisonMatrixInp
 export { DynamicsResultSchema, DynamicsPointSchema, type DynamicsResult, type DynamicsResultInput } from './input/dynamicsResult.js';
 export { readResultFile, parseResult, RESULT_FORMATS, type ReportResult } from './input/readResultFile.js';
 export { groupRole, groupColours, divergingColour, sequentialColour, ROLE_COLOURS, SERIES, type GroupRole } from './style/palette.js';
+export {
+  LmInterventionResultViewSchema,
+  interventionViewOfNeuron,
+  interventionViewOfLanguageModel,
+  type InterventionView,
+  type InterventionPoint,
+  type InterventionTimeCourse,
+  type LmInterventionResultView,
+} from './input/interventionResult.js';

@@ -7,7 +7,7 @@ import { readResultFile } from './input/readResultFile.js';
 import { SelectivitySchema, type Selectivity, type SelectivityInput } from './input/selectivity.js';
 import { buildReport } from './page/buildReport.js';
 
-export interface ReportFromFilesOptions extends Omit<ReportOptions, 'search' | 'matrices' | 'systemControls' | 'dynamics' | 'sources'> {
+export interface ReportFromFilesOptions extends Omit<ReportOptions, 'search' | 'matrices' | 'systemControls' | 'dynamics' | 'bounds' | 'interventions' | 'sources'> {
   /** Dataset directory for every model's prediction figures; default: each model's provenance.dataset.path. */
   data?: string;
   prediction?: ReportDataOptions;
@@ -62,13 +62,13 @@ async function readControl(models: number, options: ReportFromFilesOptions): Pro
 }
 
 /**
- * `occam report RESULT… [--data DIR]`: read result files of any kind (reduced models, search, comparison and
- * dynamics JSON, told apart by "format"), compute each model's prediction data from its dataset, and build
+ * `occam report RESULT… [--data DIR]`: read result files of any kind (reduced models, search, comparison,
+ * dynamics, bound and intervention JSON, told apart by "format"), compute each model's prediction data from its dataset, and build
  * the page. A model's dataset is `options.data` (an error if unreadable), else its recorded dataset path,
  * tried as given and beside the model file (a note if missing: the prediction figures are then left out).
  */
 export async function reportFromFiles(paths: string[], options: ReportFromFilesOptions = {}): Promise<string> {
-  if (paths.length === 0) throw new OccamError('occam report needs at least one result file (a model, search, comparison or dynamics JSON)');
+  if (paths.length === 0) throw new OccamError('occam report needs at least one result file (a model, search, comparison, dynamics, bound or intervention JSON)');
   const results = await Promise.all(paths.map((p) => readResultFile(p)));
   const models = results.flatMap((r) => (r.kind === 'model' ? [r] : []));
   // A model that carries its control comparison (lm reduce, fit --control-data) brings its selectivity, and
@@ -128,5 +128,7 @@ export async function reportFromFiles(paths: string[], options: ReportFromFilesO
     matrices: results.flatMap((r) => (r.kind === 'matrices' ? r.result : [])),
     systemControls: results.flatMap((r) => (r.kind === 'matrices' ? (r.controls ?? []) : [])),
     dynamics: results.flatMap((r) => (r.kind === 'dynamics' ? [r.result] : [])),
+    bounds: results.flatMap((r) => (r.kind === 'bound' ? [r.result] : [])),
+    interventions: results.flatMap((r) => (r.kind === 'intervention' ? [{ ...r.result, title: r.result.title ?? `Interventions: ${r.path}` }] : [])),
   });
 }

@@ -1,5 +1,8 @@
 import {
+  BoundResultSchema,
+  type BoundResult,
   checkFilterSampleCounts,
+  InterventionResultSchema,
   checkReducedModel,
   OccamError,
   readJsonFile,
@@ -14,6 +17,12 @@ import { ComparisonMatrixSchema, type ComparisonMatrix } from './comparisonMatri
 import { CompareResultViewSchema, matricesFromCompare, type SystemControl } from './compareResult.js';
 import { attachFilterBands } from './filterBands.js';
 import { DynamicsResultSchema, type DynamicsResult } from './dynamicsResult.js';
+import {
+  interventionViewOfLanguageModel,
+  interventionViewOfNeuron,
+  LmInterventionResultViewSchema,
+  type InterventionView,
+} from './interventionResult.js';
 import { ParetoFrontSchema, type ParetoFront } from './paretoFront.js';
 import { paretoFromSearch } from './paretoFromSearch.js';
 
@@ -25,9 +34,20 @@ export type ReportResult =
   | { kind: 'model'; path: string; model: ReducedModel }
   | { kind: 'search'; path: string; result: ParetoFront }
   | { kind: 'matrices'; path: string; result: ComparisonMatrix[]; controls?: SystemControl[] }
-  | { kind: 'dynamics'; path: string; result: DynamicsResult };
+  | { kind: 'dynamics'; path: string; result: DynamicsResult }
+  | { kind: 'bound'; path: string; result: BoundResult }
+  | { kind: 'intervention'; path: string; result: InterventionView };
 
-export const RESULT_FORMATS = ['occam.reduced-model', 'occam.search', 'occam.compare', 'occam.dynamics', 'occam.pareto', 'occam.matrix'] as const;
+export const RESULT_FORMATS = [
+  'occam.reduced-model',
+  'occam.search',
+  'occam.compare',
+  'occam.dynamics',
+  'occam.bound',
+  'occam.intervention-result',
+  'occam.pareto',
+  'occam.matrix',
+] as const;
 
 /** Validate parsed JSON as one of the result formats; errors name the file and the field. */
 export function parseResult(json: unknown, file: string): ReportResult {
@@ -58,6 +78,18 @@ export function parseResult(json: unknown, file: string): ReportResult {
       return { kind: 'matrices', path: file, result: [parse(ComparisonMatrixSchema)] };
     case 'occam.dynamics':
       return { kind: 'dynamics', path: file, result: parse(DynamicsResultSchema) };
+    case 'occam.bound':
+      return { kind: 'bound', path: file, result: parse(BoundResultSchema) };
+    case 'occam.intervention-result': {
+      const system = (json as { system?: unknown }).system;
+      if (system === 'neuron') return { kind: 'intervention', path: file, result: interventionViewOfNeuron(parse(InterventionResultSchema)) };
+      if (system === 'language-model')
+        return { kind: 'intervention', path: file, result: interventionViewOfLanguageModel(parse(LmInterventionResultViewSchema)) };
+      throw new OccamError(
+        `${file}: "system" is ${system === undefined ? 'missing' : JSON.stringify(system)}, expected "neuron" or "language-model" (an occam intervene result)`,
+        { file, field: 'system' },
+      );
+    }
     default:
       throw new OccamError(
         `${file}: not a result occam can report: "format" is ${format === undefined ? 'missing' : JSON.stringify(format)}, expected one of ${RESULT_FORMATS.join(', ')}`,
@@ -66,7 +98,7 @@ export function parseResult(json: unknown, file: string): ReportResult {
   }
 }
 
-/** Read and validate one result file (a ReducedModel, search, comparison or dynamics JSON). */
+/** Read and validate one result file (a ReducedModel, search, comparison, dynamics, bound or intervention JSON). */
 export async function readResultFile(path: string): Promise<ReportResult> {
   return parseResult(await readJsonFile(path, { what: 'result file' }), path);
 }

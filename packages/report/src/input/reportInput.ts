@@ -3,7 +3,9 @@ import type { ReportPrediction } from '../data/reportPrediction.js';
 import type { GroupRole } from '../style/palette.js';
 import type { ComparisonMatrix } from './comparisonMatrix.js';
 import type { SystemControl } from './compareResult.js';
+import type { BoundResult } from '@occam/core';
 import type { DynamicsResult } from './dynamicsResult.js';
+import type { InterventionView } from './interventionResult.js';
 import type { ParetoFront } from './paretoFront.js';
 import type { Selectivity } from './selectivity.js';
 
@@ -36,6 +38,10 @@ export interface ReportOptions {
   /** A comparison's systems beside their controls (`occam.compare`'s `controls`): drawn as a selectivity table. */
   systemControls?: SystemControl[];
   dynamics?: DynamicsResult[];
+  /** `occam bound` results: the reduced model beside the PSTH and its upper-bound references. */
+  bounds?: BoundResult[];
+  /** `occam intervene` results (neuron or language model): predicted against observed change per intervention. */
+  interventions?: InterventionView[];
   /** Units of ordered attributes beyond the known ones (distance: µm, layer: layer index…). */
   attributeUnits?: Record<string, string>;
   /** Colour role of group labels the report cannot tell from the label ("type=L5tt": 'excitatory'). */

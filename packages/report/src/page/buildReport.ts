@@ -1,7 +1,9 @@
 import type { ReportInput, ReportOptions } from '../input/reportInput.js';
 import { comparisonSection } from './comparisonSection.js';
+import { boundSection } from './boundSection.js';
 import { dynamicsSection } from './dynamicsSection.js';
 import { escapeHtml, PageIds, type TocEntry } from './html.js';
+import { interventionSection } from './interventionSection.js';
 import { overviewTable } from './metricsTable.js';
 import { modelSection } from './modelSection.js';
 import { PAGE_SCRIPT } from './pageScript.js';
@@ -48,7 +50,18 @@ export function buildReport(inputs: ReportInput[], options: ReportOptions = {}):
     toc.push({ id, title: result.title ?? 'Dynamics over training' });
     sections.push(dynamicsSection(result, id, ids));
   });
-  if (sections.length === 0) sections.push('<p class="note">Nothing to report: no reduced model and no search, comparison or dynamics result was given.</p>');
+  (options.bounds ?? []).forEach((result, i) => {
+    const id = ids.take('bound', i + 1);
+    toc.push({ id, title: 'Upper bounds' });
+    sections.push(boundSection(result, id, ids));
+  });
+  (options.interventions ?? []).forEach((view, i) => {
+    const id = ids.take('interventions', i + 1);
+    toc.push({ id, title: view.title ?? 'Interventions' });
+    sections.push(interventionSection(view, id, ids));
+  });
+  if (sections.length === 0)
+    sections.push('<p class="note">Nothing to report: no reduced model and no search, comparison, dynamics, bound or intervention result was given.</p>');
 
   const title = options.title ?? 'occam report';
   const sources = options.sources?.length ? `<p class="sources">From ${options.sources.map((s) => `<code>${escapeHtml(s)}</code>`).join(', ')}</p>` : '';

@@ -1,5 +1,5 @@
 import type { Interval } from '../input/selectivity.js';
-import { formatNumber } from '../svg/format.js';
+import { formatNumber, formatSignificant } from '../svg/format.js';
 
 /**
  * A score as result files carry it: a plain number, null, or (where the scoring computed one) an estimate
@@ -27,6 +27,13 @@ export function formatMetric(v: unknown, digits = 3): string {
       : point;
   }
   return formatNumber(typeof v === 'number' ? v : null, digits);
+}
+
+/** "+0.0556 [+0.0536, +0.0575]"-style, in significant digits: for changes of any size (3.87e−6 or 0.596). */
+export function formatSignificantInterval(v: { estimate: number | null; low: number | null; high: number | null } | null, digits = 3): string {
+  if (v === null) return '—';
+  const point = formatSignificant(v.estimate, digits);
+  return v.low !== null && v.high !== null ? `${point} [${formatSignificant(v.low, digits)}, ${formatSignificant(v.high, digits)}]` : point;
 }
 
 /**

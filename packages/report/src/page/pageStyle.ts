@@ -25,6 +25,9 @@ table.metrics thead th { background: #f2f2f2; }
 table.metrics th[scope=row] { text-align: left; font-weight: normal; }
 table.metrics .hint { display: block; color: #777; font-size: 12px; }
 table.metrics td.num { text-align: right; font-variant-numeric: tabular-nums; }
+table.metrics tr.miss th[scope=row] { color: #b2182b; font-weight: bold; }
+table.metrics td.line { font-size: 12px; color: #444; max-width: 420px; }
+table.metrics td.null-fraction { max-width: 360px; }
 table.metrics .model { background: #f3eefa; font-weight: bold; }
 table.metrics tr.chosen th { font-weight: bold; }
 .tag { background: #6a3d9a; color: #fff; border-radius: 3px; padding: 0 5px; font-size: 12px; }

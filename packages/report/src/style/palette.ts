@@ -27,6 +27,11 @@ export const SERIES = {
   front: '#6a3d9a',
   candidate: '#b0b0b0',
   shade: '#f0f0f0',
+  /** Upper-bound references (occam bound): a teal and a brown, neither the model's purple nor a group's hue. */
+  richGlm: '#01665e',
+  tcn: '#8c510a',
+  /** A prediction that misses (occam intervene). */
+  miss: '#b2182b',
 } as const;
 
 const EXCITATORY = /^(e|exc|excit\w*|glu\w*|ampa|nmda|pos|positive|\+)$/i;
