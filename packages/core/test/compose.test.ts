@@ -37,7 +37,14 @@ describe('composeConditions', () => {
     // stimulus volley is twice as large, which is what the gate can read without the label.
     const a = condition(11, [-1.6, -0.6, 0, 0], 0.8);
     const b = condition(12, [0, 0, -0.6, -1.6], 1.6);
-    const r = composeConditions([{ name: 'A', dataset: a }, { name: 'B', dataset: b }], spec, { folds: 3, seed: 1, resamples: 200 });
+    const r = composeConditions(
+      [
+        { name: 'A', dataset: a },
+        { name: 'B', dataset: b },
+      ],
+      spec,
+      { folds: 3, seed: 1, resamples: 200 },
+    );
     expect(ComposeResultSchema.parse(r)).toEqual(r);
     expect(r.minimal).toBe('specific:type=inhibitory');
     expect(r.familyDifferences.find((f) => f.family === 'type=inhibitory')!.differs).toBe(true);
@@ -78,13 +85,37 @@ describe('composeConditions', () => {
       seed: 32,
       spec,
       atoms: neuronLikeAtoms(5),
-      truth: { intercept: -4.6, spatial: [[1, 0.4, 0.05], [0.3, 0.8, 1]], temporal: [excitatory.temporal, [-0.5, -0.7, -0.4, -0.1]], history: [-5, -2, -0.3] },
+      truth: {
+        intercept: -4.6,
+        spatial: [
+          [1, 0.4, 0.05],
+          [0.3, 0.8, 1],
+        ],
+        temporal: [excitatory.temporal, [-0.5, -0.7, -0.4, -0.1]],
+        history: [-5, -2, -0.3],
+      },
       backgroundRate: 0.1,
       stimulusBin: 15,
       evokedRate: 0.8,
       scoredWindow: [12, 45],
     }).dataset;
-    expect(() => composeConditions([{ name: 'A', dataset: a }, { name: 'small', dataset: other }], spec)).toThrow(OccamError);
-    expect(() => composeConditions([{ name: 'A', dataset: a }, { name: 'small', dataset: other }], spec)).toThrow(/condition 'small' has different atoms/);
+    expect(() =>
+      composeConditions(
+        [
+          { name: 'A', dataset: a },
+          { name: 'small', dataset: other },
+        ],
+        spec,
+      ),
+    ).toThrow(OccamError);
+    expect(() =>
+      composeConditions(
+        [
+          { name: 'A', dataset: a },
+          { name: 'small', dataset: other },
+        ],
+        spec,
+      ),
+    ).toThrow(/condition 'small' has different atoms/);
   });
 });

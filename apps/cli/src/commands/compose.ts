@@ -24,7 +24,11 @@ export function composeText(r: ComposeResult): string {
   ]);
   const head = ['candidate', 'params', `${gainName} [${pct}]`, `stratified AUROC [${pct}]`, `vs best (one-sided α=${r.options.alpha})`, 'verdict'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   const lines = [
     `conditions: ${r.conditions.map((c) => `${c.name} (${c.trials} trials, ${c.events} events in ${c.scoredBins} scored bins)`).join('; ')}`,
     `${r.options.folds}-fold cross-validation by trial, stratified by condition (seed ${r.options.seed}); * = minimal composition`,
@@ -37,7 +41,8 @@ export function composeText(r: ComposeResult): string {
   const differ = r.familyDifferences.filter((f) => f.differs).map((f) => f.family);
   lines.push(`families that differ between conditions: ${differ.length ? differ.join(', ') : 'none'}`);
   for (const f of r.familyDifferences)
-    if (f.gainOverOffsets) lines.push(`  ${f.family} condition-specific vs shared (with offsets): ${interval(f.gainOverOffsets)} (one-sided α=${r.options.alpha})`);
+    if (f.gainOverOffsets)
+      lines.push(`  ${f.family} condition-specific vs shared (with offsets): ${interval(f.gainOverOffsets)} (one-sided α=${r.options.alpha})`);
   const g = r.gate;
   lines.push(
     '',
@@ -51,7 +56,8 @@ export function composeText(r: ComposeResult): string {
 
 export const composeCommand: Command = {
   name: 'compose',
-  summary: "minimal composition of one system's models across conditions (shared, gains, condition-specific families, separate), and a gate when the condition is unknown",
+  summary:
+    "minimal composition of one system's models across conditions (shared, gains, condition-specific families, separate), and a gate when the condition is unknown",
   usage: 'occam compose --condition NAME=DATASET --condition NAME=DATASET [--condition …]… --out FILE [options]',
   example: 'occam compose --condition C2=data/neuron/v1-C2 --condition D2=data/neuron/v1-D2 --out compose.json',
   details:

@@ -51,7 +51,13 @@ function planFolds(stack: ConditionStack, folds: number, seed: number): FoldPlan
         weights[r] = 1;
         trainRows.push(r);
       }
-    return { test, weights, testRows, psth: psthBaseline(stack.y, stack.bin, trainRows, stack.totalBins, binary), rate: constantRate(stack.y, trainRows, binary) };
+    return {
+      test,
+      weights,
+      testRows,
+      psth: psthBaseline(stack.y, stack.bin, trainRows, stack.totalBins, binary),
+      rate: constantRate(stack.y, trainRows, binary),
+    };
   });
 }
 
@@ -108,7 +114,10 @@ function evaluate(stack: ConditionStack, plan: FoldPlan[], comp: Composition, fi
   let sigma2 = 0;
   const fits = plan.map((f) => {
     const fit = fitComposition(stack, comp, f.weights);
-    const eta = fit.eta(f.testRows, Int32Array.from(f.testRows, (r) => stack.condition[r]));
+    const eta = fit.eta(
+      f.testRows,
+      Int32Array.from(f.testRows, (r) => stack.condition[r]),
+    );
     f.testRows.forEach((r, k) => (mu[r] = fam.mean(eta[k])));
     if (stack.spec.family === 'gaussian') {
       const all = Int32Array.from({ length: stack.design.n }, (_, r) => r);

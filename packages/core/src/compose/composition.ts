@@ -23,7 +23,13 @@ export function baseCompositions(stack: ConditionStack): Composition[] {
   ];
   if (all.length > 1)
     for (const f of all)
-      out.push({ key: `specific:${f}`, description: `'${f}' filter condition-specific, the rest shared, condition intercepts`, specific: [f], offsets: true, gains: false });
+      out.push({
+        key: `specific:${f}`,
+        description: `'${f}' filter condition-specific, the rest shared, condition intercepts`,
+        specific: [f],
+        offsets: true,
+        gains: false,
+      });
   out.push({ key: 'separate', description: 'a separate model per condition', specific: all, offsets: true, gains: false });
   return out;
 }

@@ -75,8 +75,7 @@ export function fitGate(features: Float64Array[], condition: ArrayLike<number>, 
         for (let i = 0; i <= F; i++) grad[c][i] += err * x[i];
       }
     });
-    for (let c = 0; c < C; c++)
-      for (let i = 0; i <= F; i++) W[c][i] -= GATE_STEP_SIZE * (grad[c][i] / Z.length + (i > 0 ? GATE_RIDGE * W[c][i] : 0));
+    for (let c = 0; c < C; c++) for (let i = 0; i <= F; i++) W[c][i] -= GATE_STEP_SIZE * (grad[c][i] / Z.length + (i > 0 ? GATE_RIDGE * W[c][i] : 0));
   }
   return { probabilities: (x) => softmax(z(x)) };
 }
