@@ -46,6 +46,14 @@ export function boundPanels(result: BoundResult): ScorePanel[] {
   }));
 }
 
+/** The reference's held-out log-likelihood per bin against the reduction's, paired over the same resamples. */
+const VERDICT: Record<string, string> = {
+  better: 'better than the reduction',
+  indistinguishable: 'indistinguishable from the reduction',
+  worse: '<strong class="warn">worse than the reduction: no upper bound on these data</strong>',
+  none: '— (no interval)',
+};
+
 function referenceName(name: string): string {
   return PREDICTORS[name]?.who ?? name;
 }
@@ -71,7 +79,7 @@ function capturedTable(result: BoundResult): string {
         `<td class="num">${formatMetric(f.reducedGain, digits)}</td>` +
         `<td class="num">${formatMetric(f.referenceGain, digits)}</td>` +
         fraction +
-        (k === 0 ? `<td rowspan="2">${r.referenceVsReduced ?? '—'}<span class="hint">log-lik per bin ${formatSignificantInterval(r.referenceMinusReduced.logLikPerBin)}</span></td>` : '') +
+        (k === 0 ? `<td rowspan="2">${VERDICT[r.referenceVsReduced ?? 'none']}<span class="hint">log-lik per bin ${formatSignificantInterval(r.referenceMinusReduced.logLikPerBin)}</span></td>` : '') +
         '</tr>'
       );
     }),
