@@ -4,7 +4,7 @@ import { STDOUT, writeTextOutput } from '../stdoutOutput.js';
 
 export const reportCommand: Command = {
   name: 'report',
-  summary: 'render reduced models, search, comparison and dynamics results into one self-contained HTML page',
+  summary: 'render reduced models, search, comparison, dynamics, bound and intervention results into one self-contained HTML page',
   example: 'occam report out/demo/model.json --data data/neuron/v1-C2 --out out/demo/report.html',
   options: {
     out: {
@@ -35,7 +35,7 @@ export const reportCommand: Command = {
     name: 'RESULT.json',
     multiple: true,
     path: 'file',
-    description: 'reduced models (occam fit), search, compare or dynamics results, in the order they appear',
+    description: 'reduced models (occam fit), search, compare, dynamics, bound or intervene results, in the order they appear',
   },
   outputs: [{ option: 'out', kind: 'file' }],
   inputs: (v, positionals) => [...positionals, v.data as string, v.control as string],

@@ -64,7 +64,7 @@ function capturedTable(result: BoundResult): string {
   const rows = result.references.flatMap((r) =>
     (
       [
-        ['log-likelihood gain (bits/event)', r.logLikGain, 4],
+        ['log-likelihood gain (bits/event)', r.logLikGain, 3],
         ['stratified-AUROC gain', r.stratifiedAurocGain, 3],
       ] as const
     ).map(([what, f, digits], k) => {

@@ -52,7 +52,7 @@ export function buildReport(inputs: ReportInput[], options: ReportOptions = {}):
   });
   (options.bounds ?? []).forEach((result, i) => {
     const id = ids.take('bound', i + 1);
-    toc.push({ id, title: 'Upper bounds' });
+    toc.push({ id, title: result.model.path ? `Upper bounds: ${result.model.path}` : 'Upper bounds' });
     sections.push(boundSection(result, id, ids));
   });
   (options.interventions ?? []).forEach((view, i) => {
