@@ -128,4 +128,19 @@ describe('filter similarity intervals', () => {
       expect(ci.modelShare![1]).toBeCloseTo(1 - ci.inputShare![0], 12);
     }
   });
+
+  it('compare full filters of full-structure fits (dense draws) with each other and with a separable fit', () => {
+    const full: SpecInput = { ...spec, structure: 'full' };
+    const r = compareModels([system('A', 400, 1), system('B', 400, 2, full), system('C', 400, 3, full)], options);
+    expect(r.filterSimilarityIntervals!.unavailable).toEqual([]);
+    const f = entry(r, 'type=excitatory', 'full');
+    for (const [i, j] of [
+      [0, 1],
+      [1, 2],
+    ]) {
+      const ci = f.intervals![i][j]!;
+      expect(ci[0]).toBeLessThanOrEqual(f.matrix[i][j]! + 1e-9);
+      expect(ci[1]).toBeGreaterThan(0.95);
+    }
+  });
 });
