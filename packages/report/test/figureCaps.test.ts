@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkReducedModel, type ReducedModel } from '@occam/core';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { buildReport, parseResult } from '@occam/report';
 import { thinIndices, thinLine } from '../src/figures/thinForFigure.js';
 import { fittedNeuron } from './fixtures.js';
@@ -49,6 +51,35 @@ describe('figure sizes', () => {
     expect(() => parseResult(JSON.parse(JSON.stringify(m)), 'huge.model.json')).toThrow(
       /huge\.model\.json: filters\.history has 5000000 sample points, over the 100000 limit on points per filter curve \(set OCCAM_MAX_FILTER_SAMPLES to raise it\)/,
     );
+  });
+  it('an intervention result with 200 interventions of 20 000-bin time courses stays a normal size', () => {
+    // The real V1 result (4 interventions, 200 bins), its first intervention repeated with a long time course.
+    const real = JSON.parse(readFileSync(fileURLToPath(new URL('./data/v1-C2.interventions.json', import.meta.url)), 'utf8'));
+    const n = 20_000;
+    const wave = (k: number) => Array.from({ length: n }, (_, i) => Math.abs(Math.sin((i + k) / 37)) * 0.1);
+    const one = real.interventions[0];
+    const big = {
+      ...real,
+      interventions: Array.from({ length: 200 }, (_, k) => ({
+        ...one,
+        name: `intervention ${k}`,
+        timeCourse: {
+          time: Array.from({ length: n }, (_, i) => i),
+          predictedOriginal: wave(0),
+          predictedIntervened: wave(k),
+          simulatedOriginal: wave(1),
+          simulatedIntervened: wave(k + 1),
+        },
+      })),
+    };
+    const r = parseResult(big, 'big.json');
+    if (r.kind !== 'intervention') throw new Error('not an intervention result');
+    const html = buildReport([], { interventions: [r.result] });
+    expect(html.length).toBeLessThan(500_000);
+    const courses = /id="interventions-1-time-courses"[\s\S]*?<\/figure>/.exec(html)![0];
+    expect(courses.match(/class="panel time-course-panel"/g)!.length).toBe(18);
+    expect(courses).toContain('The first 18 of 200 interventions are drawn');
+    for (const m of courses.matchAll(/data-points="(\d+)"/g)) expect(Number(m[1])).toBeLessThanOrEqual(200);
   });
   it("thinning keeps each bucket's extremes, in order, and the ends of an index range", () => {
     const xs = Array.from({ length: 100_000 }, (_, i) => i);

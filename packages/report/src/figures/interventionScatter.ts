@@ -17,7 +17,7 @@ function horizontalErrorBars(
   ys: readonly number[],
   lows: readonly (number | null)[],
   highs: readonly (number | null)[],
-  style: { series: string; stroke: string; titles: string[] },
+  style: { series: string; stroke: string },
 ): string {
   const cap = 4;
   const parts: string[] = [];
@@ -29,7 +29,8 @@ function horizontalErrorBars(
     const x0 = frame.x(lo);
     const x1 = frame.x(hi);
     const d = `M${px(x0)} ${px(y)}H${px(x1)}M${px(x0)} ${px(y - cap)}V${px(y + cap)}M${px(x1)} ${px(y - cap)}V${px(y + cap)}`;
-    parts.push(el('path', { class: 'error-bar', 'data-low': String(lo), 'data-high': String(hi), d }, tooltip(style.titles[i])));
+    // The numbers are on the dot's hover text (once per intervention: a page of hundreds stays small).
+    parts.push(el('path', { class: 'error-bar', 'data-low': String(lo), 'data-high': String(hi), d }));
   });
   if (parts.length === 0) return '';
   return el(
@@ -129,8 +130,8 @@ export function interventionScatterFigure(view: InterventionView, options: { tit
         if (!idx.length) continue;
         const series = colour === SERIES.miss ? 'missed' : 'predicted';
         parts.push(
-          errorBars(frame, idx.map((i) => xs[i]), idx.map((i) => points[i].observed!.low), idx.map((i) => points[i].observed!.high), { series: `${observed} change interval, ${series}`, stroke: colour, width: 1.5, titles: idx.map((i) => titles[i]) }),
-          horizontalErrorBars(frame, idx.map((i) => ys[i]), idx.map((i) => points[i].predicted.low), idx.map((i) => points[i].predicted.high), { series: `predicted change interval, ${series}`, stroke: colour, titles: idx.map((i) => titles[i]) }),
+          errorBars(frame, idx.map((i) => xs[i]), idx.map((i) => points[i].observed!.low), idx.map((i) => points[i].observed!.high), { series: `${observed} change interval, ${series}`, stroke: colour, width: 1.5 }),
+          horizontalErrorBars(frame, idx.map((i) => ys[i]), idx.map((i) => points[i].predicted.low), idx.map((i) => points[i].predicted.high), { series: `predicted change interval, ${series}`, stroke: colour }),
         );
       }
       parts.push(

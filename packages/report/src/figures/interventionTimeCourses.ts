@@ -16,10 +16,10 @@ const AXIS_ROOM = 58;
 const PLOT_HEIGHT = 130;
 const HEADER = 22;
 const BOTTOM = 44;
-/** Points per drawn line: a long recording's time course is thinned (keeping each bucket's extremes). */
-const MAX_POINTS = 600;
+/** Points per drawn line (a panel is ~250 px wide): a long time course is thinned, keeping each bucket's extremes. */
+const MAX_POINTS = 200;
 /** Panels drawn at most; the rest are left out and the caption says how many. */
-export const MAX_TIME_COURSE_PANELS = 24;
+export const MAX_TIME_COURSE_PANELS = 18;
 
 const ARMS = [
   { key: 'predictedOriginal', label: 'predicted, original', colour: SERIES.model, dash: 'dashed' },
