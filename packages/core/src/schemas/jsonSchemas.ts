@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { BoundPlanSchema, BoundResultSchema } from '../bound/schema.js';
 import { ExternalPredictionsManifestSchema } from '../bound/externalPredictions.js';
 import { CompareResultSchema } from '../compare/schema.js';
+import { ComposeResultSchema } from '../compose/schema.js';
 import { DatasetManifestSchema } from '../dataset/schema.js';
 import { DynamicsResultSchema } from '../dynamics/schema.js';
 import { InterventionListSchema } from '../intervention/schema.js';
@@ -39,6 +40,11 @@ export function jsonSchemas(): Record<string, unknown> {
       ExternalPredictionsManifestSchema,
       'input',
       "a flexible reference's held-out per-bin predictions (manifest.json beside probability/trial/bin .npy; written by tools/tcn-bound)",
+    ),
+    'compose-result': make(
+      ComposeResultSchema,
+      'output',
+      'occam compose result: compositions of condition models, the minimal one, the families that differ, the gate',
     ),
     'bound-result': make(BoundResultSchema, 'output', 'occam bound result: reduced model vs rich GLM vs TCN vs PSTH on the same held-out trials'),
   };
