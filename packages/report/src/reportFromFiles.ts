@@ -7,7 +7,8 @@ import { readResultFile } from './input/readResultFile.js';
 import { SelectivitySchema, type Selectivity, type SelectivityInput } from './input/selectivity.js';
 import { buildReport } from './page/buildReport.js';
 
-export interface ReportFromFilesOptions extends Omit<ReportOptions, 'search' | 'matrices' | 'systemControls' | 'dynamics' | 'bounds' | 'interventions' | 'sources'> {
+export interface ReportFromFilesOptions
+  extends Omit<ReportOptions, 'search' | 'matrices' | 'systemControls' | 'dynamics' | 'bounds' | 'interventions' | 'sources'> {
   /** Dataset directory for every model's prediction figures; default: each model's provenance.dataset.path. */
   data?: string;
   prediction?: ReportDataOptions;
@@ -68,7 +69,8 @@ async function readControl(models: number, options: ReportFromFilesOptions): Pro
  * tried as given and beside the model file (a note if missing: the prediction figures are then left out).
  */
 export async function reportFromFiles(paths: string[], options: ReportFromFilesOptions = {}): Promise<string> {
-  if (paths.length === 0) throw new OccamError('occam report needs at least one result file (a model, search, comparison, dynamics, bound or intervention JSON)');
+  if (paths.length === 0)
+    throw new OccamError('occam report needs at least one result file (a model, search, comparison, dynamics, bound or intervention JSON)');
   const results = await Promise.all(paths.map((p) => readResultFile(p)));
   const models = results.flatMap((r) => (r.kind === 'model' ? [r] : []));
   // A model that carries its control comparison (lm reduce, fit --control-data) brings its selectivity, and

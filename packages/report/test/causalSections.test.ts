@@ -90,7 +90,10 @@ describe('intervention results in the report', () => {
         expect(dots[i].cy).toBeCloseTo(y(p.observed!.estimate!), 0);
         expect(dots[i].miss).toBe(p.miss);
       });
-      const series = (kind: string) => [...bars(svg, `${view.observedName} change interval, ${kind}`), ...bars(svg, `${view.observedName} change interval, missed`)];
+      const series = (kind: string) => [
+        ...bars(svg, `${view.observedName} change interval, ${kind}`),
+        ...bars(svg, `${view.observedName} change interval, missed`),
+      ];
       const vertical = series('predicted');
       const horizontal = [...bars(svg, 'predicted change interval, predicted'), ...bars(svg, 'predicted change interval, missed')];
       for (const p of view.points) {
@@ -137,7 +140,9 @@ describe('bound results in the report', () => {
   // fourth column is drawn and told apart.
   const withTcn: BoundResult = structuredClone(result);
   const shift = (f: BoundResult['psth']) =>
-    Object.fromEntries(Object.entries(f).map(([k, v]) => [k, { estimate: v.estimate === null ? null : v.estimate * 1.01, low: v.low, high: v.high }])) as BoundResult['psth'];
+    Object.fromEntries(
+      Object.entries(f).map(([k, v]) => [k, { estimate: v.estimate === null ? null : v.estimate * 1.01, low: v.low, high: v.high }]),
+    ) as BoundResult['psth'];
   withTcn.predictors.tcn = shift(result.predictors.richGlm);
 
   it('is read by its format', () => {
@@ -190,7 +195,7 @@ describe('bound results in the report', () => {
       }
     // A reference with no gain to capture: the fraction is null and the table says why.
     const none = structuredClone(result);
-    const reason = 'the richGlm\'s log-likelihood gain over the PSTH is -0.100 ≤ 0: it predicts no better than the PSTH, so there is no gain to capture';
+    const reason = "the richGlm's log-likelihood gain over the PSTH is -0.100 ≤ 0: it predicts no better than the PSTH, so there is no gain to capture";
     Object.assign(none.references[0].logLikGain, { estimate: null, low: null, high: null, reason });
     const noneTable = /<table class="metrics bound">[\s\S]*?<\/table>/.exec(buildReport([], { bounds: [none] }))![0];
     expect(noneTable).toContain(`<td class="null-fraction">— <span class="hint">${reason.replace(/'/g, '&#39;')}</span></td>`);

@@ -35,7 +35,15 @@ function horizontalErrorBars(
   if (parts.length === 0) return '';
   return el(
     'g',
-    { class: 'intervals', 'data-series': style.series, 'data-points': parts.length, fill: 'none', stroke: style.stroke, 'stroke-width': 1.5, 'stroke-linecap': 'round' },
+    {
+      class: 'intervals',
+      'data-series': style.series,
+      'data-points': parts.length,
+      fill: 'none',
+      stroke: style.stroke,
+      'stroke-width': 1.5,
+      'stroke-linecap': 'round',
+    },
     ...parts,
   );
 }
@@ -84,7 +92,10 @@ export function interventionScatterFigure(view: InterventionView, options: { tit
   const points = view.points.filter((p) => p.observed !== null && p.predicted.estimate !== null && p.observed.estimate !== null);
   const all = points.flatMap((p) => [p.predicted.estimate, p.predicted.low, p.predicted.high, p.observed!.estimate, p.observed!.low, p.observed!.high]);
   // One domain for both axes, so the identity line is the diagonal and a point's distance from it reads the same either way.
-  const domain = extent(all.filter((v): v is number => v !== null), { includeZero: true, pad: 0.08 });
+  const domain = extent(
+    all.filter((v): v is number => v !== null),
+    { includeZero: true, pad: 0.08 },
+  );
   const observed = view.observedName;
   const slope = view.slope;
   const describe = (p: (typeof points)[number]) =>
@@ -94,7 +105,15 @@ export function interventionScatterFigure(view: InterventionView, options: { tit
     { label: 'intervention', colour: SERIES.model, symbol: 'dot' as const },
     { label: 'miss', colour: SERIES.miss, symbol: 'dot' as const },
     { label: 'identity (prediction exact)', colour: SERIES.baseline, symbol: 'dashed' as const },
-    ...(slope?.estimate != null ? [{ label: `slope through 0: ${formatNumber(slope.estimate)} [${formatNumber(slope.low)}, ${formatNumber(slope.high)}]`, colour: SLOPE, symbol: 'line' as const }] : []),
+    ...(slope?.estimate != null
+      ? [
+          {
+            label: `slope through 0: ${formatNumber(slope.estimate)} [${formatNumber(slope.low)}, ${formatNumber(slope.high)}]`,
+            colour: SLOPE,
+            symbol: 'line' as const,
+          },
+        ]
+      : []),
   ];
   return chart({
     title: options.title,
@@ -110,12 +129,19 @@ export function interventionScatterFigure(view: InterventionView, options: { tit
         if (slope.low !== null && slope.high !== null) {
           // Clamping both edges to the plot's y range is exactly the wedge cut to the plot; sampled finely, with 0 among the x.
           const n = 100;
-          const xsBand = Array.from({ length: n + 1 }, (_, i) => domain[0] + ((domain[1] - domain[0]) * i) / n).concat(0).sort((a, b) => a - b);
+          const xsBand = Array.from({ length: n + 1 }, (_, i) => domain[0] + ((domain[1] - domain[0]) * i) / n)
+            .concat(0)
+            .sort((a, b) => a - b);
           const clamp = (v: number) => Math.min(domain[1], Math.max(domain[0], v));
           const lo = Math.min(slope.low, slope.high);
           const hi = Math.max(slope.low, slope.high);
           parts.push(
-            bandPath(frame, xsBand, { low: xsBand.map((x) => clamp(Math.min(lo * x, hi * x))), high: xsBand.map((x) => clamp(Math.max(lo * x, hi * x))) }, { series: 'slope interval', fill: SLOPE, opacity: 0.12 }),
+            bandPath(
+              frame,
+              xsBand,
+              { low: xsBand.map((x) => clamp(Math.min(lo * x, hi * x))), high: xsBand.map((x) => clamp(Math.max(lo * x, hi * x))) },
+              { series: 'slope interval', fill: SLOPE, opacity: 0.12 },
+            ),
           );
         }
         const [x0, x1] = lineWithin(slope.estimate, domain);
@@ -130,8 +156,20 @@ export function interventionScatterFigure(view: InterventionView, options: { tit
         if (!idx.length) continue;
         const series = colour === SERIES.miss ? 'missed' : 'predicted';
         parts.push(
-          errorBars(frame, idx.map((i) => xs[i]), idx.map((i) => points[i].observed!.low), idx.map((i) => points[i].observed!.high), { series: `${observed} change interval, ${series}`, stroke: colour, width: 1.5 }),
-          horizontalErrorBars(frame, idx.map((i) => ys[i]), idx.map((i) => points[i].predicted.low), idx.map((i) => points[i].predicted.high), { series: `predicted change interval, ${series}`, stroke: colour }),
+          errorBars(
+            frame,
+            idx.map((i) => xs[i]),
+            idx.map((i) => points[i].observed!.low),
+            idx.map((i) => points[i].observed!.high),
+            { series: `${observed} change interval, ${series}`, stroke: colour, width: 1.5 },
+          ),
+          horizontalErrorBars(
+            frame,
+            idx.map((i) => ys[i]),
+            idx.map((i) => points[i].predicted.low),
+            idx.map((i) => points[i].predicted.high),
+            { series: `predicted change interval, ${series}`, stroke: colour },
+          ),
         );
       }
       parts.push(
@@ -141,13 +179,27 @@ export function interventionScatterFigure(view: InterventionView, options: { tit
           ...points.map((p, i) =>
             el(
               'circle',
-              { cx: frame.x(xs[i]), cy: frame.y(ys[i]), r: p.miss ? 5.5 : 4.5, fill: colours[i], stroke: '#ffffff', 'stroke-width': 1, 'data-name': p.name, 'data-miss': p.miss ? 'true' : 'false' },
+              {
+                cx: frame.x(xs[i]),
+                cy: frame.y(ys[i]),
+                r: p.miss ? 5.5 : 4.5,
+                fill: colours[i],
+                stroke: '#ffffff',
+                'stroke-width': 1,
+                'data-name': p.name,
+                'data-miss': p.miss ? 'true' : 'false',
+              },
               tooltip(titles[i]),
             ),
           ),
         ),
       );
-      parts.push(missLabels(frame, points.flatMap((p, i) => (p.miss ? [{ name: p.name, x: xs[i], y: ys[i] }] : []))));
+      parts.push(
+        missLabels(
+          frame,
+          points.flatMap((p, i) => (p.miss ? [{ name: p.name, x: xs[i], y: ys[i] }] : [])),
+        ),
+      );
       return parts;
     },
   });

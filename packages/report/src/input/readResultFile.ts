@@ -17,12 +17,7 @@ import { ComparisonMatrixSchema, type ComparisonMatrix } from './comparisonMatri
 import { CompareResultViewSchema, matricesFromCompare, type SystemControl } from './compareResult.js';
 import { attachFilterBands } from './filterBands.js';
 import { DynamicsResultSchema, type DynamicsResult } from './dynamicsResult.js';
-import {
-  interventionViewOfLanguageModel,
-  interventionViewOfNeuron,
-  LmInterventionResultViewSchema,
-  type InterventionView,
-} from './interventionResult.js';
+import { interventionViewOfLanguageModel, interventionViewOfNeuron, LmInterventionResultViewSchema, type InterventionView } from './interventionResult.js';
 import { ParetoFrontSchema, type ParetoFront } from './paretoFront.js';
 import { paretoFromSearch } from './paretoFromSearch.js';
 

@@ -24,10 +24,7 @@ function predictorStyle(name: string, index: number): { who: string; colour: str
 function columns(result: BoundResult): { who: string; colour: string; figures: Figures }[] {
   // The reduced model first after the PSTH, then the references in the file's order (rich GLM, then TCN).
   const names = Object.keys(result.predictors).sort((a, b) => (a === 'reduced' ? -1 : b === 'reduced' ? 1 : 0));
-  return [
-    { who: 'PSTH', colour: SERIES.baseline, figures: result.psth },
-    ...names.map((n, i) => ({ ...predictorStyle(n, i), figures: result.predictors[n] })),
-  ];
+  return [{ who: 'PSTH', colour: SERIES.baseline, figures: result.psth }, ...names.map((n, i) => ({ ...predictorStyle(n, i), figures: result.predictors[n] }))];
 }
 
 const MEASURES: { figure: FigureName; name: string; reference: { value: number; label: string } }[] = [
@@ -79,7 +76,9 @@ function capturedTable(result: BoundResult): string {
         `<td class="num">${formatMetric(f.reducedGain, digits)}</td>` +
         `<td class="num">${formatMetric(f.referenceGain, digits)}</td>` +
         fraction +
-        (k === 0 ? `<td rowspan="2">${VERDICT[r.referenceVsReduced ?? 'none']}<span class="hint">log-lik per bin ${formatSignificantInterval(r.referenceMinusReduced.logLikPerBin)}</span></td>` : '') +
+        (k === 0
+          ? `<td rowspan="2">${VERDICT[r.referenceVsReduced ?? 'none']}<span class="hint">log-lik per bin ${formatSignificantInterval(r.referenceMinusReduced.logLikPerBin)}</span></td>`
+          : '') +
         '</tr>'
       );
     }),

@@ -70,7 +70,9 @@ export function interventionSection(view: InterventionView, sectionId: string, i
       svg: interventionTimeCoursesFigure(courses, { title, yLabel: 'mean response' }),
       caption:
         `The mean response per bin over the compared trials (a PSTH), before (dashed) and after (solid) each intervention: purple as the reduced model predicts it, black as the ${observed} rerun gives it. One y scale for every panel; a missed intervention’s name is red.` +
-        (courses.length > MAX_TIME_COURSE_PANELS ? ` The first ${MAX_TIME_COURSE_PANELS} of ${courses.length} interventions are drawn; the table lists them all.` : ''),
+        (courses.length > MAX_TIME_COURSE_PANELS
+          ? ` The first ${MAX_TIME_COURSE_PANELS} of ${courses.length} interventions are drawn; the table lists them all.`
+          : ''),
       wide: true,
     });
   }
