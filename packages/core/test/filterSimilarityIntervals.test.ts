@@ -37,7 +37,8 @@ const system = (name: string, nTrials: number, seed: number, specInput: SpecInpu
   return { name, dataset, model: fitReducedModel(dataset, specInput, { coincidence: false, bootstrap: false }) };
 };
 type Entry = ReturnType<typeof compareModels>['filterSimilarity'][number];
-const entry = (r: ReturnType<typeof compareModels>, group: string, filter: string): Entry => r.filterSimilarity.find((f) => f.group === group && f.filter === filter)!;
+const entry = (r: ReturnType<typeof compareModels>, group: string, filter: string): Entry =>
+  r.filterSimilarity.find((f) => f.group === group && f.filter === filter)!;
 const width = (c: [number, number] | null) => (c ? c[1] - c[0] : NaN);
 const options = { resamples: 50, filterDraws: 400 };
 

@@ -198,24 +198,28 @@ export function compareModels(
   const filterSimilarity: CompareResult['filterSimilarity'] = [];
   for (const group of groups)
     for (const filter of ['spatial', 'temporal', 'full'] as const) {
-      filterSimilarity.push(withIntervals({
-        group,
-        filter,
-        matrix: systems.map((a) =>
-          systems.map((b) => {
-            const fa = sampledFilter(a.model, group, filter);
-            const fb = sampledFilter(b.model, group, filter);
-            return fa && fb ? cosineSimilarity(fa, fb) : null;
-          }),
-        ),
-      }));
+      filterSimilarity.push(
+        withIntervals({
+          group,
+          filter,
+          matrix: systems.map((a) =>
+            systems.map((b) => {
+              const fa = sampledFilter(a.model, group, filter);
+              const fb = sampledFilter(b.model, group, filter);
+              return fa && fb ? cosineSimilarity(fa, fb) : null;
+            }),
+          ),
+        }),
+      );
     }
   if (systems.every((s) => s.model.filters.history)) {
-    filterSimilarity.push(withIntervals({
-      group: 'history',
-      filter: 'history',
-      matrix: systems.map((a) => systems.map((b) => cosineSimilarity(sampledFilter(a.model, '', 'history')!, sampledFilter(b.model, '', 'history')!))),
-    }));
+    filterSimilarity.push(
+      withIntervals({
+        group: 'history',
+        filter: 'history',
+        matrix: systems.map((a) => systems.map((b) => cosineSimilarity(sampledFilter(a.model, '', 'history')!, sampledFilter(b.model, '', 'history')!))),
+      }),
+    );
   }
   if (precomputed && (precomputed.length !== systems.length || precomputed.some((row) => row.length !== systems.length)))
     throw new OccamError(`compare: the cross-prediction scores are not ${systems.length} × ${systems.length}`);

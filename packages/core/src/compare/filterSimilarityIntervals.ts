@@ -108,13 +108,7 @@ function drawsOf(s: Extract<SystemDraws, { draws: FilterDraws }>, group: string,
  * diagonal is a filter against itself, 1 [1, 1]; a cell is null where either system has no draws or no such
  * filter, or the point similarity is undefined.
  */
-export function similarityIntervals(
-  systems: SystemDraws[],
-  group: string,
-  filter: FilterKind,
-  matrix: (number | null)[][],
-  level: number,
-): Interval[][] {
+export function similarityIntervals(systems: SystemDraws[], group: string, filter: FilterKind, matrix: (number | null)[][], level: number): Interval[][] {
   return systems.map((a, i) =>
     systems.map((b, j): Interval => {
       if (matrix[i][j] === null) return null;

@@ -153,8 +153,6 @@ export function filterDraws(
 
   const normal = gaussianSampler(mulberry32(options.seed));
   const scale = Math.sqrt(spec.family === 'gaussian' ? options.sigma2 : 1);
-  const nS = layout.spatialValues.length;
-  const nT = layout.temporal.points.length;
   const nH = layout.history ? layout.history.points.length : 0;
   const keepFull = options.full === true && !sep;
   const out: FilterDraws = {
