@@ -30,8 +30,14 @@ export const cases: HostileCase[] = [
   },
   {
     name: 'intervene/unknown-system',
-    setup: (dir, fx) => setupWith(dir, fx, { system: 'language-model', interventions: [] }),
+    setup: (dir, fx) => setupWith(dir, fx, { system: 'robot', interventions: [] }),
     expect: { exit: 1, stderr: [/list\.json: invalid content/, /system/] },
+  },
+  {
+    // a language-model list is run on the network itself: a neuron Dataset is the wrong input, said before any work
+    name: 'intervene/language-model-list-with-data',
+    setup: (dir, fx) => setupWith(dir, fx, { system: 'language-model', interventions: [{ kind: 'resample-token', offset: 1 }] }),
+    expect: { exit: 2, stderr: [/--data is for neuron lists; list\.json is a language-model list/] },
   },
   {
     name: 'intervene/not-json',
