@@ -62,13 +62,7 @@ if (sideArg === 'occam') {
   const { extractDataset, LanguageModel } = await import('@occam/transformer');
   const prompts = JSON.parse(readFileSync(join(arg('dir'), 'prompts.json'), 'utf8'));
   const model = await LanguageModel.load(modelDir, { threads });
-  let atoms = 0;
-  await serve(async () => {
-    const r = await extractDataset(model, prompts, { kind: 'next-token-correct' }, { batchSize, padding: 'right' });
-    atoms = r.dataset.manifest.atoms.length;
-    process.stderr.write(''); // keep r alive only inside the repeat
-  });
-  void atoms;
+  await serve(() => extractDataset(model, prompts, { kind: 'next-token-correct' }, { batchSize, padding: 'right' }));
 } else if (sideArg === 'ort') {
   const ort = await import('onnxruntime-node');
   const prompts = JSON.parse(readFileSync(join(arg('dir'), 'prompts.json'), 'utf8')).prompts.map((p) => p.tokens);
@@ -109,10 +103,7 @@ if (sideArg === 'occam') {
 async function main() {
   const repeats = Number(arg('repeats', '3'));
   const count = Number(arg('count', '400'));
-  const rssCounts = arg('rss-counts', '')
-    .split(',')
-    .filter(Boolean)
-    .map(Number);
+  const rssCounts = arg('rss-counts', '').split(',').filter(Boolean).map(Number);
   const name = arg('name', basename(modelDir));
   const cli = join(root, 'apps/cli/dist/main.js');
   if (!existsSync(cli)) {
@@ -137,10 +128,14 @@ async function main() {
 
     const self = fileURLToPath(import.meta.url);
     const side = async (what) => {
-      const child = spawn(process.execPath, ['--expose-gc', self, `--side=${what}`, `--dir=${dir}`, `--model=${modelDir}`, `--threads=${threads}`, `--batch=${batchSize}`], {
-        cwd: root,
-        stdio: ['pipe', 'pipe', 'inherit'],
-      });
+      const child = spawn(
+        process.execPath,
+        ['--expose-gc', self, `--side=${what}`, `--dir=${dir}`, `--model=${modelDir}`, `--threads=${threads}`, `--batch=${batchSize}`],
+        {
+          cwd: root,
+          stdio: ['pipe', 'pipe', 'inherit'],
+        },
+      );
       children.push(child);
       const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
       const next = async () => {

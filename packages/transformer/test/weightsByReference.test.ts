@@ -18,7 +18,9 @@ describe('large initializers referenced in the model file (weightsByReference)',
     expect(slimBytes).not.toBeNull();
     expect(slimBytes.length).toBeLessThan(bytes.length / 4);
     const slim = parseOnnxModel(slimBytes, file);
-    expect(slim.graph.nodes.map((n) => [n.opType, n.name, n.inputs, n.outputs])).toEqual(original.graph.nodes.map((n) => [n.opType, n.name, n.inputs, n.outputs]));
+    expect(slim.graph.nodes.map((n) => [n.opType, n.name, n.inputs, n.outputs])).toEqual(
+      original.graph.nodes.map((n) => [n.opType, n.name, n.inputs, n.outputs]),
+    );
     expect(slim.graph.inputs).toEqual(original.graph.inputs);
     expect(slim.graph.outputs).toEqual(original.graph.outputs);
     expect([...slim.graph.initializers.keys()]).toEqual([...original.graph.initializers.keys()]);

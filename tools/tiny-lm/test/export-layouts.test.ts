@@ -32,7 +32,23 @@ describe.skipIf(!hasTorch)('tools/tiny-lm export layouts under occam lm extract'
     expect(existsSync(bin), 'build the CLI first: npx tsc -b apps/cli').toBe(true);
     const runDir = join(tmp, 'run');
     // a wider-than-fixture shape (3 layers, d 96) so head/layer indexing is not the 2 × 64 fixtures' by accident
-    await run('/usr/bin/python3', [join(tinyLm, 'train.py'), '--task', 'induction', '--layers', '3', '--heads', '4', '--d-model', '96', '--random-init', '--seed', '3', '--out', runDir, '--quiet']);
+    await run('/usr/bin/python3', [
+      join(tinyLm, 'train.py'),
+      '--task',
+      'induction',
+      '--layers',
+      '3',
+      '--heads',
+      '4',
+      '--d-model',
+      '96',
+      '--random-init',
+      '--seed',
+      '3',
+      '--out',
+      runDir,
+      '--quiet',
+    ]);
     const condition = join(tmp, 'condition.json');
     writeFileSync(condition, JSON.stringify({ kind: 'repeated-random', period: 7, count: 48, seed: 5 }));
 
@@ -59,7 +75,10 @@ describe.skipIf(!hasTorch)('tools/tiny-lm export layouts under occam lm extract'
     for (const v of plain.inputs) scale = Math.max(scale, Math.abs(v));
     for (const layout of LAYOUTS.slice(1)) {
       const d = datasets.get(layout.name)!;
-      expect(d.manifest.atoms.map((a) => a.id), layout.name).toEqual(plain.manifest.atoms.map((a) => a.id));
+      expect(
+        d.manifest.atoms.map((a) => a.id),
+        layout.name,
+      ).toEqual(plain.manifest.atoms.map((a) => a.id));
       expect([d.manifest.nTrials, d.manifest.nBins], layout.name).toEqual([plain.manifest.nTrials, plain.manifest.nBins]);
       expect(Array.from(d.target), layout.name).toEqual(Array.from(plain.target));
       expect(Array.from(d.scored), layout.name).toEqual(Array.from(plain.scored));
