@@ -27,14 +27,18 @@ for (const variant of ['v1', 'v5']) {
       if (i !== j) console.log(`  ${row} model on ${col}: ${ci(cp.stratifiedRelativeToOwn[i][j], cp.intervals?.stratifiedRelativeToOwn?.[i]?.[j])}`);
     }),
   );
-  console.log(`${variant}, share of response differences explained by swapping inputs: ${r.variability.map((v) => `${v.a} vs ${v.b} ${Math.round(100 * v.inputShare)} %`).join(', ')}`);
+  console.log(
+    `${variant}, share of response differences explained by swapping inputs: ${r.variability.map((v) => `${v.a} vs ${v.b} ${Math.round(100 * v.inputShare)} %`).join(', ')}`,
+  );
   console.log('');
 }
 
 const u = read('universality.json');
 const cp = u.crossPrediction;
 const off = [];
-u.names.forEach((row, i) => u.names.forEach((col, j) => i !== j && off.push({ row, col, d: cp.relativeToOwn[i][j], ci: cp.intervals?.relativeToOwn?.[i]?.[j] })));
+u.names.forEach((row, i) =>
+  u.names.forEach((col, j) => i !== j && off.push({ row, col, d: cp.relativeToOwn[i][j], ci: cp.intervals?.relativeToOwn?.[i]?.[j] })),
+);
 off.sort((a, b) => a.d - b.d);
 const within = off.filter((o) => o.d > -0.01).length;
 console.log(`universality: ${within} of ${off.length} cross-predictions within 0.01 AUROC of the column variant's own model; the worst:`);

@@ -119,13 +119,26 @@ export { candidatesBesideControl } from './search/candidatesBesideControl.js';
 export { ControlComparisonSchema, compareWithControl, CONTROL_WARNING_SHARE, type ControlComparison } from './model/controlComparison.js';
 export { validationPlan, type PlanFold } from './bound/validationPlan.js';
 export { fitRichGlm, type RichGlmOptions, type RichGlmResult, type RichGlmDescription, type RichGlmFold } from './bound/richGlm.js';
-export { readExternalPredictions, ExternalPredictionsManifestSchema, PREDICTION_FILES, type ExternalPredictions, type ExternalPredictionsManifest } from './bound/externalPredictions.js';
+export {
+  readExternalPredictions,
+  ExternalPredictionsManifestSchema,
+  PREDICTION_FILES,
+  type ExternalPredictions,
+  type ExternalPredictionsManifest,
+} from './bound/externalPredictions.js';
 export { boundComparison, type BoundComparison, type BoundReference, type BoundReferenceComparison, type CapturedFraction } from './bound/boundComparison.js';
 export { BoundResultSchema, BoundPlanSchema, type BoundResult, type BoundPlan } from './bound/schema.js';
 export { runBound, boundPlan, type BoundOptions } from './bound/runBound.js';
 export { plantedInteractionDataset, type PlantedInteraction } from './bound/plantedInteraction.js';
 export * from './intervention/schema.js';
-export { InterventionResultSchema, InterventionOutcomeSchema, EstimateSchema, type InterventionResult, type InterventionOutcome, type Estimate } from './intervention/resultSchema.js';
+export {
+  InterventionResultSchema,
+  InterventionOutcomeSchema,
+  EstimateSchema,
+  type InterventionResult,
+  type InterventionOutcome,
+  type Estimate,
+} from './intervention/resultSchema.js';
 export { readInterventionFile } from './intervention/readInterventionFile.js';
 export { selectAtoms } from './intervention/selectAtoms.js';
 export { applyIntervention, shiftBins, type AppliedIntervention } from './intervention/applyIntervention.js';

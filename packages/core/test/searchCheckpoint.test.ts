@@ -81,6 +81,8 @@ describe('search checkpoint', () => {
     await expect(SearchCheckpoint.open(other, fingerprint)).rejects.toThrow(/search\.ckpt\.jsonl:2: not a search checkpoint \(no header line\)/);
     const damaged = await fresh();
     await writeFile(damaged, JSON.stringify({ format: 'occam.search-checkpoint', fingerprint }) + '\n{"key": 1}\n' + JSON.stringify(candidate('a')) + '\n');
-    await expect(SearchCheckpoint.open(damaged, fingerprint)).rejects.toThrow(/search\.ckpt\.jsonl:2: not a search checkpoint line; delete the file to start over/);
+    await expect(SearchCheckpoint.open(damaged, fingerprint)).rejects.toThrow(
+      /search\.ckpt\.jsonl:2: not a search checkpoint line; delete the file to start over/,
+    );
   });
 });

@@ -118,7 +118,9 @@ describe('search strategies behind one interface', () => {
     expect(fail({ strategies: ['backwards'] }).describe('--strategies')).toBe(
       "--strategies: unknown strategy 'backwards' (forward, backward, groupLasso) — did you mean 'backward'?",
     );
-    expect(fail({ ignoreAttributes: ['layer'] }).message).toBe("search options: ignoreAttributes: no atom has an attribute 'layer' (attributes: type, distance)");
+    expect(fail({ ignoreAttributes: ['layer'] }).message).toBe(
+      "search options: ignoreAttributes: no atom has an attribute 'layer' (attributes: type, distance)",
+    );
     expect(fail({ exclude: { distance: ['near'] } }).option).toBe('exclude');
     // The data's defaults: the family from the target's kind, the deciding figure from the bin unit; numeric exclusions as numbers.
     const ok = parseSearchOptions({ maxLag: 6, exclude: { distance: ['25'] } }, dataset.manifest);

@@ -51,7 +51,11 @@ export function parseSearchOptions(input: SearchOptionsInput, manifest?: Dataset
     const option = issue.path[0] as keyof SearchOptions;
     const value = (completed as Record<string, unknown>)[option];
     const scalar = issue.path.length === 1 && (typeof value === 'number' || typeof value === 'string') ? value : undefined;
-    throw new SearchOptionError(option, scalar, issue.message.replace(/^\w/, (c) => c.toLowerCase()));
+    throw new SearchOptionError(
+      option,
+      scalar,
+      issue.message.replace(/^\w/, (c) => c.toLowerCase()),
+    );
   }
   const options = parsed.data;
   if (manifest) checkAgainstData(options, manifest);
