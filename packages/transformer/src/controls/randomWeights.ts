@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
-import { mulberry32, OccamError, writeDirectoryAtomic } from '@occam/core';
-import { parseConfigJson, resolveModelDirectory } from '../model-dir/modelDirectory.js';
+import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { mulberry32, OccamError } from '@occam/core';
+import { resolveModelDirectory } from '../model-dir/modelDirectory.js';
+import { refuseOverlap, WeightPatchedCopy } from '../model-dir/weightPatchedCopy.js';
 import { GraphIndex } from '../onnx/graphIndex.js';
 import { discoverModelStructure } from '../onnx/modelStructure.js';
 import { parseOnnxModel, type TensorRef } from '../onnx/onnxModel.js';
@@ -85,14 +86,6 @@ function moments(v: Float32Array): { mean: number; std: number } {
   return { mean, std: Math.sqrt(ss / v.length) };
 }
 
-/** An external data location inside the graph's folder (never outside it). */
-function externalPath(graphDir: string, ref: TensorRef): string {
-  const rel = normalize(ref.external!.location);
-  if (isAbsolute(rel) || rel === '..' || rel.startsWith('..' + sep))
-    throw new OccamError(`tensor '${ref.name}': external data location '${ref.external!.location}' leaves the model folder`);
-  return join(graphDir, rel);
-}
-
 /**
  * Write a random-weights control of a model folder: the same graph, every learned weight (linear-layer
  * matrices and biases, token and position embeddings; onnx/…/weightTensors) re-drawn from a normal
@@ -109,10 +102,7 @@ export async function writeRandomWeightsControl(modelDir: string, out: string, o
   if (!Number.isInteger(seed)) throw new OccamError(`random-weights control: seed must be an integer, got ${seed}`, { field: 'seed' });
   const dir = await resolveModelDirectory(modelDir, { onnxFile: options.onnxFile });
   if (dir.source.kind !== 'local') throw new OccamError(`random-weights control: ${modelDir} is not a local model folder`);
-  const target = resolve(out);
-  if (target === dir.dir || target.startsWith(dir.dir + sep) || dir.dir.startsWith(target + sep)) {
-    throw new OccamError(`random-weights control: the output ${out} would overlap the model folder ${dir.dir}; write the control elsewhere`, { file: out });
-  }
+  refuseOverlap('random-weights control', out, dir);
   const bytes = new Uint8Array(await readFile(dir.onnxPath));
   const onnx = parseOnnxModel(bytes, dir.onnxPath);
   const index = new GraphIndex(onnx);
@@ -126,19 +116,7 @@ export async function writeRandomWeightsControl(modelDir: string, out: string, o
       file: dir.onnxPath,
     });
 
-  // patched copies: the graph file and each external data file a weight lives in
-  const graphOut = Uint8Array.from(bytes);
-  const externalOut = new Map<string, Uint8Array>();
-  for (const w of weights) {
-    if (!w.ref.external) continue;
-    const path = externalPath(graphDir, w.ref);
-    if (!externalOut.has(path)) {
-      const data = await readFile(path).catch(() => {
-        throw new OccamError(`tensor '${w.ref.name}': external data file ${path} not found`, { file: path });
-      });
-      externalOut.set(path, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-    }
-  }
+  const copy = new WeightPatchedCopy(dir, bytes, onnx);
 
   const redrawn: RedrawnTensor[] = [];
   const kept: RandomWeightsControl['kept'] = norms.map((n) => ({ name: n.key, why: n.role }));
@@ -161,13 +139,8 @@ export async function writeRandomWeightsControl(modelDir: string, out: string, o
     const { ref } = w;
     const count = ref.dims.reduce((a, b) => a * b, 1);
     const width = FLOAT_WIDTH[ref.dataType];
-    let target: Uint8Array;
-    if (ref.raw) target = graphOut.subarray(ref.raw.start, ref.raw.end);
-    else if (ref.external) {
-      const length = ref.external.length ?? count * width;
-      target = externalOut.get(externalPath(graphDir, ref))!.subarray(ref.external.offset, ref.external.offset + length);
-    } else {
-      // float_data fields are varint-framed lists, not a fixed byte range this patcher rewrites
+    const target = await copy.bytesOf(ref, count, width);
+    if (!target) {
       kept.push({ name: w.key, why: `a ${w.role} stored as float_data (not raw_data): not re-drawn` });
       continue;
     }
@@ -202,34 +175,7 @@ export async function writeRandomWeightsControl(modelDir: string, out: string, o
 
   const source = dir.dir;
   const control: RandomWeightsControl = { kind: 'random-weights', seed, source, out, redrawn, kept };
-  const configPath = join(source, 'config.json');
-  const config = await readFile(configPath, 'utf8').then(
-    (t) => parseConfigJson(t, configPath),
-    () => ({}) as Record<string, unknown>,
-  );
-  const occam = typeof config.occam === 'object' && config.occam !== null ? (config.occam as Record<string, unknown>) : {};
-  config.occam = { ...occam, control: { kind: 'random-weights', seed, source } };
-
-  const graphRel = relative(source, dir.onnxPath);
-  await writeDirectoryAtomic(
-    out,
-    async (tmp) => {
-      // top-level files (tokenizer, configs), but no other graph or its data
-      for (const entry of await readdir(source, { withFileTypes: true })) {
-        if (!entry.isFile() || /\.onnx(_data(_\d+)?|\.data)?$/.test(entry.name) || entry.name === 'config.json') continue;
-        await copyFile(join(source, entry.name), join(tmp, entry.name));
-      }
-      await writeFile(join(tmp, 'config.json'), JSON.stringify(config, null, 2) + '\n');
-      await mkdir(dirname(join(tmp, graphRel)), { recursive: true });
-      await writeFile(join(tmp, graphRel), graphOut);
-      for (const [path, data] of externalOut) await writeFile(join(tmp, relative(source, path)), data);
-      // external data files that hold no weight (norms only) are copied unchanged
-      const referenced = new Set<string>();
-      for (const ref of onnx.graph.initializers.values()) if (ref.external) referenced.add(externalPath(graphDir, ref));
-      for (const path of referenced) if (!externalOut.has(path)) await copyFile(path, join(tmp, relative(source, path)));
-    },
-    { force: options.force },
-  );
+  await copy.write(out, { control: { kind: 'random-weights', seed, source } }, { force: options.force });
   return control;
 }
 

@@ -1,10 +1,11 @@
-import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
-import { OccamError, writeDirectoryAtomic } from '@occam/core';
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { OccamError } from '@occam/core';
 import type { PromptSet } from '../condition/promptSet.js';
 import { encodeFloatsInto, FLOAT_WIDTH } from '../controls/tensorEncoding.js';
 import { LanguageModel } from '../model-dir/languageModel.js';
-import { parseConfigJson, resolveModelDirectory } from '../model-dir/modelDirectory.js';
+import { resolveModelDirectory } from '../model-dir/modelDirectory.js';
+import { refuseOverlap, WeightPatchedCopy } from '../model-dir/weightPatchedCopy.js';
 import { GraphIndex } from '../onnx/graphIndex.js';
 import { linearShape } from '../onnx/linearLayer.js';
 import { discoverModelStructure } from '../onnx/modelStructure.js';
@@ -69,9 +70,7 @@ export async function ablateInGraph(
   const ablation = parsed.data as LmAblation;
   const dir = await resolveModelDirectory(modelDir, { onnxFile: options.onnxFile });
   if (dir.source.kind !== 'local') throw new OccamError(`ablation: ${modelDir} is not a local model folder`);
-  const target = resolve(outDir);
-  if (target === dir.dir || target.startsWith(dir.dir + sep) || dir.dir.startsWith(target + sep))
-    throw new OccamError(`ablation: the output ${outDir} would overlap the model folder ${dir.dir}; write it elsewhere`, { file: outDir });
+  refuseOverlap('ablation', outDir, dir);
   const bytes = new Uint8Array(await readFile(dir.onnxPath));
   const onnx = parseOnnxModel(bytes, dir.onnxPath);
   const index = new GraphIndex(onnx);
@@ -149,23 +148,11 @@ export async function ablateInGraph(
     }
   }
 
-  const graphOut = Uint8Array.from(bytes);
-  const externalOut = new Map<string, Uint8Array>();
+  const copy = new WeightPatchedCopy(dir, bytes, onnx);
   const patch = async (ref: TensorRef, values: Float64Array) => {
-    const width = FLOAT_WIDTH[ref.dataType];
-    let bytesOf: Uint8Array;
-    if (ref.raw) bytesOf = graphOut.subarray(ref.raw.start, ref.raw.end);
-    else if (ref.external) {
-      const path = externalPath(graphDir, ref);
-      if (!externalOut.has(path)) {
-        const data = await readFile(path).catch(() => {
-          throw new OccamError(`tensor '${ref.name}': external data file ${path} not found`, { file: path });
-        });
-        externalOut.set(path, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-      }
-      const length = ref.external.length ?? values.length * width;
-      bytesOf = externalOut.get(path)!.subarray(ref.external.offset, ref.external.offset + length);
-    } else throw new OccamError(`tensor '${ref.name}' is stored as float_data, not raw_data: this writer rewrites byte ranges only`, { file: dir.onnxPath });
+    const bytesOf = await copy.bytesOf(ref, values.length, FLOAT_WIDTH[ref.dataType]);
+    if (!bytesOf)
+      throw new OccamError(`tensor '${ref.name}' is stored as float_data, not raw_data: this writer rewrites byte ranges only`, { file: dir.onnxPath });
     encodeFloatsInto(values, ref.dataType, bytesOf, ref.name);
   };
   await patch(proj.weight, weight);
@@ -182,29 +169,9 @@ export async function ablateInGraph(
     patched: [proj.weight.name, ...(proj.bias && biasChanged ? [proj.bias.name] : [])],
     mean: mean ? Array.from(mean) : null,
   };
-  const configPath = join(source, 'config.json');
-  const config = await readFile(configPath, 'utf8').then(
-    (t) => parseConfigJson(t, configPath),
-    () => ({}) as Record<string, unknown>,
-  );
-  const occam = typeof config.occam === 'object' && config.occam !== null ? (config.occam as Record<string, unknown>) : {};
-  config.occam = { ...occam, intervention: { kind: record.kind, layer: record.layer, heads: record.heads, how: record.how, source } };
-  const graphRel = relative(source, dir.onnxPath);
-  await writeDirectoryAtomic(
+  await copy.write(
     outDir,
-    async (tmp) => {
-      for (const entry of await readdir(source, { withFileTypes: true })) {
-        if (!entry.isFile() || /\.onnx(_data(_\d+)?|\.data)?$/.test(entry.name) || entry.name === 'config.json') continue;
-        await copyFile(join(source, entry.name), join(tmp, entry.name));
-      }
-      await writeFile(join(tmp, 'config.json'), JSON.stringify(config, null, 2) + '\n');
-      await mkdir(dirname(join(tmp, graphRel)), { recursive: true });
-      await writeFile(join(tmp, graphRel), graphOut);
-      for (const [path, data] of externalOut) await writeFile(join(tmp, relative(source, path)), data);
-      const referenced = new Set<string>();
-      for (const ref of onnx.graph.initializers.values()) if (ref.external) referenced.add(externalPath(graphDir, ref));
-      for (const path of referenced) if (!externalOut.has(path)) await copyFile(path, join(tmp, relative(source, path)));
-    },
+    { intervention: { kind: record.kind, layer: record.layer, heads: record.heads, how: record.how, source } },
     { force: options.force },
   );
   return record;
@@ -213,14 +180,6 @@ export async function ablateInGraph(
 function headCount(config: Record<string, unknown>): number | null {
   const v = config.n_head ?? config.num_attention_heads;
   return typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : null;
-}
-
-/** An external data location inside the graph's folder (never outside it). */
-function externalPath(graphDir: string, ref: TensorRef): string {
-  const rel = normalize(ref.external!.location);
-  if (isAbsolute(rel) || rel === '..' || rel.startsWith('..' + sep))
-    throw new OccamError(`tensor '${ref.name}': external data location '${ref.external!.location}' leaves the model folder`);
-  return join(graphDir, rel);
 }
 
 /** The nodes that compute with a constant, looking through the pass-through ops a constant reaches them by. */
