@@ -45,7 +45,11 @@ export function compareText(r: CompareResult): string {
   const fi = r.filterSimilarityIntervals;
   const simPct = fi ? ` [${Math.round(100 * fi.level)} % intervals over ${fi.draws} draws of each system's filters from its Laplace posterior]` : '';
   for (const f of r.filterSimilarity.filter((x) => x.filter !== 'full'))
-    lines.push('', `filter similarity (cosine), ${f.group} ${f.filter}${simPct}:`, matrixText(r.names, f.matrix, f.intervals));
+    lines.push(
+      '',
+      `filter similarity (cosine), ${f.group === f.filter ? f.group : `${f.group} ${f.filter}`}${simPct}:`,
+      matrixText(r.names, f.matrix, f.intervals),
+    );
   for (const u of fi?.unavailable ?? []) lines.push(`  no similarity intervals with ${u.name}: ${u.reason}`);
   lines.push('', `order by similarity: ${r.order.join(' · ')}`, '', 'response differences — share explained by swapping inputs vs swapping models:');
   const share = (v: number | null, c: [number, number] | null | undefined) =>
@@ -61,7 +65,8 @@ export const compareCommand: Command = {
   name: 'compare',
   summary: 'universality across systems / transfer across conditions: filter similarity, cross-prediction, inputs vs models',
   usage: 'occam compare --system NAME=MODEL.json@DATASET --system NAME=MODEL.json@DATASET [--system …]… --out FILE [options]',
-  example: 'occam compare --system v1=v1.model.json@data/neuron/v1 --system v2=v2.model.json@data/neuron/v2 --out compare.json',
+  example:
+    'occam compare --system v1=results/models/v1-C2.model.json@data/neuron/v1-C2 --system v2=results/models/v2-C2.model.json@data/neuron/v2-C2 --out compare.json',
   options: {
     system: {
       type: 'string',

@@ -78,7 +78,8 @@ export const interveneCommand: Command = {
       path: 'file',
       required: true,
       description:
-        "the intervention list (JSON, schemas/intervention-list.schema.json): { system: 'neuron', interventions: [{ name, silence | shift | scale }] }",
+        "the intervention list (JSON): { system: 'neuron', interventions: [{ name, silence | shift | scale }] } (schemas/intervention-list.schema.json) " +
+        "or { system: 'language-model', interventions: [{ kind: ablate-head | ablate-mlp | resample-token, … }] } (schemas/lm-intervention-list.schema.json)",
     },
     simulated: {
       type: 'string',
@@ -106,7 +107,8 @@ export const interveneCommand: Command = {
       type: 'string',
       value: 'F',
       default: String(DEFAULT_CHECK_OPTIONS.missFraction),
-      description: 'a miss needs predicted − simulated to exclude 0 and to exceed this fraction of the larger change',
+      description:
+        'a miss needs predicted − simulated (language models: − actual) to exclude 0 and to exceed this fraction of the larger change (language models: and 0.01 in rate)',
     },
   },
   outputs: [{ option: 'out', kind: 'file' }],
