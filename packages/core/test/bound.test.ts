@@ -154,6 +154,17 @@ describe('rich GLM', () => {
     expect(a.description.columns).toBe(8 * 4 + 21);
   });
 
+  it('a window of one lag (a language model reduced at lag 0) gets one weight per lag, not a log basis with no room', () => {
+    const ds = plantedDataset(planted(60, 7)).dataset;
+    const s = SpecSchema.parse({ ...spec, temporal: { minLag: 0, maxLag: 0, basis: { kind: 'raw' } } });
+    const r = fitRichGlm(ds, s, validationPlan(s, ds.manifest.nTrials), { lagFunctions: 4 });
+    expect(r.description.pooledAtoms).toBe(8);
+    expect(r.description.columns).toBe(8 * 1 + r.description.interactionColumns);
+    const predicted = Array.from(r.heldOut).filter((v) => Number.isFinite(v));
+    expect(predicted.length).toBeGreaterThan(0);
+    expect(predicted.every((v) => v > 0 && v < 1)).toBe(true);
+  });
+
   it('refuses a design over its column limit, saying how to shrink it', () => {
     const ds = plantedDataset(planted(20, 7)).dataset;
     expect(() => fitRichGlm(ds, SpecSchema.parse(spec), validationPlan(SpecSchema.parse(spec), 20), { maxColumns: 10 })).toThrow(

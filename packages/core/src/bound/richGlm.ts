@@ -80,10 +80,26 @@ function signatureAttributes(ds: Dataset): string[] {
 
 function richSpec(spec: Spec, attributes: string[], lagFunctions: number): { spec: Spec; own: boolean } {
   const { minLag, maxLag } = spec.temporal;
+  const lags = maxLag - minLag + 1;
   const reducedJ =
     spec.temporal.basis.kind === 'isfRaisedCosine' ? spec.temporal.basis.phases.length : 'count' in spec.temporal.basis ? spec.temporal.basis.count : Infinity;
   const own = typeof reducedJ === 'number' && reducedJ <= lagFunctions;
+  // A window of at most lagFunctions lags gets one weight per lag: the finest basis there is, and it spans every
+  // reduced basis over that window (a language model's single lag 0, where a log-spaced basis has no room).
+  if (!own && lags <= lagFunctions) return { spec: richSpecWith(spec, attributes, { kind: 'raw' }), own: true };
   const span = Math.max(maxLag - minLag, 1);
+  return {
+    spec: richSpecWith(
+      spec,
+      attributes,
+      own ? spec.temporal.basis : { kind: 'raisedCosineLog', count: lagFunctions, firstPeak: minLag, lastPeak: minLag + 0.6 * span, offset: 2 },
+    ),
+    own,
+  };
+}
+
+function richSpecWith(spec: Spec, attributes: string[], basis: SpecInput['temporal']['basis']): Spec {
+  const { minLag, maxLag } = spec.temporal;
   const input: SpecInput = {
     groupBy: attributes,
     exclude: spec.exclude,
@@ -91,7 +107,7 @@ function richSpec(spec: Spec, attributes: string[], lagFunctions: number): { spe
     temporal: {
       minLag,
       maxLag,
-      basis: own ? spec.temporal.basis : { kind: 'raisedCosineLog', count: lagFunctions, firstPeak: minLag, lastPeak: minLag + 0.6 * span, offset: 2 },
+      basis,
     },
     structure: 'full',
     history: spec.history,
@@ -99,7 +115,7 @@ function richSpec(spec: Spec, attributes: string[], lagFunctions: number): { spe
     regularization: { ridge: 0, smoothness: 0 },
     validation: spec.validation,
   };
-  return { spec: SpecSchema.parse(input), own };
+  return SpecSchema.parse(input);
 }
 
 /**
