@@ -49,7 +49,10 @@ describe.skipIf(!hasTorch)('occam bound with the TCN tool (PyTorch)', () => {
     expect(Date.now() - started).toBeLessThan(60_000);
     expect(r.stdout).toMatch(/PSTH\s+reduced\s+rich GLM\s+TCN/);
     expect(r.stdout).toMatch(/the reduction captures .* of the rich GLM's log-likelihood gain over the PSTH, and .* of its stratified-AUROC gain/);
-    expect(r.stdout).toMatch(/of the TCN's log-likelihood gain over the PSTH/);
+    // a quick TCN may not beat the PSTH clearly: then its share is undefined and said so, with the reason
+    expect(r.stdout).toMatch(
+      /the reduction captures .* of the TCN's log-likelihood gain over the PSTH|the reduction's share of the TCN's gains is not defined here/,
+    );
     expect(r.stderr).toMatch(/tcn-bound: fold 1\/1 candidate 1\/1/);
     const result = BoundResultSchema.parse(JSON.parse(await readFile(out, 'utf8')));
     expect(Object.keys(result.predictors)).toEqual(['reduced', 'richGlm', 'tcn']);

@@ -217,9 +217,11 @@ export function boundSummary(r: BoundResult): string {
     const name = NAMES[ref.reference] ?? ref.reference;
     const ll = percent(ref.logLikGain);
     const auc = percent(ref.stratifiedAurocGain);
-    out.push(
-      `the reduction captures ${ll ?? '(undefined)'} of the ${name}'s log-likelihood gain over the PSTH, and ${auc ?? '(undefined)'} of its stratified-AUROC gain`,
-    );
+    if (ll !== null || auc !== null)
+      out.push(
+        `the reduction captures ${ll ?? 'an undefined share (below)'} of the ${name}'s log-likelihood gain over the PSTH, and ${auc ?? 'an undefined share (below)'} of its stratified-AUROC gain`,
+      );
+    else out.push(`the reduction's share of the ${name}'s gains is not defined here (below):`);
     const d = ref.referenceMinusReduced.logLikPerBin;
     if (ref.referenceVsReduced === 'worse')
       out.push(`  the ${name} predicts held-out bins worse than the reduction (log-likelihood/bin ${cell(d, 5)}): it is no upper bound on these data`);

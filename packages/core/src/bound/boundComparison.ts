@@ -5,6 +5,9 @@ import { FIGURE_NAMES, figuresAt, trialStatistics, trialsOf, type FigureName, ty
 import { OccamError } from '../errors.js';
 
 /** A predictor scored beside the reduced model on the same held-out rows. */
+
+/** How a reason names a reference (the JSON keeps the key). */
+const REFERENCE_WORDS: Record<string, string> = { richGlm: 'rich GLM', tcn: 'TCN' };
 export interface BoundReference {
   /** Short key, e.g. "richGlm", "tcn". */
   name: string;
@@ -147,7 +150,7 @@ export function boundComparison(reduced: ScoredRows, references: BoundReference[
         reason = `the ${ref.name}'s ${what} is ${referenceGain.estimate.toPrecision(3)} ≤ 0: it predicts no better than the PSTH, so there is no gain to capture`;
       else if (referenceGain.low === null) reason = `the ${ref.name}'s ${what} has no interval (too few resamples define it)`;
       else if (referenceGain.low <= 0)
-        reason = `the ${ref.name}'s ${what} is not clearly above 0 (interval [${referenceGain.low.toPrecision(3)}, ${referenceGain.high!.toPrecision(3)}]): a ratio to it would divide by noise`;
+        reason = `the ${REFERENCE_WORDS[ref.name] ?? ref.name}'s ${what} is not clearly above 0 (interval [${referenceGain.low.toPrecision(3)}, ${referenceGain.high!.toPrecision(3)}]): a ratio to it would divide by noise`;
       if (reason !== null) return { estimate: null, low: null, high: null, reason, reducedGain, referenceGain };
       const ratio = reducedGain.estimate === null ? null : reducedGain.estimate / referenceGain.estimate!;
       const ci = ratio === null ? null : percentileInterval(ratioDraws[gi][k], level);
