@@ -11,7 +11,7 @@ const delta = (x) => `${f(x.estimate)} [${f(x.low)}, ${f(x.high)}]`;
 const ablation = (r, start) => r.ablations.find((a) => a.name.startsWith(start));
 
 console.log(
-  '| variant | test spikes | AUROC | PSTH AUROC | bits/spike over PSTH | trial-to-trial AUROC (peak ±2 ms) | accuracy / "never spikes" | Γ | E peak (ms) | I net |',
+  '| variant | test spikes | AUROC | PSTH AUROC | bits/spike over PSTH (logistic link) | trial-to-trial AUROC (peak ±2 ms) | accuracy / "never spikes" | Γ | E peak (ms) | I net |',
 );
 console.log('|---|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {

@@ -51,6 +51,18 @@ describe('summaryTable', () => {
     expect(text).not.toMatch(/few events/);
   });
 
+  it("when the training trials chose the lookup table, its gain over the PSTH comes first, the link's after", () => {
+    const model = fitReducedModel(data(150), { ...spec, nonlinearity: { kind: 'lookup' } }, { coincidence: false, bootstrap: { resamples: 200 } });
+    const lookupModel = { ...model, nonlinearity: { ...model.nonlinearity, choice: { ...model.nonlinearity.choice!, headline: 'lookup' as const } } };
+    const t = lookupModel.metrics.test;
+    const viaLookup = (t.gainOverPsth.bitsPerEvent! * (t.lookup!.logLikPerBin! - t.psth.logLikPerBin!)) / (t.model.logLikPerBin! - t.psth.logLikPerBin!);
+    const lines = summaryTable(lookupModel).split('\n');
+    const first = lines.findIndex((l) => l.includes('through the lookup table (the headline)') && l.includes(interval(viaLookup, t.intervals!.lookup!.bitsPerEventOverPsth)));
+    const link = lines.findIndex((l) => l.includes('gain over PSTH through the link') && l.includes(interval(t.gainOverPsth.bitsPerEvent, t.intervals!.modelMinusPsth.bitsPerEventOverPsth)));
+    expect(first).toBeGreaterThan(0);
+    expect(link).toBe(first + 1);
+  });
+
   it('on token positions the stratified AUROC decides; few events are said in words', () => {
     const ds = data(12);
     const lm = { ...ds, manifest: { ...ds.manifest, binUnit: 'token' as const } };
