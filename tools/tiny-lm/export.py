@@ -3,8 +3,12 @@
 
     /usr/bin/python3 tools/tiny-lm/export.py --checkpoint RUN/step-003000.pt --out data/models/NAME [--with-past]
 
+Either layout: a GPT-2 checkpoint (train.py --arch gpt2, and every checkpoint without an "arch" key) or a
+Llama one (train.py --arch llama); the checkpoint says which.
+
 MODEL_DIR/
-  config.json            model_type gpt2, GPT2LMHeadModel, sizes, special ids, and an "occam" section
+  config.json            model_type gpt2 + GPT2LMHeadModel, or model_type llama + LlamaForCausalLM (HF's
+                         LlamaConfig keys), sizes, special ids, and an "occam" section
   generation_config.json
   tokenizer.json         HF tokenizers JSON (induction: WordLevel + WhitespaceSplit; text: char-level BPE, no merges)
   tokenizer_config.json
@@ -36,21 +40,21 @@ import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from tinylm.model import GPTConfig, GPT2LMHeadModel  # noqa: E402
+from tinylm.llama import LlamaConfig, LlamaForCausalLM  # noqa: E402
+from tinylm.arch import arch_of, build_model, dims  # noqa: E402
 from tinylm.tasks import SPECIALS, PAD, BOS, EOS, UNK, Vocab, InductionTask, make_task  # noqa: E402
 from tinylm.onnx_names import find_tensor_names  # noqa: E402
 
-OPSET = 17  # LayerNormalization is a single node from opset 17 on
+OPSET = 17  # LayerNormalization is a single node from opset 17 on (RMSNorm has no op before 23: decomposed)
 
 
 # ------------------------------------------------------------------------------------------ loading
 def load_checkpoint(path):
     ck = torch.load(path, map_location="cpu")
-    cfg = GPTConfig(**ck["config"])
-    model = GPT2LMHeadModel(cfg)
+    model = build_model(arch_of(ck), ck["config"])
     model.load_state_dict(ck["state_dict"])
     model.eval()
-    return ck, cfg, model, Vocab.from_dict(ck["vocab"])
+    return ck, model.config, model, Vocab.from_dict(ck["vocab"])
 
 
 # ---------------------------------------------------------------------------------------- tokenizer
@@ -106,7 +110,7 @@ def _finite(x):
     return x
 
 
-def hf_config(ck, cfg: GPTConfig, with_past: bool, tensor_names):
+def hf_config(ck, cfg, with_past: bool, tensor_names):
     ti = ck["task_info"]
     occam = {
         "task": ti["task"],
@@ -121,8 +125,38 @@ def hf_config(ck, cfg: GPTConfig, with_past: bool, tensor_names):
                  "position_ids": "cumsum(attention_mask) - 1, padded positions 1 (as HF)"},
         "made_by": "tools/tiny-lm (occam)",
     }
+    if isinstance(cfg, LlamaConfig):
+        occam["arch"] = "llama"
     if ti["task"] == "induction":
         occam["induction_period_range"] = [ti["period_min"], ti["period_max"]]
+    if isinstance(cfg, LlamaConfig):
+        return _finite({
+            "model_type": "llama",
+            "architectures": ["LlamaForCausalLM"],
+            "vocab_size": cfg.vocab_size,
+            "hidden_size": cfg.hidden_size,
+            "intermediate_size": cfg.intermediate_size,
+            "num_hidden_layers": cfg.num_hidden_layers,
+            "num_attention_heads": cfg.num_attention_heads,
+            "num_key_value_heads": cfg.num_key_value_heads,
+            "head_dim": cfg.head_dim,
+            "hidden_act": "silu",
+            "max_position_embeddings": cfg.max_position_embeddings,
+            "rms_norm_eps": cfg.rms_norm_eps,
+            "rope_theta": cfg.rope_theta,
+            "rope_scaling": None,
+            "attention_bias": False,
+            "attention_dropout": 0.0,
+            "mlp_bias": False,
+            "pretraining_tp": 1,
+            "initializer_range": cfg.initializer_range,
+            "tie_word_embeddings": cfg.tie_word_embeddings,
+            "bos_token_id": BOS, "eos_token_id": EOS, "pad_token_id": PAD,
+            "use_cache": with_past,
+            "torch_dtype": "float32",
+            "transformers.js_config": {"dtype": "fp32"},
+            "occam": occam,
+        })
     return _finite({
         "model_type": "gpt2",
         "architectures": ["GPT2LMHeadModel"],
@@ -148,15 +182,15 @@ def hf_config(ck, cfg: GPTConfig, with_past: bool, tensor_names):
 
 
 # --------------------------------------------------------------------------------------------- onnx
-def export_onnx(model: GPT2LMHeadModel, path: str, with_past: bool):
-    cfg = model.config
-    H, D = cfg.n_head, cfg.n_embd // cfg.n_head
+def export_onnx(model, path: str, with_past: bool):
+    dm = dims(model)
+    H, D = dm.n_head, dm.head_dim
     B, T, P = 2, 5, 3
-    ids = torch.randint(len(SPECIALS), cfg.vocab_size, (B, T))
+    ids = torch.randint(len(SPECIALS), dm.vocab_size, (B, T))
     if with_past:
         mask = torch.ones(B, P + T, dtype=torch.long)
-        pos = GPT2LMHeadModel.default_position_ids(mask, T)
-        past = tuple((torch.randn(B, H, P, D), torch.randn(B, H, P, D)) for _ in range(cfg.n_layer))
+        pos = model.default_position_ids(mask, T)
+        past = tuple((torch.randn(B, H, P, D), torch.randn(B, H, P, D)) for _ in range(dm.n_layer))
         args = (ids, mask, pos, past)
         in_names = ["input_ids", "attention_mask", "position_ids"]
         dyn = {"input_ids": {0: "batch_size", 1: "sequence_length"},
@@ -164,7 +198,7 @@ def export_onnx(model: GPT2LMHeadModel, path: str, with_past: bool):
                "position_ids": {0: "batch_size", 1: "sequence_length"},
                "logits": {0: "batch_size", 1: "sequence_length"}}
         out_names = ["logits"]
-        for i in range(cfg.n_layer):
+        for i in range(dm.n_layer):
             for kv in ("key", "value"):
                 in_names.append(f"past_key_values.{i}.{kv}")
                 out_names.append(f"present.{i}.{kv}")
@@ -172,7 +206,7 @@ def export_onnx(model: GPT2LMHeadModel, path: str, with_past: bool):
                 dyn[f"present.{i}.{kv}"] = {0: "batch_size", 2: "total_sequence_length"}
     else:
         mask = torch.ones(B, T, dtype=torch.long)
-        pos = GPT2LMHeadModel.default_position_ids(mask, T)
+        pos = model.default_position_ids(mask, T)
         args = (ids, mask, pos)
         in_names = ["input_ids", "attention_mask", "position_ids"]
         out_names = ["logits"]
@@ -234,6 +268,8 @@ class TensorBlob:
 
 def _capture(model, tensor_names):
     """Forward hooks that record PyTorch's value of each named tensor (same meaning as onnx_names)."""
+    if isinstance(model, LlamaForCausalLM):
+        return _capture_llama(model)
     store = {}
     hooks = []
     cfg = model.config
@@ -277,14 +313,49 @@ def _capture(model, tensor_names):
     return store, hooks
 
 
+def _capture_llama(model):
+    """_capture for the Llama layout: the same tensor meanings at LlamaForCausalLM's modules."""
+    store = {}
+    hooks = []
+
+    def pre(name):
+        return lambda mod, inp: store.__setitem__(name, inp[0])
+
+    def post(name):
+        return lambda mod, inp, out: store.__setitem__(name, out)
+
+    def attn_hook(i):
+        def h(mod, inp, out):
+            x, allowed, cos, sin = inp[:4]
+            q, k, v = mod.qkv(x, cos, sin, inp[4] if len(inp) > 4 else None)
+            store[f"pattern.{i}"] = mod.pattern(q, k, allowed)
+            store[f"q.{i}"], store[f"k.{i}"], store[f"v.{i}"] = q, k, v
+            store[f"k_t.{i}"] = k.transpose(-1, -2)
+        return h
+
+    for i, layer in enumerate(model.model.layers):
+        hooks.append(layer.input_layernorm.register_forward_pre_hook(pre(f"resid_pre.{i}")))
+        hooks.append(layer.post_attention_layernorm.register_forward_pre_hook(pre(f"resid_mid.{i}")))
+        hooks.append(layer.self_attn.o_proj.register_forward_pre_hook(pre(f"z.{i}")))
+        hooks.append(layer.self_attn.o_proj.register_forward_hook(post(f"attn_out.{i}")))
+        hooks.append(layer.mlp.act_fn.register_forward_pre_hook(pre(f"mlp_pre.{i}")))
+        hooks.append(layer.mlp.down_proj.register_forward_pre_hook(pre(f"mlp_post.{i}")))
+        hooks.append(layer.mlp.down_proj.register_forward_hook(post(f"mlp_out.{i}")))
+        hooks.append(layer.register_forward_hook(
+            (lambda name: (lambda mod, inp, out: store.__setitem__(name, out[0])))(f"resid_post.{i}")))
+        hooks.append(layer.self_attn.register_forward_hook(attn_hook(i)))
+    hooks.append(model.model.norm.register_forward_hook(post("ln_final")))
+    return store, hooks
+
+
 def build_cases(model, task_vocab_size, with_past, seq_len, tensor_names, blob: TensorBlob):
-    cfg = model.config
+    dm = dims(model)
     g = torch.Generator().manual_seed(7)
-    H, D = cfg.n_head, cfg.n_embd // cfg.n_head
+    H, D = dm.n_head, dm.head_dim
     cases = []
 
     def run(name, ids, mask, past=None, capture=False):
-        pos = GPT2LMHeadModel.default_position_ids(mask, ids.shape[1])
+        pos = model.default_position_ids(mask, ids.shape[1])
         store, hooks = _capture(model, None) if capture else ({}, [])
         with torch.no_grad():
             logits, presents = model(ids, mask, pos, past)
@@ -294,7 +365,7 @@ def build_cases(model, task_vocab_size, with_past, seq_len, tensor_names, blob: 
         if with_past:
             B = ids.shape[0]
             pk = past if past is not None else tuple(
-                (torch.zeros(B, H, 0, D), torch.zeros(B, H, 0, D)) for _ in range(cfg.n_layer))
+                (torch.zeros(B, H, 0, D), torch.zeros(B, H, 0, D)) for _ in range(dm.n_layer))
             for i, (k, v) in enumerate(pk):
                 feeds[f"past_key_values.{i}.key"] = blob.add(k)
                 feeds[f"past_key_values.{i}.value"] = blob.add(v)
@@ -331,7 +402,7 @@ def build_cases(model, task_vocab_size, with_past, seq_len, tensor_names, blob: 
         run("decode 3 (past 11)", ids[:, 11:14], full_mask[:, :14], past=pres)
         # torch-side consistency: incremental == full
         with torch.no_grad():
-            pos = GPT2LMHeadModel.default_position_ids(full_mask[:, :14], 14)
+            pos = model.default_position_ids(full_mask[:, :14], 14)
             full, _ = model(ids[:, :14], full_mask[:, :14], pos)
             _, p10 = model(ids[:, :10], full_mask[:, :10])
             inc, _ = model(ids[:, 10:14], full_mask[:, :14], None, p10)
@@ -361,7 +432,7 @@ def verify(model_dir, model, with_past, seq_len, tensor_names, external_data=Fal
         del m
         blob = TensorBlob(os.path.join(td, "cases.bin"))
         try:
-            cases = build_cases(model, model.config.vocab_size, with_past, seq_len, tensor_names, blob)
+            cases = build_cases(model, dims(model).vocab_size, with_past, seq_len, tensor_names, blob)
         finally:
             blob.close()
         cpath = os.path.join(td, "cases.json")
@@ -394,7 +465,7 @@ def main(argv=None):
     os.makedirs(os.path.join(args.out, "onnx"), exist_ok=True)
     onnx_path = os.path.join(args.out, "onnx", "model.onnx")
     m = export_onnx(model, onnx_path, args.with_past)
-    names = find_tensor_names(m)
+    names = find_tensor_names(m, arch_of(ck))
     if args.external_data:
         # Optimum's layout: every initializer over 1 KB in one file, model.onnx_data, named by a relative
         # location; the graph file keeps only the structure and small constants
@@ -412,11 +483,11 @@ def main(argv=None):
         json.dump(conf, f, indent=2, allow_nan=False)
     with open(os.path.join(args.out, "generation_config.json"), "w") as f:
         json.dump({"bos_token_id": BOS, "eos_token_id": EOS, "pad_token_id": PAD,
-                   "max_length": cfg.n_positions, "do_sample": False}, f, indent=2)
+                   "max_length": dims(model).n_positions, "do_sample": False}, f, indent=2)
     with open(os.path.join(args.out, "tokenizer.json"), "w") as f:
         json.dump(tokenizer_json(vocab), f, indent=1, ensure_ascii=False)
     with open(os.path.join(args.out, "tokenizer_config.json"), "w") as f:
-        json.dump(tokenizer_config(vocab, cfg.n_positions), f, indent=2)
+        json.dump(tokenizer_config(vocab, dims(model).n_positions), f, indent=2)
     with open(os.path.join(args.out, "special_tokens_map.json"), "w") as f:
         json.dump({"bos_token": SPECIALS[BOS], "eos_token": SPECIALS[EOS], "pad_token": SPECIALS[PAD],
                    "unk_token": SPECIALS[UNK]}, f, indent=2)

@@ -1,12 +1,17 @@
 #!/usr/bin/python3
-"""Train a tiny GPT-2 on the synthetic induction task, the stochastic copy task or character-level licence text.
+"""Train a tiny GPT-2 (or, with --arch llama, a tiny Llama) on the synthetic induction task, the stochastic
+copy task or character-level licence text.
 
     /usr/bin/python3 tools/tiny-lm/train.py --task induction --layers 2 --heads 4 --d-model 64 \
         --steps 2500 --seed 1 --out tools/tiny-lm/runs/induction-s1 --checkpoint-every 100
     /usr/bin/python3 tools/tiny-lm/train.py --task copy --lag 6 --copy-prob 0.6 --steps 1200 --seed 1 \
         --out tools/tiny-lm/runs/copy-l6-s1 --checkpoint-every 50
 
-The defaults are the settings of the committed fixtures (data/models/README.md).
+    /usr/bin/python3 tools/tiny-lm/train.py --arch llama --task copy --steps 1000 --seed 1 --out RUN
+
+The defaults are the settings of the committed fixtures (data/models/README.md). --arch gpt2 (the default)
+builds tinylm/model.py's GPT2LMHeadModel exactly as before the Llama layout existed (same seed, same weights);
+--arch llama builds tinylm/llama.py's LlamaForCausalLM (RMSNorm, rotary, SwiGLU, untied lm_head).
 
 Writes DIR/step-XXXXXX.pt (every --checkpoint-every steps, plus step 0 and the last step),
 DIR/final.pt (a copy of the last), and DIR/log.jsonl (one line per evaluation).
@@ -29,6 +34,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tinylm.model import GPTConfig, GPT2LMHeadModel, count_params  # noqa: E402
+from tinylm.llama import LlamaConfig, LlamaForCausalLM, default_intermediate_size  # noqa: E402
 from tinylm.tasks import CopyTask, InductionTask, TextTask, make_task  # noqa: E402
 
 
@@ -154,6 +160,11 @@ def evaluate(model, task, eval_data):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--task", choices=["induction", "copy", "text"], required=True)
+    ap.add_argument("--arch", choices=["gpt2", "llama"], default="gpt2",
+                    help="gpt2 (learned positions, LayerNorm, GELU MLP, tied lm_head) or llama (rotary, RMSNorm, "
+                         "SwiGLU MLP, untied lm_head)")
+    ap.add_argument("--intermediate-size", type=int, default=None,
+                    help="llama: the SwiGLU MLP width (default 8/3 d_model rounded up to a multiple of 16)")
     ap.add_argument("--layers", type=int, default=2)
     ap.add_argument("--heads", type=int, default=4)
     ap.add_argument("--d-model", type=int, default=64)
@@ -187,6 +198,12 @@ def main(argv=None):
     ap.add_argument("--random-init", action="store_true", help="write the untrained model only (= --steps 0)")
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args(argv)
+    if args.arch == "llama" and args.wpe_init != "normal":
+        ap.error("--wpe-init applies to --arch gpt2 only (llama has no position embedding table: rotary)")
+    if args.arch == "gpt2" and args.intermediate_size is not None:
+        ap.error("--intermediate-size applies to --arch llama only (GPT-2's MLP is 4 d_model wide)")
+    if args.d_model % args.heads != 0:
+        ap.error(f"--d-model {args.d_model} must be a multiple of --heads {args.heads}")
 
     torch.set_num_threads(args.threads)
     torch.use_deterministic_algorithms(True)
@@ -211,10 +228,17 @@ def main(argv=None):
         eval_data = {"val": task.val_set(), "induction": task.induction_probe(
             period_min=args.period_min, period_max=args.period_max)}
 
-    cfg = GPTConfig(vocab_size=len(task.vocab), n_positions=task.n_positions, n_embd=args.d_model,
-                    n_layer=args.layers, n_head=args.heads,
-                    initializer_range=args.init_std)
-    model = GPT2LMHeadModel(cfg)
+    if args.arch == "llama":
+        cfg = LlamaConfig(vocab_size=len(task.vocab), max_position_embeddings=task.n_positions,
+                          hidden_size=args.d_model, num_hidden_layers=args.layers, num_attention_heads=args.heads,
+                          intermediate_size=args.intermediate_size or default_intermediate_size(args.d_model),
+                          initializer_range=args.init_std)
+        model = LlamaForCausalLM(cfg)
+    else:
+        cfg = GPTConfig(vocab_size=len(task.vocab), n_positions=task.n_positions, n_embd=args.d_model,
+                        n_layer=args.layers, n_head=args.heads,
+                        initializer_range=args.init_std)
+        model = GPT2LMHeadModel(cfg)
     if args.wpe_init == "sinusoidal":
         with torch.no_grad():
             model.transformer.wpe.weight.copy_(sinusoidal_table(cfg.n_positions, cfg.n_embd))
@@ -239,6 +263,7 @@ def main(argv=None):
     meta = {
         "task_info": task.info(),
         "vocab": task.vocab.to_dict(),
+        "arch": args.arch,
         "config": cfg.to_dict(),
         "seed": args.seed,
         "args": vars(args),
@@ -246,7 +271,7 @@ def main(argv=None):
         "torch": torch.__version__,
     }
     if not args.quiet:
-        print(f"task={args.task} params={meta['n_params']} vocab={cfg.vocab_size} n_positions={cfg.n_positions}",
+        print(f"arch={args.arch} task={args.task} params={meta['n_params']} vocab={cfg.vocab_size} n_positions={task.n_positions}",
               flush=True)
 
     t0 = time.time()

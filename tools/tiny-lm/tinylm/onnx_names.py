@@ -1,6 +1,9 @@
 """Find the interpretability tensors in an exported graph by module scope, not by hard-coded op counters.
 
-The rules (all relative to the scope prefixes torch.onnx.export writes, e.g. ``/transformer/h.0/ln_1/``):
+The rules for GPT-2 (all relative to the scope prefixes torch.onnx.export writes, e.g. ``/transformer/h.0/ln_1/``);
+the Llama layout's are the same with its scopes (SCOPES below: /model/layers.{i}/input_layernorm/, self_attn/,
+self_attn/o_proj/, post_attention_layernorm/, mlp/act_fn/, mlp/down_proj/, /model/norm/), except that
+mlp_post.{i} is the tensor entering mlp/down_proj/ (act_fn(gate) * up) and q/k are after rotary:
 
     resid_pre.{i}   the tensor entering  /transformer/h.{i}/ln_1/   (block i's residual stream input)
     attn_out.{i}    the tensor leaving   /transformer/h.{i}/attn/c_proj/
@@ -60,14 +63,31 @@ def _one(lst, what):
     return lst[0]
 
 
-def find_tensor_names(model: onnx.ModelProto) -> "OrderedDict[str, str]":
+# Each layout's module scopes (torch.onnx.export's node-name prefixes). mlp_pre is the tensor entering the
+# activation; mlp_post the one entering the MLP's output projection (GPT-2: the activation's output; Llama:
+# act_fn(gate) * up, the SwiGLU hidden). ln_final is the final norm's output.
+SCOPES = {
+    "gpt2": {"block": "/transformer/h.{i}/", "ln_1": "ln_1/", "attn": "attn/", "attn_proj": ("attn/c_",),
+             "o_proj": "attn/c_proj/", "ln_2": "ln_2/", "act": "mlp/act/", "mlp_out": "mlp/c_proj/",
+             "final": "/transformer/ln_f/"},
+    "llama": {"block": "/model/layers.{i}/", "ln_1": "input_layernorm/", "attn": "self_attn/",
+              "attn_proj": ("self_attn/q_proj/", "self_attn/k_proj/", "self_attn/v_proj/", "self_attn/o_proj/"),
+              "o_proj": "self_attn/o_proj/", "ln_2": "post_attention_layernorm/", "act": "mlp/act_fn/",
+              "mlp_out": "mlp/down_proj/", "final": "/model/norm/"},
+}
+
+
+def find_tensor_names(model: onnx.ModelProto, arch: str = "gpt2") -> "OrderedDict[str, str]":
     g = model.graph
-    layers = sorted({int(m.group(1)) for n in g.node for m in [re.match(r"^/transformer/h\.(\d+)/", n.name)] if m})
+    sc = SCOPES[arch]
+    block_re = "^" + re.escape(sc["block"]).replace(re.escape("{i}"), r"(\d+)")
+    layers = sorted({int(m.group(1)) for n in g.node for m in [re.match(block_re, n.name)] if m})
     names: "OrderedDict[str, str]" = OrderedDict()
     for i in layers:
-        b = f"/transformer/h.{i}/"
-        names[f"resid_pre.{i}"] = _one(_scope_io(g, b + "ln_1/")[0], f"resid_pre.{i}")
-        attn_nodes = [n for n in g.node if n.name.startswith(b + "attn/") and not n.name.startswith(b + "attn/c_")]
+        b = sc["block"].format(i=i)
+        names[f"resid_pre.{i}"] = _one(_scope_io(g, b + sc["ln_1"])[0], f"resid_pre.{i}")
+        attn_nodes = [n for n in g.node if n.name.startswith(b + sc["attn"])
+                      and not any(n.name.startswith(b + p) for p in sc["attn_proj"])]
         sm = [n for n in attn_nodes if n.op_type == "Softmax"]
         names[f"pattern.{i}"] = _one([n.output[0] for n in sm], f"pattern.{i}")
         # the two attention MatMuls: scores = q @ k^T (feeds the Softmax path) and z_heads = pattern @ v
@@ -89,14 +109,17 @@ def find_tensor_names(model: onnx.ModelProto) -> "OrderedDict[str, str]":
         else:
             names[f"k_t.{i}"] = kt
         names[f"v.{i}"] = pv.input[1]
-        names[f"z.{i}"] = _one(_scope_io(g, b + "attn/c_proj/")[0], f"z.{i}")
-        names[f"attn_out.{i}"] = _one(_scope_io(g, b + "attn/c_proj/")[1], f"attn_out.{i}")
-        names[f"resid_mid.{i}"] = _one(_scope_io(g, b + "ln_2/")[0], f"resid_mid.{i}")
-        names[f"mlp_pre.{i}"] = _one(_scope_io(g, b + "mlp/act/")[0], f"mlp_pre.{i}")
-        names[f"mlp_post.{i}"] = _one(_scope_io(g, b + "mlp/act/")[1], f"mlp_post.{i}")
-        names[f"mlp_out.{i}"] = _one(_scope_io(g, b + "mlp/c_proj/")[1], f"mlp_out.{i}")
-        nxt = f"/transformer/h.{i + 1}/ln_1/" if i + 1 in layers else "/transformer/ln_f/"
+        names[f"z.{i}"] = _one(_scope_io(g, b + sc["o_proj"])[0], f"z.{i}")
+        names[f"attn_out.{i}"] = _one(_scope_io(g, b + sc["o_proj"])[1], f"attn_out.{i}")
+        names[f"resid_mid.{i}"] = _one(_scope_io(g, b + sc["ln_2"])[0], f"resid_mid.{i}")
+        names[f"mlp_pre.{i}"] = _one(_scope_io(g, b + sc["act"])[0], f"mlp_pre.{i}")
+        if arch == "gpt2":
+            names[f"mlp_post.{i}"] = _one(_scope_io(g, b + sc["act"])[1], f"mlp_post.{i}")
+        else:
+            names[f"mlp_post.{i}"] = _one(_scope_io(g, b + sc["mlp_out"])[0], f"mlp_post.{i}")
+        names[f"mlp_out.{i}"] = _one(_scope_io(g, b + sc["mlp_out"])[1], f"mlp_out.{i}")
+        nxt = sc["block"].format(i=i + 1) + sc["ln_1"] if i + 1 in layers else sc["final"]
         names[f"resid_post.{i}"] = _one(_scope_io(g, nxt)[0], f"resid_post.{i}")
-    names["ln_final"] = _one(_scope_io(g, "/transformer/ln_f/")[1], "ln_final")
+    names["ln_final"] = _one(_scope_io(g, sc["final"])[1], "ln_final")
     names["logits"] = "logits"
     return names
