@@ -26,6 +26,7 @@ export function zodProblem(file: string, error: ZodError, schema?: ZodType): Occ
       });
       return `  ${path}: unknown key${issue.keys.length > 1 ? 's' : ''} ${told.join(', ')}${known.length ? `; known here: ${known.join(', ')}` : ''}`;
     }
+    if (issue.code === 'invalid_union' && issue.errors.length > 0) return `  ${path}: ${unionAlternatives(issue.errors)}`;
     return `  ${path}: ${issue.message}`;
   });
   const more = error.issues.length > 5 ? `\n  … and ${error.issues.length - 5} more` : '';
@@ -34,6 +35,22 @@ export function zodProblem(file: string, error: ZodError, schema?: ZodType): Occ
     file,
     field: first ? first.path.join('.') : undefined,
   });
+}
+
+/**
+ * What each member of a union wanted, since zod's own line for a failed union is only "Invalid input": the first
+ * two problems a member found, by path relative to the union's value (e.g. `groupBy.0` given `{ "type": … }` reads
+ * "either: expected string, received object; or: attribute: expected string, received undefined; …").
+ */
+function unionAlternatives(members: { path: PropertyKey[]; message: string; code: string; keys?: string[] }[][]): string {
+  const said = members.map((problems) => {
+    const shown = problems.slice(0, 2).map((p) => {
+      const text = p.code === 'unrecognized_keys' && p.keys ? `unknown key${p.keys.length > 1 ? 's' : ''} ${p.keys.map((k) => `'${k}'`).join(', ')}` : p.message.replace(/^Invalid input: /, '');
+      return p.path.length ? `${p.path.join('.')}: ${text}` : text;
+    });
+    return shown.join(', ') + (problems.length > 2 ? ` (and ${problems.length - 2} more)` : '');
+  });
+  return `matches none of the ${members.length} accepted forms — ${said.map((t, i) => `${i === 0 ? 'as form 1' : `as form ${i + 1}`}: ${t}`).join('; ')}`;
 }
 
 /** The keys an object schema accepts at `path` (through optional, nullable, default and union wrappers). */
