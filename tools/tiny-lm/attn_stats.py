@@ -15,22 +15,31 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from export import load_checkpoint  # noqa: E402
+from tinylm.arch import dims  # noqa: E402
+from tinylm.llama import LlamaForCausalLM  # noqa: E402
 from tinylm.tasks import InductionTask, make_task  # noqa: E402
 
 
 def attention_patterns(model, ids):
     """{layer: softmax pattern [B, H, T, T]} recomputed from each attention block's hooked input."""
+    llama = isinstance(model, LlamaForCausalLM)
+    blocks = [l.self_attn for l in model.model.layers] if llama else [b.attn for b in model.transformer.h]
     inputs = {}
-    hooks = [b.attn.register_forward_hook((lambda i: lambda mod, inp, out: inputs.__setitem__(i, inp))(i))
-             for i, b in enumerate(model.transformer.h)]
+    hooks = [a.register_forward_hook((lambda i: lambda mod, inp, out: inputs.__setitem__(i, inp))(i))
+             for i, a in enumerate(blocks)]
     model(ids)
     for h in hooks:
         h.remove()
     out = {}
-    for i, (x, allowed) in ((i, v[:2]) for i, v in sorted(inputs.items())):
-        a = model.transformer.h[i].attn
-        q, k, _ = a.c_attn(x).split(a.n_embd, 2)
-        q, k = a._split_heads(q), a._split_heads(k)
+    for i, inp in sorted(inputs.items()):
+        a = blocks[i]
+        if llama:
+            x, allowed, cos, sin = inp[:4]
+            q, k, _ = a.qkv(x, cos, sin)
+        else:
+            x, allowed = inp[:2]
+            q, k, _ = a.c_attn(x).split(a.n_embd, 2)
+            q, k = a._split_heads(q), a._split_heads(k)
         out[i] = torch.where(allowed, (q @ k.transpose(-1, -2)) / a.head_dim ** 0.5, torch.tensor(-1e9)).softmax(-1)
     return out
 
@@ -64,7 +73,7 @@ def main(path):
     ids, per, st = task.eval_set(256)
     print(f"{path}: step {ck['step']}")
     for i, pat in attention_patterns(model, ids).items():
-        acc = {n: torch.zeros(cfg.n_head) for n in ["bos", "prev(t-1)", "self", "dup(t-P)", "induction(t-P+1)"]}
+        acc = {n: torch.zeros(dims(model).n_head) for n in ["bos", "prev(t-1)", "self", "dup(t-P)", "induction(t-P+1)"]}
         n = 0
         for b in range(len(ids)):
             P, s0 = int(per[b]), int(st[b])

@@ -10,7 +10,7 @@ import sys
 import onnx
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tinylm.onnx_names import find_tensor_names  # noqa: E402
+from tinylm.onnx_names import find_tensor_names, graph_arch  # noqa: E402
 
 
 def dims(vi):
@@ -36,7 +36,7 @@ def main():
                 continue
             print(f"{n.op_type:20s} {n.name:50s} {list(n.input)} -> {list(n.output)}")
     print("tensor names found by scope:")
-    for k, v in find_tensor_names(m).items():
+    for k, v in find_tensor_names(m, graph_arch(m)).items():
         print(f"  {k:14s} {v}")
 
 

@@ -123,3 +123,13 @@ def find_tensor_names(model: onnx.ModelProto, arch: str = "gpt2") -> "OrderedDic
     names["ln_final"] = _one(_scope_io(g, sc["final"])[1], "ln_final")
     names["logits"] = "logits"
     return names
+
+
+def graph_arch(model: onnx.ModelProto) -> str:
+    """The layout whose block scopes the graph's node names carry ("gpt2" or "llama")."""
+    for n in model.graph.node:
+        if n.name.startswith("/model/layers."):
+            return "llama"
+        if n.name.startswith("/transformer/h."):
+            return "gpt2"
+    raise ValueError("no node is scoped /transformer/h.{i}/ or /model/layers.{i}/: not a tiny-lm export")
