@@ -3,6 +3,7 @@ import type { Atom } from '../dataset/schema.js';
 import { fitReducedModel } from '../model/fitReducedModel.js';
 import { SpecSchema, type Spec } from '../spec/schema.js';
 import { CandidatePool } from './candidatePool.js';
+import { executorScorer, type CandidateScorer, type SearchExecutor } from './candidateScorer.js';
 import { candidateIntervalOptions, candidateIntervalsRecord } from './candidateIntervals.js';
 import { featureFamilies, redundantAttributes, type FamilyPlan, type SpecDraft } from './featureFamilies.js';
 import { type Candidate, type SearchOptions, type SearchOptionsInput, type SearchResult, type Sufficiency } from './schema.js';
@@ -23,6 +24,8 @@ export interface SearchHooks {
   threads?: number;
   /** Strategies to run instead of those the options name (a strategy of one's own, in tests or experiments). */
   strategies?: SearchStrategy[];
+  /** Score the candidates as tasks of this executor instead of on threads here (`threads` is then unused). */
+  executor?: SearchExecutor;
 }
 
 function keyOf(plans: FamilyPlan[], levels: Levels): string {
@@ -102,14 +105,14 @@ export async function runSearch(ds: Dataset, optionsInput: SearchOptionsInput, h
   const done = new Map<string, Candidate>();
   const checkpoint = hooks.checkpoint ? await SearchCheckpoint.open(hooks.checkpoint, searchFingerprint(ds, options)) : null;
   for (const c of checkpoint?.resumed ?? []) done.set(c.key, c);
-  const pool = await CandidatePool.start(ds, hooks.threads);
+  const pool: CandidateScorer = hooks.executor ? executorScorer(ds, hooks.executor) : await CandidatePool.start(ds, hooks.threads);
   try {
     return await searchWith(pool);
   } finally {
     await pool.close();
   }
 
-  async function searchWith(pool: CandidatePool): Promise<SearchResult> {
+  async function searchWith(pool: CandidateScorer): Promise<SearchResult> {
     let fits = 0;
     let expected = 0;
     /** Score level sets not yet known (on the pool's threads), in order; the checkpoint gets them in that order. */
