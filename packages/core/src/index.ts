@@ -81,6 +81,8 @@ export { SEARCH_STRATEGIES, strategiesNamed } from './search/strategies/strategy
 export { decidingFigure } from './search/sufficiencyByBootstrap.js';
 export { groupLassoRoute, type GroupLassoRoute } from './search/groupLassoRoute.js';
 export { CandidatePool } from './search/candidatePool.js';
+export { executorScorer, type CandidateScorer, type SearchExecutor } from './search/candidateScorer.js';
+export { SEARCH_CANDIDATE_TASK, searchCandidateTask, candidateTasks, datasetDigest } from './search/candidateTasks.js';
 export { specAblations, type SpecAblation } from './spec/specAblations.js';
 export * from './compare/schema.js';
 export * from './compose/schema.js';

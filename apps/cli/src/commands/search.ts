@@ -1,3 +1,5 @@
+import { rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import {
   candidatesBesideControl,
   figureOfMetric,
@@ -14,6 +16,7 @@ import {
 } from '@occam/core';
 import { UsageError, numberOption, requireString, type Command } from '../cli.js';
 import { writeTextOutput, wroteLine } from '../stdoutOutput.js';
+import { executorFrom, executorOptions, wantsExecutor } from './task.js';
 
 type Metric = keyof Candidate['metrics'];
 
@@ -270,6 +273,7 @@ export const searchCommand: Command = {
     },
     checkpoint: { type: 'string', value: 'FILE', path: 'file', description: 'a JSONL file of scored candidates: a run stopped part-way resumes from it' },
     seed: { type: 'string', value: 'N', default: '0', description: 'seed of the fold assignment and the bootstrap' },
+    ...executorOptions,
   },
   outputs: [{ option: 'out', kind: 'file' }],
   inputs: (v) => [v.data as string, v['control-data'] as string],
@@ -277,8 +281,13 @@ export const searchCommand: Command = {
     const input = searchInput(values);
     // Judged before the data is read, so that a bad number is reported at once; then against the data.
     judged(values, input);
-    const ds = await readDataset(requireString(values, 'data'));
     const out = requireString(values, 'out');
+    const dataDir = requireString(values, 'data');
+    // The candidates as executor tasks only when asked (--executor, --work-dir): the default scores them on threads here.
+    const onExecutor = wantsExecutor(values) ? executorFrom(values, out, io) : null;
+    if (onExecutor && values.threads !== undefined)
+      throw new UsageError('--threads sets the threads of a search run here; with --executor or --work-dir each candidate is a task of its own');
+    const ds = await readDataset(dataDir);
     const options = judged(values, input, ds.manifest);
     const threads = numberOption(values, 'threads');
     if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) throw new UsageError(`--threads must be a whole number ≥ 1, got ${threads}`);
@@ -287,6 +296,8 @@ export const searchCommand: Command = {
       checkpoint: typeof values.checkpoint === 'string' ? values.checkpoint : undefined,
       onProgress: tick,
       threads,
+      // Absolute: the tasks may run in another folder of another machine (a shared filesystem's same path).
+      ...(onExecutor ? { executor: { executor: onExecutor.executor, work: onExecutor.work, dataset: resolve(dataDir) } } : {}),
     });
     const controlDir = values['control-data'] as string | undefined;
     if (controlDir !== undefined) {
@@ -300,6 +311,7 @@ export const searchCommand: Command = {
       result.control = candidatesBesideControl(ds, cds, roles, { kind: about.kind ?? 'control', source: about.source, seed: about.seed, dataset: controlDir });
     }
     await writeTextOutput(out, JSON.stringify(result, null, 1) + '\n');
+    if (onExecutor?.temporary) await rm(onExecutor.work, { recursive: true, force: true });
     if (!io.json)
       for (const c of result.control ?? []) if (c.comparison?.warning) io.err(`warning: the ${c.role} candidate beside the control: ${c.comparison.warning}`);
     if (io.json) io.out(JSON.stringify(result));

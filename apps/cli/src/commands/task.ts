@@ -7,6 +7,8 @@ import {
   type Executor,
   localExecutor,
   runTaskAt,
+  SEARCH_CANDIDATE_TASK,
+  searchCandidateTask,
   slurmExecutor,
   type TaskHandler,
   type TaskHandlers,
@@ -21,6 +23,7 @@ const extractShard: TaskHandler = async (params, context) => (await import('@occ
 export const taskHandlers: TaskHandlers = {
   [CROSS_PREDICTION_TASK]: crossPredictionColumnTask,
   'lm.extract-shard': extractShard,
+  [SEARCH_CANDIDATE_TASK]: searchCandidateTask,
 };
 
 /** The script SLURM's array tasks run: this CLI's own entry (bin/occam.js), found from this module. */
