@@ -46,7 +46,7 @@ export function composeText(r: ComposeResult): string {
   const g = r.gate;
   lines.push(
     '',
-    `gate (condition unknown; multinomial logistic from ${g.features.join(', ')}):`,
+    `gate (condition unknown; multinomial logistic from ${g.featureFamilies.join(', ')}: ${g.features.join(', ')}):`,
     `  held-out condition accuracy ${g.accuracy.toFixed(3)} (${r.conditions.map((c, i) => `${c.name} ${g.accuracyByCondition[i].toFixed(3)}`).join(', ')})`,
     `  gated ${gainName} ${interval(g.logLikGain)}, stratified AUROC ${interval(g.stratifiedAuroc)}`,
     `  gated − labelled: ${interval(g.lossLogLikGain)} ${r.options.figure === 'pseudoR2' ? 'pseudo-R²' : 'bits/event'}, ${interval(g.lossStratifiedAuroc)} stratified AUROC`,
@@ -61,7 +61,7 @@ export const composeCommand: Command = {
   usage: 'occam compose --condition NAME=DATASET --condition NAME=DATASET [--condition …]… --out FILE [options]',
   example: 'occam compose --condition C2=data/neuron/v1-C2 --condition D2=data/neuron/v1-D2 --out compose.json',
   details:
-    "Every candidate is fitted and scored on the same folds (by trial, stratified by condition). The minimal composition is the fewest-parameter candidate whose paired held-out log-likelihood gain is not significantly below the best's (one-sided paired bootstrap over trials at --alpha, the search's sufficiency rule). Filters are fitted in full (every basis weight) whatever the spec's structure. The gate predicts each held-out trial's condition from its total input per group and mixes the condition models by its probabilities.",
+    "Every candidate is fitted and scored on the same folds (by trial, stratified by condition). The minimal composition is the fewest-parameter candidate whose paired held-out log-likelihood gain is not significantly below the best's (one-sided paired bootstrap over trials at --alpha, the search's sufficiency rule). Filters are fitted in full (every basis weight) whatever the spec's structure. The gate (a multinomial logistic fitted on the training folds) predicts each held-out trial's condition from label-free features — --gate-features: 'volume' (log total |input| per input group over the bins the filters read) and 'trial' (the per-trial features the Datasets carry, e.g. a language-model prompt's repeat-lag, its detected period, and repeat-share; 'trial:NAME' for one) — and mixes the condition models by its probabilities.",
   options: {
     condition: {
       type: 'string',
@@ -87,6 +87,13 @@ export const composeCommand: Command = {
     seed: { type: 'string', value: 'N', default: '0', description: 'seed of the folds and the bootstrap' },
     alpha: { type: 'string', value: 'A', default: '0.05', description: 'one-sided level of "significantly worse than the best"' },
     resamples: { type: 'string', value: 'N', default: '1000', description: 'bootstrap resamples of the held-out trials' },
+    'gate-features': {
+      type: 'string',
+      value: 'LIST',
+      default: 'volume,trial (trial only where every Dataset carries per-trial features)',
+      description: 'what the gate reads, comma-separated: volume, trial (every per-trial feature the Datasets carry), trial:NAME (one, e.g. trial:repeat-lag)',
+      suggestions: ['volume', 'trial', 'volume,trial'],
+    },
   },
   outputs: [{ option: 'out', kind: 'file' }],
   inputs: (v) => [v.spec as string | undefined, ...((v.condition as string[] | undefined) ?? []).map((s) => CONDITION.exec(s)?.[2])],
@@ -102,6 +109,9 @@ export const composeCommand: Command = {
     if (!(alpha > 0 && alpha < 0.5)) throw new UsageError(`--alpha must be between 0 and 0.5, e.g. 0.05, got ${alpha}`);
     const resamples = numberOption(values, 'resamples', 1000)!;
     if (!(Number.isInteger(resamples) && resamples >= 100)) throw new UsageError(`--resamples must be a whole number ≥ 100, got ${resamples}`);
+    const gateList = values['gate-features'] as string | undefined;
+    const gateFeatures = gateList === undefined ? undefined : gateList.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+    if (gateFeatures !== undefined && gateFeatures.length === 0) throw new UsageError('--gate-features is empty: give volume, trial or trial:NAME (comma-separated)');
     const conditions: { name: string; dataset: Dataset; path: string }[] = [];
     for (const s of given) {
       const m = CONDITION.exec(s);
@@ -116,7 +126,7 @@ export const composeCommand: Command = {
     const result = composeConditions(
       conditions.map(({ name, dataset }) => ({ name, dataset })),
       spec,
-      { folds, seed, alpha, resamples, specFile: specPath, onProgress: (_s, d, n) => tick(d, n) },
+      { folds, seed, alpha, resamples, gateFeatures, specFile: specPath, onProgress: (_s, d, n) => tick(d, n) },
     );
     await writeTextOutput(out, JSON.stringify(result, null, 1) + '\n');
     if (io.json) io.out(JSON.stringify(result));

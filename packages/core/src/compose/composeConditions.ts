@@ -8,7 +8,8 @@ import { SpecSchema, type Spec, type SpecInput } from '../spec/schema.js';
 import { OCCAM_VERSION } from '../version.js';
 import { baseCompositions, combinedComposition, compositionParameters, type Composition } from './composition.js';
 import { stackConditions, stratifiedFolds, type ConditionStack, type LabelledDataset } from './conditionStack.js';
-import { fitGate, gateFeatures } from './conditionGate.js';
+import { fitGate } from './conditionGate.js';
+import { gateFeatureKeys, gateFeatures, selectGateFeatures } from './gateFeatures.js';
 import { fitComposition, type FittedComposition } from './fitComposition.js';
 import { ComposeResultSchema, type ComposeCandidate, type ComposeResult } from './schema.js';
 
@@ -19,6 +20,11 @@ export interface ComposeOptions {
   alpha?: number;
   resamples?: number;
   specFile?: string;
+  /**
+   * What the gate reads (gateFeatures.ts): `volume`, `trial`, `trial:NAME`; default `volume` plus every
+   * per-trial feature all the Datasets carry.
+   */
+  gateFeatures?: readonly string[];
   onProgress?: (stage: string, done: number, total: number) => void;
 }
 
@@ -187,7 +193,8 @@ function gatedRows(stack: ConditionStack, plan: FoldPlan[], minimal: Evaluated, 
  * That rule is applied here to composite designs rather than through sufficiencyByBootstrap itself, which
  * refits a search candidate from its spec on one Dataset.
  *
- * Then the label is hidden: a gate from each trial's input volume predicts the condition, and the minimal
+ * Then the label is hidden: a gate from each trial's label-free features (its input volume, and the
+ * per-trial features the Datasets carry, e.g. a prompt's detected period) predicts the condition, and the minimal
  * composition's condition models are mixed by the gate's probabilities — scored beside the labelled one.
  */
 export function composeConditions(conditions: LabelledDataset[], specInput: SpecInput | Spec, options: ComposeOptions = {}): ComposeResult {
@@ -200,6 +207,7 @@ export function composeConditions(conditions: LabelledDataset[], specInput: Spec
   const resamples = options.resamples ?? 1000;
   const progress = options.onProgress ?? (() => {});
   const stack = stackConditions(conditions, spec);
+  const gateSelection = selectGateFeatures(conditions, options.gateFeatures);
   const plan = planFolds(stack, folds, seed);
   const fixed = fixedBins(stack, plan[0].psth);
   const figure: FigureName = spec.family === 'gaussian' ? 'pseudoR2' : 'bitsPerEventOverPsth';
@@ -257,7 +265,7 @@ export function composeConditions(conditions: LabelledDataset[], specInput: Spec
     };
   });
   progress('gate', 0, 1);
-  const features = gateFeatures(conditions, stack);
+  const features = gateFeatures(conditions, stack, gateSelection);
   const gated = gatedRows(stack, plan, minimal, features.values);
   const gatedFigures = bootstrapFigures(gated.rows, boot).model;
   const loss = pairedBootstrap(gated.rows, minimal.rows, boot).difference;
@@ -289,6 +297,7 @@ export function composeConditions(conditions: LabelledDataset[], specInput: Spec
       gainOverOffsets: gainOver.has(f.name) ? asInterval(gainOver.get(f.name)!) : null,
     })),
     gate: {
+      featureFamilies: gateFeatureKeys(gateSelection),
       features: features.names,
       accuracy: gated.accuracy,
       accuracyByCondition: gated.accuracyByCondition,

@@ -1,46 +1,8 @@
-import type { ConditionStack, LabelledDataset } from './conditionStack.js';
-
 /** Gradient steps of the gate's fit: a convex problem in a handful of standardised features. */
 const GATE_STEPS = 800;
 const GATE_STEP_SIZE = 0.5;
 /** Ridge on the gate's weights (per trial), so perfectly separable conditions still give finite weights. */
 const GATE_RIDGE = 1e-3;
-
-/**
- * What the gate sees of a trial without its label: per input group, log(1 + total input of the group's
- * atoms) over the bins the scored bins' filters read (from the first scored bin − maxLag to the last scored
- * bin) — the size of the input volley, which differs between e.g. a strong and a weak deflection or between
- * whiskers. Inputs only: never the target, never the condition.
- */
-export function gateFeatures(conditions: LabelledDataset[], stack: ConditionStack): { names: string[]; values: Float64Array[] } {
-  const { layout } = stack;
-  const maxLag = stack.spec.temporal.maxLag;
-  const values: Float64Array[] = [];
-  conditions.forEach(({ dataset: ds }, c) => {
-    const { nTrials, nBins } = ds.manifest;
-    for (let tr = 0; tr < nTrials; tr++) {
-      let first = nBins;
-      let last = -1;
-      for (let t = 0; t < nBins; t++)
-        if (ds.scored[tr * nBins + t] === 1) {
-          first = Math.min(first, t);
-          last = t;
-        }
-      const from = Math.max(0, first - maxLag);
-      const f = new Float64Array(layout.groups.length);
-      layout.groups.forEach((g, gi) => {
-        let s = 0;
-        for (const a of g.atoms) {
-          const base = (a * nTrials + tr) * nBins;
-          for (let t = from; t <= last; t++) s += ds.inputs[base + t];
-        }
-        f[gi] = Math.log1p(s);
-      });
-      values[stack.trialOffset[c] + tr] = f;
-    }
-  });
-  return { names: layout.groups.map((g) => `log(1 + total input, ${g.label})`), values };
-}
 
 export interface Gate {
   /** Probability of each condition for a trial's features. */

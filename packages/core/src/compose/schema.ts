@@ -45,6 +45,8 @@ export const ComposeResultSchema = z.object({
   /** Per family: whether it is condition-specific in the minimal composition, and its paired gain over 'offsets'. */
   familyDifferences: z.array(z.object({ family: z.string(), differs: z.boolean(), gainOverOffsets: IntervalSchema.nullable() })),
   gate: z.object({
+    /** What the gate read: 'volume' (input volume per group) and 'trial:NAME' (a per-trial feature the Datasets carry). */
+    featureFamilies: z.array(z.string()).default(['volume']),
     features: z.array(z.string()),
     /** Held-out trials whose most probable condition is their label. */
     accuracy: z.number(),

@@ -15,7 +15,7 @@ export function concatenateTrials(parts: Dataset[], options: { perTrialMetadata?
   const first = parts[0].manifest;
   const shared = (m: Dataset['manifest']) => {
     const metadata = Object.fromEntries(Object.entries(m.metadata).filter(([k]) => !(k in perTrial)));
-    return { ...m, nTrials: 0, nBins: 0, trialIds: undefined, files: undefined, metadata };
+    return { ...m, nTrials: 0, nBins: 0, trialIds: undefined, files: undefined, trialFeatures: Object.keys(m.trialFeatures ?? {}).sort(), metadata };
   };
   parts.forEach((p, k) => {
     const a = shared(p.manifest) as Record<string, unknown>;
@@ -72,7 +72,16 @@ export function concatenateTrials(parts: Dataset[], options: { perTrialMetadata?
   }
   const { files: _files, ...manifest } = first;
   return createDataset(
-    { ...manifest, nTrials, nBins, ...(first.trialIds ? { trialIds: parts.flatMap((p) => p.manifest.trialIds!) } : {}), metadata },
+    {
+      ...manifest,
+      nTrials,
+      nBins,
+      ...(first.trialIds ? { trialIds: parts.flatMap((p) => p.manifest.trialIds!) } : {}),
+      ...(first.trialFeatures
+        ? { trialFeatures: Object.fromEntries(Object.keys(first.trialFeatures).map((k) => [k, parts.flatMap((p) => p.manifest.trialFeatures![k])])) }
+        : {}),
+      metadata,
+    },
     { inputs, target, scored },
   );
 }

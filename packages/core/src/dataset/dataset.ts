@@ -40,6 +40,11 @@ export function createDataset(manifest: DatasetManifestInput, arrays: { inputs: 
       field: 'trialIds',
     });
   }
+  for (const [name, values] of Object.entries(m.trialFeatures ?? {}))
+    if (values.length !== m.nTrials)
+      throw new OccamError(`dataset manifest: trialFeatures.${name} has ${values.length} entries, expected nTrials = ${m.nTrials}`, {
+        field: `trialFeatures.${name}`,
+      });
   return { manifest: m, inputs: arrays.inputs, target: arrays.target, scored };
 }
 

@@ -35,6 +35,12 @@ export const DatasetManifestSchema = z.object({
   atoms: z.array(AtomSchema).min(1),
   target: z.object({ kind: TargetKindSchema, name: z.string().min(1).default('output') }),
   trialIds: z.array(z.string()).optional(),
+  /**
+   * Named numbers per trial that an adapter observed in the trial's own input (e.g. a prompt's detected
+   * period), one entry per trial: what a gate may use to tell conditions apart without their labels.
+   * Never a label or the target.
+   */
+  trialFeatures: z.record(z.string().min(1), z.array(z.number().finite())).optional(),
   files: z
     .object({
       inputs: z.string().min(1).default('inputs.npy'),

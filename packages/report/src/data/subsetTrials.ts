@@ -19,6 +19,9 @@ export function subsetTrials(ds: Dataset, trials: readonly number[]): Dataset {
       ...ds.manifest,
       nTrials: trials.length,
       trialIds: ds.manifest.trialIds ? trials.map((t) => ds.manifest.trialIds![t]) : undefined,
+      trialFeatures: ds.manifest.trialFeatures
+        ? Object.fromEntries(Object.entries(ds.manifest.trialFeatures).map(([k, v]) => [k, trials.map((t) => v[t])]))
+        : undefined,
     },
     inputs: sliceRows(ds.inputs, ds.manifest.atoms.length, nTrials, nBins, trials),
     target: sliceRows(ds.target, 1, nTrials, nBins, trials),

@@ -8,6 +8,7 @@ import { padBatch, type PaddingSide } from '../condition/padBatch.js';
 import { scoredMask, type Prompt, type PromptSet } from '../condition/promptSet.js';
 import type { ForwardOutput, LanguageModel } from '../model-dir/languageModel.js';
 import { PeakRss } from './peakRss.js';
+import { promptTrialFeatures } from './promptRepeatFeatures.js';
 
 /** Default padded tokens per forward pass when no batchSize is given (see ExtractOptions.batchTokens). */
 export const DEFAULT_BATCH_TOKENS = 1536;
@@ -239,6 +240,7 @@ export async function extractDataset(
       atoms: plan.atoms,
       target: { kind: behaviour.targetKind, name: behaviour.label },
       trialIds: prompts.prompts.map((p) => p.id),
+      trialFeatures: promptTrialFeatures(prompts.prompts),
       metadata: {
         ...options.metadata,
         condition: prompts.name,

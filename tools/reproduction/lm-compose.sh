@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# occam compose on the bundled language models (issue 17's demonstrations):
+#  (a) induction-2l-s1 under repeated random sequences of period 5 and of period 10 (both 21 tokens: BOS + 4 × 5
+#      or 2 × 10): do shared filters with offsets suffice, or do the filters change with the period?
+#  (b) copy-l6-s1 under copy prompts (x_i = x_{i−6} with probability 0.6) and non-copy prompts (probability 0,
+#      the same length and vocabulary): the composed model that switches between them.
+# Each composition is scored with the default gate (input volume + the prompts' label-free per-trial features
+# repeat-lag and repeat-share) and again with the input volume alone (--gate-features volume).
+# Writes results/compose/lm-{induction-periods,copy-switch}[-volume].json and .txt; datasets go to out/lm-compose/.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+mkdir -p results/compose out/lm-compose
+occam() { node apps/cli/bin/occam.js "$@"; }
+start=$(date +%s)
+N=${LM_COMPOSE_PROMPTS:-200}
+cat > out/lm-compose/p5.condition.json <<JSON
+{ "kind": "repeated-random", "period": 5, "repeats": 4, "count": $N, "seed": 51 }
+JSON
+cat > out/lm-compose/p10.condition.json <<JSON
+{ "kind": "repeated-random", "period": 10, "repeats": 2, "count": $N, "seed": 52 }
+JSON
+cat > out/lm-compose/copy.condition.json <<JSON
+{ "kind": "stochastic-copy", "lag": 6, "copyProbability": 0.6, "length": 31, "count": $N, "seed": 61 }
+JSON
+cat > out/lm-compose/nocopy.condition.json <<JSON
+{ "kind": "stochastic-copy", "lag": 6, "copyProbability": 0, "length": 31, "count": $N, "seed": 62 }
+JSON
+extract() { # model condition
+  occam lm extract --model "data/models/$1" --condition "out/lm-compose/$2.condition.json" --behaviour next-token-correct \
+    --out "out/lm-compose/$2.dataset" --force --quiet
+}
+extract induction-2l-s1 p5
+extract induction-2l-s1 p10
+extract copy-l6-s1 copy
+extract copy-l6-s1 nocopy
+echo "extracted in $(( $(date +%s) - start )) s"
+compose() { # name gate-features conditions…
+  local name=$1 gate=$2
+  shift 2
+  local args=()
+  for c in "$@"; do args+=(--condition "$c=out/lm-compose/$c.dataset"); done
+  occam compose "${args[@]}" --gate-features "$gate" --resamples 500 --out "results/compose/lm-$name.json" | tee "results/compose/lm-$name.txt"
+}
+compose induction-periods volume,trial p5 p10
+compose induction-periods-volume volume p5 p10
+compose copy-switch volume,trial copy nocopy
+compose copy-switch-volume volume copy nocopy
+echo "wall: $(( $(date +%s) - start )) s" | tee -a results/compose/lm-copy-switch-volume.txt
