@@ -37,29 +37,25 @@ export function datasetDigest(ds: Dataset): string {
 }
 
 /**
- * Datasets a process's candidate tasks score on, by absolute folder: read once per process (an array task of
- * SLURM reads its own), or given by the search in this process (the local executor) so it is not read again.
+ * The search's Dataset in memory, by absolute folder, while a search in this process lends it (the local
+ * executor's tasks then score on it without reading it again). A task of another process (an array task of
+ * SLURM) reads the folder: each reads it once, and never a copy older than the folder.
  */
-const datasets = new Map<string, Promise<{ ds: Dataset; digest: string }>>();
+const lent = new Map<string, { ds: Dataset; digest: string }>();
 
 /** Lets this process's candidate tasks use the search's Dataset in memory; `forget` when the search is over. */
 export function lendDataset(folder: string, ds: Dataset, digest: string): { forget: () => void } {
   const key = resolve(folder);
-  const lent = Promise.resolve({ ds, digest });
-  datasets.set(key, lent);
-  return { forget: () => datasets.get(key) === lent && datasets.delete(key) };
+  const entry = { ds, digest };
+  lent.set(key, entry);
+  return { forget: () => lent.get(key) === entry && lent.delete(key) };
 }
 
-function datasetAt(folder: string): Promise<{ ds: Dataset; digest: string }> {
-  const key = resolve(folder);
-  let entry = datasets.get(key);
-  if (!entry) {
-    entry = readDataset(key).then((ds) => ({ ds, digest: datasetDigest(ds) }));
-    // A failed read is not remembered: the next task tries again.
-    entry.catch(() => datasets.delete(key));
-    datasets.set(key, entry);
-  }
-  return entry;
+async function datasetAt(folder: string): Promise<{ ds: Dataset; digest: string }> {
+  const entry = lent.get(resolve(folder));
+  if (entry) return entry;
+  const ds = await readDataset(folder);
+  return { ds, digest: datasetDigest(ds) };
 }
 
 /** One task per candidate, in order; `dataset` is the folder the search's Dataset was read from (absolute: tasks may run elsewhere). */
