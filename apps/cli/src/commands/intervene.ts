@@ -1,7 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { lstat, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  checkOutputPath,
+  currentVersionOf,
   DEFAULT_CHECK_OPTIONS,
   interventionCheck,
   readDataset,
@@ -206,6 +208,7 @@ async function interveneOnLanguageModel(
   const condition = requireString(values, 'condition');
   const behaviour = requireString(values, 'behaviour');
   const given = values['work-dir'] as string | undefined;
+  if (given !== undefined) await checkWorkDir(given, [lmModel, condition, o.modelPath, o.listPath], values.force === true);
   const work = given ?? (await mkdtemp(join(tmpdir(), 'occam-intervene-')));
   try {
     return await interveneLanguageModel({
@@ -226,6 +229,22 @@ async function interveneOnLanguageModel(
   } finally {
     if (given === undefined) await rm(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * --work-dir is an output like --out, checked before any work: never an input, inside one or holding one, never the
+ * working folder or its parents; an existing folder may hold only the ablated copies an earlier run wrote there
+ * (occam's versioned folder links and their version stores) unless --force.
+ */
+async function checkWorkDir(dir: string, inputs: string[], force: boolean): Promise<void> {
+  const entries = await readdir(dir).catch(() => [] as string[]);
+  let ours = true;
+  for (const e of entries) {
+    const at = join(dir, e);
+    const isLink = (await lstat(at)).isSymbolicLink();
+    if (!(e.endsWith('.occam-versions') || (isLink && (await currentVersionOf(at)) !== null))) ours = false;
+  }
+  await checkOutputPath({ path: dir, kind: 'directory', label: '--work-dir', inputs, force: force || ours });
 }
 
 /** What the summary reads of a result; neuron and language-model results both have it. */

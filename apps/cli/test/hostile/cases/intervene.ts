@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createDataset, readDataset, writeDataset } from '@occam/core';
 import type { HostileCase } from '../case.js';
@@ -13,7 +13,29 @@ async function setupWith(dir: string, fx: { dataset: string; model: string }, li
   return ['intervene', '--model', fx.model, '--data', fx.dataset, '--interventions', 'list.json', ...extra, '--out', 'out.json'];
 }
 
+/** A language-model list whose --work-dir is `workDir` (the reduced model need not match: the folder is checked first). */
+async function lmWorkDir(dir: string, fx: { model: string; lmModel: string; lmCondition: string }): Promise<string[]> {
+  await writeFile(join(dir, 'list.json'), JSON.stringify({ system: 'language-model', interventions: [{ kind: 'ablate-head', layer: 0, head: [0], how: 'zero' }] }));
+  return ['intervene', '--model', fx.model, '--interventions', 'list.json', '--lm-model', fx.lmModel, '--condition', fx.lmCondition];
+}
+
 export const cases: HostileCase[] = [
+  {
+    // --work-dir is an output: a folder of someone else's files is refused before any forward pass
+    name: 'intervene/work-dir-foreign-folder',
+    setup: async (dir, fx) => {
+      await mkdir(join(dir, 'mine'));
+      await writeFile(join(dir, 'mine', 'notes.txt'), 'keep me');
+      return [...(await lmWorkDir(dir, fx)), '--behaviour', 'next-token-correct', '--work-dir', 'mine', '--out', 'out.json'];
+    },
+    expect: { exit: 1, stderr: [/--work-dir mine: is a folder occam did not write and it is not empty/] },
+    untouched: ['mine/notes.txt'],
+  },
+  {
+    name: 'intervene/work-dir-inside-the-network-folder',
+    setup: async (dir, fx) => [...(await lmWorkDir(dir, fx)), '--behaviour', 'next-token-correct', '--work-dir', join(fx.lmModel, 'ablated'), '--out', 'out.json'],
+    expect: { exit: 1, stderr: [/--work-dir .*ablated: lies inside the input folder/] },
+  },
   {
     name: 'intervene/unknown-key',
     setup: (dir, fx) => setupWith(dir, fx, { system: 'neuron', interventions: [{ name: 'x', silense: { type: ['inhibitory'] } }] }),
