@@ -63,6 +63,7 @@ describe('extraction to a core Dataset', () => {
       feature: 'direct-effect',
       offset: -1,
       readsReadout: 'yes',
+      relativeDepth: 1,
     });
     expect(m.atoms.find((a) => a.id === 'L1.neurons.pos')!.attributes.readsReadout).toBe('no');
     expect((m.metadata.readoutAtoms as string[]).sort()).toEqual(

@@ -24,6 +24,11 @@ function matrixText(names: string[], m: (number | null)[][], ci?: IntervalGrid):
 
 export function compareText(r: CompareResult): string {
   const lines = r.names.map((n, i) => `[${i + 1}] ${n}`);
+  // Systems with different atom sets are matched by group label; say where a model and another system's data differ.
+  for (const g of r.groupMatching ?? []) {
+    if (g.unknown.length) lines.push(`${g.model}'s model on ${g.data}'s data: groups it has no weights for, left out: ${g.unknown.join('; ')}`);
+    if (g.absent.length) lines.push(`${g.model}'s model on ${g.data}'s data: its groups with no atoms there: ${g.absent.join('; ')}`);
+  }
   const cp = r.crossPrediction;
   const ci = cp.intervals;
   const pct = ci ? ` [${Math.round(100 * ci.level)} % intervals over the column's held-out trials; differences paired]` : '';

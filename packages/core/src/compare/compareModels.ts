@@ -6,6 +6,7 @@ import { auroc, stratifiedAuroc } from '../metrics/auroc.js';
 import { FILTER_BAND_DRAWS } from '../model/filterBands.js';
 import { predictReducedModel, simulateReducedModel } from '../model/predict.js';
 import type { ReducedModel } from '../model/schema.js';
+import { datasetForModel } from './datasetForModel.js';
 import { cosineSimilarity, sampledFilter } from './filterSimilarity.js';
 import { modelFilterDraws, similarityIntervals, type SystemDraws } from './filterSimilarityIntervals.js';
 import type { CompareResult } from './schema.js';
@@ -35,7 +36,7 @@ export function scoreOn(model: ReducedModel, target: Pick<System, 'model' | 'dat
   const held = heldOut(target);
   const trials = new Set(held);
   const index = new Map(held.map((t, k) => [t, k]));
-  const pred = predictReducedModel(model, target.dataset);
+  const pred = predictReducedModel(model, datasetForModel(model, target.dataset).dataset);
   const rows: number[] = [];
   for (let r = 0; r < pred.trial.length; r++) if (trials.has(pred.trial[r])) rows.push(r);
   const fixed = new Set(target.model.metrics.fixedBins);
@@ -258,8 +259,8 @@ export function compareModels(
       }
       const simAA = simulatedResponse(A.model, A.dataset, tA, seed);
       const simBB = simulatedResponse(B.model, B.dataset, tB, seed);
-      const simAB = simulatedResponse(A.model, B.dataset, tB, seed); // A's model, B's inputs
-      const simBA = simulatedResponse(B.model, A.dataset, tA, seed); // B's model, A's inputs
+      const simAB = simulatedResponse(A.model, datasetForModel(A.model, B.dataset).dataset, tB, seed); // A's model, B's inputs
+      const simBA = simulatedResponse(B.model, datasetForModel(B.model, A.dataset).dataset, tA, seed); // B's model, A's inputs
       const point = variabilitySplit(response(simAA), response(simBB), response(simAB), response(simBA));
       // Trial resamples of each system's held-out trials, shared by both models run on those inputs (paired):
       // the simulated responses are kept per trial, so a resample only re-weights them. The response distance
@@ -288,6 +289,13 @@ export function compareModels(
         },
       });
     }
+  const groupMatching: NonNullable<CompareResult['groupMatching']> = [];
+  for (const a of systems)
+    for (const b of systems) {
+      if (a === b) continue;
+      const { unknown, absent } = datasetForModel(a.model, b.dataset);
+      if (unknown.length || absent.length) groupMatching.push({ model: a.name, data: b.name, unknown, absent });
+    }
   return {
     format: 'occam.compare',
     version: 1,
@@ -311,5 +319,6 @@ export function compareModels(
       ? { controls: systems.flatMap((s) => (s.model.control ? [{ name: s.name, control: s.model.control }] : [])) }
       : {}),
     variability: variability.map((v) => ({ ...v, responseDistance: Number.isFinite(v.responseDistance) ? v.responseDistance : -1 })),
+    ...(groupMatching.length ? { groupMatching } : {}),
   };
 }

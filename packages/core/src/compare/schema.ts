@@ -58,6 +58,12 @@ export const CompareResultSchema = z.object({
       })
       .optional(),
   }),
+  /**
+   * Where a row model's groups and a column system's groups differ (systems with different atom sets, matched
+   * by group label): the column's groups the model has no weights for (their atoms left out when it predicts
+   * there) and the model's groups with no atoms in the column's data. Absent when every pair matches.
+   */
+  groupMatching: z.array(z.object({ model: z.string(), data: z.string(), unknown: z.array(z.string()), absent: z.array(z.string()) })).optional(),
   /** Selectivity of each system beside its control, where its model carries one (language models: `lm reduce`). */
   controls: z.array(z.object({ name: z.string(), control: ControlComparisonSchema })).optional(),
   /** Systems ordered so similar ones sit together (average-linkage clustering on 1 − mean full-filter similarity). */

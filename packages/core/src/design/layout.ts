@@ -132,10 +132,12 @@ export function buildLayout(spec: Spec, atoms: Atom[], fixed?: { groups: string[
     spatialValues = fixed ? Float64Array.from(fixed.spatialValues) : Float64Array.from([...new Set(values)].sort((a, b) => a - b));
     spatial = evaluateBasis(spec.spatial.basis, spatialValues, 'spec.spatial.basis');
     const K = spatial.matrix.length;
-    atoms.forEach((atom) => {
+    // Atoms in no group (excluded, or outside every bin) are never read: they need no place on the axis.
+    const grouped = new Set(groups.flatMap((g) => g.atoms));
+    atoms.forEach((atom, i) => {
       const v = atom.attributes[attr];
       const w = new Float64Array(K);
-      if (typeof v === 'number') {
+      if (typeof v === 'number' && grouped.has(i)) {
         if (spec.spatial!.basis.kind === 'raw') {
           const idx = spatialValues.indexOf(v);
           if (idx < 0) throw new OccamError(`atom '${atom.id}': ${attr}=${v} is not among the model's values`, { field: 'spatial' });

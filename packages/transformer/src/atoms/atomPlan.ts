@@ -9,6 +9,7 @@ import { answerTokens, inputPatternAtoms, inputPatternColumns, resolveInputPatte
 import type { ResidualReadout } from './normReadout.js';
 import { tokenFeature, tokenFeatureAtom } from './tokenFeatures.js';
 import { mlpUnitLayer, UnitReadout } from './unitReadout.js';
+import { withRelativeDepth } from './relativeDepth.js';
 import {
   ALL_FAMILIES,
   AtomSelectionSchema,
@@ -269,7 +270,7 @@ export async function buildAtomPlan(
   for (const source of sources) fillers.push(await atomKind(source).filler(source, js));
 
   return {
-    atoms,
+    atoms: withRelativeDepth(atoms, model.nLayers),
     families,
     readsReadout: needReadout,
     selection,
