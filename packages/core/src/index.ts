@@ -146,4 +146,14 @@ export { selectAtoms } from './intervention/selectAtoms.js';
 export { applyIntervention, shiftBins, type AppliedIntervention } from './intervention/applyIntervention.js';
 export { forwardResponse, type ForwardResponse, type ForwardOptions } from './intervention/forwardResponse.js';
 export { interventionCheck, DEFAULT_CHECK_OPTIONS, type SimulatedRun, type InterventionCheckOptions } from './intervention/interventionCheck.js';
-export { missRule, outcomeLine, signedChange, slopeThroughOrigin, pearson, type ObservedChange } from './intervention/outcomeText.js';
+export {
+  missRule,
+  outcomeLine,
+  signedChange,
+  slopeThroughOrigin,
+  slopeLeavingOneOut,
+  leaveOneOutText,
+  pearson,
+  type ObservedChange,
+  type SlopeLeaveOneOut,
+} from './intervention/outcomeText.js';

@@ -6,6 +6,7 @@ import {
   currentVersionOf,
   DEFAULT_CHECK_OPTIONS,
   interventionCheck,
+  leaveOneOutText,
   readDataset,
   readInterventionFile,
   readJsonFile,
@@ -264,8 +265,8 @@ export function interveneSummary(r: SummaryInput): string {
     ...r.interventions.map((i) => `${i.miss ? 'MISS ' : i.miss === false ? 'ok   ' : '     '}${i.line}`),
     '',
     r.system === 'language-model'
-      ? `across ${r.acrossInterventions.count} intervention(s): slope (actual on predicted) ${f(r.acrossInterventions.slope)}, correlation ${f(r.acrossInterventions.correlation)}`
-      : `across ${r.acrossInterventions.count} simulated intervention(s): slope (simulated on predicted) ${f(r.acrossInterventions.slope)}, correlation ${f(r.acrossInterventions.correlation)}`,
+      ? `across ${r.acrossInterventions.count} intervention(s): slope (actual on predicted) ${f(r.acrossInterventions.slope)}, correlation ${f(r.acrossInterventions.correlation)}${leaveOneOutText(r.acrossInterventions.slopeLeaveOneOut)}`
+      : `across ${r.acrossInterventions.count} simulated intervention(s): slope (simulated on predicted) ${f(r.acrossInterventions.slope)}, correlation ${f(r.acrossInterventions.correlation)}${leaveOneOutText(r.acrossInterventions.slopeLeaveOneOut)}`,
   ];
   if (r.misses.length) lines.push(`${r.misses.length} miss(es); rule: ${r.missRule}`);
   return lines.join('\n');

@@ -4,7 +4,7 @@ import { forEachTrialResample, percentileInterval } from '../bootstrap/trialResa
 import type { ReducedModel } from '../model/schema.js';
 import { applyIntervention } from './applyIntervention.js';
 import { forwardResponse } from './forwardResponse.js';
-import { missRule, outcomeLine, pearson, slopeThroughOrigin } from './outcomeText.js';
+import { missRule, outcomeLine, pearson, slopeLeavingOneOut, slopeThroughOrigin } from './outcomeText.js';
 import type { Estimate, InterventionOutcome, InterventionResult } from './resultSchema.js';
 import type { InterventionList, NeuronIntervention } from './schema.js';
 
@@ -257,6 +257,11 @@ export function interventionCheck(
       count: withSim.length,
       slope: withSim.length >= 2 ? est(point.slope, boot.slope) : null,
       correlation: withSim.length >= 3 ? est(point.correlation, boot.correlation) : null,
+      slopeLeaveOneOut: slopeLeavingOneOut(
+        withSim.map((a) => point.perArm[arms.indexOf(a)].predChange),
+        withSim.map((a) => point.perArm[arms.indexOf(a)].simChange),
+        withSim.map((a) => a.iv.name),
+      ),
     },
     missRule: missRule(options.missFraction),
     misses,

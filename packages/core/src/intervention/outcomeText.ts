@@ -52,6 +52,49 @@ export function outcomeLine(
   return `${body}: MISS — the reduction ${why}`;
 }
 
+/**
+ * The slope's spread over which interventions were run: recomputed leaving each one out. The trial bootstrap holds
+ * the set of interventions fixed, so when one large intervention dominates the slope its interval is narrow while
+ * the slope rests on that one point; this says so (null with fewer than three interventions).
+ */
+export function slopeLeavingOneOut(xs: number[], ys: number[], names: string[]): SlopeLeaveOneOut | null {
+  if (xs.length < 3) return null;
+  const point = slopeThroughOrigin(xs, ys);
+  let min = Infinity;
+  let max = -Infinity;
+  let most = 0;
+  let mostSlope = NaN;
+  for (let k = 0; k < xs.length; k++) {
+    const s = slopeThroughOrigin(
+      xs.filter((_, i) => i !== k),
+      ys.filter((_, i) => i !== k),
+    );
+    if (!Number.isFinite(s)) continue;
+    min = Math.min(min, s);
+    max = Math.max(max, s);
+    if (!Number.isFinite(mostSlope) || Math.abs(s - point) > Math.abs(mostSlope - point)) {
+      most = k;
+      mostSlope = s;
+    }
+  }
+  if (!Number.isFinite(min)) return null;
+  return { min, max, mostInfluential: names[most], slopeWithout: mostSlope };
+}
+
+export interface SlopeLeaveOneOut {
+  min: number;
+  max: number;
+  /** The intervention whose removal moves the slope most, and the slope without it. */
+  mostInfluential: string;
+  slopeWithout: number;
+}
+
+/** The leave-one-out spread in words, beside the slope's interval. */
+export function leaveOneOutText(l: SlopeLeaveOneOut | null | undefined): string {
+  if (!l) return '';
+  return `; leaving one intervention out the slope ranges ${l.min.toFixed(2)}–${l.max.toFixed(2)} (without '${l.mostInfluential}': ${l.slopeWithout.toFixed(2)})`;
+}
+
 /** Observed change regressed on predicted change through the origin (1: the reduction predicts the right size). */
 export function slopeThroughOrigin(xs: number[], ys: number[]): number {
   let xy = 0;

@@ -72,6 +72,8 @@ export const InterventionResultSchema = z.object({
     count: z.number().int(),
     slope: EstimateSchema.nullable(),
     correlation: EstimateSchema.nullable(),
+    /** The slope recomputed leaving each intervention out (the bootstrap holds the set of interventions fixed). */
+    slopeLeaveOneOut: z.object({ min: z.number(), max: z.number(), mostInfluential: z.string(), slopeWithout: z.number() }).nullable().optional(),
   }),
   missRule: z.string(),
   misses: z.array(z.string()),

@@ -54,7 +54,13 @@ export const LmInterventionResultSchema = z.object({
   baseline: z.object({ predicted: EstimateSchema, observed: EstimateSchema }),
   interventions: z.array(LmInterventionOutcomeSchema),
   /** Actual change regressed on predicted change through the origin, and their correlation, across interventions. */
-  acrossInterventions: z.object({ count: z.number().int(), slope: EstimateSchema.nullable(), correlation: EstimateSchema.nullable() }),
+  acrossInterventions: z.object({
+    count: z.number().int(),
+    slope: EstimateSchema.nullable(),
+    correlation: EstimateSchema.nullable(),
+    /** The slope recomputed leaving each intervention out (the bootstrap holds the set of interventions fixed). */
+    slopeLeaveOneOut: z.object({ min: z.number(), max: z.number(), mostInfluential: z.string(), slopeWithout: z.number() }).nullable().optional(),
+  }),
   missRule: z.string(),
   misses: z.array(z.string()),
   seconds: z.number(),
