@@ -1,6 +1,9 @@
 // occam's activation extraction at real model size against a plain onnxruntime-node forward of the same batches.
-//   node bench/extract/size.mjs --model=DIR [--count=400] [--batch=73] [--repeats=3] [--threads=1] [--rss-counts=1000,4000]
-// DIR: a tiny-lm export, e.g. GPT-2-small shape (tools/tiny-lm/README.md, "Real-size models"). Prints:
+//   node bench/extract/size.mjs --model=DIR[,DIR…] [--name=NAME[,NAME…]] [--count=400] [--batch=73] [--repeats=3]
+//     [--threads=1] [--rss-counts=1000,4000]
+// DIR: a tiny-lm export, e.g. GPT-2-small shape and the Llama shape of about its size (tools/tiny-lm/README.md,
+// "Real-size models"); several, comma-separated, are measured one after the other with the same prompts
+// settings, each printing its own lines (NAME defaults to the folder's name). Prints, per model:
 //   extract NAME occam_tok_s=… ort_tok_s=… ratio=… cpu_ratio=… peak_rss_mb=… model_mb=…
 //     ratio = occam tokens/s ÷ plain-forward tokens/s from median wall seconds (target >= 0.9); cpu_ratio = the same
 //     from median process CPU seconds, steadier than wall time on a shared, loaded machine
@@ -29,7 +32,12 @@ import { promisify } from 'node:util';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const arg = (name, dflt) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? dflt;
-const modelDir = resolve(arg('model', join(root, 'data/models/induction-2l-s1')));
+const modelDirs = arg('model', join(root, 'data/models/induction-2l-s1'))
+  .split(',')
+  .filter(Boolean)
+  .map((d) => resolve(d));
+// the child sides get one --model each
+const modelDir = modelDirs[0];
 const threads = Number(arg('threads', '1'));
 const batchSize = Number(arg('batch', '73')); // extractDataset's default for 21-token prompts: 1536 tokens per batch
 const say = (obj) => process.stdout.write(JSON.stringify(obj) + '\n');
@@ -97,18 +105,29 @@ if (sideArg === 'occam') {
     }
   });
 } else {
-  await main();
+  const names = arg('name', '').split(',').filter(Boolean);
+  if (names.length && names.length !== modelDirs.length) {
+    console.log(`size.mjs: --name lists ${names.length} names for ${modelDirs.length} --model folders; give one per folder`);
+    process.exit(2);
+  }
+  let failed = 0;
+  for (const [k, dir] of modelDirs.entries()) failed |= await main(dir, names[k] ?? basename(dir));
+  process.exit(failed);
 }
 
-async function main() {
+/** Both measurements for one model folder; returns the exit code (1: nothing measured). */
+async function main(modelDir, name) {
   const repeats = Number(arg('repeats', '3'));
   const count = Number(arg('count', '400'));
   const rssCounts = arg('rss-counts', '').split(',').filter(Boolean).map(Number);
-  const name = arg('name', basename(modelDir));
   const cli = join(root, 'apps/cli/dist/main.js');
   if (!existsSync(cli)) {
     console.log(`extract ${name}: build the CLI first (npx tsc -b apps/cli) — nothing measured`);
-    process.exit(1);
+    return 1;
+  }
+  if (!existsSync(join(modelDir, 'config.json'))) {
+    console.log(`extract ${name}: ${modelDir} has no config.json (expected a tiny-lm export folder) — nothing measured`);
+    return 1;
   }
   const { LanguageModel, loadCondition } = await import('@occam/transformer');
   const modelBytes = readdirSync(join(modelDir, 'onnx'))
@@ -196,4 +215,5 @@ async function main() {
     for (const c of children) if (c.exitCode === null) c.kill();
     rmSync(dir, { recursive: true, force: true });
   }
+  return 0;
 }
