@@ -4,15 +4,15 @@
 #      or 2 × 10): do shared filters with offsets suffice, or do the filters change with the period?
 #  (b) copy-l6-s1 under copy prompts (x_i = x_{i−6} with probability 0.6) and non-copy prompts (probability 0,
 #      the same length and vocabulary): the composed model that switches between them.
-# Each composition is scored with the default gate (input volume + the prompts' label-free per-trial features
-# repeat-lag and repeat-share) and again with the input volume alone (--gate-features volume).
-# Writes results/compose/lm-{induction-periods,copy-switch}[-volume].json and .txt; datasets go to out/lm-compose/.
+# Each composition's gate reads the input volume and the prompts' label-free per-trial features (repeat-lag, the
+# detected period, and repeat-share), and is reported beside the same gate from each family alone.
+# Writes results/compose/lm-{induction-periods,copy-switch}.json and .txt; datasets go to out/lm-compose/.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 mkdir -p results/compose out/lm-compose
 occam() { node apps/cli/bin/occam.js "$@"; }
 start=$(date +%s)
-N=${LM_COMPOSE_PROMPTS:-200}
+N=${LM_COMPOSE_PROMPTS:-150}
 cat > out/lm-compose/p5.condition.json <<JSON
 { "kind": "repeated-random", "period": 5, "repeats": 4, "count": $N, "seed": 51 }
 JSON
@@ -34,15 +34,13 @@ extract induction-2l-s1 p10
 extract copy-l6-s1 copy
 extract copy-l6-s1 nocopy
 echo "extracted in $(( $(date +%s) - start )) s"
-compose() { # name gate-features conditions…
-  local name=$1 gate=$2
-  shift 2
+compose() { # name conditions…
+  local name=$1
+  shift
   local args=()
   for c in "$@"; do args+=(--condition "$c=out/lm-compose/$c.dataset"); done
-  occam compose "${args[@]}" --gate-features "$gate" --resamples 500 --out "results/compose/lm-$name.json" | tee "results/compose/lm-$name.txt"
+  occam compose "${args[@]}" --gate-features volume,trial --resamples 500 --out "results/compose/lm-$name.json" | tee "results/compose/lm-$name.txt"
 }
-compose induction-periods volume,trial p5 p10
-compose induction-periods-volume volume p5 p10
-compose copy-switch volume,trial copy nocopy
-compose copy-switch-volume volume copy nocopy
-echo "wall: $(( $(date +%s) - start )) s" | tee -a results/compose/lm-copy-switch-volume.txt
+compose induction-periods p5 p10
+compose copy-switch copy nocopy
+echo "wall: $(( $(date +%s) - start )) s" | tee -a results/compose/lm-copy-switch.txt

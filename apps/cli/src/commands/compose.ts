@@ -1,4 +1,4 @@
-import { checkSpecForDataset, composeConditions, readDataset, readSpecFile, type ComposeInterval, type ComposeResult, type Dataset } from '@occam/core';
+import { checkSpecForDataset, composeConditions, readDataset, readSpecFile, type ComposeGate, type ComposeInterval, type ComposeResult, type Dataset } from '@occam/core';
 import { LM_SPEC, PUBLISHED_SPEC } from '../bundledFiles.js';
 import { UsageError, numberOption, requireString, type Command } from '../cli.js';
 import { writeTextOutput, wroteLine } from '../stdoutOutput.js';
@@ -44,13 +44,19 @@ export function composeText(r: ComposeResult): string {
     if (f.gainOverOffsets)
       lines.push(`  ${f.family} condition-specific vs shared (with offsets): ${interval(f.gainOverOffsets)} (one-sided α=${r.options.alpha})`);
   const g = r.gate;
+  const reads = (x: ComposeGate) =>
+    x.featureFamilies.map((f) => (f === 'volume' ? `input volume of ${x.features.filter((n) => n.startsWith('log(')).length} input groups` : f)).join(', ');
+  const accuracy = (x: ComposeGate) =>
+    `held-out condition accuracy ${x.accuracy.toFixed(3)} (${r.conditions.map((c, i) => `${c.name} ${x.accuracyByCondition[i].toFixed(3)}`).join(', ')})`;
   lines.push(
     '',
-    `gate (condition unknown; multinomial logistic from ${g.featureFamilies.join(', ')}: ${g.features.join(', ')}):`,
-    `  held-out condition accuracy ${g.accuracy.toFixed(3)} (${r.conditions.map((c, i) => `${c.name} ${g.accuracyByCondition[i].toFixed(3)}`).join(', ')})`,
+    `gate (condition unknown; multinomial logistic from ${reads(g)}):`,
+    `  ${accuracy(g)}`,
     `  gated ${gainName} ${interval(g.logLikGain)}, stratified AUROC ${interval(g.stratifiedAuroc)}`,
     `  gated − labelled: ${interval(g.lossLogLikGain)} ${r.options.figure === 'pseudoR2' ? 'pseudo-R²' : 'bits/event'}, ${interval(g.lossStratifiedAuroc)} stratified AUROC`,
   );
+  for (const a of g.ablations ?? [])
+    lines.push(`  from ${reads(a)} alone: ${accuracy(a)}; gated − labelled ${interval(a.lossLogLikGain)}`);
   return lines.join('\n');
 }
 

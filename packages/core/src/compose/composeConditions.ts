@@ -9,7 +9,7 @@ import { OCCAM_VERSION } from '../version.js';
 import { baseCompositions, combinedComposition, compositionParameters, type Composition } from './composition.js';
 import { stackConditions, stratifiedFolds, type ConditionStack, type LabelledDataset } from './conditionStack.js';
 import { fitGate } from './conditionGate.js';
-import { gateFeatureKeys, gateFeatures, selectGateFeatures } from './gateFeatures.js';
+import { gateFeatureKeys, gateFeatures, selectGateFeatures, type GateFeatureSelection } from './gateFeatures.js';
 import { fitComposition, type FittedComposition } from './fitComposition.js';
 import { ComposeResultSchema, type ComposeCandidate, type ComposeResult } from './schema.js';
 
@@ -264,12 +264,28 @@ export function composeConditions(conditions: LabelledDataset[], specInput: Spec
       ...(gains ? { fittedGains: gains } : {}),
     };
   });
-  progress('gate', 0, 1);
-  const features = gateFeatures(conditions, stack, gateSelection);
-  const gated = gatedRows(stack, plan, minimal, features.values);
-  const gatedFigures = bootstrapFigures(gated.rows, boot).model;
-  const loss = pairedBootstrap(gated.rows, minimal.rows, boot).difference;
-  progress('gate', 1, 1);
+  // The gate as selected, and — when it reads both the volume and per-trial features — each family alone, so
+  // the result says which of them tells the conditions apart.
+  const gateRuns: GateFeatureSelection[] = [gateSelection];
+  if (gateSelection.volume && gateSelection.trial.length > 0) gateRuns.push({ volume: true, trial: [] }, { volume: false, trial: gateSelection.trial });
+  const gates = gateRuns.map((selection, i) => {
+    progress('gate', i, gateRuns.length);
+    const features = gateFeatures(conditions, stack, selection);
+    const gated = gatedRows(stack, plan, minimal, features.values);
+    const gatedFigures = bootstrapFigures(gated.rows, boot).model;
+    const loss = pairedBootstrap(gated.rows, minimal.rows, boot).difference;
+    return {
+      featureFamilies: gateFeatureKeys(selection),
+      features: features.names,
+      accuracy: gated.accuracy,
+      accuracyByCondition: gated.accuracyByCondition,
+      logLikGain: asInterval(gatedFigures[figure]),
+      stratifiedAuroc: asInterval(gatedFigures.stratifiedAuroc),
+      lossLogLikGain: asInterval(loss[figure]),
+      lossStratifiedAuroc: asInterval(loss.stratifiedAuroc),
+    };
+  });
+  progress('gate', gateRuns.length, gateRuns.length);
 
   const events = (c: number) => {
     let s = 0;
@@ -296,16 +312,7 @@ export function composeConditions(conditions: LabelledDataset[], specInput: Spec
       differs: minimal.composition.specific.includes(f.name),
       gainOverOffsets: gainOver.has(f.name) ? asInterval(gainOver.get(f.name)!) : null,
     })),
-    gate: {
-      featureFamilies: gateFeatureKeys(gateSelection),
-      features: features.names,
-      accuracy: gated.accuracy,
-      accuracyByCondition: gated.accuracyByCondition,
-      logLikGain: asInterval(gatedFigures[figure]),
-      stratifiedAuroc: asInterval(gatedFigures.stratifiedAuroc),
-      lossLogLikGain: asInterval(loss[figure]),
-      lossStratifiedAuroc: asInterval(loss.stratifiedAuroc),
-    },
+    gate: { ...gates[0], ...(gates.length > 1 ? { ablations: gates.slice(1) } : {}) },
     notes: [
       `filters are fitted in full (every spatial × temporal basis weight), whatever the spec's structure ('${spec.structure}'), with the spec's ridge and smoothness on each condition's copy; the link is the GLM's (no lookup table)`,
       `intervals: ${Math.round(level * 100)} % percentile over ${resamples} resamples of held-out trials (all conditions pooled); 'versusBest' bounds are one-sided at α = ${alpha}`,

@@ -24,6 +24,21 @@ export const ComposeCandidateSchema = z.object({
 });
 export type ComposeCandidate = z.infer<typeof ComposeCandidateSchema>;
 
+const GateSchema = z.object({
+  /** What the gate read: 'volume' (input volume per group) and 'trial:NAME' (a per-trial feature the Datasets carry). */
+  featureFamilies: z.array(z.string()).default(['volume']),
+  features: z.array(z.string()),
+  /** Held-out trials whose most probable condition is their label. */
+  accuracy: z.number(),
+  accuracyByCondition: z.array(z.number()),
+  logLikGain: IntervalSchema,
+  stratifiedAuroc: IntervalSchema,
+  /** Gated − labelled minimal composition, paired over held-out trials (negative: lost by not knowing the label). */
+  lossLogLikGain: IntervalSchema,
+  lossStratifiedAuroc: IntervalSchema,
+});
+export type ComposeGate = z.infer<typeof GateSchema>;
+
 export const ComposeResultSchema = z.object({
   format: z.literal('occam.compose'),
   version: z.literal(1),
@@ -44,18 +59,9 @@ export const ComposeResultSchema = z.object({
   minimal: z.string(),
   /** Per family: whether it is condition-specific in the minimal composition, and its paired gain over 'offsets'. */
   familyDifferences: z.array(z.object({ family: z.string(), differs: z.boolean(), gainOverOffsets: IntervalSchema.nullable() })),
-  gate: z.object({
-    /** What the gate read: 'volume' (input volume per group) and 'trial:NAME' (a per-trial feature the Datasets carry). */
-    featureFamilies: z.array(z.string()).default(['volume']),
-    features: z.array(z.string()),
-    /** Held-out trials whose most probable condition is their label. */
-    accuracy: z.number(),
-    accuracyByCondition: z.array(z.number()),
-    logLikGain: IntervalSchema,
-    stratifiedAuroc: IntervalSchema,
-    /** Gated − labelled minimal composition, paired over held-out trials (negative: lost by not knowing the label). */
-    lossLogLikGain: IntervalSchema,
-    lossStratifiedAuroc: IntervalSchema,
+  gate: GateSchema.extend({
+    /** When the gate reads both families: the same gate from each family alone (volume; the per-trial features). */
+    ablations: z.array(GateSchema).optional(),
   }),
   notes: z.array(z.string()),
 });
