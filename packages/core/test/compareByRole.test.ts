@@ -28,7 +28,9 @@ function networkAtoms(nLayers: number, extra = false): Atom[] {
     for (let layer = 0; layer < nLayers; layer++)
       for (const a of neuronLikeAtoms(4).filter((x) => x.attributes.type === type))
         atoms.push({ id: `L${layer}.${a.id}`, attributes: { ...a.attributes, layer, relativeDepth: layer / (nLayers - 1) } });
-  if (extra) for (const a of neuronLikeAtoms(2).slice(0, 2)) atoms.push({ id: `gate.${a.id}`, attributes: { ...a.attributes, type: 'gate', layer: 0, relativeDepth: 0 } });
+  if (extra)
+    for (const a of neuronLikeAtoms(2).slice(0, 2))
+      atoms.push({ id: `gate.${a.id}`, attributes: { ...a.attributes, type: 'gate', layer: 0, relativeDepth: 0 } });
   return atoms;
 }
 
