@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -154,5 +154,57 @@ describe.skipIf(!hasSinfo)(hasSinfo ? 'SLURM executor on a real cluster' : 'SLUR
     execFileSync('cmp', [join(dir, 'compare.local.json'), join(dir, 'compare.slurm.json')]);
     // the default work folder beside --out is gone once the comparison is written
     expect(existsSync(join(dir, '.compare.slurm.json.occam-work'))).toBe(false);
+  });
+
+  it("search --executor slurm writes the local run's search result, byte for byte, and a rerun in its work folder submits nothing", async () => {
+    const spec: SpecInput = {
+      groupBy: ['type'],
+      temporal: { minLag: 0, maxLag: 6, basis: { kind: 'raisedCosineLog', count: 3, firstPeak: 0, lastPeak: 4, offset: 1.5 } },
+      history: { maxLag: 3, basis: { kind: 'raisedCosineLog', count: 2, firstPeak: 1, lastPeak: 2, offset: 1 } },
+    };
+    const { dataset } = plantedDataset({
+      nTrials: 80,
+      nBins: 24,
+      seed: 4,
+      spec,
+      atoms: neuronLikeAtoms(2),
+      truth: {
+        intercept: -4,
+        spatial: [[1], [1]],
+        temporal: [
+          [0.6, 0.9, 0.3],
+          [-0.5, -0.6, -0.2],
+        ],
+        history: [-3, -1],
+      },
+      backgroundRate: 0.1,
+      stimulusBin: 8,
+      evokedRate: 0.8,
+      scoredWindow: [6, 22],
+    });
+    const data = join(dir, 'search.ds');
+    await writeDataset(data, dataset);
+    // forward selection only: each of its batches is one job array, and a job array costs seconds on any cluster
+    const common = ['search', '--data', data, '--max-lag', '6', '--folds', '2', '--strategies', 'forward'];
+    const local = join(dir, 'search.local.json');
+    const sharded = join(dir, 'search.slurm.json');
+    const work = join(dir, 'search.work');
+    expect((await runCli([...common, '--out', local, '--quiet'])).code).toBe(0);
+    const r = await runCli([...common, '--out', sharded, '--executor', 'slurm', '--work-dir', work, '--slurm-option=--time=00:10:00', '--quiet']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    execFileSync('cmp', [local, sharded]);
+    // one job array per batch, one array task per candidate
+    const batches = readdirSync(work).filter((f) => f.startsWith('batch-'));
+    // every candidate scored once, as one task: those the search lists, and the ablations it did not list
+    const result = JSON.parse(readFileSync(local, 'utf8')) as { candidates: { key: string }[]; ablations: { key: string }[] };
+    const candidates = new Set([...result.candidates, ...result.ablations].map((c) => c.key)).size;
+    expect(batches.length).toBeGreaterThan(1);
+    expect(batches.reduce((n, b) => n + readdirSync(join(work, b, 'results')).length, 0)).toBe(candidates);
+    expect(batches.reduce((n, b) => n + readdirSync(join(work, b, 'slurm')).filter((f) => f.endsWith('.out')).length, 0)).toBe(candidates);
+    const again = await runCli([...common, '--out', join(dir, 'search.again.json'), '--executor', 'slurm', '--work-dir', work]);
+    expect(again.code).toBe(0);
+    expect(again.stderr).not.toMatch(/submitted SLURM job/);
+    execFileSync('cmp', [local, join(dir, 'search.again.json')]);
   });
 });
