@@ -39,7 +39,7 @@ compose() { # name conditions…
   shift
   local args=()
   for c in "$@"; do args+=(--condition "$c=out/lm-compose/$c.dataset"); done
-  occam compose "${args[@]}" --gate-features volume,trial --resamples 500 --out "results/compose/lm-$name.json" | tee "results/compose/lm-$name.txt"
+  occam compose "${args[@]}" --gate-features volume,trial --folds 3 --resamples 500 --out "results/compose/lm-$name.json" | tee "results/compose/lm-$name.txt"
 }
 compose induction-periods p5 p10
 compose copy-switch copy nocopy

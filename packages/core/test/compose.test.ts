@@ -137,6 +137,7 @@ describe('composeConditions: gate features', () => {
     { name: 'A', dataset: withPeriod(31, [-1.6, -0.6, 0, 0], [4, 6]) },
     { name: 'B', dataset: withPeriod(32, [0, 0, -0.6, -1.6], [9, 11]) },
   ];
+
   it('a per-trial feature identifies the condition where input volume alone cannot, and the gated model then loses less', () => {
     const options = { folds: 3, seed: 1, resamples: 200 };
     const volume = composeConditions(labelled, spec, { ...options, gateFeatures: ['volume'] });
@@ -156,7 +157,6 @@ describe('composeConditions: gate features', () => {
     expect(volume.gate.lossLogLikGain.high!).toBeLessThan(0);
     expect(withTrial.gate.lossLogLikGain.estimate!).toBeGreaterThan(volume.gate.lossLogLikGain.estimate!);
     expect(withTrial.gate.logLikGain.estimate!).toBeGreaterThan(volume.gate.logLikGain.estimate!);
-  });
     // the default reports the gate beside each family alone, which says the same
     expect(withTrial.gate.ablations!.map((g) => g.featureFamilies)).toEqual([['volume'], ['trial:period']]);
     expect(withTrial.gate.ablations![0].accuracy).toBe(volume.gate.accuracy);

@@ -238,10 +238,17 @@ export function composeConditions(conditions: LabelledDataset[], specInput: Spec
     if ((f[figure].estimate ?? -Infinity) > (figures[bestIndex][figure].estimate ?? -Infinity)) bestIndex = i;
   });
   const best = evaluated[bestIndex];
-  // Every candidate's paired difference from the best is reported; in size order the first not significantly
-  // worse is the minimal composition (the best itself at the latest).
+  // Every candidate's paired difference from the best is reported; the minimal composition has the fewest
+  // parameters among those not significantly worse (the best itself at the latest), and among several of that
+  // size (one condition-specific family each) the one that scores highest, not the first in listing order.
   const versus = evaluated.map((e, i) => (i === bestIndex ? null : pairedBootstrap(e.rows, best.rows, oneSided).difference[figure]));
-  const minimalIndex = evaluated.findIndex((_, i) => i === bestIndex || (versus[i]?.high ?? -1) >= 0);
+  const sufficient = (i: number) => i === bestIndex || (versus[i]?.high ?? -1) >= 0;
+  const fewest = evaluated[evaluated.findIndex((_, i) => sufficient(i))].parameters;
+  let minimalIndex = -1;
+  evaluated.forEach((e, i) => {
+    if (e.parameters !== fewest || !sufficient(i)) return;
+    if (minimalIndex < 0 || (figures[i][figure].estimate ?? -Infinity) > (figures[minimalIndex][figure].estimate ?? -Infinity)) minimalIndex = i;
+  });
   const minimal = evaluated[minimalIndex];
 
   const candidates: ComposeCandidate[] = evaluated.map((e, i) => {
