@@ -283,10 +283,10 @@ export const searchCommand: Command = {
     judged(values, input);
     const out = requireString(values, 'out');
     const dataDir = requireString(values, 'data');
+    if (values.threads !== undefined && (values.executor === 'slurm' || values['work-dir'] !== undefined))
+      throw new UsageError('--threads sets the threads of a search run here; with --executor slurm or --work-dir each candidate is a task of its own');
     // The candidates as executor tasks only when asked (--executor, --work-dir): the default scores them on threads here.
     const onExecutor = wantsExecutor(values) ? executorFrom(values, out, io) : null;
-    if (onExecutor && values.threads !== undefined)
-      throw new UsageError('--threads sets the threads of a search run here; with --executor or --work-dir each candidate is a task of its own');
     const ds = await readDataset(dataDir);
     const options = judged(values, input, ds.manifest);
     const threads = numberOption(values, 'threads');
