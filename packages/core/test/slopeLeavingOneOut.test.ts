@@ -20,3 +20,12 @@ describe('slopeLeavingOneOut', () => {
     expect(leaveOneOutText(null)).toBe('');
   });
 });
+
+describe('slopeLeavingOneOut with negligible predictions', () => {
+  it('says the slope rests on one intervention when the others predict almost nothing', () => {
+    const l = slopeLeavingOneOut([3.9e-6, -0.586, -6.5e-7, -2e-7], [-0.595, -0.591, 0, 0], ['heads', 'source', 'control a', 'control b'])!;
+    expect(l.mostInfluential).toBe('source');
+    expect(l.slopeWithout).toBeNull();
+    expect(leaveOneOutText(l)).toContain("the slope rests on 'source' alone");
+  });
+});

@@ -60,39 +60,52 @@ export function outcomeLine(
 export function slopeLeavingOneOut(xs: number[], ys: number[], names: string[]): SlopeLeaveOneOut | null {
   if (xs.length < 3) return null;
   const point = slopeThroughOrigin(xs, ys);
+  const largest = Math.max(...xs.map(Math.abs));
   let min = Infinity;
   let max = -Infinity;
-  let most = 0;
-  let mostSlope = NaN;
+  let most = -1;
+  let mostSlope: number | null = null;
   for (let k = 0; k < xs.length; k++) {
-    const s = slopeThroughOrigin(
-      xs.filter((_, i) => i !== k),
-      ys.filter((_, i) => i !== k),
-    );
-    if (!Number.isFinite(s)) continue;
+    const rx = xs.filter((_, i) => i !== k);
+    // Predicted changes that are all tiny beside the largest make a slope of noise over noise: undefined, and the
+    // one left out is the point the slope rests on.
+    const s = Math.max(...rx.map(Math.abs)) < NEGLIGIBLE * largest ? NaN : slopeThroughOrigin(rx, ys.filter((_, i) => i !== k));
+    if (!Number.isFinite(s)) {
+      most = k;
+      mostSlope = null;
+      continue;
+    }
     min = Math.min(min, s);
     max = Math.max(max, s);
-    if (!Number.isFinite(mostSlope) || Math.abs(s - point) > Math.abs(mostSlope - point)) {
-      most = k;
-      mostSlope = s;
+    if (mostSlope !== null || most < 0) {
+      if (most < 0 || Math.abs(s - point) > Math.abs(mostSlope! - point)) {
+        most = k;
+        mostSlope = s;
+      }
     }
   }
-  if (!Number.isFinite(min)) return null;
-  return { min, max, mostInfluential: names[most], slopeWithout: mostSlope };
+  if (most < 0) return null;
+  return { min: Number.isFinite(min) ? min : null, max: Number.isFinite(max) ? max : null, mostInfluential: names[most], slopeWithout: mostSlope };
 }
 
+/** A predicted change below this fraction of the largest one counts as none when the slope is recomputed. */
+const NEGLIGIBLE = 0.01;
+
 export interface SlopeLeaveOneOut {
-  min: number;
-  max: number;
-  /** The intervention whose removal moves the slope most, and the slope without it. */
+  /** Range of the defined leave-one-out slopes (null when none is defined). */
+  min: number | null;
+  max: number | null;
+  /** The intervention whose removal moves the slope most, and the slope without it (null: the rest predict almost no change). */
   mostInfluential: string;
-  slopeWithout: number;
+  slopeWithout: number | null;
 }
 
 /** The leave-one-out spread in words, beside the slope's interval. */
 export function leaveOneOutText(l: SlopeLeaveOneOut | null | undefined): string {
   if (!l) return '';
-  return `; leaving one intervention out the slope ranges ${l.min.toFixed(2)}–${l.max.toFixed(2)} (without '${l.mostInfluential}': ${l.slopeWithout.toFixed(2)})`;
+  if (l.slopeWithout === null)
+    return `; the slope rests on '${l.mostInfluential}' alone: without it the other interventions predict almost no change (under ${NEGLIGIBLE * 100} % of its)`;
+  return `; leaving one intervention out the slope ranges ${l.min!.toFixed(2)}–${l.max!.toFixed(2)} (without '${l.mostInfluential}': ${l.slopeWithout.toFixed(2)})`;
 }
 
 /** Observed change regressed on predicted change through the origin (1: the reduction predicts the right size). */

@@ -73,7 +73,10 @@ export const InterventionResultSchema = z.object({
     slope: EstimateSchema.nullable(),
     correlation: EstimateSchema.nullable(),
     /** The slope recomputed leaving each intervention out (the bootstrap holds the set of interventions fixed). */
-    slopeLeaveOneOut: z.object({ min: z.number(), max: z.number(), mostInfluential: z.string(), slopeWithout: z.number() }).nullable().optional(),
+    slopeLeaveOneOut: z
+      .object({ min: z.number().nullable(), max: z.number().nullable(), mostInfluential: z.string(), slopeWithout: z.number().nullable() })
+      .nullable()
+      .optional(),
   }),
   missRule: z.string(),
   misses: z.array(z.string()),
