@@ -53,6 +53,15 @@ describe('composeConditions', () => {
     // The shared model is significantly worse, and the inhibitory copy has fewer parameters than separate models.
     expect(byKey.get('shared')!.verdict).toBe('significantly worse');
     expect(byKey.get('specific:type=inhibitory')!.parameters).toBeLessThan(byKey.get('separate')!.parameters);
+    // each condition's copy of the differing filter is reported: inhibitory (negative) in both, over the same
+    // distances (the planted spatial profile is shared; only the timing differs)
+    expect(r.specificFilters.map((f) => f.family)).toEqual(['type=inhibitory']);
+    const [fa, fb] = r.specificFilters[0].byCondition;
+    expect(r.specificFilters[0].attribute).toBe('distance');
+    expect(fa.peak).toBe(fb.peak);
+    const at = (b: typeof fa) => b.profile[r.specificFilters[0].x.indexOf(b.peak!)];
+    expect(at(fa)).toBeLessThan(0);
+    expect(at(fb)).toBeLessThan(0);
     expect(r.gate.accuracy).toBeGreaterThan(0.75);
     // Without the label, mixing the condition models by the gate beats ignoring the conditions (the shared
     // model), but the trials it misreads cost likelihood: the paired loss against the labelled model is negative.

@@ -43,6 +43,12 @@ export function composeText(r: ComposeResult): string {
   for (const f of r.familyDifferences)
     if (f.gainOverOffsets)
       lines.push(`  ${f.family} condition-specific vs shared (with offsets): ${interval(f.gainOverOffsets)} (one-sided α=${r.options.alpha})`);
+  for (const f of r.specificFilters)
+    lines.push(
+      `  ${f.family}, each condition's filter${f.attribute ? ` over ${f.attribute}` : ''}: ${f.byCondition
+        .map((b) => `${b.condition} peaks${b.peak === null ? '' : ` at ${b.peak}`} (${b.profile[f.x.indexOf(b.peak ?? NaN)]?.toFixed(2) ?? b.profile[0].toFixed(2)})`)
+        .join(', ')}`,
+    );
   const g = r.gate;
   const reads = (x: ComposeGate) =>
     x.featureFamilies.map((f) => (f === 'volume' ? `input volume of ${x.features.filter((n) => n.startsWith('log(')).length} input groups` : f)).join(', ');

@@ -11,6 +11,7 @@ import { stackConditions, stratifiedFolds, type ConditionStack, type LabelledDat
 import { fitGate } from './conditionGate.js';
 import { gateFeatureKeys, gateFeatures, selectGateFeatures, type GateFeatureSelection } from './gateFeatures.js';
 import { fitComposition, type FittedComposition } from './fitComposition.js';
+import { specificFilters } from './specificFilters.js';
 import { ComposeResultSchema, type ComposeCandidate, type ComposeResult } from './schema.js';
 
 export interface ComposeOptions {
@@ -319,6 +320,7 @@ export function composeConditions(conditions: LabelledDataset[], specInput: Spec
       differs: minimal.composition.specific.includes(f.name),
       gainOverOffsets: gainOver.has(f.name) ? asInterval(gainOver.get(f.name)!) : null,
     })),
+    specificFilters: specificFilters(stack, minimal.fits),
     gate: { ...gates[0], ...(gates.length > 1 ? { ablations: gates.slice(1) } : {}) },
     notes: [
       `filters are fitted in full (every spatial × temporal basis weight), whatever the spec's structure ('${spec.structure}'), with the spec's ridge and smoothness on each condition's copy; the link is the GLM's (no lookup table)`,

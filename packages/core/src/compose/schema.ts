@@ -24,6 +24,16 @@ export const ComposeCandidateSchema = z.object({
 });
 export type ComposeCandidate = z.infer<typeof ComposeCandidateSchema>;
 
+export const ComposeSpecificFilterSchema = z.object({
+  family: z.string(),
+  /** The spatial attribute the profile runs over (null: one weight per group). */
+  attribute: z.string().nullable(),
+  x: z.array(z.number()),
+  /** Per condition: the filter's profile over x (summed over lags, mean over folds) and the x of its largest magnitude. */
+  byCondition: z.array(z.object({ condition: z.string(), profile: z.array(z.number()), peak: z.number().nullable() })),
+});
+export type ComposeSpecificFilter = z.infer<typeof ComposeSpecificFilterSchema>;
+
 const GateSchema = z.object({
   /** What the gate read: 'volume' (input volume per group) and 'trial:NAME' (a per-trial feature the Datasets carry). */
   featureFamilies: z.array(z.string()).default(['volume']),
@@ -59,6 +69,8 @@ export const ComposeResultSchema = z.object({
   minimal: z.string(),
   /** Per family: whether it is condition-specific in the minimal composition, and its paired gain over 'offsets'. */
   familyDifferences: z.array(z.object({ family: z.string(), differs: z.boolean(), gainOverOffsets: IntervalSchema.nullable() })),
+  /** The minimal composition's condition-specific input filters, each condition's copy (empty when none). */
+  specificFilters: z.array(ComposeSpecificFilterSchema).default([]),
   gate: GateSchema.extend({
     /** When the gate reads both families: the same gate from each family alone (volume; the per-trial features). */
     ablations: z.array(GateSchema).optional(),
