@@ -6,7 +6,17 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fitReducedModel, neuronLikeAtoms, plantedDataset, slurmExecutor, type SpecInput, writeDataset, writeReducedModel } from '@occam/core';
+import {
+  fitReducedModel,
+  neuronLikeAtoms,
+  plantedDataset,
+  readDataset,
+  runSearch,
+  slurmExecutor,
+  type SpecInput,
+  writeDataset,
+  writeReducedModel,
+} from '@occam/core';
 import { runLmExtract, runShardedExtract } from '@occam/transformer';
 import { tinyLlama } from '../../../packages/transformer/test/fixtures.js';
 import { runCli } from './runCli.js';
@@ -156,7 +166,7 @@ describe.skipIf(!hasSinfo)(hasSinfo ? 'SLURM executor on a real cluster' : 'SLUR
     expect(existsSync(join(dir, '.compare.slurm.json.occam-work'))).toBe(false);
   });
 
-  it("search --executor slurm writes the local run's search result, byte for byte, and a rerun in its work folder submits nothing", async () => {
+  it("search --executor slurm writes the local run's search result, byte for byte; a rerun in its work folder submits nothing; a killed task is rerun alone", async () => {
     const spec: SpecInput = {
       groupBy: ['type'],
       temporal: { minLag: 0, maxLag: 6, basis: { kind: 'raisedCosineLog', count: 3, firstPeak: 0, lastPeak: 4, offset: 1.5 } },
@@ -206,5 +216,26 @@ describe.skipIf(!hasSinfo)(hasSinfo ? 'SLURM executor on a real cluster' : 'SLUR
     expect(again.code).toBe(0);
     expect(again.stderr).not.toMatch(/submitted SLURM job/);
     execFileSync('cmp', [local, join(dir, 'search.again.json')]);
+
+    // a candidate's array task killed once (a node lost): resubmitted alone, and the search is still the local one
+    const marker = join(dir, 'search.killed.marker');
+    const log: string[] = [];
+    const executor = slurmExecutor({
+      cli: killOnce,
+      pollMs: 500,
+      env: { ...process.env, OCCAM_TEST_KILL_INDEX: '1', OCCAM_TEST_KILL_MARKER: marker },
+      log: (line) => log.push(line),
+    });
+    const killed = await runSearch(
+      await readDataset(data),
+      { maxLag: 6, folds: 2, strategies: ['forward'] },
+      {
+        executor: { executor, work: join(dir, 'search.killed.work'), dataset: data },
+      },
+    );
+    expect(existsSync(marker)).toBe(true);
+    const submitted = log.filter((l) => l.startsWith('submitted')).map((l) => /array (\S+) \(attempt (\d)/.exec(l)!.slice(1));
+    expect(submitted.filter(([, attempt]) => attempt === '2')).toEqual([['1', '2']]);
+    expect(JSON.stringify(killed, null, 1) + '\n').toBe(readFileSync(local, 'utf8'));
   });
 });

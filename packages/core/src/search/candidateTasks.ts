@@ -75,10 +75,9 @@ export const searchCandidateTask: TaskHandler = async (params, { task }) => {
   if (!spec.success) throw zodProblem(`task ${task.index} params.spec`, spec.error);
   const { ds, digest } = await datasetAt(parsed.data.dataset);
   if (digest !== parsed.data.digest)
-    throw new OccamError(
-      `task ${task.index}: the Dataset at ${parsed.data.dataset} is not the one the search read (it changed since): run the search again`,
-      { file: parsed.data.dataset },
-    );
+    throw new OccamError(`task ${task.index}: the Dataset at ${parsed.data.dataset} is not the one the search read (it changed since): run the search again`, {
+      file: parsed.data.dataset,
+    });
   return scoreCandidate(ds, spec.data, parsed.data.intervals ?? undefined) as unknown as JsonValue;
 };
 
