@@ -62,4 +62,4 @@ for kind in input-patterns roles; do
   for arch in $ARCHS; do for s in $(seeds "$arch"); do systems+=(--system "$arch-s$s=$OUT/$arch-s$s.$kind.json@$OUT/$arch-s$s.dataset"); done; done
   step "compare $kind" occam compare "${systems[@]}" --resamples "$RESAMPLES" --filter-draws "$RESAMPLES" --out "$RES/$kind.compare.json" --force >"$RES/$kind.compare.txt"
 done
-step "summary" node tools/reproduction/lm-universality-summary.mjs "$RES" | tee "$RES/summary.txt"
+node tools/reproduction/lm-universality-summary.mjs "$RES" "$OUT" | tee "$RES/summary.txt"
