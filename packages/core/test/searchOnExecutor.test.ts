@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -97,9 +97,26 @@ describe('search on an executor', () => {
     expect(JSON.stringify(result)).toBe(onThreads);
   });
 
-  it('a task run in another process reads the Dataset from its folder, and refuses one changed since the search', async () => {
+  it('a damaged result in the work folder stops the search with an error naming it (no candidate left unanswered)', async () => {
     const work = join(dir, 'work');
     const batch = join(work, readdirSync(work).filter((f) => f.startsWith('batch-'))[0]);
+    const file = workPaths.result(batch, 0);
+    const saved = await readFile(file, 'utf8');
+    await writeFile(file, JSON.stringify({ ...JSON.parse(saved), value: { parameters: 'many' } }) + '\n');
+    const executor = localExecutor({ [SEARCH_CANDIDATE_TASK]: searchCandidateTask });
+    await expect(runSearch(ds, options, { executor: { executor, work, dataset: folder } })).rejects.toThrow(
+      new RegExp(`${batch}: result of task 0.*parameters`, 's'),
+    );
+    await writeFile(file, saved);
+  });
+
+  it('a task run in another process reads the Dataset from its folder, and refuses one changed since the search', async () => {
+    const work = join(dir, 'work');
+    // a batch of at least two tasks (folder names are hashes: their order says nothing)
+    const batch = readdirSync(work)
+      .filter((f) => f.startsWith('batch-'))
+      .map((f) => join(work, f))
+      .find((b) => readdirSync(join(b, 'tasks')).length >= 2)!;
     const handlers = { [SEARCH_CANDIDATE_TASK]: searchCandidateTask };
     const before = (await runTaskAt(batch, 0, handlers)).value;
     await rm(workPaths.result(batch, 0));

@@ -28,7 +28,7 @@ interface Waiting {
 }
 
 /**
- * Scores candidates as executor tasks. The specs asked for in one turn of the event loop (one batch a strategy
+ * Scores candidates as executor tasks. The specs asked for before the search next waits (one batch a strategy
  * proposed) become one fan-out — one SLURM job array — in a folder of the work folder named by a hash of its
  * tasks, so a rerun with the same work folder finds every batch done before, whatever ran between. Each task
  * runs scoreCandidate, the code the pool runs, so the search's result does not depend on where it ran.
@@ -45,7 +45,9 @@ export function executorScorer(ds: Dataset, on: SearchExecutor): CandidateScorer
       const tasks = candidateTasks(on.dataset, digest, batch);
       const folder = join(on.work, `batch-${createHash('sha256').update(JSON.stringify(tasks)).digest('hex').slice(0, 16)}`);
       const values = await on.executor.run(folder, tasks);
-      batch.forEach((w, i) => w.resolve(candidateScoreOf(values[i], `${folder}: result of task ${i}`)));
+      // Every result checked before any is handed on: a damaged one fails the batch rather than leave its candidate unanswered.
+      const scores = values.map((v, i) => candidateScoreOf(v, `${folder}: result of task ${i}`));
+      batch.forEach((w, i) => w.resolve(scores[i]));
     } catch (error) {
       // The search awaits its batch in order and stops at the first failure: only that one is rejected, so
       // that the others (never awaited) are not reported as unhandled rejections.
