@@ -274,6 +274,11 @@ export const searchCommand: Command = {
     checkpoint: { type: 'string', value: 'FILE', path: 'file', description: 'a JSONL file of scored candidates: a run stopped part-way resumes from it' },
     seed: { type: 'string', value: 'N', default: '0', description: 'seed of the fold assignment and the bootstrap' },
     ...executorOptions,
+    executor: {
+      ...executorOptions.executor,
+      description:
+        'where the candidates are scored: local = in this process (on threads; with --work-dir as tasks, one after another), slurm = as SLURM job arrays (sbatch; one per batch a strategy proposes, one task per candidate) writing into --work-dir',
+    },
   },
   outputs: [{ option: 'out', kind: 'file' }],
   inputs: (v) => [v.data as string, v['control-data'] as string],
