@@ -61,11 +61,25 @@ export class NewtonSolver implements GlmFitSolver {
     return { ev, value };
   }
 
-  /** The Hessian came with the last accepted point's evaluation (one row pass for value, gradient and Hessian). */
+  /**
+   * Exact Newton's Hessian at the accepted point, summed now because the point's evaluation left it out
+   * (lineSearch expected the fit to stop there). Same rows, same kernels, same order as the evaluation that
+   * would have carried it, so the fit takes the same steps to the bit.
+   */
+  private deferredHessian(): Float64Array {
+    const hess = this.prob.passes.evaluate(this.beta, true).hess!;
+    applyPenalty(this.prob.pen, this.beta, undefined, hess);
+    return hess;
+  }
+
+  /**
+   * The Hessian came with the last accepted point's evaluation (one row pass for value, gradient and Hessian),
+   * unless lineSearch deferred it; a subsampled one may be the frozen copy.
+   */
   updateGradientHessian(iteration: number): void {
     this.iteration = iteration;
     const { ev } = this;
-    if (!ev.hess) ev.hess = this.frozen!.slice();
+    if (!ev.hess) ev.hess = this.sub ? this.frozen!.slice() : this.deferredHessian();
     const hess = ev.hess;
     if (this.sub && this.refresh) this.frozen = hess.slice();
     this.chol = factorHessian(hess, this.prob.d.p + 1, this.prob.flags);
@@ -87,17 +101,26 @@ export class NewtonSolver implements GlmFitSolver {
     const q = prob.d.p + 1;
     const next = new Float64Array(q);
     let nextEv = this.ev;
-    const search = backtrackingLineSearch(this.f, dot(this.ev.grad, step), { armijo: 0, slack: 1e-12 * Math.abs(this.f), maxTrials: 40 }, (t) => {
+    const slope = dot(this.ev.grad, step);
+    // Exact Newton: when this step's own predicted decrease (half the Newton decrement) already meets the
+    // stopping rule, the fit almost surely stops at the next point and a Hessian summed there would be thrown
+    // away — in a search most fits are warm-started alternation steps that stop after one or two iterations,
+    // and the O(n·p²) Hessian is most of a pass. It is left out and summed later only if the fit goes on
+    // (updateGradientHessian): a wrong guess costs one gradient pass, never a different step.
+    const tol = prob.tol ?? this.defaults.tol;
+    const stopsNext = !this.sub && (0.5 * Math.abs(slope)) / (Math.abs(this.f) + 0.1) < tol;
+    const withHessian = this.refresh && !stopsNext;
+    const search = backtrackingLineSearch(this.f, slope, { armijo: 0, slack: 1e-12 * Math.abs(this.f), maxTrials: 40 }, (t) => {
       for (let i = 0; i < q; i++) next[i] = beta[i] + t * step[i];
       if (t === 1) {
-        const full = this.evaluate(next, this.refresh);
+        const full = this.evaluate(next, withHessian);
         nextEv = full.ev;
         return full.value;
       }
       return prob.passes.value(next) + applyPenalty(prob.pen, next);
     });
     let fNext = search.value;
-    if (search.step < 1) ({ ev: nextEv, value: fNext } = this.evaluate(next, this.refresh));
+    if (search.step < 1) ({ ev: nextEv, value: fNext } = this.evaluate(next, withHessian));
     this.change = Math.abs(this.f - fNext) / (Math.abs(fNext) + 0.1);
     // A subsampled Hessian only needs to be roughly right: refresh it for the first big steps only.
     if (this.sub && this.refresh && (this.change < 1e-3 || this.iteration >= 3)) this.refresh = false;
