@@ -19,6 +19,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from export import load_checkpoint  # noqa: E402
+from tinylm.llama import LlamaForCausalLM  # noqa: E402
 from tinylm.tasks import make_task  # noqa: E402
 
 
@@ -42,12 +43,13 @@ def report(path):
     task = make_task("copy", ck["task_info"])
     ids = task.sample(4000, torch.Generator().manual_seed(99))
     store = {}
-    hook = model.transformer.ln_f.register_forward_hook(lambda m, i, o: store.__setitem__("x", o))
+    final_norm = model.model.norm if isinstance(model, LlamaForCausalLM) else model.transformer.ln_f
+    hook = final_norm.register_forward_hook(lambda m, i, o: store.__setitem__("x", o))
     logits, _ = model(ids)
     hook.remove()
     lag, T = task.lag, ids.shape[1]
     t = torch.arange(lag, T - 1)
-    x = store["x"][:, t].reshape(-1, cfg.n_embd)
+    x = store["x"][:, t].reshape(-1, store["x"].shape[-1])
     pred = logits[:, t].argmax(-1).reshape(-1)
     target = ids[:, t + 1].reshape(-1)
     source = ids[:, t + 1 - lag].reshape(-1)
