@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OccamError, readDataset } from '@occam/core';
-import { DEFAULT_BATCH_TOKENS, extractDataset, LanguageModel, loadCondition, runLmExtract } from '@occam/transformer';
+import { DEFAULT_BATCH_TOKENS, defaultBatchTokens, extractDataset, LanguageModel, loadCondition, runLmExtract } from '@occam/transformer';
 import { tinyLlama } from './fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'occam-transformer-extract-'));
@@ -155,6 +155,13 @@ describe('extraction to a core Dataset', () => {
     } finally {
       await model.dispose();
     }
+  });
+
+  it('the default token budget shrinks with the residual stream (tokens × d_model × layers), never below 64', () => {
+    expect(defaultBatchTokens(64, 2)).toBe(DEFAULT_BATCH_TOKENS);
+    expect(defaultBatchTokens(null, 2)).toBe(DEFAULT_BATCH_TOKENS);
+    expect(defaultBatchTokens(768, 12)).toBe(512);
+    expect(defaultBatchTokens(8192, 80)).toBe(64);
   });
 
   it('without a batchSize, batches are cut by a token budget (prompts × longest prompt ≤ batchTokens)', async () => {

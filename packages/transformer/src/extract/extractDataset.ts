@@ -13,6 +13,20 @@ import { promptTrialFeatures } from './promptRepeatFeatures.js';
 /** Default padded tokens per forward pass when no batchSize is given (see ExtractOptions.batchTokens). */
 export const DEFAULT_BATCH_TOKENS = 1536;
 
+/**
+ * Residual-stream floats (tokens × d_model × layers) one default pass may hold. A pass's activations grow with
+ * all three, so wide, deep networks get fewer tokens per pass: at GPT-2-small shape (768 × 12) ~512 tokens, where
+ * peak RSS falls from 2.1× to 1.7× the model file at the same speed as 1536 (bench/extract/README.md); the
+ * bundled 64 × 2 models keep 1536.
+ */
+const BATCH_STREAM_FLOATS = 4_718_592;
+
+/** The default token budget per pass for this network: DEFAULT_BATCH_TOKENS, fewer for large ones (at least 64). */
+export function defaultBatchTokens(dModel: number | null, nLayers: number): number {
+  if (dModel === null || nLayers < 1) return DEFAULT_BATCH_TOKENS;
+  return Math.max(64, Math.min(DEFAULT_BATCH_TOKENS, Math.floor(BATCH_STREAM_FLOATS / (dModel * nLayers))));
+}
+
 export interface ExtractOptions {
   /** Prompts per forward pass. When omitted, batches are cut by `batchTokens` instead. */
   batchSize?: number;
@@ -94,7 +108,7 @@ export async function extractDataset(
   const batchSize = options.batchSize ?? null;
   if (batchSize !== null && (!Number.isInteger(batchSize) || batchSize < 1))
     throw new OccamError(`batchSize must be a positive integer, got ${batchSize}`, { field: 'batchSize' });
-  const batchTokens = batchSize === null ? (options.batchTokens ?? DEFAULT_BATCH_TOKENS) : null;
+  const batchTokens = batchSize === null ? (options.batchTokens ?? defaultBatchTokens(model.dModel, model.nLayers)) : null;
   if (batchTokens !== null && (!Number.isInteger(batchTokens) || batchTokens < 1))
     throw new OccamError(`batchTokens must be a positive integer, got ${batchTokens}`, { field: 'batchTokens' });
   const side = options.padding ?? 'right';

@@ -151,6 +151,15 @@ export class LanguageModel {
     return this.structure.blocks.length;
   }
 
+  /** Residual-stream width from the unembedding weight (else config.json), null when neither says. */
+  get dModel(): number | null {
+    const u = this.structure.unembed;
+    if (u) return u.transposed ? u.weight.dims[1] : u.weight.dims[0];
+    const c = this.directory.config;
+    const v = c.n_embd ?? c.hidden_size ?? c.d_model;
+    return typeof v === 'number' ? v : null;
+  }
+
   /** Vocabulary size from the unembedding weight (else config.json). */
   get vocabSize(): number {
     const u = this.structure.unembed;
