@@ -51,5 +51,7 @@ async function lane() {
 await Promise.all(Array.from({ length: Math.max(1, atOnce) }, lane));
 const wall = (performance.now() - t0) / 1000;
 const cpu = cpuSeconds(process.cpuUsage(c0));
-console.log(`search variants=${variants.length} wall_s=${wall.toFixed(1)} cpu_s=${cpu.toFixed(1)} max_lag=${maxLag} at_once=${atOnce} threads=${threads} load1_start=${load0.toFixed(2)} load1_end=${loadavg()[0].toFixed(2)}`);
+console.log(
+  `search variants=${variants.length} wall_s=${wall.toFixed(1)} cpu_s=${cpu.toFixed(1)} max_lag=${maxLag} at_once=${atOnce} threads=${threads} load1_start=${load0.toFixed(2)} load1_end=${loadavg()[0].toFixed(2)}`,
+);
 for (const l of lines) console.log(l);

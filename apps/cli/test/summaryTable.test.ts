@@ -57,8 +57,13 @@ describe('summaryTable', () => {
     const t = lookupModel.metrics.test;
     const viaLookup = (t.gainOverPsth.bitsPerEvent! * (t.lookup!.logLikPerBin! - t.psth.logLikPerBin!)) / (t.model.logLikPerBin! - t.psth.logLikPerBin!);
     const lines = summaryTable(lookupModel).split('\n');
-    const first = lines.findIndex((l) => l.includes('through the lookup table (the headline)') && l.includes(interval(viaLookup, t.intervals!.lookup!.bitsPerEventOverPsth)));
-    const link = lines.findIndex((l) => l.includes('gain over PSTH through the link') && l.includes(interval(t.gainOverPsth.bitsPerEvent, t.intervals!.modelMinusPsth.bitsPerEventOverPsth)));
+    const first = lines.findIndex(
+      (l) => l.includes('through the lookup table (the headline)') && l.includes(interval(viaLookup, t.intervals!.lookup!.bitsPerEventOverPsth)),
+    );
+    const link = lines.findIndex(
+      (l) =>
+        l.includes('gain over PSTH through the link') && l.includes(interval(t.gainOverPsth.bitsPerEvent, t.intervals!.modelMinusPsth.bitsPerEventOverPsth)),
+    );
     expect(first).toBeGreaterThan(0);
     expect(link).toBe(first + 1);
   });

@@ -45,7 +45,10 @@ export function zodProblem(file: string, error: ZodError, schema?: ZodType): Occ
 function unionAlternatives(members: { path: PropertyKey[]; message: string; code: string; keys?: string[] }[][]): string {
   const said = members.map((problems) => {
     const shown = problems.slice(0, 2).map((p) => {
-      const text = p.code === 'unrecognized_keys' && p.keys ? `unknown key${p.keys.length > 1 ? 's' : ''} ${p.keys.map((k) => `'${k}'`).join(', ')}` : p.message.replace(/^Invalid input: /, '');
+      const text =
+        p.code === 'unrecognized_keys' && p.keys
+          ? `unknown key${p.keys.length > 1 ? 's' : ''} ${p.keys.map((k) => `'${k}'`).join(', ')}`
+          : p.message.replace(/^Invalid input: /, '');
       return p.path.length ? `${p.path.join('.')}: ${text}` : text;
     });
     return shown.join(', ') + (problems.length > 2 ? ` (and ${problems.length - 2} more)` : '');

@@ -17,7 +17,6 @@ import {
 } from '@occam/core';
 import { selectGateFeatures } from '../src/compose/gateFeatures.js';
 
-
 // The planted compose setting (compose.test.ts): two E/I groups, smooth filters, an output history.
 const atoms = neuronLikeAtoms(6);
 const spec: SpecInput = {

@@ -61,8 +61,15 @@ export { tokenFeature } from './atoms/tokenFeatures.js';
 export { resolveInputPatterns, inputPatternAtoms, inputPatternColumns, answerTokens, type ResolvedInputPatterns } from './atoms/inputPatterns.js';
 
 // extraction
-export { extractDataset, trialLabels, DEFAULT_BATCH_TOKENS,
-  defaultBatchTokens, type ExtractOptions, type ExtractResult, type ExtractSummary } from './extract/extractDataset.js';
+export {
+  extractDataset,
+  trialLabels,
+  DEFAULT_BATCH_TOKENS,
+  defaultBatchTokens,
+  type ExtractOptions,
+  type ExtractResult,
+  type ExtractSummary,
+} from './extract/extractDataset.js';
 export { runLmExtract, type LmExtractArgs, type LmExtractResult } from './extract/runLmExtract.js';
 
 // sharded extraction: prompt shards as executor tasks (local or SLURM), merged into the unsharded run's bytes

@@ -1,4 +1,13 @@
-import { checkSpecForDataset, composeConditions, readDataset, readSpecFile, type ComposeGate, type ComposeInterval, type ComposeResult, type Dataset } from '@occam/core';
+import {
+  checkSpecForDataset,
+  composeConditions,
+  readDataset,
+  readSpecFile,
+  type ComposeGate,
+  type ComposeInterval,
+  type ComposeResult,
+  type Dataset,
+} from '@occam/core';
 import { LM_SPEC, PUBLISHED_SPEC } from '../bundledFiles.js';
 import { UsageError, numberOption, requireString, type Command } from '../cli.js';
 import { writeTextOutput, wroteLine } from '../stdoutOutput.js';
@@ -46,7 +55,10 @@ export function composeText(r: ComposeResult): string {
   for (const f of r.specificFilters)
     lines.push(
       `  ${f.family}, each condition's filter${f.attribute ? ` over ${f.attribute}` : ''}: ${f.byCondition
-        .map((b) => `${b.condition} peaks${b.peak === null ? '' : ` at ${b.peak}`} (${b.profile[f.x.indexOf(b.peak ?? NaN)]?.toFixed(2) ?? b.profile[0].toFixed(2)})`)
+        .map(
+          (b) =>
+            `${b.condition} peaks${b.peak === null ? '' : ` at ${b.peak}`} (${b.profile[f.x.indexOf(b.peak ?? NaN)]?.toFixed(2) ?? b.profile[0].toFixed(2)})`,
+        )
         .join(', ')}`,
     );
   const g = r.gate;
@@ -61,8 +73,7 @@ export function composeText(r: ComposeResult): string {
     `  gated ${gainName} ${interval(g.logLikGain)}, stratified AUROC ${interval(g.stratifiedAuroc)}`,
     `  gated − labelled: ${interval(g.lossLogLikGain)} ${r.options.figure === 'pseudoR2' ? 'pseudo-R²' : 'bits/event'}, ${interval(g.lossStratifiedAuroc)} stratified AUROC`,
   );
-  for (const a of g.ablations ?? [])
-    lines.push(`  from ${reads(a)} alone: ${accuracy(a)}; gated − labelled ${interval(a.lossLogLikGain)}`);
+  for (const a of g.ablations ?? []) lines.push(`  from ${reads(a)} alone: ${accuracy(a)}; gated − labelled ${interval(a.lossLogLikGain)}`);
   return lines.join('\n');
 }
 
@@ -122,8 +133,15 @@ export const composeCommand: Command = {
     const resamples = numberOption(values, 'resamples', 1000)!;
     if (!(Number.isInteger(resamples) && resamples >= 100)) throw new UsageError(`--resamples must be a whole number ≥ 100, got ${resamples}`);
     const gateList = values['gate-features'] as string | undefined;
-    const gateFeatures = gateList === undefined ? undefined : gateList.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
-    if (gateFeatures !== undefined && gateFeatures.length === 0) throw new UsageError('--gate-features is empty: give volume, trial or trial:NAME (comma-separated)');
+    const gateFeatures =
+      gateList === undefined
+        ? undefined
+        : gateList
+            .split(',')
+            .map((s) => s.trim())
+            .filter((s) => s.length > 0);
+    if (gateFeatures !== undefined && gateFeatures.length === 0)
+      throw new UsageError('--gate-features is empty: give volume, trial or trial:NAME (comma-separated)');
     const conditions: { name: string; dataset: Dataset; path: string }[] = [];
     for (const s of given) {
       const m = CONDITION.exec(s);

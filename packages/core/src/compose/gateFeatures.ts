@@ -58,8 +58,7 @@ export function selectGateFeatures(conditions: LabelledDataset[], requested?: re
           { field: 'gateFeatures' },
         );
       }
-    } else
-      throw new OccamError(`gate features: unknown family '${r}'; expected volume, trial or trial:NAME (comma-separated)`, { field: 'gateFeatures' });
+    } else throw new OccamError(`gate features: unknown family '${r}'; expected volume, trial or trial:NAME (comma-separated)`, { field: 'gateFeatures' });
   }
   return selection;
 }
@@ -107,6 +106,9 @@ export function gateFeatures(
       values[stack.trialOffset[c] + tr] = f;
     }
   });
-  const names = [...(selection.volume ? layout.groups.map((g) => `log(1 + total |input|, ${g.label})`) : []), ...selection.trial.map((n) => `trial feature ${n}`)];
+  const names = [
+    ...(selection.volume ? layout.groups.map((g) => `log(1 + total |input|, ${g.label})`) : []),
+    ...selection.trial.map((n) => `trial feature ${n}`),
+  ];
   return { names, values };
 }

@@ -69,7 +69,13 @@ export function slopeLeavingOneOut(xs: number[], ys: number[], names: string[]):
     const rx = xs.filter((_, i) => i !== k);
     // Predicted changes that are all tiny beside the largest make a slope of noise over noise: undefined, and the
     // one left out is the point the slope rests on.
-    const s = Math.max(...rx.map(Math.abs)) < NEGLIGIBLE * largest ? NaN : slopeThroughOrigin(rx, ys.filter((_, i) => i !== k));
+    const s =
+      Math.max(...rx.map(Math.abs)) < NEGLIGIBLE * largest
+        ? NaN
+        : slopeThroughOrigin(
+            rx,
+            ys.filter((_, i) => i !== k),
+          );
     if (!Number.isFinite(s)) {
       most = k;
       mostSlope = null;

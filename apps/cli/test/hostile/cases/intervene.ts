@@ -15,7 +15,10 @@ async function setupWith(dir: string, fx: { dataset: string; model: string }, li
 
 /** A language-model list whose --work-dir is `workDir` (the reduced model need not match: the folder is checked first). */
 async function lmWorkDir(dir: string, fx: { model: string; lmModel: string; lmCondition: string }): Promise<string[]> {
-  await writeFile(join(dir, 'list.json'), JSON.stringify({ system: 'language-model', interventions: [{ kind: 'ablate-head', layer: 0, head: [0], how: 'zero' }] }));
+  await writeFile(
+    join(dir, 'list.json'),
+    JSON.stringify({ system: 'language-model', interventions: [{ kind: 'ablate-head', layer: 0, head: [0], how: 'zero' }] }),
+  );
   return ['intervene', '--model', fx.model, '--interventions', 'list.json', '--lm-model', fx.lmModel, '--condition', fx.lmCondition];
 }
 
@@ -33,7 +36,15 @@ export const cases: HostileCase[] = [
   },
   {
     name: 'intervene/work-dir-inside-the-network-folder',
-    setup: async (dir, fx) => [...(await lmWorkDir(dir, fx)), '--behaviour', 'next-token-correct', '--work-dir', join(fx.lmModel, 'ablated'), '--out', 'out.json'],
+    setup: async (dir, fx) => [
+      ...(await lmWorkDir(dir, fx)),
+      '--behaviour',
+      'next-token-correct',
+      '--work-dir',
+      join(fx.lmModel, 'ablated'),
+      '--out',
+      'out.json',
+    ],
     expect: { exit: 1, stderr: [/--work-dir .*ablated: lies inside the input folder/] },
   },
   {
