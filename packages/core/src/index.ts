@@ -137,6 +137,7 @@ export {
   InterventionResultSchema,
   InterventionOutcomeSchema,
   EstimateSchema,
+  AcrossInterventionsSchema,
   type InterventionResult,
   type InterventionOutcome,
   type Estimate,

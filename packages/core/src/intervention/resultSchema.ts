@@ -42,6 +42,21 @@ export const InterventionOutcomeSchema = z.object({
 });
 export type InterventionOutcome = z.infer<typeof InterventionOutcomeSchema>;
 
+/**
+ * The change regressed on the predicted change through the origin, and their correlation, across interventions;
+ * the slope recomputed leaving each intervention out (the trial bootstrap holds the set fixed). Neuron and
+ * language-model results share it.
+ */
+export const AcrossInterventionsSchema = z.object({
+  count: z.number().int(),
+  slope: EstimateSchema.nullable(),
+  correlation: EstimateSchema.nullable(),
+  slopeLeaveOneOut: z
+    .object({ min: z.number().nullable(), max: z.number().nullable(), mostInfluential: z.string(), slopeWithout: z.number().nullable() })
+    .nullable()
+    .optional(),
+});
+
 export const InterventionResultSchema = z.object({
   format: z.literal('occam.intervention-result'),
   version: z.literal(1),
@@ -68,16 +83,7 @@ export const InterventionResultSchema = z.object({
   baseline: z.object({ predicted: EstimateSchema, observed: EstimateSchema }),
   interventions: z.array(InterventionOutcomeSchema),
   /** Simulated change regressed on predicted change through the origin, and their correlation, over interventions with a simulation. */
-  acrossInterventions: z.object({
-    count: z.number().int(),
-    slope: EstimateSchema.nullable(),
-    correlation: EstimateSchema.nullable(),
-    /** The slope recomputed leaving each intervention out (the bootstrap holds the set of interventions fixed). */
-    slopeLeaveOneOut: z
-      .object({ min: z.number().nullable(), max: z.number().nullable(), mostInfluential: z.string(), slopeWithout: z.number().nullable() })
-      .nullable()
-      .optional(),
-  }),
+  acrossInterventions: AcrossInterventionsSchema,
   missRule: z.string(),
   misses: z.array(z.string()),
   seconds: z.number(),

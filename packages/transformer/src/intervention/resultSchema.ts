@@ -1,4 +1,4 @@
-import { EstimateSchema } from '@occam/core';
+import { AcrossInterventionsSchema, EstimateSchema } from '@occam/core';
 import { z } from 'zod';
 import { LmInterventionSchema } from './schema.js';
 
@@ -54,16 +54,7 @@ export const LmInterventionResultSchema = z.object({
   baseline: z.object({ predicted: EstimateSchema, observed: EstimateSchema }),
   interventions: z.array(LmInterventionOutcomeSchema),
   /** Actual change regressed on predicted change through the origin, and their correlation, across interventions. */
-  acrossInterventions: z.object({
-    count: z.number().int(),
-    slope: EstimateSchema.nullable(),
-    correlation: EstimateSchema.nullable(),
-    /** The slope recomputed leaving each intervention out (the bootstrap holds the set of interventions fixed). */
-    slopeLeaveOneOut: z
-      .object({ min: z.number().nullable(), max: z.number().nullable(), mostInfluential: z.string(), slopeWithout: z.number().nullable() })
-      .nullable()
-      .optional(),
-  }),
+  acrossInterventions: AcrossInterventionsSchema,
   missRule: z.string(),
   misses: z.array(z.string()),
   seconds: z.number(),
