@@ -1,4 +1,4 @@
-import { checkOutputPath, OccamError, type OutputKind } from '@occam/core';
+import { checkOutputPath, claimWorkFolder, OccamError, type OutputKind } from '@occam/core';
 import { commonOptions, helpRows, optionLines, parseCommandLine, type CommonOptionName, type OptionTable } from './options.js';
 import { STDOUT } from './stdoutOutput.js';
 import { UsageError } from './usageError.js';
@@ -25,7 +25,7 @@ export interface Command {
    * Options that name outputs, checked before `run` starts any work (kind, ownership, writable, not an
    * input): see `checkOutputPath`. A command whose outputs derive from an option checks them itself.
    */
-  outputs?: { option: string; kind: OutputKind }[];
+  outputs?: { option: string; kind: OutputKind | 'work-folder' }[];
   /** The paths this invocation reads (option values, positionals): an output may neither be nor contain one. */
   inputs?(values: Record<string, unknown>, positionals: string[]): (string | undefined)[];
   run(args: { values: Record<string, unknown>; positionals: string[]; io: Io }): Promise<void>;
@@ -118,7 +118,9 @@ export async function runCommand(cmd: Command, argv: string[]): Promise<number> 
     for (const o of cmd.outputs ?? []) {
       const path = values[o.option];
       if (typeof path !== 'string' || path === '' || path === STDOUT) continue;
-      await checkOutputPath({ path, kind: o.kind, label: `--${o.option}`, inputs: inputsOf(cmd, values, parsed.positionals), force: values.force === true });
+      const check = { inputs: inputsOf(cmd, values, parsed.positionals), force: values.force === true };
+      if (o.kind === 'work-folder') await claimWorkFolder(path, { ...check, label: `--${o.option}` });
+      else await checkOutputPath({ path, kind: o.kind, label: `--${o.option}`, ...check });
     }
     await cmd.run({ values, positionals: parsed.positionals, io });
     return 0;

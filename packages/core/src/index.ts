@@ -103,7 +103,7 @@ export type { Executor } from './executor/executor.js';
 export { localExecutor } from './executor/localExecutor.js';
 export { slurmExecutor, arraySpec, type SlurmOptions } from './executor/slurmExecutor.js';
 export { runTaskAt, type TaskHandler, type TaskHandlers } from './executor/runTask.js';
-export { workPaths, taskKey, writeTaskFiles, readTaskFile, readTaskResult, type TaskSpec } from './executor/workFolder.js';
+export { workPaths, taskKey, writeTaskFiles, readTaskFile, readTaskResult, claimWorkFolder, WORK_FOLDER_MARK, type TaskSpec } from './executor/workFolder.js';
 export { cosineSimilarity } from './compare/filterSimilarity.js';
 export { jsonSchemas } from './schemas/jsonSchemas.js';
 export { DynamicsResultSchema, DynamicsPointSchema, type DynamicsResult, type DynamicsResultInput } from './dynamics/schema.js';

@@ -104,7 +104,10 @@ export const compareCommand: Command = {
     },
     ...executorOptions,
   },
-  outputs: [{ option: 'out', kind: 'file' }],
+  outputs: [
+    { option: 'out', kind: 'file' },
+    { option: 'work-dir', kind: 'work-folder' },
+  ],
   inputs: (v) => ((v.system as string[] | undefined) ?? []).flatMap((s) => /^[^=]+=(.+)@(.+)$/.exec(s)?.slice(1) ?? []),
   async run({ values, io }) {
     const out = requireString(values, 'out');

@@ -134,7 +134,10 @@ export const lmExtractCommand: Command = {
     },
     ...executorOptions,
   },
-  outputs: [{ option: 'out', kind: 'directory' }],
+  outputs: [
+    { option: 'out', kind: 'directory' },
+    { option: 'work-dir', kind: 'work-folder' },
+  ],
   inputs: (v) => [v.model as string, v.condition as string],
   async run({ values, io }) {
     const out = requireString(values, 'out');

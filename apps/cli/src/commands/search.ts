@@ -280,7 +280,10 @@ export const searchCommand: Command = {
         'where the candidates are scored: local = in this process (on threads; with --work-dir as tasks, one after another), slurm = as SLURM job arrays (sbatch; one per batch a strategy proposes, one task per candidate) writing into --work-dir',
     },
   },
-  outputs: [{ option: 'out', kind: 'file' }],
+  outputs: [
+    { option: 'out', kind: 'file' },
+    { option: 'work-dir', kind: 'work-folder' },
+  ],
   inputs: (v) => [v.data as string, v['control-data'] as string],
   async run({ values, io }) {
     const input = searchInput(values);

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OccamError, zodProblem } from '../errors.js';
 import { writeFileAtomic } from '../io/atomicWrite.js';
+import { checkOutputPath } from '../io/outputPath.js';
 import { type JsonValue, type TaskFile, TaskFileSchema, type TaskFailure, TaskFailureSchema, type TaskResult, TaskResultSchema } from './schema.js';
 
 /** A task as a fan-out describes it: a unique name, a kind a handler knows, and JSON parameters. */
@@ -27,6 +28,33 @@ export const workPaths = {
   outputs: (work: string, name: string) => join(work, 'outputs', name),
   slurm: (work: string) => join(work, 'slurm'),
 };
+
+/** The file that marks a folder as an occam work folder: a rerun may reuse it; no other non-empty folder is written into. */
+export const WORK_FOLDER_MARK = '.occam-work';
+
+/**
+ * A work folder a user names (--work-dir), checked before any work like every output: never an input, inside one
+ * or holding one, never the working folder, its parents, home or /; an existing non-empty folder only when an
+ * earlier run marked it as occam's (or with --force) — task files replace stale ones and their results, so a
+ * folder of someone else's files must never be one. Marked here, so that a rerun may reuse it.
+ */
+export async function claimWorkFolder(path: string, check: { inputs: (string | undefined)[]; force: boolean; label?: string }): Promise<void> {
+  const mark = join(path, WORK_FOLDER_MARK);
+  const marked = await stat(mark).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+  await checkOutputPath({
+    path,
+    kind: 'directory',
+    label: check.label ?? '--work-dir',
+    inputs: check.inputs.filter((i): i is string => i !== undefined),
+    force: check.force || marked,
+  });
+  if (marked) return;
+  await mkdir(path, { recursive: true });
+  await writeFileAtomic(mark, 'occam work folder: the task files, results and job logs of one fan-out; safe to delete once its output is written\n');
+}
 
 export function taskKey(kind: string, params: JsonValue): string {
   return createHash('sha256')

@@ -44,7 +44,7 @@ export async function checkOutputPath(check: OutputPathCheck): Promise<string> {
     for (const protectedDir of [cwd, homedir(), '/']) {
       if (abs === protectedDir || isInside(protectedDir, abs)) {
         throw say(
-          `is ${abs === '/' ? 'the file-system root' : abs === homedir() ? 'your home folder' : 'the working folder or one of its parents'} — occam writes a Dataset as a new folder; give a path for it, e.g. ${join2(given, 'dataset')}`,
+          `is ${abs === '/' ? 'the file-system root' : abs === homedir() ? 'your home folder' : 'the working folder or one of its parents'} — occam writes this output as a new folder of its own; give a path for it, e.g. ${join2(given, 'dataset')}`,
         );
       }
     }

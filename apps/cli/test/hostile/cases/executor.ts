@@ -15,6 +15,31 @@ const task = (kind: string, params: unknown) => ({ format: 'occam.task', version
 
 export const cases: HostileCase[] = [
   {
+    // a work folder's task files replace stale ones and their results: a folder of someone else's files never is one
+    name: 'executor/work-dir-foreign-folder',
+    setup: async (dir, fx) => {
+      await mkdir(join(dir, 'mine', 'results'), { recursive: true });
+      await writeFile(join(dir, 'mine', 'results', '0.json'), '{"my": "numbers"}');
+      return ['search', '--data', fx.dataset, '--max-lag', '5', '--work-dir', 'mine', '--out', 'out.json'];
+    },
+    expect: { exit: 1, stderr: [/--work-dir mine: is a folder occam did not write and it is not empty/] },
+    untouched: ['mine/results/0.json'],
+  },
+  {
+    name: 'executor/work-dir-working-folder',
+    setup: async (dir, fx) => {
+      await writeFile(join(dir, 'notes.md'), 'keep');
+      return ['compare', '--system', `a=${fx.model}@${fx.dataset}`, '--system', `b=${fx.model}@${fx.dataset}`, '--work-dir', '.', '--out', 'c.json'];
+    },
+    expect: { exit: 1, stderr: [/--work-dir \.: is the working folder/] },
+    untouched: ['notes.md'],
+  },
+  {
+    name: 'executor/work-dir-inside-input',
+    setup: async (_dir, fx) => ['search', '--data', fx.dataset, '--max-lag', '5', '--work-dir', join(fx.dataset, 'work'), '--out', 'out.json'],
+    expect: { exit: 1, stderr: [/--work-dir .*work: lies inside the input folder/] },
+  },
+  {
     name: 'executor/task-no-work-folder',
     setup: async () => ['task', '--work', 'nope', '--index', '0'],
     expect: { exit: 1, stderr: [/nope\/tasks\/0\.json: no such task file/, /--work/] },
