@@ -80,16 +80,28 @@ export interface InterventionView {
   timeCourses: InterventionTimeCourse[];
 }
 
-export function interventionViewOfNeuron(r: InterventionResult): InterventionView {
+/** What neuron and language-model results say alike: the measure, the resampling, the baseline and the fit across arms. */
+function sharedView(
+  r: InterventionResult | LmInterventionResultView,
+): Pick<InterventionView, 'model' | 'measure' | 'trials' | 'level' | 'resamples' | 'baseline' | 'slope' | 'correlation' | 'missRule'> {
   return {
-    system: 'neuron',
-    observedName: 'simulated',
     model: r.model,
     measure: r.measure.description,
     trials: r.measure.trials,
     level: r.bootstrap.level,
     resamples: r.bootstrap.resamples,
     baseline: r.baseline,
+    slope: r.acrossInterventions.slope,
+    correlation: r.acrossInterventions.correlation,
+    missRule: r.missRule,
+  };
+}
+
+export function interventionViewOfNeuron(r: InterventionResult): InterventionView {
+  return {
+    ...sharedView(r),
+    system: 'neuron',
+    observedName: 'simulated',
     points: r.interventions.map((i) => ({
       name: i.name,
       operation: i.operation,
@@ -99,23 +111,15 @@ export function interventionViewOfNeuron(r: InterventionResult): InterventionVie
       miss: i.miss,
       line: i.line,
     })),
-    slope: r.acrossInterventions.slope,
-    correlation: r.acrossInterventions.correlation,
-    missRule: r.missRule,
     timeCourses: r.interventions.map((i) => ({ name: i.name, miss: i.miss, ...i.timeCourse })),
   };
 }
 
 export function interventionViewOfLanguageModel(r: LmInterventionResultView): InterventionView {
   return {
+    ...sharedView(r),
     system: 'language-model',
     observedName: 'actual',
-    model: r.model,
-    measure: r.measure.description,
-    trials: r.measure.trials,
-    level: r.bootstrap.level,
-    resamples: r.bootstrap.resamples,
-    baseline: r.baseline,
     points: r.interventions.map((i) => ({
       name: i.name,
       operation: i.operation,
@@ -125,9 +129,6 @@ export function interventionViewOfLanguageModel(r: LmInterventionResultView): In
       miss: i.miss,
       line: i.line,
     })),
-    slope: r.acrossInterventions.slope,
-    correlation: r.acrossInterventions.correlation,
-    missRule: r.missRule,
     timeCourses: [],
   };
 }
