@@ -5,6 +5,7 @@ Run with Debian's Python, which has NEURON:  /usr/bin/python3 tools/neuron-sim/s
 """
 import argparse
 import os
+import shutil
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -13,6 +14,7 @@ if HERE not in sys.path:
 os.environ.setdefault("NEURON_MODULE_OPTIONS", "-nogui")
 
 from neuronsim import params as P  # noqa: E402
+from neuronsim.errors import RunError  # noqa: E402
 
 
 def parse(argv=None):
@@ -53,7 +55,29 @@ def parse(argv=None):
                          "(occam neuron import bins by 1 ms by default)")
     ap.add_argument("--smoke", action="store_true",
                     help="quick check: variant v1, 4 trials in chunks of 2, 300 ms, 1 job")
+    ex = ap.add_argument_group(
+        "executors", "where the trial chunks run; --out is the same bytes whichever is used (see README.md)")
+    ex.add_argument("--executor", choices=("local", "slurm"), default="local",
+                    help="local = processes here (--jobs); slurm = one sbatch job array, one array task per chunk, "
+                         "writing into --work-dir, then merged into --out")
+    ex.add_argument("--work-dir", default=None, metavar="DIR",
+                    help="the work folder of the chunk tasks (on a filesystem every node sees); a rerun with the "
+                         "same arguments reuses its done chunks. Default with slurm: .<out name>.occam-work beside "
+                         "--out, removed after the merge. With local: run the chunks as tasks of DIR")
+    ex.add_argument("--slurm-option", action="append", default=[], metavar="OPT",
+                    help="an sbatch option passed through as written, with '=' (repeatable): "
+                         "--slurm-option=--partition=short --slurm-option=--time=00:30:00")
+    ex.add_argument("--slurm-retries", type=int, default=2,
+                    help="how many more times a failed array task is resubmitted (alone, with the other failed ones)")
+    ex.add_argument("--slurm-poll", type=float, default=2.0, help="seconds between squeue polls")
+    ex.add_argument("--slurm-python", default=sys.executable, metavar="PATH",
+                    help="the Python (with NEURON) the array tasks run simulate.py with; the same path on the nodes")
+    ex.add_argument("--run-chunk", type=int, default=None, metavar="INDEX",
+                    help="run chunk task INDEX of --work-dir and exit (what each array task runs; the arguments "
+                         "come from the work folder)")
     args = ap.parse_args(argv)
+    if args.run_chunk is not None:
+        return args, []
     if args.smoke:
         args.variant = "v1" if args.variant == "all" else args.variant
         args.trials, args.chunk_size, args.tstop, args.jobs = 4, 2, 300.0, 1
@@ -76,6 +100,11 @@ def parse(argv=None):
     if args.tstop < args.trace_start:
         args.trace_start = 0.0
     args.intervention_list = None
+    if args.executor == "slurm" and args.jobs != ap.get_default("jobs") and not args.smoke:
+        ap.error("--jobs sets the processes of a local run; with --executor slurm each chunk is an array task "
+                 "(size it with --chunk-size)")
+    if args.slurm_retries < 0 or not args.slurm_poll > 0:
+        ap.error("--slurm-retries must be >= 0 and --slurm-poll positive")
     if args.interventions_only and not args.interventions:
         ap.error("--interventions-only needs --interventions FILE")
     if args.interventions:
@@ -89,17 +118,68 @@ def parse(argv=None):
     return args, variants
 
 
-def main(argv=None):
-    args, variants = parse(argv)
-    from neuronsim import runner
+def condition_params(args):
     cond = dict(P.CONDITIONS[args.condition])
     if args.stim_time is not None:
         cond["stim_time"] = float(args.stim_time)
     cond.pop("description", None)
     cond["description"] = P.CONDITIONS[args.condition]["description"]
-    runner.run(args, variants, args.condition, cond, interventions=args.intervention_list)
+    return cond
+
+
+def run_chunk_task(index, work):
+    """One array task: the run's arguments from the work folder, then chunk `index` into its stage/."""
+    from neuronsim import fanout, workfolder
+    if work is None:
+        raise RunError("--run-chunk needs --work-dir (the work folder simulate.py --executor slurm wrote)")
+    ident = workfolder.read_args(work)
+    args, variants = parse(workfolder.argv_of(ident) + ["--out", workfolder.paths(work)["stage"]])
+    fanout.run_task(work, index, args, variants, args.condition, condition_params(args), args.intervention_list)
+
+
+def default_work_dir(out):
+    out = os.path.abspath(out)
+    return os.path.join(os.path.dirname(out), ".%s.occam-work" % os.path.basename(out))
+
+
+def main(argv=None):
+    args, variants = parse(argv)
+    if args.run_chunk is not None:
+        run_chunk_task(args.run_chunk, args.work_dir)
+        return 0
+    from neuronsim import runner
+    cond = condition_params(args)
+    if args.executor == "local" and args.work_dir is None:
+        runner.run(args, variants, args.condition, cond, interventions=args.intervention_list)
+        return 0
+    from neuronsim import fanout
+    work = os.path.abspath(args.work_dir or default_work_dir(args.out))
+    if args.executor == "slurm":
+        from neuronsim.slurmexecutor import SlurmExecutor, check_installed
+        check_installed()
+        executor = SlurmExecutor(work, __file__, args.slurm_python, args.slurm_option, args.slurm_retries,
+                                 args.slurm_poll)
+    else:
+        from neuronsim.localexecutor import LocalExecutor
+        executor = LocalExecutor(work, __file__, sys.executable, args.jobs)
+    fanout.run(args, variants, args.condition, cond, args.intervention_list, executor, work)
+    if args.work_dir is None:  # the default folder is this run's alone
+        shutil.rmtree(work)
     return 0
 
 
+def cli(argv=None):
+    """main() with the errors a user can act on printed as one message (exit 1), never as a traceback."""
+    try:
+        return main(argv)
+    except RunError as e:
+        print("simulate.py: error: %s" % e, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("simulate.py: interrupted; a submitted SLURM array keeps running (squeue --me, scancel JOBID); "
+              "rerun the same command to resume", file=sys.stderr)
+        return 130
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(cli())
