@@ -95,7 +95,9 @@ export {
   type LmExtractWithControlResult,
 } from './controls/runLmExtractWithControl.js';
 export { reduceLanguageModel, type ReduceLanguageModelArgs, type ReduceLanguageModelResult } from './reduce/reduceLanguageModel.js';
-export { reduceCheckpoints, listCheckpoints, type CheckpointReduction } from './reduce/reduceCheckpoints.js';
+export { reduceCheckpoints, reduceCheckpoint, listCheckpoints, type CheckpointReduction, type CheckpointReductionArgs } from './reduce/reduceCheckpoints.js';
+export { reduceCheckpointsOn } from './reduce/reduceCheckpointsOn.js';
+export { dynamicsCheckpointTask, DYNAMICS_CHECKPOINT_TASK, DynamicsCheckpointParamsSchema } from './reduce/dynamicsCheckpointTask.js';
 
 // interventions: ablations inside the ONNX graph and resampled tokens, against the reduced model's predicted change
 export * from './intervention/schema.js';

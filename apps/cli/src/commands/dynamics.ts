@@ -5,6 +5,7 @@ import { readSpecFile, trainingDynamics, type DynamicsMetric, type DynamicsResul
 import { UsageError, numberOption, requireString, type Command } from '../cli.js';
 import { writeTextOutput, wroteLine } from '../stdoutOutput.js';
 import { LM_SPEC } from '../bundledFiles.js';
+import { executorFrom, executorOptions, wantsExecutor } from './task.js';
 
 export const dynamicsCommand: Command = {
   name: 'dynamics',
@@ -63,8 +64,17 @@ export const dynamicsCommand: Command = {
       description: 'random: each checkpoint beside a random-weights control made from it; none: no control',
     },
     'control-seed': { type: 'string', value: 'N', default: '0', description: 'seed of the random-weights controls' },
+    ...executorOptions,
+    executor: {
+      ...executorOptions.executor,
+      description:
+        'where the checkpoints are reduced: local = in this process, one after another (with --work-dir as tasks, kept there); slurm = as one SLURM job array (sbatch), one task per checkpoint, writing into --work-dir. The result is the same bytes either way',
+    },
   },
-  outputs: [{ option: 'out', kind: 'file' }],
+  outputs: [
+    { option: 'out', kind: 'file' },
+    { option: 'work-dir', kind: 'work-folder' },
+  ],
   inputs: (v) => [v.checkpoints as string, v.condition as string, v.spec as string],
   async run({ values, io }) {
     const root = requireString(values, 'checkpoints');
@@ -76,28 +86,34 @@ export const dynamicsCommand: Command = {
     const controlArg = (values.control as string | undefined) ?? 'random';
     const seed = numberOption(values, 'control-seed', 0)!;
     if (!Number.isInteger(seed)) throw new UsageError(`--control-seed must be a whole number, got ${seed}`);
+    // The checkpoints as executor tasks only when asked (--executor slurm, --work-dir): the default reduces them here.
+    const onExecutor = wantsExecutor(values) ? executorFrom(values, out, io) : null;
     const specPath = typeof values.spec === 'string' ? values.spec : LM_SPEC;
     const spec = await readSpecFile(specPath);
-    const { reduceCheckpoints } = await import('@occam/transformer');
-    const work = await mkdtemp(join(tmpdir(), 'occam-dynamics-'));
+    const { reduceCheckpoints, reduceCheckpointsOn } = await import('@occam/transformer');
+    const reduction = {
+      checkpoints: root,
+      condition: requireString(values, 'condition'),
+      behaviour: requireString(values, 'behaviour'),
+      spec,
+      specFile: specPath,
+      control: controlArg === 'random' ? { kind: 'random-weights' as const, seed } : null,
+      onProgress: io.progress('checkpoints'),
+    };
     let points;
-    try {
-      points = await reduceCheckpoints({
-        checkpoints: root,
-        condition: requireString(values, 'condition'),
-        behaviour: requireString(values, 'behaviour'),
-        spec,
-        specFile: specPath,
-        control: controlArg === 'random' ? { kind: 'random-weights', seed } : null,
-        workDir: work,
-        onProgress: io.progress('checkpoints'),
-      });
-    } finally {
-      await rm(work, { recursive: true, force: true });
+    if (onExecutor) points = await reduceCheckpointsOn({ ...reduction, executor: onExecutor.executor, work: onExecutor.work });
+    else {
+      const work = await mkdtemp(join(tmpdir(), 'occam-dynamics-'));
+      try {
+        points = await reduceCheckpoints({ ...reduction, workDir: work });
+      } finally {
+        await rm(work, { recursive: true, force: true });
+      }
     }
     for (const p of points) for (const n of p.notes) io.err(`note: step ${p.step}: ${n}`);
     const result = trainingDynamics(points, { metric: metric as DynamicsMetric | undefined, title: `reduced model over training: ${root}` });
     await writeTextOutput(out, JSON.stringify(result, null, 1) + '\n');
+    if (onExecutor?.temporary) await rm(onExecutor.work, { recursive: true, force: true });
     if (io.json) io.out(JSON.stringify(result));
     else if (!io.quiet) io.out(`${dynamicsText(result)}${wroteLine(out)}`);
   },

@@ -18,10 +18,12 @@ import type { OptionTable } from '../options.js';
 
 // The transformer adapter (onnxruntime) is loaded only when a task of its kind runs.
 const extractShard: TaskHandler = async (params, context) => (await import('@occam/transformer')).extractShardTask(params, context);
+const dynamicsCheckpoint: TaskHandler = async (params, context) => (await import('@occam/transformer')).dynamicsCheckpointTask(params, context);
 
 /** Every kind of task a fan-out can hand to an executor, by kind: what `occam task` and the local executor run. */
 export const taskHandlers: TaskHandlers = {
   [CROSS_PREDICTION_TASK]: crossPredictionColumnTask,
+  'lm.dynamics-checkpoint': dynamicsCheckpoint,
   'lm.extract-shard': extractShard,
   [SEARCH_CANDIDATE_TASK]: searchCandidateTask,
 };

@@ -41,56 +41,72 @@ export async function listCheckpoints(root: string): Promise<{ dir: string; step
   return dirs;
 }
 
-/**
- * Reduce one condition at every checkpoint of a training run, each beside a random-weights control made from
- * that checkpoint (seeded; the same prompts, atoms and spec): the input to `trainingDynamics`. Datasets and
- * control networks are written under `workDir` (one folder per step).
- */
-export async function reduceCheckpoints(args: {
-  checkpoints: string;
+/** What every checkpoint of one dynamics run is reduced with: the same condition, behaviour, spec and control. */
+export interface CheckpointReductionArgs {
   condition: string | ConditionInput;
   behaviour: string | BehaviourInput;
   spec: Spec;
   specFile?: string;
   control: { kind: 'random-weights'; seed: number } | null;
-  workDir: string;
-  onProgress?: (done: number, total: number) => void;
-}): Promise<CheckpointReduction[]> {
+}
+
+/**
+ * Reduce one condition at one checkpoint, beside a random-weights control made from it (seeded): extract both,
+ * fit the spec on both, compare. Its Datasets and control network are written under `workDir` as `step-<step>.*`.
+ */
+export async function reduceCheckpoint(args: CheckpointReductionArgs & { dir: string; step: number; workDir: string }): Promise<CheckpointReduction> {
+  const { dir, step } = args;
+  const base = join(args.workDir, `step-${step}`);
+  const notes: string[] = [];
+  const common = { model: dir, condition: args.condition, behaviour: args.behaviour, out: `${base}.dataset` };
+  const extracted = args.control
+    ? await runLmExtractWithControl({ ...common, control: args.control, controlOut: `${base}.control.dataset`, controlModelOut: `${base}.control.model` })
+    : { trained: await runLmExtract(common), control: null };
+  const trained = extracted.trained;
+  const behaviourRate = trained.events === null || trained.scoredBins === 0 ? null : trained.events / trained.scoredBins;
+  const fit = async (path: string, what: string) => {
+    const ds = await readDataset(path);
+    checkSpecForDataset(args.spec, ds, { specFile: args.specFile ?? 'spec', dataset: `the dataset of ${what}` });
+    try {
+      return fitReducedModelWithPredictions(ds, args.spec, { coincidence: false, specFile: args.specFile });
+    } catch (error) {
+      if (!(error instanceof OccamError)) throw error;
+      notes.push(`${what}: ${error.message}`);
+      return null;
+    }
+  };
+  const own = await fit(trained.out, `checkpoint ${dir}`);
+  let control: ControlComparison | null = null;
+  if (own && extracted.control) {
+    const ctl = await fit(extracted.control.out, `the control of ${dir}`);
+    if (ctl)
+      control = compareWithControl(own.heldOut, ctl.heldOut, {
+        ...extracted.control.info,
+        kind: extracted.control.info.kind,
+        dataset: extracted.control.out,
+      });
+  }
+  return { step, dir, model: own?.model ?? null, behaviourRate, control, notes };
+}
+
+/**
+ * Reduce one condition at every checkpoint of a training run, each beside a random-weights control made from
+ * that checkpoint (seeded; the same prompts, atoms and spec): the input to `trainingDynamics`. Datasets and
+ * control networks are written under `workDir` (one folder per step). One checkpoint after another, here;
+ * `reduceCheckpointsOn` runs the same reductions as executor tasks.
+ */
+export async function reduceCheckpoints(
+  args: CheckpointReductionArgs & {
+    checkpoints: string;
+    workDir: string;
+    onProgress?: (done: number, total: number) => void;
+  },
+): Promise<CheckpointReduction[]> {
   const dirs = await listCheckpoints(args.checkpoints);
   const out: CheckpointReduction[] = [];
   for (const [i, { dir, step }] of dirs.entries()) {
     args.onProgress?.(i, dirs.length);
-    const base = join(args.workDir, `step-${step}`);
-    const notes: string[] = [];
-    const common = { model: dir, condition: args.condition, behaviour: args.behaviour, out: `${base}.dataset` };
-    const extracted = args.control
-      ? await runLmExtractWithControl({ ...common, control: args.control, controlOut: `${base}.control.dataset`, controlModelOut: `${base}.control.model` })
-      : { trained: await runLmExtract(common), control: null };
-    const trained = extracted.trained;
-    const behaviourRate = trained.events === null || trained.scoredBins === 0 ? null : trained.events / trained.scoredBins;
-    const fit = async (path: string, what: string) => {
-      const ds = await readDataset(path);
-      checkSpecForDataset(args.spec, ds, { specFile: args.specFile ?? 'spec', dataset: `the dataset of ${what}` });
-      try {
-        return fitReducedModelWithPredictions(ds, args.spec, { coincidence: false, specFile: args.specFile });
-      } catch (error) {
-        if (!(error instanceof OccamError)) throw error;
-        notes.push(`${what}: ${error.message}`);
-        return null;
-      }
-    };
-    const own = await fit(trained.out, `checkpoint ${dir}`);
-    let control: ControlComparison | null = null;
-    if (own && extracted.control) {
-      const ctl = await fit(extracted.control.out, `the control of ${dir}`);
-      if (ctl)
-        control = compareWithControl(own.heldOut, ctl.heldOut, {
-          ...extracted.control.info,
-          kind: extracted.control.info.kind,
-          dataset: extracted.control.out,
-        });
-    }
-    out.push({ step, dir, model: own?.model ?? null, behaviourRate, control, notes });
+    out.push(await reduceCheckpoint({ ...args, dir, step }));
   }
   args.onProgress?.(dirs.length, dirs.length);
   return out;
