@@ -3,7 +3,8 @@
 
 Per variant/condition: trials, background rate (100 ms .. stimulus), fraction of trials with a
 spike in the evoked window (stimulus + 5 .. + 35 ms), first evoked spike latency mean ± sd,
-spikes per trial after the window, and the CPU/wall cost per trial recorded in chunk.json.
+spikes per trial after the window, and the CPU/wall cost per trial where chunk.json records it (output written
+before the runs became byte-reproducible; newer runs log the cost instead: "cpu ... s/trial").
 """
 import argparse
 import glob
@@ -16,6 +17,7 @@ import numpy as np
 def load(cdir):
     man = json.load(open(os.path.join(cdir, "manifest.json")))
     trials, cpu, wall = [], 0.0, 0.0
+    timed = True
     for rd in sorted(glob.glob(os.path.join(cdir, "run_*"))):
         if ".tmp-" in rd:
             continue
@@ -27,9 +29,12 @@ def load(cdir):
                 _, times = line.rstrip("\n").split("\t")
                 trials.append(np.array([float(x) for x in times.split(",") if x]))
         info = json.load(open(os.path.join(rd, "chunk.json")))
-        cpu += info["cpu_seconds"]
-        wall += info["wall_seconds"]
-    return man, trials, cpu, wall
+        if "cpu_seconds" in info:
+            cpu += info["cpu_seconds"]
+            wall += info["wall_seconds"]
+        else:
+            timed = False
+    return man, trials, (cpu if timed else None), (wall if timed else None)
 
 
 def summarize(man, trials, cpu, wall, lo=5.0, hi=35.0):
@@ -44,7 +49,8 @@ def summarize(man, trials, cpu, wall, lo=5.0, hi=35.0):
                 latency_mean=float(lat.mean()) if len(lat) else float("nan"),
                 latency_sd=float(lat.std()) if len(lat) else float("nan"),
                 spikes_per_trial=sum(len(s) for s in trials) / n, late_spikes_per_trial=late,
-                cpu_per_trial=cpu / n, wall_per_trial=wall / n)
+                cpu_per_trial=cpu / n if cpu is not None else None,
+                wall_per_trial=wall / n if wall is not None else None)
 
 
 def main():
@@ -68,9 +74,10 @@ def main():
           "spikes/trial | CPU s/trial |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for s in rows:
-        print("| %s | %s | %d | %.2f | %.2f (bg alone %.2f) | %.1f ± %.1f | %.2f | %.2f |" % (
+        cost = "–" if s["cpu_per_trial"] is None else "%.2f" % s["cpu_per_trial"]
+        print("| %s | %s | %d | %.2f | %.2f (bg alone %.2f) | %.1f ± %.1f | %.2f | %s |" % (
             s["variant"], s["condition"], s["trials"], s["bg_hz"], s["p_evoked"], s["p_bg_expected"],
-            s["latency_mean"], s["latency_sd"], s["spikes_per_trial"], s["cpu_per_trial"]))
+            s["latency_mean"], s["latency_sd"], s["spikes_per_trial"], cost))
 
 
 if __name__ == "__main__":
