@@ -103,6 +103,24 @@ describe.skipIf(!hasSinfo || !hasNeuron)(
       expect(r.stderr).toMatch(/task\(s\) without a result: 1\n/);
       sameBytes(local, out);
     }, 90_000);
+
+    it('a task that fails past --slurm-retries stops the run with a message; the same command then runs that task alone', () => {
+      const work = join(dir, 'noretry.work');
+      const out = join(dir, 'noretry');
+      const marker = join(dir, 'noretry.marker');
+      const env = { ...process.env, OCCAM_TEST_KILL_INDEX: '2', OCCAM_TEST_KILL_MARKER: marker };
+      const args = [...run, '--executor', 'slurm', '--slurm-poll', '0.5', '--slurm-retries', '0', '--slurm-python', killOnce, '--work-dir', work, '--out', out];
+      const failed = simulateRun(args, env);
+      expect(failed.code).toBe(1);
+      expect(failed.stderr).toMatch(/--executor slurm: 1 of 3 chunk task\(s\) failed 1 time\(s\):\n {2}task 2 \(v1\/C2\/run_0002\): no result and no failure recorded: killed\? see .*_2\.out/);
+      expect(failed.stderr).toMatch(/run the same command with the same --work-dir to run only the rest/);
+      expect(failed.stderr).not.toMatch(/Traceback/);
+      expect(existsSync(join(out, 'v1/C2/run_0000'))).toBe(false); // nothing merged from a run that failed
+      const resumed = simulateRun(args, env); // the marker is there now: task 2 goes through
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expect(submitted(resumed.stderr)).toEqual(['2']);
+      sameBytes(local, out);
+    }, 90_000);
   },
 );
 
