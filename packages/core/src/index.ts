@@ -6,8 +6,9 @@ export { FILE_CRASH_POINTS, DIRECTORY_CRASH_POINTS } from './io/crashPoint.js';
 export { readNpy, writeNpy, encodeNpy, decodeNpy, dtypeOf, type NpyArray, type NpyDtype, type NpyData } from './io/npy.js';
 export * from './dataset/schema.js';
 export { createDataset, compactArray, type Dataset, type InputArray, type TargetArray } from './dataset/dataset.js';
-export { readDataset } from './dataset/readDataset.js';
+export { readDataset, readDatasetManifest } from './dataset/readDataset.js';
 export { writeDataset } from './dataset/writeDataset.js';
+export { writeDatasetStreamed, DATASET_STREAM_CRASH_POINT, type StreamedDatasetLayout, type TrialBlock, type TrialSink } from './dataset/datasetWriter.js';
 export * from './bases/schema.js';
 export { raisedCosineLogBasis } from './bases/raisedCosineLogBasis.js';
 export { isfRaisedCosineBasis } from './bases/isfRaisedCosineBasis.js';
@@ -97,7 +98,8 @@ export {
   CROSS_PREDICTION_TASK,
   type SystemFiles,
 } from './compare/crossPredictionTasks.js';
-export { concatenateTrials } from './dataset/concatenateTrials.js';
+export { concatenateTrials, concatenateManifests } from './dataset/concatenateTrials.js';
+export { writeConcatenatedTrials, type ConcatenatedCounts } from './dataset/writeConcatenatedTrials.js';
 export * from './executor/schema.js';
 export type { Executor } from './executor/executor.js';
 export { localExecutor } from './executor/localExecutor.js';

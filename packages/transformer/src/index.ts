@@ -70,6 +70,7 @@ export {
   type ExtractResult,
   type ExtractSummary,
 } from './extract/extractDataset.js';
+export { extractDatasetTo, type ExtractToResult } from './extract/extractDataset.js';
 export { runLmExtract, type LmExtractArgs, type LmExtractResult } from './extract/runLmExtract.js';
 
 // sharded extraction: prompt shards as executor tasks (local or SLURM), merged into the unsharded run's bytes

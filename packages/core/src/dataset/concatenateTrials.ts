@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { OccamError } from '../errors.js';
-import { createDataset, type Dataset, type InputArray, type TargetArray } from './dataset.js';
+import { checkManifest, createDataset, type Dataset, type InputArray, type TargetArray } from './dataset.js';
+import type { DatasetManifest } from './schema.js';
 
 /**
  * One Dataset from parts that hold consecutive trials of the same extraction (shards of one run): trials
@@ -11,30 +12,16 @@ import { createDataset, type Dataset, type InputArray, type TargetArray } from '
  */
 export function concatenateTrials(parts: Dataset[], options: { perTrialMetadata?: Record<string, unknown> } = {}): Dataset {
   if (parts.length === 0) throw new OccamError('concatenateTrials: no parts');
-  const perTrial = options.perTrialMetadata ?? {};
-  const first = parts[0].manifest;
-  const shared = (m: Dataset['manifest']) => {
-    const metadata = Object.fromEntries(Object.entries(m.metadata).filter(([k]) => !(k in perTrial)));
-    return { ...m, nTrials: 0, nBins: 0, trialIds: undefined, files: undefined, trialFeatures: Object.keys(m.trialFeatures ?? {}).sort(), metadata };
-  };
+  const manifest = concatenateManifests(
+    parts.map((p) => p.manifest),
+    options,
+  );
   parts.forEach((p, k) => {
-    const a = shared(p.manifest) as Record<string, unknown>;
-    const b = shared(first) as Record<string, unknown>;
-    const differs = (x: Record<string, unknown>, y: Record<string, unknown>) =>
-      [...new Set([...Object.keys(x), ...Object.keys(y)])].filter((key) => !isDeepStrictEqual(x[key], y[key]));
-    const keys = differs(a, b).flatMap((key) =>
-      key === 'metadata' ? differs(a.metadata as Record<string, unknown>, b.metadata as Record<string, unknown>).map((m) => `metadata.${m}`) : [key],
-    );
-    if (keys.length)
-      throw new OccamError(`part ${k} differs from part 0 in ${keys.join(', ')}, not only in its trials: these are not shards of one run`, { field: keys[0] });
     if (p.inputs.constructor !== parts[0].inputs.constructor || p.target.constructor !== parts[0].target.constructor)
       throw new OccamError(`part ${k} stores its arrays in other dtypes than part 0`);
-    if (Boolean(p.manifest.trialIds) !== Boolean(first.trialIds))
-      throw new OccamError(`part ${k} ${p.manifest.trialIds ? 'has' : 'lacks'} trialIds, part 0 does not`);
   });
-  const nTrials = parts.reduce((s, p) => s + p.manifest.nTrials, 0);
-  const nBins = Math.max(...parts.map((p) => p.manifest.nBins));
-  const A = first.atoms.length;
+  const { nTrials, nBins } = manifest;
+  const A = manifest.atoms.length;
   const make = <T extends InputArray | TargetArray | Uint8Array>(like: T, length: number): T => new (like.constructor as new (n: number) => T)(length);
   const inputs = make(parts[0].inputs, A * nTrials * nBins);
   const target = make(parts[0].target, nTrials * nBins);
@@ -54,34 +41,58 @@ export function concatenateTrials(parts: Dataset[], options: { perTrialMetadata?
     }
     t0 += n;
   }
+  return createDataset(manifest, { inputs, target, scored });
+}
+
+/**
+ * The manifest of the concatenation of parts (see concatenateTrials), from their manifests alone: trials and
+ * per-trial entries concatenated, bins the longest part's, everything else checked equal.
+ */
+export function concatenateManifests(parts: DatasetManifest[], options: { perTrialMetadata?: Record<string, unknown> } = {}): DatasetManifest {
+  if (parts.length === 0) throw new OccamError('concatenateTrials: no parts');
+  const perTrial = options.perTrialMetadata ?? {};
+  const first = parts[0];
+  const shared = (m: DatasetManifest) => {
+    const metadata = Object.fromEntries(Object.entries(m.metadata).filter(([k]) => !(k in perTrial)));
+    return { ...m, nTrials: 0, nBins: 0, trialIds: undefined, files: undefined, trialFeatures: Object.keys(m.trialFeatures ?? {}).sort(), metadata };
+  };
+  parts.forEach((p, k) => {
+    const a = shared(p) as Record<string, unknown>;
+    const b = shared(first) as Record<string, unknown>;
+    const differs = (x: Record<string, unknown>, y: Record<string, unknown>) =>
+      [...new Set([...Object.keys(x), ...Object.keys(y)])].filter((key) => !isDeepStrictEqual(x[key], y[key]));
+    const keys = differs(a, b).flatMap((key) =>
+      key === 'metadata' ? differs(a.metadata as Record<string, unknown>, b.metadata as Record<string, unknown>).map((m) => `metadata.${m}`) : [key],
+    );
+    if (keys.length)
+      throw new OccamError(`part ${k} differs from part 0 in ${keys.join(', ')}, not only in its trials: these are not shards of one run`, { field: keys[0] });
+    if (Boolean(p.trialIds) !== Boolean(first.trialIds)) throw new OccamError(`part ${k} ${p.trialIds ? 'has' : 'lacks'} trialIds, part 0 does not`);
+  });
+  const nTrials = parts.reduce((s, p) => s + p.nTrials, 0);
+  const nBins = Math.max(...parts.map((p) => p.nBins));
   // Metadata in the order the parts have it; per-trial keys where the first part that carries them has them.
-  const carrier = parts.find((p) => Object.keys(perTrial).some((k) => k in p.manifest.metadata))?.manifest.metadata ?? first.metadata;
+  const carrier = parts.find((p) => Object.keys(perTrial).some((k) => k in p.metadata))?.metadata ?? first.metadata;
   const metadata: Record<string, unknown> = {};
   for (const key of new Set([...Object.keys(carrier), ...Object.keys(first.metadata)])) {
     if (!(key in perTrial)) {
       metadata[key] = first.metadata[key];
       continue;
     }
-    if (!parts.some((p) => key in p.manifest.metadata)) continue;
+    if (!parts.some((p) => key in p.metadata)) continue;
     metadata[key] = parts.flatMap((p) => {
-      const v = p.manifest.metadata[key];
-      if (v === undefined) return new Array(p.manifest.nTrials).fill(perTrial[key]);
-      if (!Array.isArray(v) || v.length !== p.manifest.nTrials) throw new OccamError(`metadata.${key}: expected one entry per trial (${p.manifest.nTrials})`);
+      const v = p.metadata[key];
+      if (v === undefined) return new Array(p.nTrials).fill(perTrial[key]);
+      if (!Array.isArray(v) || v.length !== p.nTrials) throw new OccamError(`metadata.${key}: expected one entry per trial (${p.nTrials})`);
       return v;
     });
   }
   const { files: _files, ...manifest } = first;
-  return createDataset(
-    {
-      ...manifest,
-      nTrials,
-      nBins,
-      ...(first.trialIds ? { trialIds: parts.flatMap((p) => p.manifest.trialIds!) } : {}),
-      ...(first.trialFeatures
-        ? { trialFeatures: Object.fromEntries(Object.keys(first.trialFeatures).map((k) => [k, parts.flatMap((p) => p.manifest.trialFeatures![k])])) }
-        : {}),
-      metadata,
-    },
-    { inputs, target, scored },
-  );
+  return checkManifest({
+    ...manifest,
+    nTrials,
+    nBins,
+    ...(first.trialIds ? { trialIds: parts.flatMap((p) => p.trialIds!) } : {}),
+    ...(first.trialFeatures ? { trialFeatures: Object.fromEntries(Object.keys(first.trialFeatures).map((k) => [k, parts.flatMap((p) => p.trialFeatures![k])])) } : {}),
+    metadata,
+  });
 }

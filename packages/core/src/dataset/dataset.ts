@@ -17,6 +17,17 @@ export interface Dataset {
 }
 
 export function createDataset(manifest: DatasetManifestInput, arrays: { inputs: InputArray; target: TargetArray; scored?: Uint8Array }): Dataset {
+  const m = checkManifest(manifest);
+  const cells = m.nTrials * m.nBins;
+  const scored = arrays.scored ?? new Uint8Array(cells).fill(1);
+  checkLength('inputs', arrays.inputs.length, m.atoms.length * cells, `[${m.atoms.length}, ${m.nTrials}, ${m.nBins}]`);
+  checkLength('target', arrays.target.length, cells, `[${m.nTrials}, ${m.nBins}]`);
+  checkLength('scored', scored.length, cells, `[${m.nTrials}, ${m.nBins}]`);
+  return { manifest: m, inputs: arrays.inputs, target: arrays.target, scored };
+}
+
+/** A manifest parsed and checked for what the schema alone cannot say (unique atom ids, one entry per trial); the arrays are not looked at. */
+export function checkManifest(manifest: DatasetManifestInput): DatasetManifest {
   const parsed = DatasetManifestSchema.safeParse(manifest);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -25,11 +36,6 @@ export function createDataset(manifest: DatasetManifestInput, arrays: { inputs: 
     });
   }
   const m = parsed.data;
-  const cells = m.nTrials * m.nBins;
-  const scored = arrays.scored ?? new Uint8Array(cells).fill(1);
-  checkLength('inputs', arrays.inputs.length, m.atoms.length * cells, `[${m.atoms.length}, ${m.nTrials}, ${m.nBins}]`);
-  checkLength('target', arrays.target.length, cells, `[${m.nTrials}, ${m.nBins}]`);
-  checkLength('scored', scored.length, cells, `[${m.nTrials}, ${m.nBins}]`);
   const ids = new Set<string>();
   for (const atom of m.atoms) {
     if (ids.has(atom.id)) throw new OccamError(`dataset manifest: atoms: duplicate atom id '${atom.id}'`, { field: 'atoms' });
@@ -45,7 +51,7 @@ export function createDataset(manifest: DatasetManifestInput, arrays: { inputs: 
       throw new OccamError(`dataset manifest: trialFeatures.${name} has ${values.length} entries, expected nTrials = ${m.nTrials}`, {
         field: `trialFeatures.${name}`,
       });
-  return { manifest: m, inputs: arrays.inputs, target: arrays.target, scored };
+  return m;
 }
 
 function checkLength(name: string, got: number, want: number, shape: string): void {

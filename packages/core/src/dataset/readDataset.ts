@@ -15,32 +15,7 @@ import { DatasetManifestSchema, type DatasetManifest } from './schema.js';
  */
 export async function readDataset(dir: string, options: { limits?: Partial<ReadLimits> } = {}): Promise<Dataset> {
   const manifestPath = join(dir, 'manifest.json');
-  let dirStats;
-  try {
-    dirStats = await stat(dir);
-  } catch {
-    throw new OccamError(`${manifestPath}: not found (no directory ${dir}) — a dataset is a directory with manifest.json and .npy arrays`, {
-      file: manifestPath,
-    });
-  }
-  if (!dirStats.isDirectory()) {
-    throw new OccamError(`${dir}: not a directory — a dataset is a directory with manifest.json and .npy arrays`, { file: dir });
-  }
-  const realManifest = await realpath(manifestPath).catch(() => {
-    throw new OccamError(`${manifestPath}: not found — a dataset is a directory with manifest.json and .npy arrays`, { file: manifestPath });
-  });
-  if (!realManifest.startsWith((await realpath(dir)) + sep)) {
-    throw new OccamError(
-      `${manifestPath}: resolves (through a symbolic link) to ${realManifest}, outside the dataset directory; the manifest must lie inside it`,
-      {
-        file: manifestPath,
-      },
-    );
-  }
-  const json = await readJsonFile(manifestPath, { what: 'dataset manifest', limits: options.limits });
-  const parsed = DatasetManifestSchema.safeParse(json);
-  if (!parsed.success) throw zodProblem(manifestPath, parsed.error);
-  const m = parsed.data;
+  const m = await readDatasetManifest(dir, options);
   const inputsPath = await confinedFile(dir, manifestPath, 'inputs', m.files.inputs);
   const targetPath = await confinedFile(dir, manifestPath, 'target', m.files.target);
   const scoredPath = await confinedFile(dir, manifestPath, 'scored', m.files.scored);
@@ -92,6 +67,37 @@ export async function readDataset(dir: string, options: { limits?: Partial<ReadL
     target: target.data as TargetArray,
     scored: scored.data as Uint8Array,
   });
+}
+
+/** A Dataset directory's manifest, read and checked as `readDataset` reads it, without its arrays. */
+export async function readDatasetManifest(dir: string, options: { limits?: Partial<ReadLimits> } = {}): Promise<DatasetManifest> {
+  const manifestPath = join(dir, 'manifest.json');
+  let dirStats;
+  try {
+    dirStats = await stat(dir);
+  } catch {
+    throw new OccamError(`${manifestPath}: not found (no directory ${dir}) — a dataset is a directory with manifest.json and .npy arrays`, {
+      file: manifestPath,
+    });
+  }
+  if (!dirStats.isDirectory()) {
+    throw new OccamError(`${dir}: not a directory — a dataset is a directory with manifest.json and .npy arrays`, { file: dir });
+  }
+  const realManifest = await realpath(manifestPath).catch(() => {
+    throw new OccamError(`${manifestPath}: not found — a dataset is a directory with manifest.json and .npy arrays`, { file: manifestPath });
+  });
+  if (!realManifest.startsWith((await realpath(dir)) + sep)) {
+    throw new OccamError(
+      `${manifestPath}: resolves (through a symbolic link) to ${realManifest}, outside the dataset directory; the manifest must lie inside it`,
+      {
+        file: manifestPath,
+      },
+    );
+  }
+  const json = await readJsonFile(manifestPath, { what: 'dataset manifest', limits: options.limits });
+  const parsed = DatasetManifestSchema.safeParse(json);
+  if (!parsed.success) throw zodProblem(manifestPath, parsed.error);
+  return parsed.data;
 }
 
 /**

@@ -54,19 +54,32 @@ export function encodeNpy(array: NpyArray): Uint8Array {
   if (count !== array.data.length) {
     throw new OccamError(`npy: shape [${array.shape}] holds ${count} values but data has ${array.data.length}`);
   }
-  const shape = array.shape.length === 1 ? `(${array.shape[0]},)` : `(${array.shape.join(', ')})`;
-  let header = `{'descr': '${DESCR[array.dtype]}', 'fortran_order': False, 'shape': ${shape}, }`;
+  const header = npyHeader(array.dtype, array.shape);
+  const out = new Uint8Array(header.length + array.data.byteLength);
+  out.set(header);
+  out.set(new Uint8Array(array.data.buffer, array.data.byteOffset, array.data.byteLength), header.length);
+  return out;
+}
+
+/** The bytes before an array's data (preamble and header), as encodeNpy writes them: a streamed writer appends the data itself. */
+export function npyHeader(dtype: NpyDtype, shape: readonly number[]): Uint8Array {
+  const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+  let header = `{'descr': '${DESCR[dtype]}', 'fortran_order': False, 'shape': ${shapeText}, }`;
   // Header length (incl. 10-byte preamble and trailing newline) padded to a multiple of 64 so the data is aligned.
   const pad = 64 - ((10 + header.length + 1) % 64);
   header = header + ' '.repeat(pad % 64) + '\n';
   if (header.length > 65535) throw new OccamError('npy: header too long');
-  const out = new Uint8Array(10 + header.length + array.data.byteLength);
+  const out = new Uint8Array(10 + header.length);
   out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
   out[8] = header.length & 0xff;
   out[9] = header.length >> 8;
   for (let i = 0; i < header.length; i++) out[10 + i] = header.charCodeAt(i);
-  out.set(new Uint8Array(array.data.buffer, array.data.byteOffset, array.data.byteLength), 10 + header.length);
   return out;
+}
+
+/** Bytes per value of each dtype. */
+export function npyItemBytes(dtype: NpyDtype): number {
+  return BYTES[dtype];
 }
 
 /** Longest .npy header occam accepts; numpy writes < 200 bytes for any array occam reads (numpy's own default cap is 10 000). */

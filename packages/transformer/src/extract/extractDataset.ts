@@ -1,4 +1,15 @@
-import { createDataset, formatBytes, OccamError, readLimits, type Dataset } from '@occam/core';
+import {
+  createDataset,
+  formatBytes,
+  OccamError,
+  readLimits,
+  writeDatasetStreamed,
+  type Dataset,
+  type DatasetManifest,
+  type DatasetManifestInput,
+  type StreamedDatasetLayout,
+  type TrialBlock,
+} from '@occam/core';
 import { buildAtomPlan, type AtomPlan } from '../atoms/atomPlan.js';
 import { buildGraphAtoms, type GraphAtoms } from '../atoms/graphAtoms.js';
 import type { AtomSelectionInput } from '../atoms/schema.js';
@@ -95,7 +106,8 @@ export interface ExtractResult {
  * trial = prompt, bin = token position (binUnit 'token', so lag = token offset), inputs
  * [atoms, prompts, positions] float32, target = the behaviour per position, scored = the condition's
  * positions where the behaviour is defined (never padding). Only the hooks the atoms need are fetched,
- * and each batch's tensors are dropped once its atoms are written.
+ * and each batch's tensors are dropped once its atoms are written. The whole Dataset is held in memory;
+ * `extractDatasetTo` writes the same Dataset to disk a batch at a time instead.
  */
 export async function extractDataset(
   model: LanguageModel,
@@ -103,6 +115,70 @@ export async function extractDataset(
   behaviourInput: BehaviourInput | Behaviour,
   options: ExtractOptions = {},
 ): Promise<ExtractResult> {
+  const extraction = await prepareExtraction(model, prompts, behaviourInput, options);
+  const { atoms: A, nTrials: N, nBins } = extraction.layout;
+  const inputs = new Float32Array(A * N * nBins);
+  const target = extraction.layout.target === 'uint8' ? new Uint8Array(N * nBins) : new Float32Array(N * nBins);
+  const scored = new Uint8Array(N * nBins);
+  let t0 = 0;
+  const done = await extraction.run(async (block) => {
+    const n = block.scored.length / nBins;
+    for (let a = 0; a < A; a++) inputs.set(block.inputs.subarray(a * n * nBins, (a + 1) * n * nBins), (a * N + t0) * nBins);
+    target.set(block.target, t0 * nBins);
+    scored.set(block.scored, t0 * nBins);
+    t0 += n;
+  });
+  return { dataset: createDataset(done.manifest, { inputs, target, scored }), behaviour: extraction.behaviour, summary: done.summary };
+}
+
+export interface ExtractToResult {
+  manifest: DatasetManifest;
+  behaviour: ResolvedBehaviour;
+  summary: ExtractSummary;
+}
+
+/**
+ * `extractDataset` written straight into the Dataset folder `out` as the forward passes complete: memory holds
+ * one batch's arrays, not the Dataset, so peak memory does not grow with the number of prompts
+ * (bench/extract/README.md). The files are byte for byte those `writeDataset(out, extractDataset(…).dataset)`
+ * writes, and `out` is written atomically: a failed or killed extraction leaves the previous output or none.
+ */
+export async function extractDatasetTo(
+  out: string,
+  model: LanguageModel,
+  prompts: PromptSet,
+  behaviourInput: BehaviourInput | Behaviour,
+  options: ExtractOptions & { compress?: boolean; force?: boolean } = {},
+): Promise<ExtractToResult> {
+  const extraction = await prepareExtraction(model, prompts, behaviourInput, options);
+  let summary: ExtractSummary | null = null;
+  const manifest = await writeDatasetStreamed(
+    out,
+    extraction.layout,
+    async (sink) => {
+      const done = await extraction.run((block) => sink.write(block));
+      summary = done.summary;
+      return done.manifest;
+    },
+    { compress: options.compress, force: options.force },
+  );
+  return { manifest, behaviour: extraction.behaviour, summary: summary! };
+}
+
+interface PreparedExtraction {
+  layout: StreamedDatasetLayout;
+  behaviour: ResolvedBehaviour;
+  /** The forward passes, each batch's trials handed to `onBlock` in order (awaited before the next pass); then the manifest and summary. */
+  run(onBlock: (block: TrialBlock) => Promise<void>): Promise<{ manifest: DatasetManifestInput; summary: ExtractSummary }>;
+}
+
+/** Everything before the first forward pass (options, behaviour, atom plan, in-graph atoms, sizes), and the passes. */
+async function prepareExtraction(
+  model: LanguageModel,
+  prompts: PromptSet,
+  behaviourInput: BehaviourInput | Behaviour,
+  options: ExtractOptions,
+): Promise<PreparedExtraction> {
   const started = performance.now();
   const rss = new PeakRss();
   const batchSize = options.batchSize ?? null;
@@ -123,7 +199,7 @@ export async function extractDataset(
   if (N === 0) throw new OccamError(`condition ${prompts.name}: no prompts`);
   const nBins = Math.max(...prompts.prompts.map((p) => p.tokens.length));
   const A = plan.atoms.length;
-  // Bounded before any forward pass: the inputs array is atoms × prompts × positions float32s, held whole.
+  // Bounded before any forward pass: the inputs array (atoms × prompts × positions float32s) must stay readable.
   const bytes = 4 * A * N * nBins;
   const { maxNpyBytes } = readLimits();
   if (bytes > maxNpyBytes) {
@@ -132,117 +208,119 @@ export async function extractDataset(
       { field: 'condition' },
     );
   }
-  const inputs = new Float32Array(A * N * nBins);
   const binary = behaviour.targetKind === 'binary';
-  const target = binary ? new Uint8Array(N * nBins) : new Float32Array(N * nBins);
-  const scored = new Uint8Array(N * nBins);
-  const values = new Float64Array(A);
-  const atomStride = N * nBins; // inputs[a * atomStride + trial * nBins + t]
-  let batches = 0;
-  let maxBatchPrompts = 0;
-  // in-graph atoms: output column g goes to atom inputs[columnOffset[g] + cell]; token features are computed here
-  const G = inGraph?.columns.length ?? 0;
-  const columnOffset = (inGraph?.columns ?? []).map((a) => a * atomStride);
-  // prompt column c goes to atom promptAtom[c] (the prompt sources' atoms, from their column on)
-  const promptAtom: number[] = [];
-  for (const s of plan.sources) if (s.kind === 'prompt') s.atoms.forEach((_, i) => (promptAtom[s.column + i] = (s.atom + i) * atomStride));
+  const layout: StreamedDatasetLayout = { atoms: A, nTrials: N, nBins, inputs: 'float32', target: binary ? 'uint8' : 'float32' };
 
-  // One behaviour context per batch, updated in place per position (no object or closure per position).
-  const ctx = {
-    tokens: [] as number[],
-    t: 0,
-    logits: new Float32Array(0) as Float32Array,
-    hookRow: 0,
-    run: null as ForwardOutput | null,
-    hook: (name: string): Float32Array => {
-      const h = ctx.run!.hooks.get(name);
-      if (!h) throw new OccamError(`behaviour: hook '${name}' was not fetched`);
-      let size = 1;
-      for (let i = 2; i < h.dims.length; i++) size *= h.dims[i];
-      return h.data.subarray(ctx.hookRow * size, (ctx.hookRow + 1) * size);
-    },
-  };
+  const run = async (onBlock: (block: TrialBlock) => Promise<void>) => {
+    const values = new Float64Array(A);
+    let batches = 0;
+    let maxBatchPrompts = 0;
+    let scoredBins = 0;
+    let events = 0;
+    const G = inGraph?.columns.length ?? 0;
 
-  for (let start = 0; start < N; ) {
-    const end = batchEnd(prompts.prompts, start, batchSize, batchTokens);
-    const chunk = prompts.prompts.slice(start, end);
-    const batch = padBatch(
-      chunk.map((p) => p.tokens),
-      side,
-      model.padId,
-    );
-    const run = inGraph
-      ? await model.run(batch, behaviour.hooks, {
-          graph: inGraph.extension,
-          feeds: inGraph.feeds(
-            batch,
-            chunk.map((p) => p.tokens),
-            behaviour,
-          ),
-        })
-      : await model.run(batch, hooks);
-    const V = run.logits.dims[2];
-    const logitsData = run.logits.data;
-    const graphOut = inGraph ? run.hooks.get(inGraph.output)!.data : null;
-    ctx.run = run;
-    for (let b = 0; b < chunk.length; b++) {
-      const prompt = chunk[b];
-      const tokens = prompt.tokens;
-      const trial = start + b;
-      const feats = plan.promptColumns(tokens);
-      const mask = scoredMask(prompt);
-      ctx.tokens = tokens;
-      const n = tokens.length;
-      for (let t = 0; t < n; t++) {
-        const col = batch.offsets[b] + t;
-        const row = b * batch.width + col;
-        const cell = trial * nBins + t;
-        ctx.t = t;
-        ctx.hookRow = row;
-        ctx.logits = logitsData.subarray(row * V, (row + 1) * V);
-        const value = behaviour.evaluate(ctx);
-        if (value !== null) {
-          target[cell] = value;
-          if (mask[t]) scored[cell] = 1;
+    // One behaviour context per extraction, updated in place per position (no object or closure per position).
+    const ctx = {
+      tokens: [] as number[],
+      t: 0,
+      logits: new Float32Array(0) as Float32Array,
+      hookRow: 0,
+      run: null as ForwardOutput | null,
+      hook: (name: string): Float32Array => {
+        const h = ctx.run!.hooks.get(name);
+        if (!h) throw new OccamError(`behaviour: hook '${name}' was not fetched`);
+        let size = 1;
+        for (let i = 2; i < h.dims.length; i++) size *= h.dims[i];
+        return h.data.subarray(ctx.hookRow * size, (ctx.hookRow + 1) * size);
+      },
+    };
+
+    for (let start = 0; start < N; ) {
+      const end = batchEnd(prompts.prompts, start, batchSize, batchTokens);
+      const chunk = prompts.prompts.slice(start, end);
+      // This batch's trials as a Dataset of their own: inputs[a * atomStride + b * nBins + t]
+      const atomStride = chunk.length * nBins;
+      const inputs = new Float32Array(A * atomStride);
+      const target = binary ? new Uint8Array(atomStride) : new Float32Array(atomStride);
+      const scored = new Uint8Array(atomStride);
+      // in-graph atoms: output column g goes to atom inputs[columnOffset[g] + cell]; token features are computed here
+      const columnOffset = (inGraph?.columns ?? []).map((a) => a * atomStride);
+      // prompt column c goes to atom promptAtom[c] (the prompt sources' atoms, from their column on)
+      const promptAtom: number[] = [];
+      for (const s of plan.sources) if (s.kind === 'prompt') s.atoms.forEach((_, i) => (promptAtom[s.column + i] = (s.atom + i) * atomStride));
+      const batch = padBatch(
+        chunk.map((p) => p.tokens),
+        side,
+        model.padId,
+      );
+      const result = inGraph
+        ? await model.run(batch, behaviour.hooks, {
+            graph: inGraph.extension,
+            feeds: inGraph.feeds(
+              batch,
+              chunk.map((p) => p.tokens),
+              behaviour,
+            ),
+          })
+        : await model.run(batch, hooks);
+      const V = result.logits.dims[2];
+      const logitsData = result.logits.data;
+      const graphOut = inGraph ? result.hooks.get(inGraph.output)!.data : null;
+      ctx.run = result;
+      for (let b = 0; b < chunk.length; b++) {
+        const prompt = chunk[b];
+        const tokens = prompt.tokens;
+        const feats = plan.promptColumns(tokens);
+        const mask = scoredMask(prompt);
+        ctx.tokens = tokens;
+        const n = tokens.length;
+        for (let t = 0; t < n; t++) {
+          const col = batch.offsets[b] + t;
+          const row = b * batch.width + col;
+          const cell = b * nBins + t;
+          ctx.t = t;
+          ctx.hookRow = row;
+          ctx.logits = logitsData.subarray(row * V, (row + 1) * V);
+          const value = behaviour.evaluate(ctx);
+          if (value !== null) {
+            target[cell] = value;
+            if (mask[t]) {
+              scored[cell] = 1;
+              scoredBins++;
+              if (binary && target[cell] > 0) events++;
+            }
+          }
+          if (!graphOut) {
+            plan.fill(result, b, col, feats, t, behaviour.direction(tokens, t), values);
+            for (let a = 0, i = cell; a < A; a++, i += atomStride) inputs[i] = values[a];
+          }
         }
-        if (!graphOut) {
-          plan.fill(run, b, col, feats, t, behaviour.direction(tokens, t), values);
-          for (let a = 0, i = cell; a < A; a++, i += atomStride) inputs[i] = values[a];
+        if (graphOut) {
+          // column g of the graph output → atom columns[g], one contiguous run of positions per (atom, prompt)
+          const first = (b * batch.width + batch.offsets[b]) * G;
+          const cell = b * nBins;
+          for (let g = 0; g < G; g++) {
+            const o = columnOffset[g] + cell;
+            for (let t = 0, i = first + g; t < n; t++, i += G) inputs[o + t] = graphOut[i];
+          }
+          for (let c = 0; c < promptAtom.length; c++) inputs.set(feats[c], promptAtom[c] + cell);
         }
       }
-      if (graphOut) {
-        // column g of the graph output → atom columns[g], one contiguous run of positions per (atom, prompt)
-        const first = (b * batch.width + batch.offsets[b]) * G;
-        const cell = trial * nBins;
-        for (let g = 0; g < G; g++) {
-          const o = columnOffset[g] + cell;
-          for (let t = 0, i = first + g; t < n; t++, i += G) inputs[o + t] = graphOut[i];
-        }
-        for (let c = 0; c < promptAtom.length; c++) inputs.set(feats[c], promptAtom[c] + cell);
-      }
+      ctx.run = null;
+      batches++;
+      maxBatchPrompts = Math.max(maxBatchPrompts, chunk.length);
+      rss.sample();
+      await onBlock({ inputs, target, scored });
+      start = end;
+      options.onProgress?.(end, N);
     }
-    ctx.run = null;
-    batches++;
-    maxBatchPrompts = Math.max(maxBatchPrompts, chunk.length);
-    rss.sample();
-    start = end;
-    options.onProgress?.(end, N);
-  }
 
-  let scoredBins = 0;
-  let events = 0;
-  for (let i = 0; i < scored.length; i++) {
-    if (!scored[i]) continue;
-    scoredBins++;
-    if (binary && target[i] > 0) events++;
-  }
-  if (scoredBins === 0) throw new OccamError(`condition ${prompts.name}: no scored positions where ${behaviour.label} is defined`);
-  const seconds = (performance.now() - started) / 1000;
-  const readoutIds = plan.atoms.filter((a) => a.attributes.readsReadout === 'yes').map((a) => a.id);
-  const readoutNote = readoutIds.length ? readoutSentence(plan, behaviour.label) : null;
-  const labels = trialLabels(prompts.prompts);
-  const dataset = createDataset(
-    {
+    if (scoredBins === 0) throw new OccamError(`condition ${prompts.name}: no scored positions where ${behaviour.label} is defined`);
+    const seconds = (performance.now() - started) / 1000;
+    const readoutIds = plan.atoms.filter((a) => a.attributes.readsReadout === 'yes').map((a) => a.id);
+    const readoutNote = readoutIds.length ? readoutSentence(plan, behaviour.label) : null;
+    const labels = trialLabels(prompts.prompts);
+    const manifest: DatasetManifestInput = {
       format: 'occam.dataset',
       version: 1,
       nTrials: N,
@@ -284,13 +362,8 @@ export async function extractDataset(
         batchTokens,
         atomsComputed: inGraph ? 'graph' : 'js',
       },
-    },
-    { inputs, target, scored },
-  );
-  return {
-    dataset,
-    behaviour,
-    summary: {
+    };
+    const summary: ExtractSummary = {
       prompts: N,
       bins: nBins,
       atoms: A,
@@ -307,8 +380,10 @@ export async function extractDataset(
       seconds,
       peakRssBytes: rss.peak,
       hooks,
-    },
+    };
+    return { manifest, summary };
   };
+  return { layout, behaviour, run };
 }
 
 /** Which atoms read the answer and how, in one sentence for the summary and the manifest. */

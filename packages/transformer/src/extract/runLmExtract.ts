@@ -1,4 +1,3 @@
-import { writeDataset } from '@occam/core';
 import type { AtomSelectionInput } from '../atoms/schema.js';
 import { parseBehaviourArg } from '../behaviour/resolveBehaviour.js';
 import type { BehaviourInput } from '../behaviour/schema.js';
@@ -6,7 +5,7 @@ import { loadCondition } from '../condition/loadCondition.js';
 import type { PaddingSide } from '../condition/padBatch.js';
 import type { ConditionInput } from '../condition/schema.js';
 import { LanguageModel } from '../model-dir/languageModel.js';
-import { extractDataset, type ExtractSummary } from './extractDataset.js';
+import { extractDatasetTo, type ExtractSummary } from './extractDataset.js';
 
 /** Arguments of `occam lm extract --model DIR --condition FILE --behaviour … --out DATASET`. */
 export interface LmExtractArgs {
@@ -38,20 +37,22 @@ export interface LmExtractResult extends ExtractSummary {
   condition: string;
 }
 
-/** Load the model, resolve the condition and behaviour, extract, write the Dataset; returns a summary. */
+/** Load the model, resolve the condition and behaviour, extract into the Dataset folder; returns a summary. */
 export async function runLmExtract(args: LmExtractArgs): Promise<LmExtractResult> {
   const model = await LanguageModel.load(args.model, { allowRemote: args.allowRemote, threads: args.threads });
   try {
     const prompts = await loadCondition(args.condition, { size: model.vocabSize, tokenizer: model.tokenizer });
     const behaviour = typeof args.behaviour === 'string' ? parseBehaviourArg(args.behaviour) : args.behaviour;
-    const result = await extractDataset(model, prompts, behaviour, {
+    // Written as the batches complete: memory holds one batch, not the Dataset.
+    const result = await extractDatasetTo(args.out, model, prompts, behaviour, {
       batchSize: args.batchSize,
       batchTokens: args.batchTokens,
       padding: args.padding,
       atoms: args.atoms,
       onProgress: args.onProgress,
+      compress: args.compress,
+      force: args.force,
     });
-    await writeDataset(args.out, result.dataset, { compress: args.compress, force: args.force });
     return { ...result.summary, out: args.out, behaviour: result.behaviour.label, condition: prompts.name };
   } finally {
     await model.dispose();

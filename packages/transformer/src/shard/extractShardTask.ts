@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { OccamError, type TaskHandler, writeDataset, zodProblem } from '@occam/core';
+import { OccamError, type TaskHandler, zodProblem } from '@occam/core';
 import { z } from 'zod';
 import { parseBehaviourArg } from '../behaviour/resolveBehaviour.js';
 import type { BehaviourInput } from '../behaviour/schema.js';
 import { loadCondition } from '../condition/loadCondition.js';
 import type { Prompt } from '../condition/promptSet.js';
 import type { ConditionInput } from '../condition/schema.js';
-import { extractDataset } from '../extract/extractDataset.js';
+import { extractDatasetTo } from '../extract/extractDataset.js';
 import type { AtomSelectionInput } from '../atoms/schema.js';
 import { LanguageModel } from '../model-dir/languageModel.js';
 
@@ -91,13 +91,13 @@ export const extractShardTask: TaskHandler = async (params, { outputDir, task })
       throw new OccamError(`task ${task.index}: prompt range [${p.start}, ${p.end}) is outside the ${prompts.prompts.length} prompts`);
     const behaviour = typeof p.behaviour === 'string' ? parseBehaviourArg(p.behaviour) : (p.behaviour as BehaviourInput);
     const shard = { ...prompts, prompts: prompts.prompts.slice(p.start, p.end) };
-    const result = await extractDataset(model, shard, behaviour, {
+    const result = await extractDatasetTo(shardDatasetDir(outputDir), model, shard, behaviour, {
       batchSize: p.batchSize,
       batchTokens: p.batchTokens,
       padding: p.padding,
       atoms: p.atoms as AtomSelectionInput | undefined,
+      force: true,
     });
-    await writeDataset(shardDatasetDir(outputDir), result.dataset, { force: true });
     const s = result.summary;
     return {
       batches: s.batches,

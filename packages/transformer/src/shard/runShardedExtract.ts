@@ -1,4 +1,14 @@
-import { concatenateTrials, type Executor, type JsonValue, OccamError, readDataset, type TaskSpec, workPaths, writeDataset } from '@occam/core';
+import {
+  concatenateManifests,
+  type DatasetManifest,
+  type Executor,
+  type JsonValue,
+  OccamError,
+  readDatasetManifest,
+  type TaskSpec,
+  workPaths,
+  writeConcatenatedTrials,
+} from '@occam/core';
 import { loadCondition } from '../condition/loadCondition.js';
 import type { LmExtractArgs, LmExtractResult } from '../extract/runLmExtract.js';
 import { LanguageModel } from '../model-dir/languageModel.js';
@@ -20,8 +30,9 @@ export interface ShardedExtractResult extends LmExtractResult {
 
 /**
  * `lm extract` split by prompts: the condition's prompts are cut into shards of whole forward passes, each
- * shard is extracted by the unchanged extraction as one task of `executor`, and the shard Datasets are
- * concatenated into `out` — the same bytes one unsharded run writes (test/shardedExtract.test.ts).
+ * shard is extracted by the unchanged extraction as one task of `executor`, and the shard Datasets are streamed,
+ * one in memory at a time, into `out` — the same bytes one unsharded run writes (test/extractDatasetTo.test.ts,
+ * apps/cli/test/slurm.test.ts).
  */
 export async function runShardedExtract(args: ShardedExtractArgs): Promise<ShardedExtractResult> {
   const started = performance.now();
@@ -57,27 +68,21 @@ export async function runShardedExtract(args: ShardedExtractArgs): Promise<Shard
     await model.dispose();
   }
   const values = await args.executor.run(args.work, tasks, { onProgress: args.onProgress });
-  const parts = [];
-  for (const t of tasks) parts.push(await readDataset(shardDatasetDir(workPaths.outputs(args.work, t.name))));
-  let merged;
+  const parts = tasks.map((t) => shardDatasetDir(workPaths.outputs(args.work, t.name)));
+  const manifests = [];
+  for (const dir of parts) manifests.push(await readDatasetManifest(dir));
+  let m: DatasetManifest;
   try {
-    merged = concatenateTrials(parts, { perTrialMetadata: { trialLabels: '' } });
+    m = concatenateManifests(manifests, { perTrialMetadata: { trialLabels: '' } });
   } catch (error) {
     if (!(error instanceof OccamError)) throw error;
     // e.g. one shard's first prompt made the in-graph atoms fail, so that shard computed them in JS
     throw new OccamError(`the shard Datasets in ${args.work}/outputs cannot be merged: ${error.message} — run without --shards`, error.where);
   }
-  await writeDataset(args.out, merged, { compress: args.compress, force: args.force });
+  // one shard in memory at a time, not the merged Dataset
+  const { scoredBins, positiveScoredBins: events } = await writeConcatenatedTrials(args.out, parts, m, { compress: args.compress, force: args.force });
 
   const summaries = values as Record<string, JsonValue>[];
-  const m = merged.manifest;
-  let scoredBins = 0;
-  let events = 0;
-  for (let i = 0; i < merged.scored.length; i++) {
-    if (!merged.scored[i]) continue;
-    scoredBins++;
-    if (merged.target[i] > 0) events++;
-  }
   const readoutAtoms = m.atoms.filter((a) => a.attributes.readsReadout === 'yes').length;
   const meta = m.metadata as Record<string, unknown>;
   return {
