@@ -24,6 +24,7 @@ const acceptanceTests = [
   'apps/cli/test/commandLine.test.ts',
   'apps/cli/test/outputStreams.test.ts',
   'apps/cli/test/lmReduceControls.test.ts',
+  'apps/cli/test/dynamicsExecutor.test.ts', // occam dynamics serially and with --executor local, two checkpoints (~15 s)
   'apps/cli/test/bound.test.ts', // occam bound: the rich GLM and tools/tcn-bound (PyTorch) through the built CLI
   'apps/cli/test/slurm.test.ts', // sharded extraction and compare through the local SLURM cluster (.ci/run starts it)
   'apps/cli/test/compose.test.ts', // occam compose on two planted conditions written to disk (~25 s)
@@ -42,6 +43,7 @@ const acceptanceTests = [
   'packages/core/test/compose.test.ts', // occam compose on planted conditions: 2 × 8 candidates × 3 folds (~50 s)
   'packages/core/test/bound.test.ts', // planted-truth bounds: reduced, rich GLM and interaction fits (~30 s)
   'packages/transformer/test/dynamics.test.ts',
+  'packages/transformer/test/dynamicsExecutor.test.ts', // three checkpoints reduced twice, serially and as executor tasks (~25 s)
   'packages/transformer/test/controls.test.ts',
   'packages/transformer/test/reduction.test.ts',
   'packages/transformer/test/search.test.ts',
