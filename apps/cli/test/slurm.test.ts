@@ -1,6 +1,6 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +18,7 @@ import {
   writeReducedModel,
 } from '@occam/core';
 import { runLmExtract, runShardedExtract } from '@occam/transformer';
-import { tinyLlama } from '../../../packages/transformer/test/fixtures.js';
+import { modelsDir, tinyLlama } from '../../../packages/transformer/test/fixtures.js';
 import { runCli } from './runCli.js';
 
 // The fan-outs through a real SLURM (tools/slurm/start-local-cluster.sh; CI starts it): sharded runs must write the
@@ -165,6 +165,45 @@ describe.skipIf(!hasSinfo)(hasSinfo ? 'SLURM executor on a real cluster' : 'SLUR
     // the default work folder beside --out is gone once the comparison is written
     expect(existsSync(join(dir, '.compare.slurm.json.occam-work'))).toBe(false);
   });
+
+  it.skipIf(!existsSync(join(modelsDir, 'copy-l6-s1-steps', 'step-001000')))(
+    "dynamics --executor slurm (one array task per checkpoint) writes the local run's file, byte for byte",
+    async () => {
+      // three checkpoints of the stochastic-copy run (untrained, learning, trained), few prompts: each task a few seconds
+      for (const s of ['step-000000', 'step-000140', 'step-001000'])
+        await cp(join(modelsDir, 'copy-l6-s1-steps', s), join(dir, 'dynamics.steps', s), { recursive: true });
+      const condition = { kind: 'stochastic-copy', lag: 6, copyProbability: 0.6, length: 31, count: 30, seed: 21 };
+      await writeFile(join(dir, 'dynamics.condition.json'), JSON.stringify(condition));
+      const common = [
+        'dynamics',
+        '--checkpoints',
+        join(dir, 'dynamics.steps'),
+        '--condition',
+        join(dir, 'dynamics.condition.json'),
+        '--behaviour',
+        'next-token-correct',
+        '--quiet',
+      ];
+      const local = join(dir, 'dynamics.local.json');
+      const work = join(dir, 'dynamics.work');
+      expect((await runCli([...common, '--out', local])).code).toBe(0);
+      const r = await runCli([
+        ...common,
+        '--out',
+        join(dir, 'dynamics.slurm.json'),
+        '--executor',
+        'slurm',
+        '--work-dir',
+        work,
+        '--slurm-option=--time=00:10:00',
+      ]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      execFileSync('cmp', [local, join(dir, 'dynamics.slurm.json')]);
+      expect(readdirSync(join(work, 'results')).sort()).toEqual(['0.json', '1.json', '2.json']);
+      expect(readdirSync(join(work, 'slurm')).filter((f) => f.endsWith('.out'))).toHaveLength(3);
+    },
+  );
 
   it("search --executor slurm writes the local run's search result, byte for byte; a rerun in its work folder submits nothing; a killed task is rerun alone", async () => {
     const spec: SpecInput = {

@@ -95,7 +95,9 @@ describe.skipIf(!have)(needs('dynamics checkpoints as executor tasks', have, 'co
     const config = join(dir, 'config.json');
     const later = new Date(Date.now() + 60_000);
     await utimes(config, later, later);
-    await expect(runTaskAt(work, 0, handlers)).rejects.toThrow(/task 0 \(checkpoint-1-step-140\): the checkpoint folder .*step-000140 changed since the tasks were planned/);
+    await expect(runTaskAt(work, 0, handlers)).rejects.toThrow(
+      /task 0 \(checkpoint-1-step-140\): the checkpoint folder .*step-000140 changed since the tasks were planned/,
+    );
     expect(existsSync(join(work, 'results', '0.json'))).toBe(false);
 
     const replanned = await dynamicsCheckpointParams({ ...args, dir, step: 140 });
@@ -104,7 +106,9 @@ describe.skipIf(!have)(needs('dynamics checkpoints as executor tasks', have, 'co
     const before = await readFile(condition, 'utf8');
     try {
       await writeFile(condition, JSON.stringify({ ...JSON.parse(before), count: 41 }));
-      await expect(runTaskAt(other, 0, handlers)).rejects.toThrow(/the condition now gives other prompts at .* \(41 prompts, planned 40\) — did .*copy\.condition\.json change\?/);
+      await expect(runTaskAt(other, 0, handlers)).rejects.toThrow(
+        /the condition now gives other prompts at .* \(41 prompts, planned 40\) — did .*copy\.condition\.json change\?/,
+      );
       // planned now, the task has another key: a kept work folder's result for 40 prompts is never taken for it
       const now = await dynamicsCheckpointParams({ ...args, dir, step: 140 });
       expect(now.promptCount).toBe(41);

@@ -1,15 +1,6 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  ControlComparisonSchema,
-  type JsonValue,
-  OccamError,
-  ReducedModelSchema,
-  SpecSchema,
-  type Spec,
-  type TaskHandler,
-  zodProblem,
-} from '@occam/core';
+import { ControlComparisonSchema, type JsonValue, OccamError, ReducedModelSchema, SpecSchema, type Spec, type TaskHandler, zodProblem } from '@occam/core';
 import { z } from 'zod';
 import { BehaviourSchema, type BehaviourInput } from '../behaviour/schema.js';
 import { loadCondition } from '../condition/loadCondition.js';
@@ -137,17 +128,15 @@ export function checkpointReductionOf(value: JsonValue, where: string, planned: 
 }
 
 /** The task of checkpoint `index` (folder `dir`, `step`), its inputs' fingerprints taken now. */
-export async function dynamicsCheckpointParams(
-  args: {
-    dir: string;
-    step: number;
-    condition: string | ConditionInput;
-    behaviour: string | BehaviourInput;
-    spec: Spec;
-    specFile?: string;
-    control: { kind: 'random-weights'; seed: number } | null;
-  },
-): Promise<DynamicsCheckpointParams> {
+export async function dynamicsCheckpointParams(args: {
+  dir: string;
+  step: number;
+  condition: string | ConditionInput;
+  behaviour: string | BehaviourInput;
+  spec: Spec;
+  specFile?: string;
+  control: { kind: 'random-weights'; seed: number } | null;
+}): Promise<DynamicsCheckpointParams> {
   const fingerprint = await modelFingerprint(args.dir);
   const prompts = await checkpointPrompts(args.dir, args.condition);
   return {
