@@ -133,7 +133,13 @@ def run_chunk_task(index, work):
     if work is None:
         raise RunError("--run-chunk needs --work-dir (the work folder simulate.py --executor slurm wrote)")
     ident = workfolder.read_args(work)
-    args, variants = parse(workfolder.argv_of(ident) + ["--out", workfolder.paths(work)["stage"]])
+    try:
+        args, variants = parse(workfolder.argv_of(ident) + ["--out", workfolder.paths(work)["stage"]])
+    except SystemExit:  # argparse has printed why (e.g. an input file gone) into the job log
+        task = workfolder.read_task(work, index)
+        workfolder.write_failure(work, task, "the work folder's arguments no longer parse (an input file moved or "
+                                             "changed?): see the job log")
+        raise
     fanout.run_task(work, index, args, variants, args.condition, condition_params(args), args.intervention_list)
 
 
@@ -176,8 +182,8 @@ def cli(argv=None):
         print("simulate.py: error: %s" % e, file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("simulate.py: interrupted; a submitted SLURM array keeps running (squeue --me, scancel JOBID); "
-              "rerun the same command to resume", file=sys.stderr)
+        print("simulate.py: interrupted; the same command resumes the run (with --executor slurm a submitted "
+              "array keeps running: squeue --me lists it, scancel JOBID ends it)", file=sys.stderr)
         return 130
 
 

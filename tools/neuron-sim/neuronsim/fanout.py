@@ -32,33 +32,34 @@ def _indexed(folders):
 def run_task(work, index, args, variants, cond_name, cond, interventions, log=sys.stderr):
     """Task `index` of `work`: the chunk's files into stage/ (temp folder, then rename), its variant's files when
     no other task has written them yet, then its result record. A chunk already staged is not simulated again."""
-    ident = W.read_args(work)
-    here = W.identity(args, variants)
-    if here["key"] != ident["key"]:
-        raise RunError("%s: the run's files changed since it was submitted (%s); run simulate.py again with a new "
-                       "--work-dir" % (W.paths(work)["args"], "; ".join(W._differences(ident, here)) or "hash differs"))
     task = W.read_task(work, index)
-    stage = W.paths(work)["stage"]
-    chunks = _indexed(runner.all_folders(args, variants, cond_name, cond, interventions, stage))
-    if index >= len(chunks):
-        raise RunError("task %d: the run has %d chunk(s)" % (index, len(chunks)))
-    _, folder, chunk = chunks[index]
-    if task["name"] != task_name(folder, chunk):
-        raise RunError("%s: task %d is %s, but these arguments make it %s"
-                       % (W.paths(work)["tasks"], index, task["name"], task_name(folder, chunk)))
     try:
+        ident = W.read_args(work)
+        here = W.identity(args, variants)
+        if here["key"] != ident["key"]:
+            raise RunError("the run's input files changed since it was submitted (%s): run simulate.py again with "
+                           "a new --work-dir" % ("; ".join(W.differences(ident, here)) or "the hash differs"))
+        stage = W.paths(work)["stage"]
+        chunks = _indexed(runner.all_folders(args, variants, cond_name, cond, interventions, stage))
+        if index >= len(chunks):
+            raise RunError("task %d: the run has %d chunk(s)" % (index, len(chunks)))
+        _, folder, chunk = chunks[index]
+        if task["name"] != task_name(folder, chunk):
+            raise RunError("task %d is %s, but the work folder's arguments make it %s"
+                           % (index, task["name"], task_name(folder, chunk)))
         if not os.path.exists(os.path.join(folder["vdir"], "variant.json")):
             runner.export_variant(dict(variant=folder["variant"], seed=args.seed, swc=args.swc,
                                        vdir=folder["vdir"], vdir_name=folder["vname"]))
         os.makedirs(folder["cdir"], exist_ok=True)
-        cost = dict(cpu_seconds=None, wall_seconds=None)
+        cost = dict(cpu_seconds=None, wall_seconds=None)  # unknown when an earlier attempt staged the chunk
         if not os.path.isdir(chunk["chunk_dir"]):
             res = runner.run_chunk(chunk)
             cost = dict(cpu_seconds=res["cpu"], wall_seconds=res["wall"])
         W.write_result(work, task, n_trials=chunk["n"], **cost)
-    except Exception as e:  # recorded for the submitting process's summary, then the task fails
-        W.write_failure(work, task, "%s: %s" % (type(e).__name__, e))
-        traceback.print_exc(file=log)
+    except Exception as e:  # recorded for the submitting process's summary; the traceback goes to the job log
+        W.write_failure(work, task, "%s: %s" % (type(e).__name__, e) if not isinstance(e, RunError) else str(e))
+        if not isinstance(e, RunError):
+            traceback.print_exc(file=log)
         raise RunError("task %d (%s) failed: %s" % (index, task["name"], e))
     print("[neuron-sim] task %d (%s): %d trial(s) written to %s" % (index, task["name"], chunk["n"],
                                                                       chunk["chunk_dir"]), file=log, flush=True)

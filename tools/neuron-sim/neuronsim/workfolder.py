@@ -88,7 +88,8 @@ def argv_of(ident):
     return argv
 
 
-def _differences(old, new):
+def differences(old, new):
+    """What differs between two runs' identities, as the options a user would change."""
     flags = dict(_OPTIONS)
     out = []
     for key in sorted(set(old.get("options", {})) | set(new["options"])):
@@ -123,7 +124,7 @@ def claim(work, out, ident):
         except (OSError, ValueError) as e:
             raise RunError("%s: cannot read (%s); delete the work folder %s and run again" % (p["args"], e, work))
         if old.get("key") != ident["key"]:
-            diff = _differences(old, ident)
+            diff = differences(old, ident)
             raise RunError("--work-dir %s holds the chunks of other arguments (hash %s, these are %s): %s. "
                            "Use another --work-dir, or delete this one to start over"
                            % (work, str(old.get("key"))[:12], ident["key"][:12],
