@@ -112,7 +112,7 @@ def run(args, variants, cond_name, cond, interventions, executor, work, log=sys.
              len(tasks) - len(needed), len(needed) - len(first)), file=log, flush=True)
     t0 = time.time()
     if first:
-        executor.run(tasks, pending)
+        executor.run(needed, pending)
     left = pending()
     if left:  # an executor returns only when every task is done or it has given up; this is the safety net
         raise RunError("%d chunk(s) have no result in %s: run the same command again to run only those"

@@ -93,12 +93,20 @@ class SlurmExecutor:
             job = self._submit(script, indices, attempt)
             self._say("submitted SLURM job %s: array %s (attempt %d of %d)"
                       % (job, array_spec(indices), attempt + 1, self.retries + 1))
-            self._wait(job, lambda: not pending())
+            self._wait(job, lambda: self._progress(len(tasks), pending()))
             missing = pending()
             if missing:
                 self._say("SLURM job %s: %d task(s) without a result: %s"
                           % (job, len(missing), array_spec([t["index"] for t in missing])))
             attempt += 1
+
+    def _progress(self, total, missing):
+        """Whether every task is done; says so when the count of done tasks has changed (a long run shows life)."""
+        done = total - len(missing)
+        if done != getattr(self, "_done", None):
+            self._done = done
+            self._say("%d/%d chunk(s) done" % (done, total))
+        return not missing
 
     def _submit(self, script, indices, attempt):
         argv = ["sbatch", "--parsable", "--array=%s" % array_spec(indices),
