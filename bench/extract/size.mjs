@@ -8,7 +8,7 @@
 //     ratio = occam tokens/s ÷ plain-forward tokens/s from median wall seconds (target >= 0.9); cpu_ratio = the same
 //     from median process CPU seconds, steadier than wall time on a shared, loaded machine
 //   extract NAME seconds …                                 every repeat, both sides
-//   extract NAME cli_rss prompts=N peak_rss_mb=… rss_per_model=… seconds=…   `occam lm extract` (built CLI) per count
+//   extract NAME cli_rss prompts=N peak_rss_mb=… rss_per_model=… extract_rss_mb=… seconds=…   `occam lm extract` (built CLI) per count
 //
 // Throughput: two child processes started from this script (this file with --side=occam / --side=ort) read the
 // same prompts.json (occam's loadCondition, every prompt the same length, so no padding) and stay up after one
@@ -21,7 +21,10 @@
 // peak_rss_mb on the first line is the occam child's maxRSS after its repeats. model_mb = the ONNX file plus its
 // external data file. cli_rss runs the real command, `occam lm extract --model DIR --condition … --out TMP`,
 // once per --rss-counts value (onnxruntime's default threads: the command has no thread option), and reports
-// the peak RSS from the command's own --json summary (peakRssBytes).
+// the whole process's peak RSS (GNU time's %M, the kernel's maxrss: loading, extraction and writing the
+// Dataset) as peak_rss_mb, and the command's own --json summary figure (peakRssBytes, sampled after each forward
+// pass, so it misses the writing) as extract_rss_mb. Without /usr/bin/time peak_rss_mb is the summary's figure
+// and the line says so (whole_process=no).
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -198,16 +201,21 @@ async function main(modelDir, name) {
       const cond = join(dir, `condition-${n}.json`);
       writeFileSync(cond, JSON.stringify({ ...condition, count: n }));
       const t0 = performance.now();
-      const { stdout } = await promisify(execFile)(
-        process.execPath,
-        [cli, 'lm', 'extract', '--model', modelDir, '--condition', cond, '--behaviour', 'next-token-correct', '--out', join(dir, `ds-${n}`), '--json'],
+      const command = [cli, 'lm', 'extract', '--model', modelDir, '--condition', cond, '--behaviour', 'next-token-correct', '--out', join(dir, `ds-${n}`), '--json'];
+      const timed = existsSync('/usr/bin/time');
+      const { stdout, stderr } = await promisify(execFile)(
+        timed ? '/usr/bin/time' : process.execPath,
+        timed ? ['-f', 'occam-size-maxrss-kb=%M', process.execPath, ...command] : command,
         { maxBuffer: 1 << 26 },
       );
       const seconds = (performance.now() - t0) / 1000;
       const summary = JSON.parse(stdout.trim().split('\n').pop());
-      const rss = summary.peakRssBytes / 2 ** 20;
+      const extractRss = summary.peakRssBytes / 2 ** 20;
+      const kb = /occam-size-maxrss-kb=(\d+)/.exec(stderr)?.[1];
+      const rss = kb ? Number(kb) / 1024 : extractRss;
       console.log(
-        `extract ${name} cli_rss prompts=${n} peak_rss_mb=${f(rss)} rss_per_model=${(rss / modelMB).toFixed(2)} seconds=${f(seconds, 1)} atoms=${summary.atoms?.length ?? summary.atoms}`,
+        `extract ${name} cli_rss prompts=${n} peak_rss_mb=${f(rss)} rss_per_model=${(rss / modelMB).toFixed(2)} extract_rss_mb=${f(extractRss)} ` +
+          `seconds=${f(seconds, 1)} atoms=${summary.atoms?.length ?? summary.atoms}${kb ? '' : ' whole_process=no'}`,
       );
       rmSync(join(dir, `ds-${n}`), { recursive: true, force: true });
     }
