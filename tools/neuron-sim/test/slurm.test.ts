@@ -112,7 +112,9 @@ describe.skipIf(!hasSinfo || !hasNeuron)(
       const args = [...run, '--executor', 'slurm', '--slurm-poll', '0.5', '--slurm-retries', '0', '--slurm-python', killOnce, '--work-dir', work, '--out', out];
       const failed = simulateRun(args, env);
       expect(failed.code).toBe(1);
-      expect(failed.stderr).toMatch(/--executor slurm: 1 of 3 chunk task\(s\) failed 1 time\(s\):\n {2}task 2 \(v1\/C2\/run_0002\): no result and no failure recorded: killed\? see .*_2\.out/);
+      expect(failed.stderr).toMatch(
+        /--executor slurm: 1 of 3 chunk task\(s\) failed 1 time\(s\):\n {2}task 2 \(v1\/C2\/run_0002\): no result and no failure recorded: killed\? see .*_2\.out/,
+      );
       expect(failed.stderr).toMatch(/run the same command with the same --work-dir to run only the rest/);
       expect(failed.stderr).not.toMatch(/Traceback/);
       expect(existsSync(join(out, 'v1/C2/run_0000'))).toBe(false); // nothing merged from a run that failed
