@@ -201,7 +201,20 @@ async function main(modelDir, name) {
       const cond = join(dir, `condition-${n}.json`);
       writeFileSync(cond, JSON.stringify({ ...condition, count: n }));
       const t0 = performance.now();
-      const command = [cli, 'lm', 'extract', '--model', modelDir, '--condition', cond, '--behaviour', 'next-token-correct', '--out', join(dir, `ds-${n}`), '--json'];
+      const command = [
+        cli,
+        'lm',
+        'extract',
+        '--model',
+        modelDir,
+        '--condition',
+        cond,
+        '--behaviour',
+        'next-token-correct',
+        '--out',
+        join(dir, `ds-${n}`),
+        '--json',
+      ];
       const timed = existsSync('/usr/bin/time');
       const { stdout, stderr } = await promisify(execFile)(
         timed ? '/usr/bin/time' : process.execPath,

@@ -31,7 +31,10 @@ function planted(inputs: 'float32' | 'uint16', target: 'uint8' | 'float32'): Dat
   const B = 5;
   let x = 12345;
   const next = () => (x = (x * 1103515245 + 12345) % 2147483648);
-  const inp = inputs === 'float32' ? Float32Array.from({ length: A * N * B }, () => next() / 2 ** 31 - 0.5) : Uint16Array.from({ length: A * N * B }, () => next() % 60000);
+  const inp =
+    inputs === 'float32'
+      ? Float32Array.from({ length: A * N * B }, () => next() / 2 ** 31 - 0.5)
+      : Uint16Array.from({ length: A * N * B }, () => next() % 60000);
   const tgt = target === 'uint8' ? Uint8Array.from({ length: N * B }, () => next() % 2) : Float32Array.from({ length: N * B }, () => next() / 2 ** 20);
   const scored = Uint8Array.from({ length: N * B }, () => (next() % 3 ? 1 : 0));
   return createDataset(
@@ -96,7 +99,9 @@ describe('writeDatasetStreamed', () => {
         // uneven blocks, the last of one trial
         await stream(streamed, ds, [3, 1, 2, 1], { compress });
         const names = files(whole);
-        expect(names).toEqual(compress ? ['inputs.npy.gz', 'manifest.json', 'scored.npy.gz', 'target.npy.gz'] : ['inputs.npy', 'manifest.json', 'scored.npy', 'target.npy']);
+        expect(names).toEqual(
+          compress ? ['inputs.npy.gz', 'manifest.json', 'scored.npy.gz', 'target.npy.gz'] : ['inputs.npy', 'manifest.json', 'scored.npy', 'target.npy'],
+        );
         expect(files(streamed)).toEqual(names);
         for (const name of names) expect(readFileSync(join(streamed, name)).equals(readFileSync(join(whole, name))), name).toBe(true);
         const back = await readDataset(streamed);

@@ -92,7 +92,9 @@ export function concatenateManifests(parts: DatasetManifest[], options: { perTri
     nTrials,
     nBins,
     ...(first.trialIds ? { trialIds: parts.flatMap((p) => p.trialIds!) } : {}),
-    ...(first.trialFeatures ? { trialFeatures: Object.fromEntries(Object.keys(first.trialFeatures).map((k) => [k, parts.flatMap((p) => p.trialFeatures![k])])) } : {}),
+    ...(first.trialFeatures
+      ? { trialFeatures: Object.fromEntries(Object.keys(first.trialFeatures).map((k) => [k, parts.flatMap((p) => p.trialFeatures![k])])) }
+      : {}),
     metadata,
   });
 }

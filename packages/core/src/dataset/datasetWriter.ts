@@ -93,8 +93,7 @@ export async function writeDatasetStreamed(
             checkBlock('target', block.target, target.dtype, n * nBins);
             checkBlock('scored', block.scored, 'uint8', n * nBins);
             const run = n * nBins;
-            for (let a = 0; a < A; a++)
-              await writeRun(handles[0], block.inputs, a * run, run, inputs.header.length + (a * N + trials) * nBins * inputs.bytes);
+            for (let a = 0; a < A; a++) await writeRun(handles[0], block.inputs, a * run, run, inputs.header.length + (a * N + trials) * nBins * inputs.bytes);
             await writeRun(handles[1], block.target, 0, run, target.header.length + trials * nBins * target.bytes);
             await writeRun(handles[2], block.scored, 0, run, scored.header.length + trials * nBins);
             trials += n;

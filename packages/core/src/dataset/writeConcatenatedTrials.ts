@@ -31,7 +31,10 @@ export async function writeConcatenatedTrials(
   let part: Dataset | null = await readDataset(partDirs[0]);
   const inputsType = dtypeOf(part.inputs);
   const targetType = dtypeOf(part.target);
-  if ((inputsType !== 'uint8' && inputsType !== 'uint16' && inputsType !== 'float32') || (targetType !== 'uint8' && targetType !== 'uint16' && targetType !== 'float32'))
+  if (
+    (inputsType !== 'uint8' && inputsType !== 'uint16' && inputsType !== 'float32') ||
+    (targetType !== 'uint8' && targetType !== 'uint16' && targetType !== 'float32')
+  )
     throw new OccamError(`${partDirs[0]}: arrays of dtype ${inputsType} / ${targetType} cannot be concatenated`);
   const counts: ConcatenatedCounts = { scoredBins: 0, positiveScoredBins: 0 };
   await writeDatasetStreamed(
