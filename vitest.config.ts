@@ -33,6 +33,7 @@ const acceptanceTests = [
   'packages/core/test/outputSafety.test.ts',
   // whole searches, reductions and dynamics
   'packages/core/test/search.test.ts',
+  'packages/core/test/vacuousRankOne.test.ts', // two searches on a planted cell (~7 s)
   'packages/core/test/plantedRecovery.test.ts',
   'packages/core/test/bootstrap.test.ts',
   'packages/core/test/model.test.ts',

@@ -213,11 +213,22 @@ export function coefficientIndex(column: number): number {
 }
 
 /**
+ * A rank-1 (separable) filter with one spatial value or one temporal basis function is no constraint: every K × 1
+ * or 1 × J filter is rank 1. Such a spec is fitted as the full filter — an alternation would only fit a redundant
+ * scale per group (and its ridge on both factors would act as a group norm, not the spec's ridge) — and counted as
+ * one, without a parameter for a scale that does not exist.
+ */
+export function rankOneIsVacuous(shape: Pick<ColumnShape, 'K' | 'J'>): boolean {
+  return shape.K === 1 || shape.J === 1;
+}
+
+/**
  * Free parameters of the model, intercept included: a full filter has K·J weights per group, a separable
  * (rank-1) one K + J (the scale shared by its two factors is counted twice: the convention of the published
  * method, kept so parameter counts compare across files).
  */
 export function parameterCount(shape: ColumnShape, structure: 'separable' | 'full'): number {
+  if (rankOneIsVacuous(shape)) structure = 'full';
   const perGroup = structure === 'separable' ? shape.K + shape.J : shape.K * shape.J;
   return 1 + shape.G * perGroup + shape.H;
 }

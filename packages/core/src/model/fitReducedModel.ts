@@ -1,6 +1,6 @@
 import type { Dataset } from '../dataset/dataset.js';
 import { buildDesign, type Design } from '../design/buildDesign.js';
-import { buildLayout, parameterCount, type DesignLayout } from '../design/layout.js';
+import { buildLayout, parameterCount, rankOneIsVacuous, type DesignLayout } from '../design/layout.js';
 import { zodProblem } from '../errors.js';
 import { familyOps } from '../glm/families.js';
 import { fitGlm } from '../glm/fitGlm.js';
@@ -47,7 +47,7 @@ interface CoreFit {
  */
 function fitCore(spec: Spec, layout: DesignLayout, data: GlmData, diagnose: boolean, init?: Float64Array): CoreFit {
   const penalty = designPenalty(spec, layout);
-  const fullIsModel = spec.structure === 'full' || (layout.K === 1 && layout.J === 1);
+  const fullIsModel = spec.structure === 'full' || rankOneIsVacuous(layout);
   const full = fitGlm(data, {
     family: spec.family,
     penalty,

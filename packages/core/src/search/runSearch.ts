@@ -1,5 +1,6 @@
 import type { Dataset } from '../dataset/dataset.js';
 import type { Atom } from '../dataset/schema.js';
+import { buildLayout, rankOneIsVacuous } from '../design/layout.js';
 import { fitReducedModel } from '../model/fitReducedModel.js';
 import { SpecSchema, type Spec } from '../spec/schema.js';
 import { CandidatePool } from './candidatePool.js';
@@ -105,6 +106,17 @@ export async function runSearch(ds: Dataset, optionsInput: SearchOptionsInput, h
   const done = new Map<string, Candidate>();
   const checkpoint = hooks.checkpoint ? await SearchCheckpoint.open(hooks.checkpoint, searchFingerprint(ds, options)) : null;
   for (const c of checkpoint?.resumed ?? []) done.set(c.key, c);
+  const structurePlan = plans.find((p) => p.kind === 'structure');
+  /**
+   * Where no group has more than one spatial value (or the temporal basis one function), rank 1 constrains
+   * nothing and 'full' is the same model as 'separable' (fitted as the full filter either way): the structure
+   * family stays at its first level, so the candidate is scored once and the family is not counted as used.
+   */
+  const canonicalLevels = (levels: Levels): Levels => {
+    if (!structurePlan || levels[structurePlan.name] === 0) return levels;
+    const layout = buildLayout(specOf(plans, levels, options), ds.manifest.atoms);
+    return rankOneIsVacuous(layout) ? { ...levels, [structurePlan.name]: 0 } : levels;
+  };
   const pool: CandidateScorer = hooks.executor ? executorScorer(ds, hooks.executor) : await CandidatePool.start(ds, hooks.threads);
   try {
     return await searchWith(pool);
@@ -116,7 +128,8 @@ export async function runSearch(ds: Dataset, optionsInput: SearchOptionsInput, h
     let fits = 0;
     let expected = 0;
     /** Score level sets not yet known (on the pool's threads), in order; the checkpoint gets them in that order. */
-    const evaluateAll = async (list: Levels[], strategy: string): Promise<Candidate[]> => {
+    const evaluateAll = async (proposed: Levels[], strategy: string): Promise<Candidate[]> => {
+      const list = proposed.map(canonicalLevels);
       const keys = list.map((levels) => keyOf(plans, levels));
       const fresh = new Map<string, Promise<Candidate>>();
       keys.forEach((key, i) => {
@@ -150,7 +163,7 @@ export async function runSearch(ds: Dataset, optionsInput: SearchOptionsInput, h
       ds,
       plans,
       options,
-      keyOf: (levels) => keyOf(plans, levels),
+      keyOf: (levels) => keyOf(plans, canonicalLevels(levels)),
       rankValue: (c) => rankValue(c, options.rankBy),
     };
     // Each strategy proposes batches and sees their scores; every candidate is scored once, on the same folds.

@@ -1,4 +1,5 @@
 import type { Atom } from '../dataset/schema.js';
+import { buildLayout, rankOneIsVacuous } from '../design/layout.js';
 import { SpecSchema, type Spec } from './schema.js';
 
 export interface SpecAblation {
@@ -27,6 +28,7 @@ export function specAblations(spec: Spec, atoms: Atom[]): SpecAblation[] {
       variant(`without the ${g}=${v} group`, { exclude: { ...spec.exclude, [g]: [...already, v] } });
     }
   }
-  if (spec.structure === 'separable') variant('full (non-separable) filter', { structure: 'full' });
+  // Where rank 1 constrains nothing (one spatial value or one temporal function) the full filter is the same model.
+  if (spec.structure === 'separable' && !rankOneIsVacuous(buildLayout(spec, atoms))) variant('full (non-separable) filter', { structure: 'full' });
   return out;
 }

@@ -41,8 +41,9 @@ export function stepwiseSelection(direction: 'forward' | 'backward'): SearchStra
               done = true;
               return null;
             }
-            levels = moves[best];
             current = scored[best];
+            // The scored candidate's levels, not the proposal's: the search may have canonicalised them.
+            levels = { ...current.levels };
           }
           path.push(current.key);
           moves = movesFrom(levels);
