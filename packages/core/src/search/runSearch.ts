@@ -127,29 +127,35 @@ export async function runSearch(ds: Dataset, optionsInput: SearchOptionsInput, h
   async function searchWith(pool: CandidateScorer): Promise<SearchResult> {
     let fits = 0;
     let expected = 0;
-    /** Score level sets not yet known (on the pool's threads), in order; the checkpoint gets them in that order. */
+    /**
+     * Score level sets not yet known (on the pool's threads) and return them in order. Strategies walk at the
+     * same time, so a candidate another strategy already has in flight is awaited, not scored again; the
+     * checkpoint gets each candidate once, as it finishes.
+     */
+    const inFlight = new Map<string, Promise<Candidate>>();
+    let appended = Promise.resolve();
     const evaluateAll = async (proposed: Levels[], strategy: string): Promise<Candidate[]> => {
       const list = proposed.map(canonicalLevels);
       const keys = list.map((levels) => keyOf(plans, levels));
-      const fresh = new Map<string, Promise<Candidate>>();
       keys.forEach((key, i) => {
-        if (done.has(key) || fresh.has(key)) return;
+        if (done.has(key) || inFlight.has(key)) return;
         const levels = { ...list[i] };
         const spec = specOf(plans, levels, options);
-        fresh.set(
+        inFlight.set(
           key,
           pool.score(spec, intervals).then((score) => {
             fits++;
             hooks.onProgress?.(fits, Math.max(expected, fits));
-            return { key, levels, spec, ...score, familiesUsed: plans.filter((p) => levels[p.name] > 0).length, foundBy: [] };
+            const candidate: Candidate = { key, levels, spec, ...score, familiesUsed: plans.filter((p) => levels[p.name] > 0).length, foundBy: [] };
+            done.set(key, candidate);
+            inFlight.delete(key);
+            if (checkpoint) appended = appended.then(() => checkpoint.append({ ...candidate, foundBy: [strategy] }));
+            return candidate;
           }),
         );
       });
-      for (const [key, promise] of fresh) {
-        const candidate = await promise;
-        done.set(key, candidate);
-        await checkpoint?.append({ ...candidate, foundBy: [strategy] });
-      }
+      await Promise.all(keys.map((key) => inFlight.get(key)));
+      await appended;
       return keys.map((key) => {
         const c = done.get(key)!;
         if (!c.foundBy.includes(strategy)) c.foundBy.push(strategy);
@@ -167,16 +173,27 @@ export async function runSearch(ds: Dataset, optionsInput: SearchOptionsInput, h
       rankValue: (c) => rankValue(c, options.rankBy),
     };
     // Each strategy proposes batches and sees their scores; every candidate is scored once, on the same folds.
-    for (const strategy of hooks.strategies ?? strategiesNamed(options.strategies)) {
-      const walk = strategy.start(context);
-      let scored: Candidate[] | null = null;
-      for (let batch = walk.next(null); batch !== null; batch = walk.next(scored)) {
-        expected += batch.length;
-        scored = await evaluateAll(batch, strategy.name);
-      }
-      paths[strategy.name] = walk.path();
+    // The strategies walk at the same time (each walk depends only on its own proposals' scores, so the result
+    // is the one a walk after another gives): one strategy's small batches then no longer leave threads idle.
+    const strategies = hooks.strategies ?? strategiesNamed(options.strategies);
+    const walked = await Promise.all(
+      strategies.map(async (strategy) => {
+        const walk = strategy.start(context);
+        let scored: Candidate[] | null = null;
+        for (let batch = walk.next(null); batch !== null; batch = walk.next(scored)) {
+          expected += batch.length;
+          scored = await evaluateAll(batch, strategy.name);
+        }
+        return walk;
+      }),
+    );
+    walked.forEach((walk, i) => {
+      paths[strategies[i].name] = walk.path();
       groupLasso = walk.report?.().groupLasso ?? groupLasso;
-    }
+    });
+    // Credited in strategy order, as a walk after another would have credited them.
+    const order = strategies.map((st) => st.name);
+    for (const c of done.values()) c.foundBy.sort((a, b) => order.indexOf(a) - order.indexOf(b));
     const tol = options.tolerance;
 
     // Fewest parameters first; at equal size, fewer families (an equal partition reached with less is simpler).
