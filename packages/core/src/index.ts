@@ -120,7 +120,7 @@ export { checkReducedModel, checkFilterSampleCounts } from './model/modelFile.js
 export { checkModelForDataset } from './model/checkModelForDataset.js';
 export { readSpecFile } from './spec/readSpecFile.js';
 export { candidatesBesideControl } from './search/candidatesBesideControl.js';
-export { ControlComparisonSchema, compareWithControl, CONTROL_WARNING_SHARE, type ControlComparison } from './model/controlComparison.js';
+export { ControlComparisonSchema, compareWithControl, answerReadingWarning, CONTROL_WARNING_SHARE, type ControlComparison } from './model/controlComparison.js';
 export { validationPlan, type PlanFold } from './bound/validationPlan.js';
 export { fitRichGlm, type RichGlmOptions, type RichGlmResult, type RichGlmDescription, type RichGlmFold } from './bound/richGlm.js';
 export {

@@ -40,7 +40,7 @@ export const ControlComparisonSchema = z.object({
 });
 export type ControlComparison = z.infer<typeof ControlComparisonSchema>;
 
-/** The share of the system's gain at which the control's gain means "these atoms read the answer". */
+/** The share of the system's gain at which the control's gain (above 0 with its interval) means "these atoms read the answer". */
 export const CONTROL_WARNING_SHARE = 0.5;
 
 const stratifiedGain = (i: Interval): Interval => ({
@@ -62,6 +62,25 @@ function eventRate(set: ScoredRows): number | null {
 }
 
 /**
+ * The warning that the atoms read the answer: the control reaches at least CONTROL_WARNING_SHARE of the system's
+ * gain in a figure *and* its own gain there lies above 0 with its interval. A control estimate at half the gain
+ * whose interval holds 0 says only that the selectivity is uncertain, which the selectivity's interval shows.
+ */
+export function answerReadingWarning(
+  kind: string,
+  controlShare: Record<'bitsPerEvent' | 'stratifiedAuroc', number | null>,
+  controlGains: Record<'bitsPerEvent' | 'stratifiedAuroc', Interval>,
+): string | null {
+  const high = (['bitsPerEvent', 'stratifiedAuroc'] as const).filter((k) => {
+    const s = controlShare[k];
+    return s !== null && s >= CONTROL_WARNING_SHARE && (controlGains[k].low ?? -Infinity) > 0;
+  });
+  if (high.length === 0) return null;
+  const parts = high.map((k) => `${Math.round(100 * controlShare[k]!)} % of the gain in ${k === 'bitsPerEvent' ? 'bits/event' : 'stratified AUROC'}`);
+  return `the ${kind} control reaches ${parts.join(' and ')}: these atoms predict the behaviour whatever the weights — they probably read the answer`;
+}
+
+/**
  * Compare a system's held-out predictions with its control's on the same trials (pairedBootstrap: one draw
  * of prompts scores both). The control's own behaviour is its own (a random network is rarely "correct").
  */
@@ -79,10 +98,7 @@ export function compareWithControl(
     bitsPerEvent: share(ctl.bitsPerEvent.estimate, sys.bitsPerEvent.estimate),
     stratifiedAuroc: share(ctl.stratifiedAuroc.estimate, sys.stratifiedAuroc.estimate),
   };
-  const high = Object.entries(controlShare).filter(([, s]) => s !== null && s >= CONTROL_WARNING_SHARE);
-  const warning = high.length
-    ? `the ${about.kind} control reaches ${high.map(([k, s]) => `${Math.round(100 * s!)} % of the gain in ${k === 'bitsPerEvent' ? 'bits/event' : 'stratified AUROC'}`).join(' and ')}: these atoms predict the behaviour whatever the weights — they probably read the answer`
-    : null;
+  const warning = answerReadingWarning(about.kind, controlShare, ctl);
   return {
     control: about,
     gains: { system: sys, control: ctl },
