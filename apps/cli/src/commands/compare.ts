@@ -62,7 +62,9 @@ export function compareText(r: CompareResult): string {
   const vi = r.variability.find((v) => v.intervals)?.intervals;
   if (vi) lines.push(`  [${Math.round(100 * vi.level)} % intervals over resamples of each system's held-out trials]`);
   for (const v of r.variability)
-    lines.push(`  ${v.a} vs ${v.b}: inputs ${share(v.inputShare, v.intervals?.inputShare)}, models ${share(v.modelShare, v.intervals?.modelShare)}`);
+    lines.push(
+      `  ${v.a} vs ${v.b}: inputs ${share(v.inputShare, v.intervals?.inputShare)}, models ${share(v.modelShare, v.intervals?.modelShare)}${v.intervals?.note ? ` (${v.intervals.note})` : ''}`,
+    );
   return lines.join('\n');
 }
 

@@ -276,7 +276,12 @@ export function compareModels(
         const split = variabilitySplit(response(simAA, wA), response(simBB, wB), response(simAB, wB), response(simBA, wA));
         input[b] = split.inputShare ?? NaN;
       });
-      const inputInterval = percentileInterval(input, level);
+      const resampled = percentileInterval(input, level);
+      // The input effect compares responses to two different trial sets, so resampling both adds their noise
+      // to it once more, while the model effect (one trial set, both models) cancels it. Where that bias puts
+      // the whole resampled range on one side of the estimate, the range is not an interval for it: none is given.
+      const biased = resampled !== null && point.inputShare !== null && (point.inputShare < resampled[0] || point.inputShare > resampled[1]);
+      const inputInterval = biased ? null : resampled;
       variability.push({
         a: A.name,
         b: B.name,
@@ -286,6 +291,9 @@ export function compareModels(
           resamples,
           inputShare: inputInterval,
           modelShare: inputInterval && [1 - inputInterval[1], 1 - inputInterval[0]],
+          ...(biased
+            ? { note: `resampled input shares ${(100 * resampled[0]).toFixed(0)}–${(100 * resampled[1]).toFixed(0)} % all lie on one side of the estimate: resampling biases this split, no interval` }
+            : {}),
         },
       });
     }

@@ -82,8 +82,10 @@ export const CompareResultSchema = z.object({
       /**
        * Percentile intervals over resamples of each system's held-out trials, the same resample feeding both
        * models run on those inputs; each trial's simulated response is kept, so the simulation noise is
-       * resampled with its trial. None for the response distance, which resampling biases upward. Absent in
-       * older files and where the datasets' bins differ.
+       * resampled with its trial. None for the response distance, which resampling biases upward. The input share
+       * is biased upward too (its effect compares two trial sets, so resampling adds their noise to it once more):
+       * where the whole resampled range lies on one side of the estimate, no interval is given and `note` says so.
+       * Absent in older files and where the datasets' bins differ.
        */
       intervals: z
         .object({
@@ -91,6 +93,8 @@ export const CompareResultSchema = z.object({
           resamples: z.number().int(),
           inputShare: z.tuple([z.number(), z.number()]).nullable(),
           modelShare: z.tuple([z.number(), z.number()]).nullable(),
+          /** Why the shares have no interval where resampling biased them (the resampled range excluded the estimate). */
+          note: z.string().optional(),
         })
         .optional(),
     }),
