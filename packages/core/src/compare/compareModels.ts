@@ -292,7 +292,9 @@ export function compareModels(
           inputShare: inputInterval,
           modelShare: inputInterval && [1 - inputInterval[1], 1 - inputInterval[0]],
           ...(biased
-            ? { note: `resampled input shares ${(100 * resampled[0]).toFixed(0)}–${(100 * resampled[1]).toFixed(0)} % all lie on one side of the estimate: resampling biases this split, no interval` }
+            ? {
+                note: `resampled input shares ${(100 * resampled[0]).toFixed(0)}–${(100 * resampled[1]).toFixed(0)} % all lie on one side of the estimate: resampling biases this split, no interval`,
+              }
             : {}),
         },
       });
