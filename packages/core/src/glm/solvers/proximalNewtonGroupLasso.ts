@@ -173,7 +173,7 @@ export function minimiseQuadraticModel(
   const SWEEPS_BEFORE_NEWTON = 50;
   for (let sweeps = 0; sweeps < 1000; ) {
     for (let k = 0; k < SWEEPS_BEFORE_NEWTON; k++, sweeps++) if (sweep()) return z;
-    if (newtonOnSupport(z, r, theta, g, H, q, blocks, free, lambda) && sweep()) return z;
+    if (newtonOnSupport(z, r, { theta, g, H, q, blocks, free, lambda }) && sweep()) return z;
   }
   return z;
 }
@@ -188,15 +188,10 @@ export function minimiseQuadraticModel(
 function newtonOnSupport(
   z: Float64Array,
   r: Float64Array,
-  theta: Float64Array,
-  g: Float64Array,
-  H: Float64Array,
-  q: number,
-  blocks: ModelBlock[],
-  free: number[],
-  lambda: number,
+  model: { theta: Float64Array; g: Float64Array; H: Float64Array; q: number; blocks: ModelBlock[]; free: number[]; lambda: number },
 ): boolean {
-  const model = (v: Float64Array): number => {
+  const { theta, g, H, q, blocks, free, lambda } = model;
+  const modelValue = (v: Float64Array): number => {
     let value = 0;
     for (let a = 0; a < q; a++) {
       const da = v[a] - theta[a];
@@ -242,7 +237,7 @@ function newtonOnSupport(
       M,
       grad.map((v) => -v),
     );
-    const before = model(z);
+    const before = modelValue(z);
     const slope = d.reduce((s, v, k) => s + v * grad[k], 0);
     if (!(slope < 0)) return false;
     let t = 1;
@@ -250,7 +245,7 @@ function newtonOnSupport(
     for (; t > 1e-10; t /= 2) {
       next = Float64Array.from(z);
       support.forEach((c, k) => (next[c] += t * d[k]));
-      if (model(next) <= before + 1e-4 * t * slope) break;
+      if (modelValue(next) <= before + 1e-4 * t * slope) break;
     }
     if (!(t > 1e-10)) return false;
     z.set(next);
