@@ -1,5 +1,5 @@
 export { OccamError, zodProblem } from './errors.js';
-export { OCCAM_VERSION } from './version.js';
+export { OCCAM_VERSION, FIT_REVISION } from './version.js';
 export { writeFileAtomic, writeDirectoryAtomic, versionStoreOf, currentVersionOf, type DirectoryWriteOptions } from './io/atomicWrite.js';
 export { checkOutputPath, type OutputKind, type OutputPathCheck } from './io/outputPath.js';
 export { FILE_CRASH_POINTS, DIRECTORY_CRASH_POINTS } from './io/crashPoint.js';

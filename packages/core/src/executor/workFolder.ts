@@ -5,6 +5,7 @@ import { OccamError, zodProblem } from '../errors.js';
 import { writeFileAtomic } from '../io/atomicWrite.js';
 import { checkOutputPath } from '../io/outputPath.js';
 import { type JsonValue, type TaskFile, TaskFileSchema, type TaskFailure, TaskFailureSchema, type TaskResult, TaskResultSchema } from './schema.js';
+import { FIT_REVISION } from '../version.js';
 
 /** A task as a fan-out describes it: a unique name, a kind a handler knows, and JSON parameters. */
 export interface TaskSpec {
@@ -58,7 +59,7 @@ export async function claimWorkFolder(path: string, check: { inputs: (string | u
 
 export function taskKey(kind: string, params: JsonValue): string {
   return createHash('sha256')
-    .update(JSON.stringify([kind, params]))
+    .update(JSON.stringify([kind, FIT_REVISION, params]))
     .digest('hex');
 }
 

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Dataset } from '../dataset/dataset.js';
 import { OccamError } from '../errors.js';
 import { CandidateSchema, type Candidate, type SearchOptions } from './schema.js';
+import { FIT_REVISION } from '../version.js';
 
 /**
  * A search checkpoint is JSON lines: one header naming the format and the fingerprint of what the scores
@@ -19,6 +20,7 @@ export type CheckpointHeader = z.infer<typeof CheckpointHeaderSchema>;
  */
 export function searchFingerprint(ds: Dataset, options: SearchOptions): string {
   const h = createHash('sha256');
+  h.update(`fit revision ${FIT_REVISION}`);
   h.update(JSON.stringify(ds.manifest));
   for (const a of [ds.inputs, ds.target, ds.scored]) h.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
   const { family, ridge, folds, seed, minLag, maxLag, history, exclude, ignoreAttributes } = options;
@@ -68,7 +70,7 @@ export class SearchCheckpoint {
     }
     if (parsedHeader.data.fingerprint !== fingerprint) {
       throw new OccamError(
-        `${file}: written for another dataset or other scoring options (family, ridge, folds, seed, lags, history, exclude, ignored attributes); delete it or name another checkpoint`,
+        `${file}: written for another dataset, other scoring options (family, ridge, folds, seed, lags, history, exclude, ignored attributes) or by an occam that fits candidates differently (this one: fit revision ${FIT_REVISION}); delete it or name another checkpoint`,
         { file },
       );
     }

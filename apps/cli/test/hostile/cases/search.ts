@@ -38,7 +38,7 @@ export const cases: HostileCase[] = [
       await writeFile(join(dir, 's.ckpt'), JSON.stringify({ format: 'occam.search-checkpoint', fingerprint: '0'.repeat(32) }) + '\n');
       return search(fx.dataset, '--checkpoint', 's.ckpt');
     },
-    expect: { exit: 1, stderr: [/s\.ckpt: written for another dataset or other scoring options/, /delete it or name another checkpoint/] },
+    expect: { exit: 1, stderr: [/s\.ckpt: written for another dataset, other scoring options/, /delete it or name another checkpoint/] },
     untouched: ['s.ckpt'],
   },
   {
