@@ -75,7 +75,9 @@ describe('search checkpoint', () => {
   it('refuses another search, a file that is not a checkpoint, and a damaged line that is not the last', async () => {
     const file = await fresh();
     await SearchCheckpoint.open(file, fingerprint);
-    await expect(SearchCheckpoint.open(file, 'e'.repeat(32))).rejects.toThrow(/written for another dataset, other scoring options .* or by an occam that fits candidates differently/);
+    await expect(SearchCheckpoint.open(file, 'e'.repeat(32))).rejects.toThrow(
+      /written for another dataset, other scoring options .* or by an occam that fits candidates differently/,
+    );
     const other = await fresh();
     await writeFile(other, '\n{"format": "occam.search"}\n');
     await expect(SearchCheckpoint.open(other, fingerprint)).rejects.toThrow(/search\.ckpt\.jsonl:2: not a search checkpoint \(no header line\)/);
