@@ -26,7 +26,11 @@ export function zodProblem(file: string, error: ZodError, schema?: ZodType): Occ
       });
       return `  ${path}: unknown key${issue.keys.length > 1 ? 's' : ''} ${told.join(', ')}${known.length ? `; known here: ${known.join(', ')}` : ''}`;
     }
-    if (issue.code === 'invalid_union' && issue.errors.length > 0) return `  ${path}: ${unionAlternatives(issue.errors)}`;
+    if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+      // A union's own description (its forms, with an example) says more than what each form missed.
+      const wanted = schema ? descriptionAt(schema, issue.path) : undefined;
+      return `  ${path}: ${unionAlternatives(issue.errors)}${wanted ? `\n    expected ${wanted}` : ''}`;
+    }
     return `  ${path}: ${issue.message}`;
   });
   const more = error.issues.length > 5 ? `\n  … and ${error.issues.length - 5} more` : '';
@@ -60,6 +64,37 @@ function unionAlternatives(members: { path: PropertyKey[]; message: string; code
 function knownKeysAt(schema: ZodType, path: PropertyKey[]): string[] {
   const objects = objectsAt(schema, path);
   return [...new Set(objects.flatMap((o) => Object.keys(o)))].sort();
+}
+
+/** The description of the schema at `path` (through wrappers, arrays, objects and union members), if it has one. */
+function descriptionAt(schema: ZodType, path: PropertyKey[]): string | undefined {
+  if (path.length === 0 && schema.description) return schema.description;
+  const def = (schema as unknown as { _zod: { def: Record<string, unknown> } })._zod.def;
+  switch (def.type) {
+    case 'optional':
+    case 'nullable':
+    case 'default':
+    case 'prefault':
+    case 'readonly':
+    case 'catch':
+      return descriptionAt(def.innerType as ZodType, path);
+    case 'pipe':
+      return descriptionAt(def.in as ZodType, path);
+    case 'union':
+      for (const o of def.options as ZodType[]) {
+        const found = descriptionAt(o, path);
+        if (found) return found;
+      }
+      return undefined;
+    case 'array':
+      return typeof path[0] === 'number' ? descriptionAt(def.element as ZodType, path.slice(1)) : undefined;
+    case 'object': {
+      const next = path.length ? (def.shape as Shape)[String(path[0])] : undefined;
+      return next ? descriptionAt(next, path.slice(1)) : undefined;
+    }
+    default:
+      return undefined;
+  }
 }
 
 type Shape = Record<string, ZodType>;

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { AttributeBasisSchema, TemporalBasisSchema } from '../bases/schema.js';
 
 /** Group atoms by a categorical attribute's value, or by bins of a numeric attribute (edges, left-closed). */
-export const GroupingSchema = z.union([z.string().min(1), z.strictObject({ attribute: z.string().min(1), edges: z.array(z.number()).min(2) })]);
+export const GroupingSchema = z
+  .union([z.string().min(1), z.strictObject({ attribute: z.string().min(1), edges: z.array(z.number()).min(2) })])
+  .describe('an attribute\'s name, e.g. "type", or bins of a numeric attribute, e.g. { "attribute": "distance", "edges": [0, 200, 400, 1000] }');
 
 export const FamilySchema = z.enum(['bernoulli', 'poisson', 'gaussian']);
 export type Family = z.infer<typeof FamilySchema>;
