@@ -67,9 +67,13 @@ export function searchTable(r: SearchResult): string {
     r.options.sufficientBy ?? 'auroc'
   ];
   const suff = r.sufficiency;
+  // Two figures on purpose, said once: a reader otherwise sees two different "best" candidates.
+  lines.push(
+    '',
+    `(the front and ◀ best rank by ${rank}; sufficiency is judged on ${decided}${suff && 'reference' in suff ? ', against the candidate best on that figure' : ''} — --rank-by and --sufficient-by choose them)`,
+  );
   if (suff?.method === 'bootstrap') {
     lines.push(
-      '',
       `minimal sufficient model (fewest parameters not significantly worse than the best on ${decided}: one-sided paired bootstrap over trials, α = ${suff.alpha}, ${suff.resamples} resamples; best: ${suff.reference}): ${r.minimal}`,
     );
     const screened = suff.examined.filter((e) => e.verdict === 'screened out').length;
@@ -90,7 +94,7 @@ export function searchTable(r: SearchResult): string {
           : ` (upper ${Math.round((1 - suff.alpha) * 100)} % bound ${e.upper.toFixed(4)})`;
     for (const e of shown)
       lines.push(`  ${e.key} (${e.parameters} parameters): ${e.verdict}${e.difference === null ? '' : `, Δ ${e.difference.toFixed(4)}`}${paired(e)}`);
-  } else lines.push('', `minimal sufficient model (fewest parameters with ${decided} within ${r.options.tolerance} of the best): ${r.minimal}`);
+  } else lines.push(`minimal sufficient model (fewest parameters with ${decided} within ${r.options.tolerance} of the best): ${r.minimal}`);
   if (r.options.includeReadoutAtoms)
     lines.push(
       "note: candidates may use atoms that read the behaviour's own readout (--include-readout-atoms): they decompose the answer and predict it whatever the weights",
