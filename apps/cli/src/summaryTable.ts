@@ -116,9 +116,10 @@ function lookupGain(m: MetricBlock): string[] | null {
   if (linkDiff === 0) return null;
   const iv = m.intervals?.lookup;
   const out = [`${fi((g * (lk.logLikPerBin - m.psth.logLikPerBin)) / linkDiff, iv?.bitsPerEventOverPsth)} bits/event`];
-  if (lk.auroc !== null && m.psth.auroc !== null) out.push(`ΔAUROC ${f(lk.auroc - m.psth.auroc)}`);
+  const paired = m.intervals?.lookupMinusPsth;
+  if (lk.auroc !== null && m.psth.auroc !== null) out.push(`ΔAUROC ${fi(lk.auroc - m.psth.auroc, paired?.auroc)}`);
   const s = m.stratifiedAuroc;
-  if (s?.lookup !== undefined && s.lookup !== null && s.psth !== null) out.push(`Δ stratified AUROC ${f(s.lookup - s.psth)}`);
+  if (s?.lookup !== undefined && s.lookup !== null && s.psth !== null) out.push(`Δ stratified AUROC ${fi(s.lookup - s.psth, paired?.stratifiedAuroc)}`);
   return out;
 }
 

@@ -66,6 +66,11 @@ describe('summaryTable', () => {
     );
     expect(first).toBeGreaterThan(0);
     expect(link).toBe(first + 1);
+    // the lookup's ΔAUROC carries its paired interval (lookup − PSTH on the same resampled trials), and holds it
+    const paired = t.intervals!.lookupMinusPsth!.auroc!;
+    expect(lines[first]).toContain(`ΔAUROC ${interval(t.lookup!.auroc! - t.psth.auroc!, paired)}`);
+    expect(paired[0]).toBeLessThanOrEqual(t.lookup!.auroc! - t.psth.auroc!);
+    expect(paired[1]).toBeGreaterThanOrEqual(t.lookup!.auroc! - t.psth.auroc!);
   });
 
   it('on token positions the stratified AUROC decides; few events are said in words', () => {

@@ -56,6 +56,8 @@ export const MetricIntervalsSchema = z.object({
   /** The lookup nonlinearity's own figures, and lookup − link paired on the same resampled trials (absent without a lookup). */
   lookup: FigureIntervalsSchema.optional(),
   lookupMinusModel: FigureIntervalsSchema.optional(),
+  /** The lookup's gain over the PSTH, paired on the same resampled trials (absent without a lookup, or in older files). */
+  lookupMinusPsth: FigureIntervalsSchema.optional(),
 });
 export type MetricIntervals = z.infer<typeof MetricIntervalsSchema>;
 

@@ -167,6 +167,7 @@ export function scoreBlock(
       const paired = pairedBootstrap(scoredRows(fam, viaLookup, rows, fixedBins), scoredRows(fam, pred, rows, fixedBins), options.bootstrap);
       intervals.lookup = toSchemaIntervals(paired.a.model);
       intervals.lookupMinusModel = toSchemaIntervals(paired.difference);
+      intervals.lookupMinusPsth = toSchemaIntervals(paired.a.modelMinusPsth);
     }
   }
 
