@@ -42,6 +42,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from tinylm.llama import LlamaConfig, LlamaForCausalLM  # noqa: E402
 from tinylm.arch import arch_of, build_model, dims  # noqa: E402
+from tinylm.causal_mask import default_position_ids  # noqa: E402
 from tinylm.tasks import SPECIALS, PAD, BOS, EOS, UNK, Vocab, InductionTask, make_task  # noqa: E402
 from tinylm.onnx_names import find_tensor_names  # noqa: E402
 
@@ -189,7 +190,7 @@ def export_onnx(model, path: str, with_past: bool):
     ids = torch.randint(len(SPECIALS), dm.vocab_size, (B, T))
     if with_past:
         mask = torch.ones(B, P + T, dtype=torch.long)
-        pos = model.default_position_ids(mask, T)
+        pos = default_position_ids(mask, T)
         past = tuple((torch.randn(B, H, P, D), torch.randn(B, H, P, D)) for _ in range(dm.n_layer))
         args = (ids, mask, pos, past)
         in_names = ["input_ids", "attention_mask", "position_ids"]
@@ -206,7 +207,7 @@ def export_onnx(model, path: str, with_past: bool):
                 dyn[f"present.{i}.{kv}"] = {0: "batch_size", 2: "total_sequence_length"}
     else:
         mask = torch.ones(B, T, dtype=torch.long)
-        pos = model.default_position_ids(mask, T)
+        pos = default_position_ids(mask, T)
         args = (ids, mask, pos)
         in_names = ["input_ids", "attention_mask", "position_ids"]
         out_names = ["logits"]
@@ -355,7 +356,7 @@ def build_cases(model, task_vocab_size, with_past, seq_len, tensor_names, blob: 
     cases = []
 
     def run(name, ids, mask, past=None, capture=False):
-        pos = model.default_position_ids(mask, ids.shape[1])
+        pos = default_position_ids(mask, ids.shape[1])
         store, hooks = _capture(model, None) if capture else ({}, [])
         with torch.no_grad():
             logits, presents = model(ids, mask, pos, past)
@@ -402,7 +403,7 @@ def build_cases(model, task_vocab_size, with_past, seq_len, tensor_names, blob: 
         run("decode 3 (past 11)", ids[:, 11:14], full_mask[:, :14], past=pres)
         # torch-side consistency: incremental == full
         with torch.no_grad():
-            pos = model.default_position_ids(full_mask[:, :14], 14)
+            pos = default_position_ids(full_mask[:, :14], 14)
             full, _ = model(ids[:, :14], full_mask[:, :14], pos)
             _, p10 = model(ids[:, :10], full_mask[:, :10])
             inc, _ = model(ids[:, 10:14], full_mask[:, :14], None, p10)

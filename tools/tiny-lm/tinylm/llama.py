@@ -30,6 +30,7 @@ from typing import Optional, Tuple
 
 import torch
 from torch import nn
+from .causal_mask import allowed_keys, default_inputs
 
 
 def default_intermediate_size(hidden_size: int) -> int:
@@ -177,12 +178,7 @@ class LlamaModel(nn.Module):
         self.rotary_emb = LlamaRotaryEmbedding(cfg)
 
     def forward(self, input_ids, attention_mask, position_ids, past_key_values=None):
-        t = input_ids.shape[1]
-        s = attention_mask.shape[1]  # past + t
-        k_idx = torch.arange(s, device=input_ids.device)
-        q_idx = k_idx[s - t:]
-        causal = k_idx.unsqueeze(0) <= q_idx.unsqueeze(1)  # [T, S]
-        allowed = causal.unsqueeze(0).unsqueeze(0) & (attention_mask > 0).unsqueeze(1).unsqueeze(2)  # [B,1,T,S]
+        allowed = allowed_keys(attention_mask, input_ids.shape[1])  # [B,1,T,S]
         cos, sin = self.rotary_emb(position_ids)
         x = self.embed_tokens(input_ids)  # resid_pre of layer 0 (no position embedding: rotary)
         presents = []
@@ -206,19 +202,7 @@ class LlamaForCausalLM(nn.Module):
         if cfg.tie_word_embeddings:
             self.lm_head.weight = self.model.embed_tokens.weight
 
-    @staticmethod
-    def default_position_ids(attention_mask, t):
-        """HF's rule (as tinylm/model.py): cumsum(mask) - 1, padded positions set to 1, keep the last t columns."""
-        pos = attention_mask.long().cumsum(-1) - 1
-        pos = pos.masked_fill(attention_mask == 0, 1)
-        return pos[:, -t:]
-
     def forward(self, input_ids, attention_mask=None, position_ids=None, past_key_values=None):
-        b, t = input_ids.shape
-        past = 0 if past_key_values is None else past_key_values[0][0].shape[2]
-        if attention_mask is None:
-            attention_mask = torch.ones(b, past + t, dtype=torch.long, device=input_ids.device)
-        if position_ids is None:
-            position_ids = self.default_position_ids(attention_mask, t)
+        attention_mask, position_ids = default_inputs(input_ids, attention_mask, position_ids, past_key_values)
         h, presents = self.model(input_ids, attention_mask, position_ids, past_key_values)
         return self.lm_head(h), presents

@@ -24,6 +24,7 @@ from typing import List, Optional, Tuple
 
 import torch
 from torch import nn
+from .causal_mask import allowed_keys, default_inputs
 
 
 @dataclass
@@ -135,13 +136,7 @@ class Transformer(nn.Module):
         self.ln_f = nn.LayerNorm(cfg.n_embd, eps=cfg.layer_norm_epsilon)
 
     def forward(self, input_ids, attention_mask, position_ids, past_key_values=None):
-        b, t = input_ids.shape
-        s = attention_mask.shape[1]  # past + t
-        # causal mask on absolute positions: query i (absolute s - t + i) sees keys j <= s - t + i
-        k_idx = torch.arange(s, device=input_ids.device)
-        q_idx = k_idx[s - t:]
-        causal = k_idx.unsqueeze(0) <= q_idx.unsqueeze(1)  # [T, S]
-        allowed = causal.unsqueeze(0).unsqueeze(0) & (attention_mask > 0).unsqueeze(1).unsqueeze(2)  # [B,1,T,S]
+        allowed = allowed_keys(attention_mask, input_ids.shape[1])  # [B,1,T,S]
         x = self.wte(input_ids) + self.wpe(position_ids)  # resid_pre of block 0
         presents = []
         for i, block in enumerate(self.h):
@@ -158,20 +153,8 @@ class GPT2LMHeadModel(nn.Module):
         self.lm_head = nn.Linear(cfg.n_embd, cfg.vocab_size, bias=False)
         self.lm_head.weight = self.transformer.wte.weight  # tied
 
-    @staticmethod
-    def default_position_ids(attention_mask, t):
-        """HF's rule: cumsum(mask) - 1, padded positions set to 1, keep the last t columns."""
-        pos = attention_mask.long().cumsum(-1) - 1
-        pos = pos.masked_fill(attention_mask == 0, 1)
-        return pos[:, -t:]
-
     def forward(self, input_ids, attention_mask=None, position_ids=None, past_key_values=None):
-        b, t = input_ids.shape
-        past = 0 if past_key_values is None else past_key_values[0][0].shape[2]
-        if attention_mask is None:
-            attention_mask = torch.ones(b, past + t, dtype=torch.long, device=input_ids.device)
-        if position_ids is None:
-            position_ids = self.default_position_ids(attention_mask, t)
+        attention_mask, position_ids = default_inputs(input_ids, attention_mask, position_ids, past_key_values)
         h, presents = self.transformer(input_ids, attention_mask, position_ids, past_key_values)
         return self.lm_head(h), presents
 
