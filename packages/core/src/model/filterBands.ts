@@ -7,7 +7,7 @@ import { Cholesky } from '../linalg/cholesky.js';
 import { gaussianSampler, mulberry32 } from '../random/rng.js';
 import type { Spec } from '../spec/schema.js';
 import { designPenalty } from './designPenalty.js';
-import { leadingRankOne, normaliseRankOneAt, rankOneReference, sampledHistory, sampledSpatial, sampledTemporal } from './sampleFilters.js';
+import { leadingRankOne, alignRankOne, rankOneReference, sampledHistory, sampledSpatial, sampledTemporal } from './sampleFilters.js';
 import type { ReducedModel } from './schema.js';
 
 type Filters = ReducedModel['filters'];
@@ -113,7 +113,11 @@ export function filterDraws(
   const fitted = sep
     ? sep.spatial.map((s) => sampledSpatial(layout, s))
     : Array.from({ length: G }, (_, g) => leadingRankOne(fullFilterFast(layout, fit.beta, g)).spatial);
-  const references = fitted.map((s, g) => rankOneReference(s, g === 0));
+  // Each draw's split is aligned with the fitted spatial filter as the model file shows it (normaliseRankOne).
+  const targets = fitted.map((s, g) => {
+    const reference = rankOneReference(s, g === 0);
+    return reference === null ? null : s.map((v) => v / s[reference]);
+  });
 
   let q: number;
   let hess: Float64Array;
@@ -192,8 +196,8 @@ export function filterDraws(
         ({ spatial, temporal } = leadingRankOne(full));
         if (keepFull) out.groups[g].full!.push(Float64Array.from(full.flat()));
       }
-      const ref = references[g];
-      if (ref !== null) normaliseRankOneAt(spatial, temporal, ref);
+      const target = targets[g];
+      if (target !== null) alignRankOne(spatial, temporal, target);
       out.groups[g].spatial.push(Float64Array.from(spatial));
       out.groups[g].temporal.push(Float64Array.from(temporal));
     }

@@ -31,6 +31,25 @@ export function normaliseRankOneAt(spatial: number[], temporal: number[], refere
 }
 
 /**
+ * Rescale a rank-1 pair (a posterior draw) so its spatial filter is as close as it can be, in least squares, to
+ * `target` (the fitted spatial filter after normaliseRankOne); the product is unchanged. A draw's split is then
+ * fixed by its whole spatial curve, not by its value at one point: where that value is uncertain, dividing by it
+ * blew the draws' bands up or flipped their sign.
+ */
+export function alignRankOne(spatial: number[], temporal: number[], target: ArrayLike<number>): void {
+  let dot = 0;
+  let norm = 0;
+  for (let i = 0; i < spatial.length; i++) {
+    dot += spatial[i] * target[i];
+    norm += target[i] * target[i];
+  }
+  if (!(norm > 0) || dot === 0) return;
+  const c = dot / norm;
+  for (let i = 0; i < spatial.length; i++) spatial[i] /= c;
+  for (let i = 0; i < temporal.length; i++) temporal[i] *= c;
+}
+
+/**
  * Scale convention for a rank-1 pair (spatial, temporal): the product is fixed, the split is not. The
  * spatial filter is 1 at rankOneReference, so signs live in the temporal filters (inhibition shows as a
  * negative temporal filter).
