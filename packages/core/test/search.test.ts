@@ -77,9 +77,10 @@ describe('runSearch', () => {
     const again = await runSearch(dataset, options, { checkpoint, onProgress: () => fits++ });
     expect(fits).toBe(0);
     expect(again.minimal).toBe(result.minimal);
+    expect(JSON.stringify(again)).toBe(JSON.stringify(result)); // the same bytes, resumed or not
     expect((await readFile(checkpoint, 'utf8')).trim().split('\n').length).toBe(lines);
     // a checkpoint written under other scoring options is refused, not silently reused
-    await expect(runSearch(dataset, { ...options, seed: 2 }, { checkpoint })).rejects.toThrow(/written for another dataset or other scoring options/);
+    await expect(runSearch(dataset, { ...options, seed: 2 }, { checkpoint })).rejects.toThrow(/written for another search: seed 0 \(this search: 2\)/);
   }, 900_000);
 
   it('gives the same result on one thread and on two', async () => {

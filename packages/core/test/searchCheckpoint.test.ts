@@ -72,6 +72,18 @@ describe('search checkpoint', () => {
     expect((await SearchCheckpoint.open(file, fingerprint)).resumed.map((c) => c.key)).toEqual(['a', 'b']);
   });
 
+  it('names the option a checkpoint was written for that this search changes', async () => {
+    const file = await fresh();
+    const scoring = { family: 'bernoulli', ridge: 1, folds: 3, maxLag: 40, fitRevision: 3, dataset: 'abc' };
+    await SearchCheckpoint.open(file, 'f'.repeat(32), scoring);
+    await expect(SearchCheckpoint.open(file, 'e'.repeat(32), { ...scoring, maxLag: 80 })).rejects.toThrow(
+      /search\.ckpt\.jsonl: written for another search: maxLag 40 \(this search: 80\); delete it, name another checkpoint, or search with its options/,
+    );
+    await expect(SearchCheckpoint.open(file, 'e'.repeat(32), { ...scoring, dataset: 'abd' })).rejects.toThrow(
+      /written for another search: the dataset \(its bytes differ\)/,
+    );
+  });
+
   it('refuses another search, a file that is not a checkpoint, and a damaged line that is not the last', async () => {
     const file = await fresh();
     await SearchCheckpoint.open(file, fingerprint);

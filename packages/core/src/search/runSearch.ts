@@ -7,8 +7,8 @@ import { CandidatePool } from './candidatePool.js';
 import { executorScorer, type CandidateScorer, type SearchExecutor } from './candidateScorer.js';
 import { candidateIntervalOptions, candidateIntervalsRecord } from './candidateIntervals.js';
 import { featureFamilies, redundantAttributes, type FamilyPlan, type SpecDraft } from './featureFamilies.js';
-import { type Candidate, type SearchOptions, type SearchOptionsInput, type SearchResult, type Sufficiency } from './schema.js';
-import { SearchCheckpoint, searchFingerprint } from './searchCheckpoint.js';
+import { CandidateSchema, type Candidate, type SearchOptions, type SearchOptionsInput, type SearchResult, type Sufficiency } from './schema.js';
+import { SearchCheckpoint, searchFingerprint, searchScoring } from './searchCheckpoint.js';
 import { parseSearchOptions } from './searchOptions.js';
 import type { Levels, SearchStrategy, StrategyContext } from './strategies/searchStrategy.js';
 import { strategiesNamed } from './strategies/strategyTable.js';
@@ -104,7 +104,7 @@ export async function runSearch(ds: Dataset, optionsInput: SearchOptionsInput, h
   const gaussian = options.family === 'gaussian';
   const intervals = candidateIntervalOptions(options);
   const done = new Map<string, Candidate>();
-  const checkpoint = hooks.checkpoint ? await SearchCheckpoint.open(hooks.checkpoint, searchFingerprint(ds, options)) : null;
+  const checkpoint = hooks.checkpoint ? await SearchCheckpoint.open(hooks.checkpoint, searchFingerprint(ds, options), searchScoring(ds, options)) : null;
   for (const c of checkpoint?.resumed ?? []) done.set(c.key, c);
   const structurePlan = plans.find((p) => p.kind === 'structure');
   /**
@@ -253,7 +253,8 @@ export async function runSearch(ds: Dataset, optionsInput: SearchOptionsInput, h
       options,
       families: plans.map(({ name, levels }) => ({ name, levels })),
       redundantAttributes: redundantAttributes(atoms, options),
-      candidates,
+      // In the schema's field order, so that a search resumed from its checkpoint writes the same bytes.
+      candidates: candidates.map((c) => CandidateSchema.parse(c)),
       candidateIntervals: candidateIntervalsRecord(intervals),
       paretoFront,
       best: best.key,

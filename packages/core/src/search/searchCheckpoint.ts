@@ -11,8 +11,43 @@ import { FIT_REVISION } from '../version.js';
  * depend on, then one scored candidate per line in the order they finished. Each line is written by one
  * append, so an interrupted run leaves at most a torn last line, which resuming drops.
  */
-export const CheckpointHeaderSchema = z.object({ format: z.literal('occam.search-checkpoint'), fingerprint: z.string() });
+export const CheckpointHeaderSchema = z.object({
+  format: z.literal('occam.search-checkpoint'),
+  fingerprint: z.string(),
+  /** What the fingerprint hashes, in words a refusal can name (absent in checkpoints written before it was kept). */
+  scoring: z.record(z.string(), z.unknown()).optional(),
+});
 export type CheckpointHeader = z.infer<typeof CheckpointHeaderSchema>;
+
+/** What a candidate's score depends on besides the data's bytes: the options, the fit revision and the data's digest. */
+export function searchScoring(ds: Dataset, options: SearchOptions): Record<string, unknown> {
+  const { family, ridge, folds, seed, minLag, maxLag, history, exclude, ignoreAttributes, includeReadoutAtoms } = options;
+  const data = createHash('sha256');
+  data.update(JSON.stringify(ds.manifest));
+  for (const a of [ds.inputs, ds.target, ds.scored]) data.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+  return {
+    family,
+    ridge,
+    folds,
+    seed,
+    minLag,
+    maxLag,
+    history,
+    exclude,
+    ignoreAttributes,
+    includeReadoutAtoms: includeReadoutAtoms ?? false,
+    fitRevision: FIT_REVISION,
+    dataset: data.digest('hex').slice(0, 16),
+  };
+}
+
+/** The options a checkpoint was written for that differ from this search's, as `maxLag 40 (this search: 80)`. */
+function scoringDifferences(was: Record<string, unknown>, now: Record<string, unknown>): string[] {
+  const text = (v: unknown) => (v === undefined ? 'unset' : JSON.stringify(v));
+  return Object.keys(now)
+    .filter((k) => text(was[k]) !== text(now[k]))
+    .map((k) => (k === 'dataset' ? 'the dataset (its bytes differ)' : `${k} ${text(was[k])} (this search: ${text(now[k])})`));
+}
 
 /**
  * What a checkpoint's candidates depend on: the data and the options that change a candidate's score
@@ -44,7 +79,7 @@ export class SearchCheckpoint {
    * Opens `file` for a search whose scores have `fingerprint`: a missing or empty file gets the header; an
    * existing one must be a checkpoint of the same fingerprint, and its candidates are read back.
    */
-  static async open(file: string, fingerprint: string): Promise<SearchCheckpoint> {
+  static async open(file: string, fingerprint: string, scoring?: Record<string, unknown>): Promise<SearchCheckpoint> {
     let text = '';
     try {
       text = await readFile(file, 'utf8');
@@ -54,7 +89,7 @@ export class SearchCheckpoint {
     const lines = text.split('\n');
     const first = lines.findIndex((l) => l.trim());
     if (first < 0) {
-      const header: CheckpointHeader = { format: 'occam.search-checkpoint', fingerprint };
+      const header: CheckpointHeader = { format: 'occam.search-checkpoint', fingerprint, ...(scoring ? { scoring } : {}) };
       await writeFile(file, JSON.stringify(header) + '\n');
       return new SearchCheckpoint(file, []);
     }
@@ -69,6 +104,11 @@ export class SearchCheckpoint {
       throw new OccamError(`${file}:${first + 1}: not a search checkpoint (no header line); delete the file to start over`, { file, line: first + 1 });
     }
     if (parsedHeader.data.fingerprint !== fingerprint) {
+      const differences = parsedHeader.data.scoring && scoring ? scoringDifferences(parsedHeader.data.scoring, scoring) : [];
+      if (differences.length)
+        throw new OccamError(`${file}: written for another search: ${differences.join(', ')}; delete it, name another checkpoint, or search with its options`, {
+          file,
+        });
       throw new OccamError(
         `${file}: written for another dataset, other scoring options (family, ridge, folds, seed, lags, history, exclude, ignored attributes) or by an occam that fits candidates differently (this one: fit revision ${FIT_REVISION}); delete it or name another checkpoint`,
         { file },
