@@ -37,7 +37,7 @@ def parse(argv=None):
     ap.add_argument("--out", default="sim-out", help="output root directory")
     ap.add_argument("--no-traces", action="store_true", help="do not write *_vm_all_traces.csv")
     ap.add_argument("--trace-chunks", type=int, default=None,
-                    help="write traces only for the first N chunks of each variant (default: all)")
+                    help="write traces only for the first N chunks of each variant; None means every chunk")
     ap.add_argument("--trace-start", type=float, default=100.0,
                     help="first time (ms) written to the trace files (ISF's example starts at 100)")
     ap.add_argument("--swc", default=None,
@@ -68,7 +68,7 @@ def parse(argv=None):
                     help="an sbatch option passed through as written, with '=' (repeatable): "
                          "--slurm-option=--partition=short --slurm-option=--time=00:30:00")
     ex.add_argument("--slurm-retries", type=int, default=2,
-                    help="how many more times a failed array task is resubmitted (alone, with the other failed ones)")
+                    help="how many more times a failed array task is resubmitted: one new array of the failed tasks only")
     ex.add_argument("--slurm-poll", type=float, default=2.0, help="seconds between squeue polls")
     ex.add_argument("--slurm-python", default=sys.executable, metavar="PATH",
                     help="the Python (with NEURON) the array tasks run simulate.py with; the same path on the nodes")

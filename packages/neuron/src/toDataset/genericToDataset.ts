@@ -37,7 +37,7 @@ export async function genericToDataset(options: GenericToDatasetOptions): Promis
   const atoms = distanceAtoms(binning.distanceBinUm, binning.maxDistanceUm);
   const grid = timeGrid(binning, manifest.trialLengthMs, manifestFile);
   if (grid.tEndMs > manifest.trialLengthMs + 1e-9) {
-    throw new OccamError(`tEndMs ${grid.tEndMs} is beyond the trials' length of ${manifest.trialLengthMs} ms (${manifestFile})`, { field: 'tEndMs' });
+    throw new OccamError(`tEndMs (--t-end) ${grid.tEndMs} is beyond the trials' length of ${manifest.trialLengthMs} ms (${manifestFile})`, { field: 'tEndMs' });
   }
   const nTrials = manifest.trials;
 

@@ -99,7 +99,9 @@ export async function isfToDataset(options: IsfToDatasetOptions): Promise<Datase
     const end = spikes.traceEndMs[t.global];
     if (end !== undefined && end < grid.tEndMs - 1e-9) {
       const file = t.directory.traceFile;
-      throw new OccamError(`${file}: the traces end at ${end} ms, before the dataset's end at ${grid.tEndMs} ms; lower tEndMs`, { file });
+      throw new OccamError(`${file}: the traces end at ${end} ms, before the dataset's end at ${grid.tEndMs} ms; lower tEndMs (--t-end) to at most ${end}`, {
+        file,
+      });
     }
   }
 
