@@ -80,7 +80,7 @@ describe('runSearch', () => {
     expect(JSON.stringify(again)).toBe(JSON.stringify(result)); // the same bytes, resumed or not
     expect((await readFile(checkpoint, 'utf8')).trim().split('\n').length).toBe(lines);
     // a checkpoint written under other scoring options is refused, not silently reused
-    await expect(runSearch(dataset, { ...options, seed: 2 }, { checkpoint })).rejects.toThrow(/written for another search: seed 0 \(this search: 2\)/);
+    await expect(runSearch(dataset, { ...options, seed: 2 }, { checkpoint })).rejects.toThrow(/written for another search: seed 1 \(this search: 2\)/);
   }, 900_000);
 
   it('gives the same result on one thread and on two', async () => {

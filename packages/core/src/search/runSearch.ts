@@ -105,7 +105,8 @@ export async function runSearch(ds: Dataset, optionsInput: SearchOptionsInput, h
   const intervals = candidateIntervalOptions(options);
   const done = new Map<string, Candidate>();
   const checkpoint = hooks.checkpoint ? await SearchCheckpoint.open(hooks.checkpoint, searchFingerprint(ds, options), searchScoring(ds, options)) : null;
-  for (const c of checkpoint?.resumed ?? []) done.set(c.key, c);
+  // A resumed candidate is credited only by the strategies of this run that find it again.
+  for (const c of checkpoint?.resumed ?? []) done.set(c.key, { ...c, foundBy: [] });
   const structurePlan = plans.find((p) => p.kind === 'structure');
   /**
    * Where no group has more than one spatial value (or the temporal basis one function), rank 1 constrains
@@ -198,7 +199,9 @@ export async function runSearch(ds: Dataset, optionsInput: SearchOptionsInput, h
 
     // Fewest parameters first; at equal size, fewer families (an equal partition reached with less is simpler).
     const bySize = (a: Candidate, b: Candidate) => a.parameters - b.parameters || a.familiesUsed - b.familiesUsed || a.key.localeCompare(b.key);
-    const candidates = [...done.values()].sort(bySize);
+    // What this run's strategies found: a resumed checkpoint may also hold an earlier run's ablations, or
+    // candidates of other strategies, which an uninterrupted run of these would not list.
+    const candidates = [...done.values()].filter((c) => c.foundBy.length > 0).sort(bySize);
     const best = candidates.reduce((a, b) => (rankValue(b, options.rankBy) > rankValue(a, options.rankBy) ? b : a));
     const by = sufficientBy;
     const decide = (c: Candidate) => accuracyValue(c, gaussian, by);
