@@ -62,45 +62,26 @@ function unionAlternatives(members: { path: PropertyKey[]; message: string; code
 
 /** The keys an object schema accepts at `path` (through optional, nullable, default and union wrappers). */
 function knownKeysAt(schema: ZodType, path: PropertyKey[]): string[] {
-  const objects = objectsAt(schema, path);
-  return [...new Set(objects.flatMap((o) => Object.keys(o)))].sort();
+  const shapes = schemasAt(schema, path).flatMap((s) => {
+    const def = defOf(s);
+    return def.type === 'object' ? [def.shape as Record<string, ZodType>] : [];
+  });
+  return [...new Set(shapes.flatMap((o) => Object.keys(o)))].sort();
 }
 
-/** The description of the schema at `path` (through wrappers, arrays, objects and union members), if it has one. */
+/** The description of a schema at `path` (a wrapper's, a union's or a member's), if one has it. */
 function descriptionAt(schema: ZodType, path: PropertyKey[]): string | undefined {
-  if (path.length === 0 && schema.description) return schema.description;
-  const def = (schema as unknown as { _zod: { def: Record<string, unknown> } })._zod.def;
-  switch (def.type) {
-    case 'optional':
-    case 'nullable':
-    case 'default':
-    case 'prefault':
-    case 'readonly':
-    case 'catch':
-      return descriptionAt(def.innerType as ZodType, path);
-    case 'pipe':
-      return descriptionAt(def.in as ZodType, path);
-    case 'union':
-      for (const o of def.options as ZodType[]) {
-        const found = descriptionAt(o, path);
-        if (found) return found;
-      }
-      return undefined;
-    case 'array':
-      return typeof path[0] === 'number' ? descriptionAt(def.element as ZodType, path.slice(1)) : undefined;
-    case 'object': {
-      const next = path.length ? (def.shape as Shape)[String(path[0])] : undefined;
-      return next ? descriptionAt(next, path.slice(1)) : undefined;
-    }
-    default:
-      return undefined;
-  }
+  return schemasAt(schema, path).find((s) => s.description)?.description;
 }
 
-type Shape = Record<string, ZodType>;
+function defOf(schema: ZodType): Record<string, unknown> {
+  return (schema as unknown as { _zod: { def: Record<string, unknown> } })._zod.def;
+}
 
-function objectsAt(schema: ZodType, path: PropertyKey[]): Shape[] {
-  const def = (schema as unknown as { _zod: { def: Record<string, unknown> } })._zod.def;
+/** Every schema a value at `path` meets: the wrappers (optional, default, pipe …), a union and its members, in that order. */
+function schemasAt(schema: ZodType, path: PropertyKey[]): ZodType[] {
+  const def = defOf(schema);
+  const here = path.length === 0 ? [schema] : [];
   switch (def.type) {
     case 'optional':
     case 'nullable':
@@ -108,21 +89,20 @@ function objectsAt(schema: ZodType, path: PropertyKey[]): Shape[] {
     case 'prefault':
     case 'readonly':
     case 'catch':
-      return objectsAt(def.innerType as ZodType, path);
+      return [...here, ...schemasAt(def.innerType as ZodType, path)];
     case 'pipe':
-      return objectsAt(def.in as ZodType, path);
+      return [...here, ...schemasAt(def.in as ZodType, path)];
     case 'union':
-      return (def.options as ZodType[]).flatMap((o) => objectsAt(o, path));
+      return [...here, ...(def.options as ZodType[]).flatMap((o) => schemasAt(o, path))];
     case 'array':
-      return typeof path[0] === 'number' ? objectsAt(def.element as ZodType, path.slice(1)) : [];
+      return typeof path[0] === 'number' ? schemasAt(def.element as ZodType, path.slice(1)) : here;
     case 'object': {
-      const shape = def.shape as Shape;
-      if (path.length === 0) return [shape];
-      const next = shape[String(path[0])];
-      return next ? objectsAt(next, path.slice(1)) : [];
+      if (path.length === 0) return here;
+      const next = (def.shape as Record<string, ZodType>)[String(path[0])];
+      return next ? schemasAt(next, path.slice(1)) : [];
     }
     default:
-      return [];
+      return here;
   }
 }
 
