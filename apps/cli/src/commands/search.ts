@@ -306,6 +306,15 @@ export const searchCommand: Command = {
     const tick = io.progress('searching');
     const result = await runSearch(ds, options, {
       checkpoint: typeof values.checkpoint === 'string' ? values.checkpoint : undefined,
+      // Said on stderr, so a user knows the fits are reused and that stopping again loses nothing scored.
+      onResume: (n) => {
+        if (!io.quiet)
+          io.err(
+            n > 0
+              ? `resuming from ${values.checkpoint}: ${n} candidate(s) already scored`
+              : `checkpoint ${values.checkpoint}: each scored candidate is kept there; a stopped run resumes with the same command`,
+          );
+      },
       onProgress: tick,
       threads,
       // Absolute: the tasks may run in another folder of another machine (a shared filesystem's same path).

@@ -21,6 +21,8 @@ export interface SearchHooks {
   onProgress?: (done: number, expected: number) => void;
   /** JSON-lines file of finished candidates: reread on start so an interrupted search resumes. */
   checkpoint?: string;
+  /** Called once with how many scored candidates the checkpoint already held (0 for a new one). */
+  onResume?: (candidates: number) => void;
   /** Threads scoring candidates (default: one per core). The result does not depend on it. */
   threads?: number;
   /** Strategies to run instead of those the options name (a strategy of one's own, in tests or experiments). */
@@ -105,6 +107,7 @@ export async function runSearch(ds: Dataset, optionsInput: SearchOptionsInput, h
   const intervals = candidateIntervalOptions(options);
   const done = new Map<string, Candidate>();
   const checkpoint = hooks.checkpoint ? await SearchCheckpoint.open(hooks.checkpoint, searchFingerprint(ds, options), searchScoring(ds, options)) : null;
+  if (checkpoint) hooks.onResume?.(checkpoint.resumed.length);
   // A resumed candidate is credited only by the strategies of this run that find it again.
   for (const c of checkpoint?.resumed ?? []) done.set(c.key, { ...c, foundBy: [] });
   const structurePlan = plans.find((p) => p.kind === 'structure');
