@@ -144,7 +144,16 @@ export const lmExtractCommand: Command = {
     const result = await shardedOrWhole(values, out, io);
     if (result.readoutNote && !io.json) io.err(`note: ${result.readoutNote}`);
     if (io.json) io.out(JSON.stringify(result));
-    else if (!io.quiet) io.out(`wrote ${out}: ${JSON.stringify(result)}`);
+    else if (!io.quiet) {
+      const events = result.events === null ? '' : `, ${result.events} with the behaviour`;
+      io.out(
+        [
+          `wrote ${out}: ${result.prompts} prompts × ${result.bins} positions, ${result.atoms} atoms, ${result.scoredBins} scored positions${events}`,
+          `  condition ${result.condition}; behaviour ${result.behaviour}; ${result.batches} forward batches, ${result.seconds.toFixed(1)} s, peak RSS ${Math.round(result.peakRssBytes / 2 ** 20)} MiB (--json for every field)`,
+          ...result.atomNotes.map((n) => `  note: ${n}`),
+        ].join('\n'),
+      );
+    }
   },
 };
 
