@@ -148,7 +148,7 @@ export const lmExtractCommand: Command = {
       const events = result.events === null ? '' : `, ${result.events} with the behaviour`;
       io.out(
         [
-          `wrote ${out}: ${result.prompts} prompts × ${result.bins} positions, ${result.atoms} atoms, ${result.scoredBins} scored positions${events}`,
+          `wrote ${out}: ${result.prompts} prompt${result.prompts === 1 ? '' : 's'} × ${result.bins} positions, ${result.atoms} atoms, ${result.scoredBins} scored positions${events}`,
           `  condition ${result.condition}; behaviour ${result.behaviour}; ${result.batches} forward batches, ${result.seconds.toFixed(1)} s, peak RSS ${Math.round(result.peakRssBytes / 2 ** 20)} MiB (--json for every field)`,
           ...result.atomNotes.map((n) => `  note: ${n}`),
         ].join('\n'),

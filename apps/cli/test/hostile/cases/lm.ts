@@ -286,7 +286,7 @@ export const cases: HostileCase[] = [
       await write(dir, { 'p.jsonl': '\uFEFF{"text": "t1 t2 t1 t2"}\r\n{"text": "t3 <unk> t3"}\r\n\r\n' });
       return extract(fx.lmModel, 'p.jsonl');
     },
-    expect: { exit: 0, stdout: [/"prompts":2/] },
+    expect: { exit: 0, stdout: [/: 2 prompts × /] },
   },
   {
     name: 'lm/hooks-external-data-escapes',
@@ -462,7 +462,7 @@ export const cases: HostileCase[] = [
       await write(dir, { 'p.jsonl': '{"text": "w1 w2 w3 w1 w2 w3"}\n{"text": "w4 w5 w4 w5 w4"}\n' });
       return extract('model', 'p.jsonl');
     },
-    expect: { exit: 0, stdout: [/wrote out: .*"prompts":2/] },
+    expect: { exit: 0, stdout: [/wrote out: 2 prompts × /] },
   },
 
   {
@@ -477,7 +477,7 @@ export const cases: HostileCase[] = [
       await write(dir, { 'p.jsonl': '{"text": "w1 w2 w3 w1 w2 w3"}\n' });
       return extract('model', 'p.jsonl');
     },
-    expect: { exit: 0, stdout: [/"prompts":1/] },
+    expect: { exit: 0, stdout: [/: 1 prompt × /] },
   },
   {
     name: 'lm/external-data-in-subfolder-ok',
@@ -491,7 +491,7 @@ export const cases: HostileCase[] = [
       await write(dir, { 'p.jsonl': '{"text": "w1 w2 w3 w1 w2 w3"}\n' });
       return extract('model', 'p.jsonl');
     },
-    expect: { exit: 0, stdout: [/"prompts":1/] },
+    expect: { exit: 0, stdout: [/: 1 prompt × /] },
   },
 
   // ---------------------------------------------------------------------------------------- behaviours, batching
@@ -528,7 +528,7 @@ export const cases: HostileCase[] = [
       await write(dir, { 'c.json': json(copyCond) });
       return extract(fx.lmModel, 'c.json');
     },
-    expect: { exit: 0, stdout: [/"prompts":8/, /"condition":"stochastic-copy"/] },
+    expect: { exit: 0, stdout: [/: 8 prompts × /, /condition stochastic-copy;/] },
   },
   {
     name: 'lm/ok-periodic-corrupted-left-padding-batch-5',
@@ -536,7 +536,7 @@ export const cases: HostileCase[] = [
       await write(dir, { 'c.json': json(periodicCond) });
       return [...extract(fx.lmModel, 'c.json'), '--padding', 'left', '--batch-size', '5'];
     },
-    expect: { exit: 0, stdout: [/"prompts":8/, /"condition":"periodic-corrupted"/] },
+    expect: { exit: 0, stdout: [/: 8 prompts × /, /condition periodic-corrupted;/] },
   },
   {
     name: 'lm/ok-mixture-of-lengths-with-labels',
@@ -574,7 +574,7 @@ export const cases: HostileCase[] = [
       });
       return extract(fx.lmModel, 'c.json');
     },
-    expect: { exit: 0, stdout: [/"prompts":12/, /"condition":"template"/] },
+    expect: { exit: 0, stdout: [/: 12 prompts × /, /condition template;/] },
     untouched: ['lists/s.txt', 'lists/o.txt', 'c.json'],
   },
   {
@@ -583,7 +583,7 @@ export const cases: HostileCase[] = [
       await write(dir, { 'c.json': '\uFEFF' + json(copyCond) });
       return extract(fx.lmModel, 'c.json');
     },
-    expect: { exit: 0, stdout: [/"condition":"stochastic-copy"/] },
+    expect: { exit: 0, stdout: [/condition stochastic-copy;/] },
   },
   {
     name: 'lm/ok-word-list-absolute-path-outside',
@@ -595,6 +595,6 @@ export const cases: HostileCase[] = [
       });
       return extract(fx.lmModel, 'cond/c.json');
     },
-    expect: { exit: 0, stdout: [/"prompts":4/] },
+    expect: { exit: 0, stdout: [/: 4 prompts × /] },
   },
 ];
