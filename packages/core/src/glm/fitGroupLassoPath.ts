@@ -2,7 +2,7 @@ import { OccamError } from '../errors.js';
 import type { Family } from '../spec/schema.js';
 import { familyOps } from './families.js';
 import { fitGlm } from './fitGlm.js';
-import { RowPasses, type GlmData } from './objective.js';
+import { RowPasses, type Evaluation, type GlmData } from './objective.js';
 import { ridgePenalty } from './penalty.js';
 import { spannedColumns } from '../linalg/spannedColumns.js';
 import { runSolver } from './solvers/glmSolver.js';
@@ -105,24 +105,35 @@ export function fitGroupLassoPath(d: GlmData, groups: ColumnGroup[], options: Gr
     for (let c = 0; c < p; c++) b[c + 1] = scale[c] > 0 ? t[c + 1] / scale[c] : 0;
     return b;
   };
-  // Smooth part: mean nll + ½·ridge·‖θ‖² (intercept excluded), with its gradient and Hessian in θ.
   const q = p + 1;
   const thetaScale = Float64Array.from({ length: q }, (_, c) => (c === 0 ? 1 : scale[c - 1]));
-  const smooth = (t: Float64Array, want: 'value' | 'hessian'): SmoothEvaluation => {
-    const b = toBeta(t);
+  /**
+   * An evaluation on the column scale (entries at positions `pos`, Hessian rows `stride` long) as value, gradient
+   * and Hessian in θ: entry k is coefficient idx[k]; coefficients not listed keep gradient and Hessian 0.
+   */
+  const inTheta = (ev: Evaluation, t: Float64Array, idx: number[], pos: number[], stride: number): SmoothEvaluation => {
     let reg = 0;
     for (let c = 1; c <= p; c++) reg += t[c] * t[c];
-    if (want === 'value') return { value: passes.value(b) / sumW + 0.5 * ridge * reg };
-    const ev = passes.evaluate(b, true);
     const g = new Float64Array(q);
     const H = new Float64Array(q * q);
-    for (let a = 0; a < q; a++) {
-      if (thetaScale[a] === 0) continue;
-      g[a] = ev.grad[a] / sumW / thetaScale[a] + (a > 0 ? ridge * t[a] : 0);
-      for (let c = 0; c < q; c++) if (thetaScale[c] !== 0) H[a * q + c] = ev.hess![a * q + c] / sumW / (thetaScale[a] * thetaScale[c]);
-      if (a > 0) H[a * q + a] += ridge;
+    for (let a = 0; a < idx.length; a++) {
+      const A = idx[a];
+      g[A] = ev.grad[pos[a]] / sumW / thetaScale[A] + (A > 0 ? ridge * t[A] : 0);
+      for (let c = 0; c < idx.length; c++) H[A * q + idx[c]] = ev.hess![pos[a] * stride + pos[c]] / sumW / (thetaScale[A] * thetaScale[idx[c]]);
+      if (A > 0) H[A * q + A] += ridge;
     }
     return { value: ev.value / sumW + 0.5 * ridge * reg, grad: g, hess: H };
+  };
+  // Smooth part: mean nll + ½·ridge·‖θ‖² (intercept excluded), with its gradient and Hessian in θ.
+  const smooth = (t: Float64Array, want: 'value' | 'hessian'): SmoothEvaluation => {
+    const b = toBeta(t);
+    if (want === 'value') {
+      let reg = 0;
+      for (let c = 1; c <= p; c++) reg += t[c] * t[c];
+      return { value: passes.value(b) / sumW + 0.5 * ridge * reg };
+    }
+    const kept = [...Array(q).keys()].filter((a) => thetaScale[a] !== 0);
+    return inTheta(passes.evaluate(b, true), t, kept, kept, q);
   };
   // The start's Hessian serves the collinearity check, λ_max and the first λ's first Newton step: one pass.
   let cached: { at: Float64Array; ev: SmoothEvaluation } | null = null;
@@ -209,21 +220,12 @@ export function fitGroupLassoPath(d: GlmData, groups: ColumnGroup[], options: Gr
     }
     if (workingCached && !workingCached.at.some((v, c) => v !== t[c])) return workingCached.ev;
     const idx = [0, ...working.thetaIndex];
-    const m = idx.length;
     const b = toBeta(t);
-    const bw = Float64Array.from(idx, (c) => b[c]);
-    const ev = working.passes!.evaluate(bw, true);
-    let reg = 0;
-    for (let c = 1; c <= p; c++) reg += t[c] * t[c];
-    const g = new Float64Array(q);
-    const H = new Float64Array(q * q);
-    for (let a = 0; a < m; a++) {
-      const A = idx[a];
-      g[A] = ev.grad[a] / sumW / thetaScale[A] + (A > 0 ? ridge * t[A] : 0);
-      for (let c = 0; c < m; c++) H[A * q + idx[c]] = ev.hess![a * m + c] / sumW / (thetaScale[A] * thetaScale[idx[c]]);
-      if (A > 0) H[A * q + A] += ridge;
-    }
-    workingCached = { at: Float64Array.from(t), ev: { value: ev.value / sumW + 0.5 * ridge * reg, grad: g, hess: H } };
+    const ev = working.passes!.evaluate(
+      Float64Array.from(idx, (c) => b[c]),
+      true,
+    );
+    workingCached = { at: Float64Array.from(t), ev: inTheta(ev, t, idx, [...idx.keys()], idx.length) };
     return workingCached.ev;
   };
   /** The smooth part's gradient in θ over every column: what the KKT check and the strong rule read. */

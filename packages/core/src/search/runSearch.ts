@@ -8,7 +8,7 @@ import { executorScorer, type CandidateScorer, type SearchExecutor } from './can
 import { candidateIntervalOptions, candidateIntervalsRecord } from './candidateIntervals.js';
 import { featureFamilies, redundantAttributes, type FamilyPlan, type SpecDraft } from './featureFamilies.js';
 import { CandidateSchema, type Candidate, type SearchOptions, type SearchOptionsInput, type SearchResult, type Sufficiency } from './schema.js';
-import { SearchCheckpoint, searchFingerprint, searchScoring } from './searchCheckpoint.js';
+import { fingerprintOf, SearchCheckpoint, searchScoring } from './searchCheckpoint.js';
 import { parseSearchOptions } from './searchOptions.js';
 import type { Levels, SearchStrategy, StrategyContext } from './strategies/searchStrategy.js';
 import { strategiesNamed } from './strategies/strategyTable.js';
@@ -106,7 +106,8 @@ export async function runSearch(ds: Dataset, optionsInput: SearchOptionsInput, h
   const gaussian = options.family === 'gaussian';
   const intervals = candidateIntervalOptions(options);
   const done = new Map<string, Candidate>();
-  const checkpoint = hooks.checkpoint ? await SearchCheckpoint.open(hooks.checkpoint, searchFingerprint(ds, options), searchScoring(ds, options)) : null;
+  const scoring = hooks.checkpoint ? searchScoring(ds, options) : null;
+  const checkpoint = hooks.checkpoint && scoring ? await SearchCheckpoint.open(hooks.checkpoint, fingerprintOf(scoring), scoring) : null;
   if (checkpoint) hooks.onResume?.(checkpoint.resumed.length);
   // A resumed candidate is credited only by the strategies of this run that find it again.
   for (const c of checkpoint?.resumed ?? []) done.set(c.key, { ...c, foundBy: [] });

@@ -5,6 +5,7 @@ import type { Dataset } from '../dataset/dataset.js';
 import { OccamError } from '../errors.js';
 import { CandidateSchema, type Candidate, type SearchOptions } from './schema.js';
 import { FIT_REVISION } from '../version.js';
+import { datasetDigest } from './candidateTasks.js';
 
 /**
  * A search checkpoint is JSON lines: one header naming the format and the fingerprint of what the scores
@@ -19,12 +20,9 @@ export const CheckpointHeaderSchema = z.object({
 });
 export type CheckpointHeader = z.infer<typeof CheckpointHeaderSchema>;
 
-/** What a candidate's score depends on besides the data's bytes: the options, the fit revision and the data's digest. */
+/** What a candidate's score depends on: the options that change it, the fit revision and the data's digest. */
 export function searchScoring(ds: Dataset, options: SearchOptions): Record<string, unknown> {
   const { family, ridge, folds, seed, minLag, maxLag, history, exclude, ignoreAttributes, includeReadoutAtoms } = options;
-  const data = createHash('sha256');
-  data.update(JSON.stringify(ds.manifest));
-  for (const a of [ds.inputs, ds.target, ds.scored]) data.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
   return {
     family,
     ridge,
@@ -37,7 +35,7 @@ export function searchScoring(ds: Dataset, options: SearchOptions): Record<strin
     ignoreAttributes,
     includeReadoutAtoms: includeReadoutAtoms ?? false,
     fitRevision: FIT_REVISION,
-    dataset: data.digest('hex').slice(0, 16),
+    dataset: datasetDigest(ds),
   };
 }
 
@@ -54,17 +52,12 @@ function scoringDifferences(was: Record<string, unknown>, now: Record<string, un
  * (not the tolerance, ranking or strategies — a resumed search may change those and reuse every fit).
  */
 export function searchFingerprint(ds: Dataset, options: SearchOptions): string {
-  const h = createHash('sha256');
-  h.update(`fit revision ${FIT_REVISION}`);
-  h.update(JSON.stringify(ds.manifest));
-  for (const a of [ds.inputs, ds.target, ds.scored]) h.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-  const { family, ridge, folds, seed, minLag, maxLag, history, exclude, ignoreAttributes } = options;
-  // includeReadoutAtoms joins the fingerprint only when set, so checkpoints written before it existed still resume.
-  const { includeReadoutAtoms } = options;
-  h.update(
-    JSON.stringify({ family, ridge, folds, seed, minLag, maxLag, history, exclude, ignoreAttributes, ...(includeReadoutAtoms ? { includeReadoutAtoms } : {}) }),
-  );
-  return h.digest('hex').slice(0, 32);
+  return fingerprintOf(searchScoring(ds, options));
+}
+
+/** The fingerprint of a searchScoring record. */
+export function fingerprintOf(scoring: Record<string, unknown>): string {
+  return createHash('sha256').update(JSON.stringify(scoring)).digest('hex').slice(0, 32);
 }
 
 /** An open checkpoint file: the candidates it already held, and where new ones are appended. */
